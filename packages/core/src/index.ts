@@ -1,0 +1,81 @@
+/**
+ * @mfakit/core: multi-factor-authentication enrolment, embeddable and provider-agnostic.
+ *
+ * Ports (store, senders, clock, randomness, keyring, events), the typed errors, the crypto
+ * building blocks, one-time codes, authenticator apps (TOTP), app passwords and the recovery
+ * rules for phones and emails.
+ *
+ * @packageDocumentation
+ */
+
+// Crypto building blocks
+export {
+  constantTimeEqual,
+  constantTimeEqualHex,
+  type KeyedDigest,
+  keyedHash,
+  verifyKeyedHash,
+} from "./crypto/keyed-hash.js";
+export { derivedKey, type KeyPurpose } from "./crypto/keys.js";
+export {
+  DIGITS,
+  LOWERCASE,
+  randomDigits,
+  randomId,
+  randomLetters,
+  randomString,
+} from "./crypto/random-string.js";
+export { fromBase64Url, needsReseal, open, type Sealed, seal, toBase64Url } from "./crypto/seal.js";
+// Errors
+export {
+  errorMessages,
+  isMfaError,
+  MfaError,
+  type MfaErrorCode,
+  type MfaErrorData,
+  type MfaErrorOptions,
+  type VerifyFailure,
+  type VerifyFailureReason,
+} from "./errors.js";
+// Ports
+export { type Clock, type RandomSource, systemClock, webCryptoRandom } from "./ports/clock.js";
+export {
+  type EventBase,
+  type EventSink,
+  emitEvent,
+  type MfaEvent,
+  type MfaEventType,
+  noEvents,
+} from "./ports/events.js";
+export {
+  createKeyring,
+  type Keyring,
+  type KeyringOptions,
+  MIN_KEY_BYTES,
+} from "./ports/keyring.js";
+export type {
+  EmailMessage,
+  EmailSender,
+  MessageBase,
+  SendReceipt,
+  SmsMessage,
+  SmsSender,
+  VoiceMessage,
+  VoiceSegment,
+  VoiceSender,
+} from "./ports/senders.js";
+export type {
+  IncrementOptions,
+  JsonValue,
+  ListOptions,
+  ListPage,
+  PutOptions,
+  PutResult,
+  Store,
+  StoreEntry,
+} from "./ports/store.js";
+
+// Stores
+export { type MemoryStoreOptions, memoryStore } from "./store/memory-store.js";
+
+// Modules (one block each; added as they land)

@@ -1,0 +1,76 @@
+/**
+ * The events port: typed audit events for logs and SIEM (LOG-01).
+ *
+ * Events carry who, when (UTC), which factor and a masked destination; never a code, seed,
+ * app password or provider credential (STORE-06). A failing sink never fails the user's
+ * operation: the core catches and drops its errors.
+ *
+ * @module
+ */
+
+/** Fields every event has. */
+export interface EventBase {
+  /** When it happened, ISO 8601 in UTC (e.g. `2026-11-25T04:24:07.000Z`). */
+  readonly at: string;
+  /** The user it concerns. */
+  readonly userId: string;
+}
+
+/** Every audit event the core emits. */
+export type MfaEvent =
+  | (EventBase & {
+      readonly type: "code.issued";
+      readonly challengeId: string;
+      readonly purpose: string;
+      /** The destination with most digits or characters masked. */
+      readonly destination: string;
+      readonly resend: boolean;
+    })
+  | (EventBase & { readonly type: "code.verified"; readonly challengeId: string })
+  | (EventBase & {
+      readonly type: "code.failed";
+      readonly challengeId: string;
+      readonly reason: "code_mismatch" | "expired" | "locked" | "not_found";
+    })
+  | (EventBase & { readonly type: "totp.enrolment_started"; readonly factorId: string })
+  | (EventBase & { readonly type: "totp.activated"; readonly factorId: string })
+  | (EventBase & { readonly type: "totp.verified"; readonly factorId: string })
+  | (EventBase & {
+      readonly type: "totp.failed";
+      readonly factorId: string;
+      readonly reason: "code_mismatch" | "replayed" | "not_found";
+    })
+  | (EventBase & {
+      readonly type: "app_password.created";
+      readonly appPasswordId: string;
+      readonly name: string;
+    })
+  | (EventBase & { readonly type: "app_password.used"; readonly appPasswordId: string })
+  | (EventBase & {
+      readonly type: "app_password.revoked";
+      readonly appPasswordId: string | "all";
+    });
+
+/** The `type` of every event. */
+export type MfaEventType = MfaEvent["type"];
+
+/** Receives audit events. */
+export interface EventSink {
+  /** Records one event. May be async; errors are caught and dropped by the core. */
+  emit(event: MfaEvent): void | Promise<void>;
+}
+
+/** A sink that drops everything (the default). */
+export const noEvents: EventSink = Object.freeze({ emit() {} });
+
+/**
+ * Sends `event` to `sink` without ever letting the sink fail the caller: an audit outage must
+ * not block a sign-in.
+ */
+export async function emitEvent(sink: EventSink, event: MfaEvent): Promise<void> {
+  try {
+    await sink.emit(event);
+  } catch {
+    // Deliberately dropped; see the module comment.
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The Store port: the SDK's only state.
+ *
+ * A key/value store of JSON values with versions, TTLs and the atomic primitives that make
+ * single use and counting race-free. Adapters implement it exactly; there is no emulation
+ * fallback. Every guarantee below is checked by `testStore()` in `@mfakit/testing`.
+ *
+ * @module
+ */
+
+/** Any JSON value a store keeps. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
+
+/** A stored value with its version. */
+export interface StoreEntry<T extends JsonValue = JsonValue> {
+  /** The value as it was put (a deep copy: mutating it changes nothing stored). */
+  readonly value: T;
+  /**
+   * A positive integer that changes on every successful write of the key (`put`, `increment`).
+   * A key that is deleted or expires and is written again may start again at 1.
+   */
+  readonly version: number;
+}
+
+/** Options of {@link Store.put}. */
+export interface PutOptions {
+  /**
+   * Compare-and-set condition:
+   * - `null`: write only if the key is absent (or expired);
+   * - a number: write only if the key's current version is exactly this;
+   * - `undefined`: write unconditionally.
+   */
+  readonly expectVersion?: number | null;
+  /** Time to live in milliseconds from now; omitted means the entry never expires. */
+  readonly ttlMs?: number;
+}
+
+/** The answer of {@link Store.put}. */
+export type PutResult =
+  | { readonly ok: true; readonly version: number }
+  | { readonly ok: false; readonly current: StoreEntry | null };
+
+/** Options of {@link Store.increment}. */
+export interface IncrementOptions {
+  /** The amount to add (may be negative). @default 1 */
+  readonly by?: number;
+  /**
+   * Time to live in milliseconds, applied only when this call creates the counter: later
+   * increments do not extend it, so a rate-limit window is fixed and never slides.
+   * Omitted means the counter never expires.
+   */
+  readonly ttlMs?: number;
+}
+
+/** Options of {@link Store.list}. */
+export interface ListOptions {
+  /** At most this many entries in one page. @default 100 */
+  readonly limit?: number;
+  /** The `cursor` of the previous page; omitted for the first page. */
+  readonly cursor?: string;
+}
+
+/** One page of {@link Store.list}. */
+export interface ListPage {
+  /** Live entries under the prefix, in ascending key order (by UTF-16 code unit). */
+  readonly items: ReadonlyArray<{ readonly key: string } & StoreEntry>;
+  /** Pass to the next call to continue; `null` when there is nothing more. */
+  readonly cursor: string | null;
+}
+
+/**
+ * Key/value storage with versions, TTL and atomic primitives.
+ *
+ * Keys are strings of at most 512 UTF-8 bytes; the core builds them as `kind:part:part`
+ * and puts all keys of one user under one `{userId}` tag so that a Redis Cluster keeps them in
+ * one hash slot. Values are JSON. An expired entry behaves exactly as an absent one in every
+ * method, whether or not the adapter has swept it yet.
+ *
+ * Adapters throw `MfaError("store_unavailable")` (with the driver error as `cause`) when the
+ * backend cannot be reached; a call that throws has either fully happened or not at all.
+ */
+export interface Store {
+  /** A short name for logs, e.g. `"memory"`, `"postgres"`. */
+  readonly id: string;
+
+  /** The entry at `key`, or `null` if absent or expired. */
+  get<T extends JsonValue = JsonValue>(key: string): Promise<StoreEntry<T> | null>;
+
+  /**
+   * Writes `value` at `key`, atomically checking `expectVersion` first.
+   * Of any number of concurrent puts with the same `expectVersion`, exactly one succeeds;
+   * the others get `{ ok: false, current }` with what is stored now. A successful put sets the
+   * TTL to `ttlMs` (or removes it).
+   */
+  put(key: string, value: JsonValue, options?: PutOptions): Promise<PutResult>;
+
+  /**
+   * Atomically reads and deletes `key`: the race-safe way to consume a one-time secret.
+   * Of any number of concurrent takes of one key, exactly one gets the entry; the rest get `null`.
+   */
+  take<T extends JsonValue = JsonValue>(key: string): Promise<StoreEntry<T> | null>;
+
+  /**
+   * Atomically adds `by` to the integer counter at `key` (absent counts as 0) and returns the
+   * new value. N concurrent increments by 1 of a fresh key return exactly 1..N, once each.
+   * The TTL is set only when the call creates the counter. Throws
+   * `MfaError("store_invalid_operation")` if `key` holds something other than an integer.
+   * A counter is an ordinary entry: `get` returns its number and `delete` removes it.
+   */
+  increment(key: string, options?: IncrementOptions): Promise<number>;
+
+  /** Deletes `key`; `true` if a live entry was there. */
+  delete(key: string): Promise<boolean>;
+
+  /**
+   * Live entries whose key starts with `prefix`, in ascending key order, a page at a time.
+   * For administration and reports, not for hot paths: its cost grows with the number of keys
+   * under the prefix. Entries written during a listing may or may not appear.
+   */
+  list(prefix: string, options?: ListOptions): Promise<ListPage>;
+}

@@ -1,0 +1,135 @@
+/**
+ * The in-memory Store: exact, single-process, for tests, the demo and one-instance apps.
+ *
+ * Every method runs synchronously inside one microtask, so each is atomic by construction in
+ * JavaScript's single thread. TTLs run on the injected clock, so tests move time without
+ * waiting. Data lives only as long as the process.
+ *
+ * @module
+ */
+
+import { MfaError } from "../errors.js";
+import { type Clock, systemClock } from "../ports/clock.js";
+import type {
+  IncrementOptions,
+  JsonValue,
+  ListOptions,
+  ListPage,
+  PutOptions,
+  PutResult,
+  Store,
+  StoreEntry,
+} from "../ports/store.js";
+
+/** Options of {@link memoryStore}. */
+export interface MemoryStoreOptions {
+  /** The clock TTLs run on. @default systemClock */
+  readonly clock?: Clock;
+}
+
+interface Slot {
+  json: string;
+  version: number;
+  expiresAt: number | null;
+}
+
+/**
+ * A Store kept in a `Map`.
+ *
+ * @example
+ * ```ts
+ * const store = memoryStore({ clock: fakeClock() });
+ * ```
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): Store & {
+  /** Number of live entries (for tests and benchmarks). */
+  size(): number;
+} {
+  const clock = options.clock ?? systemClock;
+  const slots = new Map<string, Slot>();
+
+  const live = (key: string): Slot | undefined => {
+    const slot = slots.get(key);
+    if (slot && slot.expiresAt !== null && slot.expiresAt <= clock.now()) {
+      slots.delete(key);
+      return undefined;
+    }
+    return slot;
+  };
+  const entry = <T extends JsonValue>(slot: Slot): StoreEntry<T> => ({
+    value: JSON.parse(slot.json) as T,
+    version: slot.version,
+  });
+  const expiry = (ttlMs: number | undefined) => (ttlMs === undefined ? null : clock.now() + ttlMs);
+
+  return {
+    id: "memory",
+
+    async get<T extends JsonValue>(key: string) {
+      const slot = live(key);
+      return slot ? entry<T>(slot) : null;
+    },
+
+    async put(key: string, value: JsonValue, opts: PutOptions = {}): Promise<PutResult> {
+      const slot = live(key);
+      const expect = opts.expectVersion;
+      if (expect !== undefined && (expect === null ? slot : slot?.version !== expect)) {
+        return { ok: false, current: slot ? entry(slot) : null };
+      }
+      const version = (slot?.version ?? 0) + 1;
+      slots.set(key, { json: JSON.stringify(value), version, expiresAt: expiry(opts.ttlMs) });
+      return { ok: true, version };
+    },
+
+    async take<T extends JsonValue>(key: string) {
+      const slot = live(key);
+      if (!slot) return null;
+      slots.delete(key);
+      return entry<T>(slot);
+    },
+
+    async increment(key: string, opts: IncrementOptions = {}) {
+      const slot = live(key);
+      const current = slot ? (JSON.parse(slot.json) as unknown) : 0;
+      if (!Number.isSafeInteger(current)) {
+        throw new MfaError("store_invalid_operation", { data: { operation: "increment" } });
+      }
+      const next = (current as number) + (opts.by ?? 1);
+      slots.set(key, {
+        json: JSON.stringify(next),
+        version: (slot?.version ?? 0) + 1,
+        expiresAt: slot ? slot.expiresAt : expiry(opts.ttlMs),
+      });
+      return next;
+    },
+
+    async delete(key: string) {
+      const existed = live(key) !== undefined;
+      slots.delete(key);
+      return existed;
+    },
+
+    async list(prefix: string, opts: ListOptions = {}): Promise<ListPage> {
+      const limit = opts.limit ?? 100;
+      const keys = [...slots.keys()]
+        .filter((k) => k.startsWith(prefix) && (opts.cursor === undefined || k > opts.cursor))
+        .sort();
+      const items: Array<{ key: string } & StoreEntry> = [];
+      for (const key of keys) {
+        const slot = live(key);
+        if (!slot) continue;
+        if (items.length === limit) {
+          return { items, cursor: items[items.length - 1]?.key ?? null };
+        }
+        items.push({ key, ...entry(slot) });
+      }
+      return { items, cursor: null };
+    },
+
+    size() {
+      let n = 0;
+      for (const key of slots.keys()) if (live(key)) n++;
+      return n;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * @mfakit/testing: conformance kits for mfakit's ports, a fake clock and a capturing outbox.
+ *
+ * vitest is a peer dependency: the kits register tests with it.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  type CapturedMessage,
+  type CapturingOutbox,
+  capturingOutbox,
+  type InjectedFailure,
+} from "./capturing-outbox.js";
+export { type FakeClock, fakeClock } from "./fake-clock.js";
+export { type StoreKitOptions, testStore } from "./store-kit.js";
