@@ -37,6 +37,8 @@ export {
   type VerifyFailure,
   type VerifyFailureReason,
 } from "./errors.js";
+// Modules (one block each; added as they land)
+export { assertUserId, globalKey, MAX_USER_ID_LENGTH, userKey, userPrefix } from "./keys.js";
 // Ports
 export { type Clock, type RandomSource, systemClock, webCryptoRandom } from "./ports/clock.js";
 export {
@@ -74,8 +76,5 @@ export type {
   Store,
   StoreEntry,
 } from "./ports/store.js";
-
 // Stores
 export { type MemoryStoreOptions, memoryStore } from "./store/memory-store.js";
-
-// Modules (one block each; added as they land)
