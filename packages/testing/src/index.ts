@@ -13,4 +13,13 @@ export {
   type InjectedFailure,
 } from "./capturing-outbox.js";
 export { type FakeClock, fakeClock } from "./fake-clock.js";
+export {
+  type ProbeFailure,
+  type ProbeMessage,
+  type SenderKitContext,
+  type SenderKitOptions,
+  type SenderProbe,
+  type SenderUnderTest,
+  testSender,
+} from "./sender-kit.js";
 export { type StoreKitOptions, testStore } from "./store-kit.js";
