@@ -1,0 +1,120 @@
+/**
+ * The two Lua scripts behind the writes that must compare before they write, and how they run.
+ *
+ * Redis runs a script atomically: no other command runs between its read and its write, so a
+ * compare-and-set or a counter bump needs no WATCH/retry loop and cannot lose an update
+ * (REL-01, REL-02). Each script touches exactly one key, `KEYS[1]`, so on Redis Cluster it
+ * always runs inside one hash slot and never fails with CROSSSLOT.
+ *
+ * Values are kept as `<version>:<json>` (see `envelope.ts`).
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import type { Cluster, Redis } from "ioredis";
+
+/** A Lua script with its SHA-1, for `EVALSHA`. */
+export interface LuaScript {
+  readonly name: string;
+  readonly lua: string;
+  readonly sha: string;
+}
+
+/**
+ * Shared by both scripts: writes the entry with a TTL in ms ("" for none, which also removes an
+ * earlier one; <= 0 expires at once, like a TTL that has already run out).
+ */
+const WRITE = `local function write(payload, ttl)
+  if ttl == '' then
+    redis.call('SET', KEYS[1], payload)
+  elseif tonumber(ttl) > 0 then
+    redis.call('SET', KEYS[1], payload, 'PX', ttl)
+  else
+    redis.call('DEL', KEYS[1])
+  end
+end
+`;
+
+const script = (name: string, body: string): LuaScript => {
+  const lua = WRITE + body;
+  return { name, lua, sha: createHash("sha1").update(lua).digest("hex") };
+};
+
+/** The error a script raises when the key holds something this adapter did not write. */
+export const FOREIGN_VALUE = "MFA_FOREIGN_VALUE";
+/** The error the increment script raises when the key holds no (safe) integer. */
+export const NOT_INTEGER = "MFA_NOT_INTEGER";
+
+/**
+ * Compare-and-set.
+ * KEYS[1] the key. ARGV[1] `any` | `absent` | `version`; ARGV[2] the expected version;
+ * ARGV[3] the JSON value; ARGV[4] the TTL in ms, or "" for none (a TTL <= 0 expires at once).
+ * Returns `{1, newVersion}` or `{0, currentRawValueOrNil}`.
+ */
+export const putScript = script(
+  "put",
+  `local current = redis.call('GET', KEYS[1])
+local version = 0
+if current then
+  version = tonumber(string.match(current, '^(%d+):'))
+  if not version then return redis.error_reply('${FOREIGN_VALUE}') end
+end
+local mode = ARGV[1]
+if (mode == 'absent' and current) or (mode == 'version' and (not current or version ~= tonumber(ARGV[2]))) then
+  return {0, current}
+end
+version = version + 1
+write(version .. ':' .. ARGV[3], ARGV[4])
+return {1, version}`,
+);
+
+/**
+ * Counter bump with a TTL set only on create (a fixed window that never slides).
+ * KEYS[1] the key. ARGV[1] the integer to add; ARGV[2] the TTL in ms if this call creates the
+ * counter, or "" for none. Returns the new count as a decimal string (ioredis 6 rounds integer
+ * replies near 2^53, a bulk string is exact). Refuses anything but a safe integer, and a
+ * result outside the safe-integer range, without writing.
+ */
+export const incrementScript = script(
+  "increment",
+  `local current = redis.call('GET', KEYS[1])
+local version, count = 0, 0
+local max = 9007199254740991
+if current then
+  local v, body = string.match(current, '^(%d+):(.*)$')
+  if not v then return redis.error_reply('${FOREIGN_VALUE}') end
+  count = string.match(body, '^%-?%d+$') and tonumber(body)
+  if not count or math.abs(count) > max then return redis.error_reply('${NOT_INTEGER}') end
+  version = tonumber(v)
+end
+count = count + tonumber(ARGV[1])
+if math.abs(count) > max then return redis.error_reply('${NOT_INTEGER}') end
+local text = string.format('%d', count)
+local payload = (version + 1) .. ':' .. text
+if current then
+  redis.call('SET', KEYS[1], payload, 'KEEPTTL')
+else
+  write(payload, ARGV[2])
+end
+return text`,
+);
+
+/**
+ * Runs `s` on one key: `EVALSHA` (the script body is not resent on every call), falling back to
+ * `EVAL` once when the server does not have the script cached (after a restart, a failover or
+ * `SCRIPT FLUSH`; on a cluster, per node). `EVAL` also caches it for the next `EVALSHA`.
+ */
+export async function runScript(
+  client: Redis | Cluster,
+  s: LuaScript,
+  key: string,
+  args: readonly string[],
+): Promise<unknown> {
+  try {
+    return await client.evalsha(s.sha, 1, key, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+    return await client.eval(s.lua, 1, key, ...args);
+  }
+}

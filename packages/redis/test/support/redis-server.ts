@@ -1,0 +1,103 @@
+/**
+ * Throwaway redis-server processes on loopback for the tests: in-memory unless asked, an
+ * ephemeral port, a temp dir, stopped by the test that started them.
+ */
+
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Redis } from "ioredis";
+import { redisClientOptions } from "../../src/index.js";
+
+const run = promisify(execFile);
+
+/** A redis-server this test owns. */
+export interface RedisServer {
+  readonly port: number;
+  readonly url: string;
+  /** Stops it without saving (`SHUTDOWN NOSAVE`) and waits until the port is closed. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and directory, and waits until it answers. */
+  start(): Promise<void>;
+  /** Stops it and removes its directory. */
+  destroy(): Promise<void>;
+}
+
+/** A port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+const ping = async (port: number) =>
+  run("redis-cli", ["-p", String(port), "ping"])
+    .then((r) => r.stdout.trim() === "PONG")
+    .catch(() => false);
+
+async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await sleep(50);
+  }
+  throw new Error(`redis-server: timed out waiting until ${what}`);
+}
+
+/** Starts a redis-server; `extraArgs` add to the in-memory defaults (e.g. turn on AOF). */
+export async function startRedisServer(extraArgs: readonly string[] = []): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "mfakit-redis-"));
+  const args = [
+    ...["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    ...["--daemonize", "yes", "--dir", dir, "--pidfile", join(dir, "redis.pid")],
+    ...["--logfile", join(dir, "redis.log")],
+    ...extraArgs,
+  ];
+  const server: RedisServer = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      await run("redis-server", args);
+      await waitFor(() => ping(port), "it answers");
+    },
+    async stop() {
+      await run("redis-cli", ["-p", String(port), "shutdown", "nosave"]).catch(() => undefined);
+      await waitFor(async () => !(await ping(port)), "it stops");
+    },
+    async destroy() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
+
+/**
+ * The Redis the tests share: `TEST_REDIS_URL` (started by .ci/run) or, when unset, a server of
+ * this test file's own. `close` stops only a server this call started.
+ */
+export async function sharedRedis(): Promise<{ url: string; close(): Promise<void> }> {
+  const url = process.env.TEST_REDIS_URL;
+  if (url) return { url, close: async () => undefined };
+  const server = await startRedisServer();
+  return { url: server.url, close: () => server.destroy() };
+}
+
+/** A new connection set up as the store requires. */
+export function connect(url: string, name = "mfakit-test"): Redis {
+  return new Redis(url, { ...redisClientOptions, connectionName: name });
+}
+
+/** Waits `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
