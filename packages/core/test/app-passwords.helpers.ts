@@ -1,0 +1,101 @@
+/** Shared set-up for the app-password tests: real store, real keyring, captured events. */
+import {
+  type AppPasswordOptions,
+  createAppPasswordService,
+  createKeyring,
+  type JsonValue,
+  type Keyring,
+  type MfaEvent,
+  memoryStore,
+  type Store,
+} from "@mfakit/core";
+import { fakeClock } from "@mfakit/testing";
+
+export const KEY_1 = new Uint8Array(32).fill(1);
+export const KEY_2 = new Uint8Array(32).fill(2);
+
+export const keyringWith = (current: string, keys: Record<string, Uint8Array>): Keyring =>
+  createKeyring({ current, keys });
+
+/** A keyring that counts how often a master key is fetched, i.e. how many HMACs were run. */
+export function countingKeyring(inner: Keyring): Keyring & { lookups: number } {
+  const counter = {
+    currentId: inner.currentId,
+    lookups: 0,
+    key(id: string) {
+      counter.lookups++;
+      return inner.key(id);
+    },
+  };
+  return counter;
+}
+
+/** A store that records every call it forwards, and can be told to fail some puts. */
+export function recordingStore(
+  inner: Store,
+  failPut: (key: string) => boolean = () => false,
+): Store & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    id: inner.id,
+    calls,
+    get<T extends JsonValue>(key: string) {
+      calls.push("get");
+      return inner.get<T>(key);
+    },
+    async put(key, value, options) {
+      calls.push("put");
+      if (failPut(key)) throw new Error("injected store failure");
+      return inner.put(key, value, options);
+    },
+    take<T extends JsonValue>(key: string) {
+      calls.push("take");
+      return inner.take<T>(key);
+    },
+    increment(key, options) {
+      calls.push("increment");
+      return inner.increment(key, options);
+    },
+    delete(key) {
+      calls.push("delete");
+      return inner.delete(key);
+    },
+    list(prefix, options) {
+      calls.push("list");
+      return inner.list(prefix, options);
+    },
+  };
+}
+
+/** Every live entry under `prefix`, all pages. */
+export async function dump(
+  store: Store,
+  prefix = "mfa:",
+): Promise<Array<{ key: string; value: JsonValue; version: number }>> {
+  const out: Array<{ key: string; value: JsonValue; version: number }> = [];
+  let cursor: string | null = null;
+  do {
+    const page = await store.list(prefix, cursor === null ? {} : { cursor });
+    out.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor !== null);
+  return out;
+}
+
+/** A service on a fresh memory store and fake clock, with its events captured. */
+export function setup(
+  options: AppPasswordOptions = {},
+  keyring: Keyring = keyringWith("k1", { k1: KEY_1 }),
+) {
+  const clock = fakeClock();
+  const memory = memoryStore({ clock });
+  const events: MfaEvent[] = [];
+  const service = createAppPasswordService(
+    { store: memory, keyring, clock, events: { emit: (e) => void events.push(e) } },
+    options,
+  );
+  return { clock, store: memory, keyring, events, service };
+}
+
+/** Bare letters of a displayed password. */
+export const lettersOf = (password: string) => password.replace(/ /g, "");
