@@ -37,6 +37,8 @@ export const errorMessages = {
   store_invalid_operation: "The data store was asked to do something its data does not allow.",
   delivery_rejected: "The message could not be delivered to that destination.",
   delivery_unavailable: "The message service is unavailable. Try again or choose another way.",
+  delivery_in_progress: "This message is already being sent. Try again in a moment.",
+  idempotency_key_reused: "That request key was already used for a different request.",
   internal: "Something went wrong.",
 } as const;
 

@@ -46,6 +46,36 @@ export {
   randomString,
 } from "./crypto/random-string.js";
 export { fromBase64Url, needsReseal, open, type Sealed, seal, toBase64Url } from "./crypto/seal.js";
+// Modules: delivery (message templates, failover sender)
+export {
+  type ChannelMessages,
+  type ChannelSenders,
+  createFailoverSender,
+  type DeliveryAttempt,
+  type DeliveryChannel,
+  type FailoverSenderOptions,
+} from "./delivery/failover-sender.js";
+export { negotiateLocale } from "./delivery/locale.js";
+export { type SmsSegmentInfo, smsSegments } from "./delivery/sms-segments.js";
+export { builtInStrings, type TemplateStrings, templateStringKeys } from "./delivery/strings.js";
+export {
+  type CodeMessageInput,
+  type CodePurpose,
+  createMessageRenderer,
+  escapeHtml,
+  type MessageInput,
+  type MessageRenderer,
+  type MessageRendererOptions,
+  type NoticeFactor,
+  type NoticeMessageInput,
+  type RenderedEmail,
+  type RenderedSms,
+  type RenderedVoice,
+  renderEmail,
+  renderSms,
+  renderVoice,
+  type TemplateOverrides,
+} from "./delivery/templates.js";
 // Errors
 export {
   errorMessages,
