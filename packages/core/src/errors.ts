@@ -39,6 +39,9 @@ export const errorMessages = {
   delivery_unavailable: "The message service is unavailable. Try again or choose another way.",
   delivery_in_progress: "This message is already being sent. Try again in a moment.",
   idempotency_key_reused: "That request key was already used for a different request.",
+  reauthentication_required: "Sign in again to change your security info.",
+  enrolment_not_found: "That registration has ended or does not exist. Start again.",
+  step_mismatch: "That answer is for another step. Reload to see where you are.",
   internal: "Something went wrong.",
 } as const;
 

@@ -8,6 +8,16 @@
  * @packageDocumentation
  */
 
+// The SDK: createMfa, policy, enrolment engine, sign-in challenge, limits, admin
+export {
+  type AdminApi,
+  assertRecentAuth,
+  createAdmin,
+  type MethodList,
+  type RegistrationRequirement,
+  type RemovableMethod,
+  registrationRequirement,
+} from "./admin/admin.js";
 // Modules: app passwords
 export {
   APP_PASSWORD_LENGTH,
@@ -28,6 +38,38 @@ export {
   type NormalisedAppPassword,
   normaliseAppPassword,
 } from "./app-passwords/index.js";
+export {
+  type ChallengeApi,
+  type ChallengeFailure,
+  type ChallengeOption,
+  type ChallengeResult,
+  type ChallengeStarted,
+  createChallenge,
+} from "./challenge/challenge.js";
+// Modules: one-time codes (SMS, voice, email)
+export {
+  assertChallengeId,
+  assertCodeFormat,
+  assertDestination,
+  assertPurpose,
+  type ChallengeRef,
+  type CodeOptions,
+  type CodeService,
+  type CodeServiceDeps,
+  type CodeStatus,
+  type CodeVerifyResult,
+  codeOptionLimits,
+  createCodeService,
+  defaultCodeOptions,
+  type IssueCodeInput,
+  type IssuedCode,
+  MAX_CHALLENGE_ID_LENGTH,
+  MAX_DESTINATION_LENGTH,
+  MAX_PURPOSE_LENGTH,
+  maskDestination,
+  resolveCodeOptions,
+  type VerifyCodeInput,
+} from "./codes/index.js";
 // Crypto building blocks
 export {
   constantTimeEqual,
@@ -76,6 +118,41 @@ export {
   renderVoice,
   type TemplateOverrides,
 } from "./delivery/templates.js";
+export {
+  createEnrolmentEngine,
+  type EngineDeps,
+  type EnrolmentEngine,
+  type EnrolmentSession,
+  type StartOptions,
+} from "./enrolment/engine.js";
+export {
+  type CodeDelivery,
+  createMessenger,
+  type DeliveryError,
+  type DeliveryOutcome,
+  deliveryOutcome,
+  type Messenger,
+  type NoticeDelivery,
+  type Senders,
+} from "./enrolment/messenger.js";
+export {
+  type EnrolmentRecord,
+  type InputStep,
+  type PendingEmail,
+  type PendingPhone,
+  type PendingTotp,
+  STEPS,
+  type Step,
+  type SubmitInput,
+  stepInputs,
+} from "./enrolment/steps.js";
+export type {
+  EnrolmentSummary,
+  EnrolmentView,
+  ViewBase,
+  ViewNotice,
+  ViewOf,
+} from "./enrolment/views.js";
 // Errors
 export {
   errorMessages,
@@ -89,6 +166,30 @@ export {
 } from "./errors.js";
 // Modules (one block each; added as they land)
 export { assertUserId, globalKey, MAX_USER_ID_LENGTH, userKey, userPrefix } from "./keys.js";
+export {
+  createLimiter,
+  type FactorAllowance,
+  type Limiter,
+  type LimitScope,
+  type Limits,
+  type LimitsInput,
+  limitsSchema,
+  type SendAllowance,
+  type SendSubject,
+} from "./limits/limits.js";
+export { createMfa, type Mfa, type MfaConfig } from "./mfa.js";
+export {
+  APP_STEP_PLACES,
+  type Delivery,
+  MFA_METHODS,
+  type MfaMethod,
+  type Policy,
+  type PolicyInput,
+  policySchema,
+  RECOVERY_METHODS,
+  type RecoveryMethod,
+  seedPolicy,
+} from "./policy/policy.js";
 // Ports
 export { type Clock, type RandomSource, systemClock, webCryptoRandom } from "./ports/clock.js";
 export {
@@ -126,5 +227,75 @@ export type {
   Store,
   StoreEntry,
 } from "./ports/store.js";
+export {
+  emptyRegistration,
+  mfaMethodsOf,
+  type PhoneMethod,
+  type RegisteredPhone,
+  type Registration,
+  type RegistrationStore,
+  registrationStore,
+} from "./registration/registration.js";
+// Modules: recovery rules (phones, emails)
+export {
+  isTenantDomain,
+  MAX_DOMAIN_LENGTH,
+  MAX_EMAIL_INPUT_LENGTH,
+  MAX_LABEL_LENGTH,
+  normaliseDomain,
+} from "./rules/domain.js";
+export {
+  MAX_EMAIL_LENGTH,
+  MAX_LOCAL_PART_LENGTH,
+  maskEmail,
+  parseRecoveryEmail,
+  type RecoveryEmail,
+  type RecoveryEmailOptions,
+} from "./rules/email.js";
+export {
+  type AcceptedPhoneType,
+  ALLOWED_PHONE_TYPES,
+  MAX_EXTENSION_DIGITS,
+  MAX_PHONE_INPUT_LENGTH,
+  maskPhone,
+  type ParsePhoneInput,
+  type PhoneNumber,
+  type PhoneRules,
+  type PhoneUse,
+  parsePhone,
+} from "./rules/phone.js";
 // Stores
 export { type MemoryStoreOptions, memoryStore } from "./store/memory-store.js";
+// Modules: authenticator apps (TOTP)
+export { base32Decode, base32Encode } from "./totp/base32.js";
+export {
+  codeFromDigest,
+  dynamicTruncate,
+  hotp,
+  hotpHmac,
+  keyedHotp,
+  TOTP_ALGORITHMS,
+  type TotpAlgorithm,
+  totpAt,
+  totpStep,
+} from "./totp/hotp.js";
+export {
+  assertKeyUriLabelPart,
+  buildKeyUri,
+  type KeyUriInput,
+  MAX_KEY_URI_LABEL_PART,
+  type ParsedKeyUri,
+  parseKeyUri,
+} from "./totp/key-uri.js";
+export { qrSvg, qrText } from "./totp/qr.js";
+export {
+  createTotpService,
+  TOTP_MAX_CONFIRM_ATTEMPTS,
+  TOTP_SECRET_BYTES,
+  type TotpEnrolment,
+  type TotpFactorInfo,
+  type TotpOptions,
+  type TotpService,
+  type TotpServiceDeps,
+  type TotpVerifyResult,
+} from "./totp/service.js";

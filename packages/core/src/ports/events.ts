@@ -46,6 +46,25 @@ export type MfaEvent =
       readonly name: string;
     })
   | (EventBase & { readonly type: "app_password.used"; readonly appPasswordId: string })
+  | (EventBase & { readonly type: "enrolment.started"; readonly enrolmentId: string })
+  | (EventBase & { readonly type: "enrolment.finished"; readonly enrolmentId: string })
+  | (EventBase & { readonly type: "factor.added"; readonly method: string })
+  | (EventBase & {
+      readonly type: "factor.removed";
+      readonly method: string;
+      readonly by: "user" | "admin";
+    })
+  | (EventBase & { readonly type: "factor.disabled"; readonly factor: string })
+  | (EventBase & { readonly type: "limit.tripped"; readonly scope: string })
+  | (EventBase & {
+      readonly type: "notice.sent";
+      readonly channel: "sms" | "email";
+      readonly delivered: boolean;
+    })
+  | (EventBase & {
+      readonly type: "admin.action";
+      readonly action: "reregistration_required" | "app_passwords_revoked" | "failures_cleared";
+    })
   | (EventBase & {
       readonly type: "app_password.revoked";
       readonly appPasswordId: string | "all";

@@ -1,0 +1,1049 @@
+/**
+ * The enrolment flow engine: `start` gives a view, `submit` takes a step's input and gives the
+ * next view.
+ *
+ * The next step is computed from the policy, what the user already has and where this enrolment
+ * is, so the seed's wizard is one policy among many. The enrolment is a persisted, versioned
+ * record under the user's keys: it survives a reload, a device switch, a provider outage and a
+ * second app instance. Every transition is a compare-and-set on it, so of two tabs submitting
+ * at once one wins and the other gets the current view with a `conflict` notice.
+ *
+ * Order of work in a submit, so that bad input changes nothing and costs nothing: parse the
+ * input (zod) → check it (phone and email rules) → check limits → write state → call the
+ * provider → record the delivery outcome. A provider failure leaves the state saved; the user
+ * retries or switches channel (REL-04).
+ *
+ * @module
+ */
+
+import { assertRecentAuth } from "../admin/admin.js";
+import type { AppPasswordService } from "../app-passwords/types.js";
+import type { CodeService } from "../codes/code-service.js";
+import { randomId } from "../crypto/random-string.js";
+import type { NoticeFactor } from "../delivery/templates.js";
+import { MfaError } from "../errors.js";
+import { userKey } from "../keys.js";
+import type { Limiter } from "../limits/limits.js";
+import type { Delivery, MfaMethod, Policy, RecoveryMethod } from "../policy/policy.js";
+import type { Clock } from "../ports/clock.js";
+import { type EventSink, emitEvent } from "../ports/events.js";
+import type { Store } from "../ports/store.js";
+import {
+  mfaMethodsOf,
+  type PhoneMethod,
+  type Registration,
+  type RegistrationStore,
+} from "../registration/registration.js";
+import { maskEmail, parseRecoveryEmail } from "../rules/email.js";
+import { maskPhone, parsePhone } from "../rules/phone.js";
+import type { TotpService } from "../totp/service.js";
+import type { CodePurpose, DeliveryOutcome, Messenger } from "./messenger.js";
+import {
+  type EnrolmentRecord,
+  type InputStep,
+  type PendingEmail,
+  type PendingPhone,
+  type Step,
+  type SubmitInput,
+  stepInputs,
+} from "./steps.js";
+import type { EnrolmentSummary, EnrolmentView, ViewNotice } from "./views.js";
+
+/** Who is submitting: the app's authenticated session. */
+export interface EnrolmentSession {
+  /** The signed-in user; an enrolment of another user is "not found". */
+  readonly userId: string;
+  /** When the user last authenticated (epoch ms): older than the policy allows → step-up (BIND-01). */
+  readonly authenticatedAt: number;
+  /** The client's IP from a trusted proxy header, for the per-IP limit (RATE-06). */
+  readonly ip?: string;
+}
+
+/** Options of {@link EnrolmentEngine.start}. */
+export interface StartOptions extends EnrolmentSession {
+  /** BCP 47 language for messages and views. @default "en" */
+  readonly locale?: string;
+  /** App steps this user must do (e.g. `["change-password"]` for a temporary password). */
+  readonly appSteps?: readonly string[];
+}
+
+/** What the engine needs; `createMfa` builds it. */
+export interface EngineDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly events: EventSink;
+  readonly policy: Policy;
+  readonly tenant: { readonly name: string; readonly domains: readonly string[] };
+  readonly limiter: Limiter;
+  readonly registrations: RegistrationStore;
+  readonly codes: CodeService;
+  readonly totp: TotpService;
+  readonly appPasswords: AppPasswordService | null;
+  readonly messenger: Messenger;
+}
+
+/** The enrolment API. */
+export interface EnrolmentEngine {
+  /** Starts an enrolment for the user, or resumes the one they have open (any device). */
+  start(options: StartOptions): Promise<EnrolmentView>;
+  /** The current view of an enrolment (no one-time secrets). */
+  get(id: string, session: EnrolmentSession): Promise<EnrolmentView>;
+  /** Answers the current step; returns the next view. Throws `MfaError` on bad input. */
+  submit(id: string, input: SubmitInput, session: EnrolmentSession): Promise<EnrolmentView>;
+}
+
+/** The one-time secrets a view may carry, only in the answer that made them. */
+interface Shown {
+  totp?: { secret: string; uri: string; qrSvg: string };
+  appPassword?: string;
+}
+
+/** A transition's result: the record to write and what to show. */
+interface Transition {
+  readonly record: EnrolmentRecord;
+  readonly notice?: ViewNotice | null;
+  readonly shown?: Shown;
+  /** Runs after the record was written (sends). Returns a record change to write too, if any. */
+  readonly after?: (rec: EnrolmentRecord) => Promise<EnrolmentRecord | null>;
+}
+
+const PHONE_RISK_NOTICE =
+  "Text messages and calls can be intercepted or redirected (for example by SIM swap). " +
+  "An authenticator app is safer.";
+
+/** Builds the engine. */
+export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
+  const { store, clock, policy, codes, totp, limiter, registrations, messenger } = deps;
+  const key = (userId: string, id: string) => userKey(userId, "enrolment", id);
+  const currentKey = (userId: string) => userKey(userId, "enrolment-current");
+  const now = () => clock.now();
+  const emit = (event: Parameters<EventSink["emit"]>[0]) => emitEvent(deps.events, event);
+  const at = () => new Date(now()).toISOString();
+
+  // ---------------------------------------------------------------- reading
+
+  const load = async (id: string, userId: string) => {
+    if (typeof id !== "string" || !/^enr_[A-Za-z0-9_-]{22}$/.test(id)) {
+      throw new MfaError("enrolment_not_found", { data: { field: "id" } });
+    }
+    const entry = await store.get<EnrolmentRecord & Record<string, never>>(key(userId, id));
+    if (!entry) throw new MfaError("enrolment_not_found");
+    return { record: entry.value as EnrolmentRecord, version: entry.version };
+  };
+
+  const enabledMfa = (reg: Registration): MfaMethod[] =>
+    mfaMethodsOf(reg).filter((m) => policy.mfa.methods.includes(m));
+
+  const recoverySatisfied = (reg: Registration): RecoveryMethod[] =>
+    policy.recovery.methods.filter((m) =>
+      m === "email"
+        ? reg.recoveryEmail !== null
+        : m === "phone"
+          ? reg.recoveryPhoneVerifiedAt !== null && reg.phones["authentication-phone"] !== undefined
+          : reg.authenticators.length > 0,
+    );
+
+  const appStepsDue = (rec: EnrolmentRecord, place: string) =>
+    policy.appSteps.filter(
+      (s) =>
+        s.place === place && rec.pendingAppSteps.includes(s.id) && !rec.appStepsDone.includes(s.id),
+    );
+
+  /** The step that follows from the policy, the registration and the record. */
+  const nextStep = (
+    rec: EnrolmentRecord,
+    reg: Registration,
+  ): { step: Step; appStepId: string | null } => {
+    if (!rec.introDone) return { step: "intro", appStepId: null };
+    const before = appStepsDue(rec, "before-mfa")[0];
+    if (before) return { step: "app-step", appStepId: before.id };
+    if (enabledMfa(reg).length < policy.mfa.required)
+      return { step: "mfa-method", appStepId: null };
+    if (
+      deps.appPasswords &&
+      policy.appPasswords.enabled &&
+      policy.appPasswords.offerDuringEnrolment &&
+      !rec.appPasswordDone
+    ) {
+      return { step: "app-password", appStepId: null };
+    }
+    const after = appStepsDue(rec, "after-mfa")[0];
+    if (after) return { step: "app-step", appStepId: after.id };
+    if (recoverySatisfied(reg).length < policy.recovery.required) {
+      return {
+        step: rec.recoveryIntroDone ? "recovery-method" : "recovery-intro",
+        appStepId: null,
+      };
+    }
+    const last = appStepsDue(rec, "after-recovery")[0];
+    if (last) return { step: "app-step", appStepId: last.id };
+    return { step: "finish", appStepId: null };
+  };
+
+  const summary = async (
+    userId: string,
+    reg: Registration,
+    rec: EnrolmentRecord,
+  ): Promise<EnrolmentSummary> => {
+    const mfa = mfaMethodsOf(reg).map((method) => ({
+      method,
+      display:
+        method === "authenticator-app"
+          ? `${reg.authenticators.length} authenticator app${reg.authenticators.length > 1 ? "s" : ""}`
+          : maskPhone((reg.phones[method as PhoneMethod] as { e164: string }).e164),
+    }));
+    const recovery = recoverySatisfied(reg).map((method) => ({
+      method,
+      display:
+        method === "email"
+          ? maskEmail(reg.recoveryEmail?.address ?? "")
+          : method === "phone"
+            ? maskPhone(reg.phones["authentication-phone"]?.e164 ?? "")
+            : "authenticator app",
+    }));
+    const appPasswords = deps.appPasswords ? (await deps.appPasswords.list({ userId })).length : 0;
+    return { mfa, recovery, appPasswords, addedNow: [...rec.added] };
+  };
+
+  const render = async (
+    rec: EnrolmentRecord,
+    version: number,
+    notice: ViewNotice | null = null,
+    shown: Shown = {},
+  ): Promise<EnrolmentView> => {
+    const base = {
+      id: rec.id,
+      version,
+      locale: rec.locale,
+      canGoBack: rec.history.length > 0 && rec.status === "active",
+      notice,
+    };
+    const reg = await registrations.get(rec.userId);
+    switch (rec.step) {
+      case "intro": {
+        const snoozesLeft = Math.max(0, policy.campaign.maxSnoozes - reg.snoozes);
+        const nudge =
+          enabledMfa(reg).length >= policy.mfa.required &&
+          policy.campaign.snoozeDays > 0 &&
+          snoozesLeft > 0;
+        return { ...base, step: "intro", requirement: nudge ? "nudge" : "required", snoozesLeft };
+      }
+      case "mfa-method": {
+        const hasPhone = policy.mfa.methods.some((m) => m !== "authenticator-app");
+        return {
+          ...base,
+          step: "mfa-method",
+          methods: policy.mfa.methods,
+          deliveries: policy.phone?.deliveries ?? [],
+          countries: policy.phone?.allowedCountries ?? [],
+          phoneRiskNotice: hasPhone ? PHONE_RISK_NOTICE : null,
+        };
+      }
+      case "verify-code": {
+        const pending = rec.pending as PendingPhone | PendingEmail;
+        const status = await codes.status({ userId: rec.userId, challengeId: pending.challengeId });
+        const t = now();
+        const cooldownMs = limiter.limits.destinationCooldownSeconds * 1000;
+        const isPhone = pending.kind === "phone";
+        return {
+          ...base,
+          step: "verify-code",
+          channel: isPhone ? pending.delivery : "email",
+          destination: isPhone ? maskPhone(pending.e164) : maskEmail(pending.address),
+          expiresInSeconds: status ? Math.max(0, Math.ceil((status.expiresAt - t) / 1000)) : 0,
+          resendInSeconds: status
+            ? Math.max(0, Math.ceil((status.lastSentAt + cooldownMs - t) / 1000))
+            : 0,
+          attemptsLeft: status?.attemptsLeft ?? 0,
+          sendsLeft: status?.sendsLeft ?? 0,
+          canSwitchToVoice:
+            isPhone &&
+            pending.delivery === "sms" &&
+            (policy.phone?.deliveries.includes("voice") ?? false),
+          codeLength: codes.options.length,
+        };
+      }
+      case "authenticator-setup":
+        return {
+          ...base,
+          step: "authenticator-setup",
+          secret: shown.totp?.secret ?? null,
+          uri: shown.totp?.uri ?? null,
+          qrSvg: shown.totp?.qrSvg ?? null,
+          codeLength: totp.options.digits,
+        };
+      case "app-password":
+        return {
+          ...base,
+          step: "app-password",
+          password: shown.appPassword ?? null,
+          name: appPasswordName(rec),
+        };
+      case "app-step": {
+        const def = policy.appSteps.find((s) => s.id === rec.appStepId);
+        return { ...base, step: "app-step", stepId: rec.appStepId ?? "", title: def?.title ?? "" };
+      }
+      case "recovery-intro":
+        return { ...base, step: "recovery-intro", required: policy.recovery.required };
+      case "recovery-method": {
+        const have = recoverySatisfied(reg);
+        return {
+          ...base,
+          step: "recovery-method",
+          methods: policy.recovery.methods.filter((m) => !have.includes(m)),
+        };
+      }
+      case "recovery-email":
+        return { ...base, step: "recovery-email" };
+      case "recovery-phone": {
+        const phone = reg.phones["authentication-phone"];
+        return {
+          ...base,
+          step: "recovery-phone",
+          phone: phone ? maskPhone(phone.e164) : null,
+          deliveries: policy.phone?.deliveries ?? [],
+        };
+      }
+      case "finish":
+      case "done":
+        return { ...base, step: rec.step, summary: await summary(rec.userId, reg, rec) };
+      case "cancelled":
+        return { ...base, step: "cancelled" };
+    }
+  };
+
+  const appPasswordName = (rec: EnrolmentRecord) =>
+    `Mail app (${new Date(rec.createdAt).toISOString().slice(0, 10)})`;
+
+  // ---------------------------------------------------------------- writing
+
+  /** Moves to the computed next step, minting the app password if that is where it lands. */
+  const advance = async (
+    rec: EnrolmentRecord,
+    extra: Partial<EnrolmentRecord> = {},
+  ): Promise<Transition> => {
+    const moved = { ...rec, ...extra, pending: null } as EnrolmentRecord;
+    const reg = await registrations.get(rec.userId);
+    const next = nextStep(moved, reg);
+    const history =
+      next.step === rec.step && next.appStepId === rec.appStepId
+        ? rec.history
+        : [...rec.history, rec.step];
+    const record: EnrolmentRecord = {
+      ...moved,
+      step: next.step,
+      appStepId: next.appStepId,
+      history,
+    };
+    if (next.step === "app-password" && !record.appPasswordId && deps.appPasswords) {
+      const created = await deps.appPasswords.create({
+        userId: rec.userId,
+        name: appPasswordName(rec),
+      });
+      return {
+        record: { ...record, appPasswordId: created.id },
+        shown: { appPassword: created.password },
+      };
+    }
+    return { record };
+  };
+
+  const requireFreshAuth = (session: EnrolmentSession) =>
+    assertRecentAuth(policy, now(), session.authenticatedAt);
+
+  const codePurpose = (pending: PendingPhone | PendingEmail): CodePurpose =>
+    pending.kind === "email"
+      ? "recovery-email"
+      : pending.purpose === "recovery"
+        ? "recovery-phone"
+        : "enrol";
+
+  const storePurpose = (pending: PendingPhone | PendingEmail) =>
+    pending.kind === "email" ? "enrol:email" : `enrol:${pending.purpose}:${pending.delivery}`;
+
+  const destinationOf = (pending: PendingPhone | PendingEmail) =>
+    pending.kind === "email" ? pending.address : pending.e164;
+
+  /** Sends the code of a challenge; the outcome is recorded on the pending step. */
+  const sendCode = async (
+    rec: EnrolmentRecord,
+    pending: PendingPhone | PendingEmail,
+    code: string,
+    sendCount: number,
+  ): Promise<DeliveryOutcome> => {
+    const outcome = await messenger.sendCode({
+      channel: pending.kind === "email" ? "email" : pending.delivery,
+      to: destinationOf(pending),
+      extension: pending.kind === "phone" ? pending.extension : null,
+      code,
+      locale: rec.locale,
+      purpose: codePurpose(pending),
+      ttlMinutes: Math.round(codes.options.ttlSeconds / 60),
+      idempotencyKey: `${pending.challengeId}:${sendCount}`,
+    });
+    if (outcome.ok && pending.kind === "phone")
+      await limiter.recordConversion("sent", pending.country);
+    return outcome;
+  };
+
+  const deliveryNotice = (outcome: DeliveryOutcome): ViewNotice | null =>
+    outcome.ok
+      ? null
+      : { code: "delivery_failed", retryable: outcome.error === "delivery_unavailable" };
+
+  const withDelivery = (rec: EnrolmentRecord, outcome: DeliveryOutcome): EnrolmentRecord => {
+    const pending = rec.pending as PendingPhone | PendingEmail;
+    return {
+      ...rec,
+      pending: {
+        ...pending,
+        delivered: outcome.ok,
+        deliveryError: outcome.ok ? null : outcome.error,
+      },
+    };
+  };
+
+  /**
+   * Checks limits, issues a code, puts the enrolment on `verify-code` and sends after the write
+   * (state before send, REL-04). A limit refusal changes nothing but the counters.
+   */
+  const beginCode = async (
+    rec: EnrolmentRecord,
+    session: EnrolmentSession,
+    pending:
+      | Omit<PendingPhone, "challengeId" | "delivered" | "deliveryError">
+      | Omit<PendingEmail, "challengeId" | "delivered" | "deliveryError">,
+  ): Promise<Transition> => {
+    const destination = pending.kind === "email" ? pending.address : pending.e164;
+    const allowed = await limiter.allowSend({
+      userId: rec.userId,
+      destination,
+      country: pending.kind === "phone" ? pending.country : undefined,
+      ip: session.ip,
+    });
+    if (!allowed.ok) {
+      await emit({ type: "limit.tripped", at: at(), userId: rec.userId, scope: allowed.scope });
+      return {
+        record: rec,
+        notice: {
+          code: "rate_limited",
+          scope: allowed.scope,
+          retryAfterSeconds: allowed.retryAfterSeconds,
+        },
+      };
+    }
+    const full = { ...pending, challengeId: "", delivered: null, deliveryError: null } as
+      | PendingPhone
+      | PendingEmail;
+    const issued = await codes.issue({
+      userId: rec.userId,
+      purpose: storePurpose(full),
+      destination,
+    });
+    const withChallenge = { ...full, challengeId: issued.challengeId } as
+      | PendingPhone
+      | PendingEmail;
+    return {
+      record: {
+        ...rec,
+        step: "verify-code",
+        pending: withChallenge,
+        history: rec.step === "verify-code" ? rec.history : [...rec.history, rec.step],
+      },
+      after: async (written) =>
+        withDelivery(
+          written,
+          await sendCode(written, withChallenge, issued.code, issued.sendCount),
+        ),
+    };
+  };
+
+  /** Resends (optionally switching to voice): a new code kills the old, counters stay (LIFE-07). */
+  const resend = async (
+    rec: EnrolmentRecord,
+    session: EnrolmentSession,
+    toVoice: boolean,
+  ): Promise<Transition> => {
+    let pending = rec.pending as PendingPhone | PendingEmail;
+    if (toVoice) {
+      if (pending.kind !== "phone" || !policy.phone?.deliveries.includes("voice")) {
+        throw new MfaError("invalid_input", {
+          message: "A call is not available for this code.",
+          data: { field: "action" },
+        });
+      }
+      pending = { ...pending, delivery: "voice" };
+    }
+    const allowed = await limiter.allowSend({
+      userId: rec.userId,
+      destination: destinationOf(pending),
+      country: pending.kind === "phone" ? pending.country : undefined,
+      ip: session.ip,
+    });
+    if (!allowed.ok) {
+      await emit({ type: "limit.tripped", at: at(), userId: rec.userId, scope: allowed.scope });
+      return {
+        record: rec,
+        notice: {
+          code: "rate_limited",
+          scope: allowed.scope,
+          retryAfterSeconds: allowed.retryAfterSeconds,
+        },
+      };
+    }
+    if (toVoice) {
+      // A new channel is a new binding: start a fresh challenge so the SMS code stops working.
+      await codes.cancel({ userId: rec.userId, challengeId: pending.challengeId });
+      const issued = await codes.issue({
+        userId: rec.userId,
+        purpose: storePurpose(pending),
+        destination: destinationOf(pending),
+      });
+      const next = { ...pending, challengeId: issued.challengeId };
+      return {
+        record: { ...rec, pending: next },
+        after: async (written) =>
+          withDelivery(written, await sendCode(written, next, issued.code, issued.sendCount)),
+      };
+    }
+    const issued = await codes.resend({ userId: rec.userId, challengeId: pending.challengeId });
+    return {
+      record: rec,
+      after: async (written) =>
+        withDelivery(written, await sendCode(written, pending, issued.code, issued.sendCount)),
+    };
+  };
+
+  /** Notifies the user of a change through a channel registered before it (BIND-02). */
+  const notify = async (
+    before: Registration,
+    rec: EnrolmentRecord,
+    change: "added" | "removed",
+    factor: NoticeFactor,
+    exclude?: string,
+  ) => {
+    const email = before.recoveryEmail?.address;
+    const phone = before.phones["authentication-phone"];
+    const target = email
+      ? { channel: "email" as const, to: email }
+      : phone && phone.e164 !== exclude
+        ? { channel: "sms" as const, to: phone.e164 }
+        : null;
+    if (!target) return;
+    const outcome = await messenger.sendNotice({
+      ...target,
+      locale: rec.locale,
+      change,
+      factor,
+      idempotencyKey: `${rec.id}:notice:${change}:${factor}:${now()}`,
+    });
+    await emit({
+      type: "notice.sent",
+      at: at(),
+      userId: rec.userId,
+      channel: target.channel,
+      delivered: outcome.ok,
+    });
+  };
+
+  const verifyCode = async (rec: EnrolmentRecord, code: string): Promise<Transition> => {
+    const pending = rec.pending as PendingPhone | PendingEmail;
+    const factorKey =
+      pending.kind === "email" ? `email:${pending.address}` : `phone:${pending.e164}`;
+    const allowance = await limiter.allowCheck(rec.userId, factorKey);
+    if (!allowance.ok) {
+      return {
+        record: rec,
+        notice:
+          allowance.reason === "disabled"
+            ? { code: "factor_disabled" }
+            : { code: "factor_locked", retryAfterSeconds: allowance.retryAfterSeconds },
+      };
+    }
+    const result = await codes.verify({
+      userId: rec.userId,
+      challengeId: pending.challengeId,
+      purpose: storePurpose(pending),
+      destination: destinationOf(pending),
+      code,
+    });
+    if (!result.ok) {
+      if (result.reason === "code_mismatch") {
+        const after = await limiter.recordFailure(rec.userId, factorKey);
+        if (!after.ok && after.reason === "disabled")
+          return { record: rec, notice: { code: "factor_disabled" } };
+        return {
+          record: rec,
+          notice: { code: "code_mismatch", attemptsLeft: result.attemptsLeft ?? 0 },
+        };
+      }
+      return {
+        record: rec,
+        notice: { code: result.reason === "locked" ? "code_locked" : "code_expired" },
+      };
+    }
+    await limiter.clearFailures(rec.userId, factorKey);
+    const t = now();
+    const before = await registrations.get(rec.userId);
+    if (pending.kind === "email") {
+      await registrations.update(rec.userId, (r) => ({
+        ...r,
+        recoveryEmail: { address: pending.address, verifiedAt: t },
+      }));
+      await notify(before, rec, "added", "recovery-email");
+      await emit({ type: "factor.added", at: at(), userId: rec.userId, method: "recovery-email" });
+      return advance(rec, { recoveryAdded: [...rec.recoveryAdded, "email"] });
+    }
+    await limiter.recordConversion("verified", pending.country);
+    const phone = {
+      e164: pending.e164,
+      country: pending.country,
+      extension: pending.extension,
+      delivery: pending.delivery,
+      verifiedAt: t,
+    };
+    const verifiedPhones = { ...rec.verifiedPhones, [pending.e164]: t };
+    if (pending.purpose === "recovery") {
+      await registrations.update(rec.userId, (r) => ({
+        ...r,
+        recoveryPhoneVerifiedAt: t,
+        phones: r.phones["authentication-phone"]
+          ? r.phones
+          : { ...r.phones, "authentication-phone": phone },
+      }));
+      await emit({ type: "factor.added", at: at(), userId: rec.userId, method: "recovery-phone" });
+      return advance(rec, { verifiedPhones, recoveryAdded: [...rec.recoveryAdded, "phone"] });
+    }
+    await registrations.update(rec.userId, (r) => ({
+      ...r,
+      phones: { ...r.phones, [pending.method]: phone },
+    }));
+    await notify(
+      before,
+      rec,
+      "added",
+      pending.method === "office-phone" ? "office-phone" : "phone",
+      pending.e164,
+    );
+    await emit({ type: "factor.added", at: at(), userId: rec.userId, method: pending.method });
+    return advance(rec, { verifiedPhones, added: [...rec.added, pending.method] });
+  };
+
+  const beginTotp = async (
+    rec: EnrolmentRecord,
+    purpose: "mfa" | "recovery",
+  ): Promise<Transition> => {
+    const accountName = rec.userId;
+    const enrolment = await totp.begin({ userId: rec.userId, accountName });
+    return {
+      record: {
+        ...rec,
+        step: "authenticator-setup",
+        pending: { kind: "totp", purpose, factorId: enrolment.factorId },
+        history: rec.step === "authenticator-setup" ? rec.history : [...rec.history, rec.step],
+      },
+      shown: { totp: { secret: enrolment.secret, uri: enrolment.uri, qrSvg: enrolment.qrSvg } },
+    };
+  };
+
+  const confirmTotp = async (rec: EnrolmentRecord, code: string): Promise<Transition> => {
+    const pending = rec.pending as Extract<EnrolmentRecord["pending"], { kind: "totp" }>;
+    const factorKey = `totp:${pending.factorId}`;
+    const allowance = await limiter.allowCheck(rec.userId, factorKey);
+    if (!allowance.ok) {
+      return {
+        record: rec,
+        notice:
+          allowance.reason === "disabled"
+            ? { code: "factor_disabled" }
+            : { code: "factor_locked", retryAfterSeconds: allowance.retryAfterSeconds },
+      };
+    }
+    const result = await totp.confirm({ userId: rec.userId, factorId: pending.factorId, code });
+    if (!result.ok) {
+      if (result.reason === "code_mismatch") await limiter.recordFailure(rec.userId, factorKey);
+      const notice: ViewNotice =
+        result.reason === "code_mismatch"
+          ? { code: "code_mismatch", attemptsLeft: result.attemptsLeft ?? 0 }
+          : result.reason === "replayed"
+            ? { code: "code_replayed" }
+            : { code: result.reason === "locked" ? "code_locked" : "code_expired" };
+      return { record: rec, notice };
+    }
+    await limiter.clearFailures(rec.userId, factorKey);
+    const before = await registrations.get(rec.userId);
+    await registrations.update(rec.userId, (r) => ({
+      ...r,
+      authenticators: r.authenticators.includes(pending.factorId)
+        ? r.authenticators
+        : [...r.authenticators, pending.factorId],
+    }));
+    await notify(before, rec, "added", "authenticator-app");
+    await emit({ type: "factor.added", at: at(), userId: rec.userId, method: "authenticator-app" });
+    return pending.purpose === "recovery"
+      ? advance(rec, { recoveryAdded: [...rec.recoveryAdded, "authenticator-app"] })
+      : advance(rec, { added: [...rec.added, "authenticator-app"] });
+  };
+
+  /** Drops whatever the current step had in flight (a code challenge, an unconfirmed app). */
+  const dropPending = async (rec: EnrolmentRecord) => {
+    const p = rec.pending;
+    if (!p) return;
+    if (p.kind === "totp") await totp.remove({ userId: rec.userId, factorId: p.factorId });
+    else await codes.cancel({ userId: rec.userId, challengeId: p.challengeId });
+  };
+
+  const phoneFrom = (
+    input: { country?: string | undefined; number: string; extension?: string | undefined },
+    use: "sms" | "voice" | "office",
+  ) =>
+    parsePhone(
+      { number: input.number, country: input.country, use, extension: input.extension },
+      { allowedCountries: policy.phone?.allowedCountries ?? [] },
+    );
+
+  /** The transition for one parsed input at the record's step. */
+  const transition = async (
+    rec: EnrolmentRecord,
+    input: ReturnType<(typeof stepInputs)[InputStep]["parse"]>,
+    session: EnrolmentSession,
+  ): Promise<Transition> => {
+    if ("action" in input && input.action === "cancel") {
+      await dropPending(rec);
+      return { record: { ...rec, status: "cancelled", step: "cancelled", pending: null } };
+    }
+    if ("action" in input && input.action === "back") {
+      const previous = rec.history[rec.history.length - 1];
+      if (!previous)
+        throw new MfaError("invalid_input", {
+          message: "There is no step to go back to.",
+          data: { field: "action" },
+        });
+      await dropPending(rec);
+      return {
+        record: { ...rec, step: previous, pending: null, history: rec.history.slice(0, -1) },
+      };
+    }
+    switch (input.step) {
+      case "intro": {
+        if (input.action === "snooze") {
+          const view = await render(rec, 0);
+          if (view.step !== "intro" || view.requirement !== "nudge") {
+            throw new MfaError("invalid_input", {
+              message: "Registration can't be postponed any more.",
+              data: { field: "action" },
+            });
+          }
+          const until = now() + policy.campaign.snoozeDays * 86_400_000;
+          await registrations.update(rec.userId, (r) => ({
+            ...r,
+            snoozes: r.snoozes + 1,
+            snoozedUntil: until,
+          }));
+          return { record: { ...rec, status: "cancelled", step: "cancelled" } };
+        }
+        return advance(rec, { introDone: true });
+      }
+      case "mfa-method": {
+        requireFreshAuth(session);
+        if (!("method" in input)) break;
+        if (!policy.mfa.methods.includes(input.method)) {
+          throw new MfaError("invalid_input", {
+            message: "That method is not offered.",
+            data: { field: "method" },
+          });
+        }
+        if (input.method === "authenticator-app") return beginTotp(rec, "mfa");
+        const delivery: Delivery =
+          input.method === "authentication-phone" ? input.delivery : "voice";
+        if (!policy.phone?.deliveries.includes(delivery)) {
+          throw new MfaError("invalid_input", {
+            message: "That delivery is not offered.",
+            data: { field: "delivery" },
+          });
+        }
+        const use = input.method === "office-phone" ? "office" : delivery;
+        const phone = phoneFrom(input, use);
+        return beginCode(rec, session, {
+          kind: "phone",
+          purpose: "mfa",
+          method: input.method,
+          e164: phone.e164,
+          country: phone.country,
+          extension: phone.extension,
+          delivery,
+        });
+      }
+      case "verify-code": {
+        if ("code" in input) return verifyCode(rec, input.code);
+        if (input.action === "resend" || input.action === "switch-to-voice")
+          return resend(rec, session, input.action === "switch-to-voice");
+        await dropPending(rec);
+        const back =
+          (rec.pending as PendingPhone | PendingEmail).kind === "phone" &&
+          (rec.pending as PendingPhone).purpose === "mfa"
+            ? "mfa-method"
+            : "recovery-method";
+        return { record: { ...rec, step: back, pending: null } };
+      }
+      case "authenticator-setup": {
+        if ("code" in input) return confirmTotp(rec, input.code);
+        const purpose = (rec.pending as { purpose: "mfa" | "recovery" }).purpose;
+        await dropPending(rec);
+        if (input.action === "restart") return beginTotp({ ...rec, pending: null }, purpose);
+        return {
+          record: {
+            ...rec,
+            step: purpose === "mfa" ? "mfa-method" : "recovery-method",
+            pending: null,
+          },
+        };
+      }
+      case "app-password":
+        return advance(rec, { appPasswordDone: true });
+      case "app-step": {
+        if (!("stepId" in input) || input.stepId !== rec.appStepId) {
+          throw new MfaError("step_mismatch", { data: { expected: rec.appStepId ?? "" } });
+        }
+        if (
+          input.stepId === "change-password" &&
+          policy.appPasswords.revokeOnPasswordChange &&
+          deps.appPasswords
+        ) {
+          // APP-03: a new password revokes app passwords minted before this enrolment.
+          const keep = rec.appPasswordId;
+          for (const ap of await deps.appPasswords.list({ userId: rec.userId })) {
+            if (ap.id !== keep) await deps.appPasswords.revoke({ userId: rec.userId, id: ap.id });
+          }
+        }
+        return advance(rec, { appStepsDone: [...rec.appStepsDone, input.stepId] });
+      }
+      case "recovery-intro":
+        if (input.action === "snooze")
+          return { record: { ...rec, status: "cancelled", step: "cancelled" } };
+        return advance(rec, { recoveryIntroDone: true });
+      case "recovery-method": {
+        requireFreshAuth(session);
+        if (!("method" in input)) break;
+        if (!policy.recovery.methods.includes(input.method)) {
+          throw new MfaError("invalid_input", {
+            message: "That method is not offered.",
+            data: { field: "method" },
+          });
+        }
+        if (input.method === "authenticator-app") return beginTotp(rec, "recovery");
+        return {
+          record: {
+            ...rec,
+            step: input.method === "email" ? "recovery-email" : "recovery-phone",
+            history: [...rec.history, rec.step],
+          },
+        };
+      }
+      case "recovery-email": {
+        requireFreshAuth(session);
+        if (!("email" in input)) break;
+        const email = parseRecoveryEmail(input.email, { tenantDomains: deps.tenant.domains });
+        return beginCode(rec, session, { kind: "email", address: email.address });
+      }
+      case "recovery-phone": {
+        requireFreshAuth(session);
+        if (!("delivery" in input)) break;
+        if (!policy.phone?.deliveries.includes(input.delivery)) {
+          throw new MfaError("invalid_input", {
+            message: "That delivery is not offered.",
+            data: { field: "delivery" },
+          });
+        }
+        const reg = await registrations.get(rec.userId);
+        const registered = reg.phones["authentication-phone"];
+        let target: { e164: string; country: string };
+        if (input.number !== undefined) {
+          const parsed = phoneFrom(
+            { number: input.number, country: input.country },
+            input.delivery,
+          );
+          if (registered && parsed.e164 !== registered.e164) {
+            throw new MfaError("invalid_input", {
+              message: "Confirm your authentication phone.",
+              data: { field: "number" },
+            });
+          }
+          target = parsed;
+        } else if (registered) {
+          // Re-check the stored number's type now: numbers and metadata change (PHONE-02).
+          target = phoneFrom({ number: registered.e164 }, input.delivery);
+        } else {
+          throw new MfaError("invalid_input", {
+            message: "Enter a phone number.",
+            data: { field: "number" },
+          });
+        }
+        const verifiedAt = rec.verifiedPhones[target.e164];
+        const window = policy.recovery.phoneReverifyAfterSeconds * 1000;
+        if (verifiedAt !== undefined && window > 0 && now() - verifiedAt <= window) {
+          await registrations.update(rec.userId, (r) => ({ ...r, recoveryPhoneVerifiedAt: now() }));
+          return advance(rec, { recoveryAdded: [...rec.recoveryAdded, "phone"] });
+        }
+        return beginCode(rec, session, {
+          kind: "phone",
+          purpose: "recovery",
+          method: "authentication-phone",
+          e164: target.e164,
+          country: target.country,
+          extension: null,
+          delivery: input.delivery,
+        });
+      }
+      case "finish": {
+        const t = now();
+        await registrations.update(rec.userId, (r) => ({
+          ...r,
+          registeredAt: r.registeredAt ?? t,
+          confirmedAt: t,
+          reregistrationRequired: false,
+          snoozedUntil: null,
+        }));
+        await emit({
+          type: "enrolment.finished",
+          at: at(),
+          userId: rec.userId,
+          enrolmentId: rec.id,
+        });
+        return { record: { ...rec, status: "finished", step: "done" } };
+      }
+    }
+    throw new MfaError("invalid_input", { data: { field: "action" } });
+  };
+
+  /** Writes a transition with compare-and-set, runs its after-work, renders the view. */
+  const commit = async (
+    rec: EnrolmentRecord,
+    version: number,
+    t: Transition,
+  ): Promise<EnrolmentView> => {
+    if (t.record === rec && !t.after) return render(rec, version, t.notice ?? null, t.shown);
+    const ttlMs = Math.max(1000, rec.expiresAt - now());
+    const put = await store.put(key(rec.userId, rec.id), t.record as never, {
+      expectVersion: version,
+      ttlMs,
+    });
+    if (!put.ok) {
+      if (t.shown?.appPassword && t.record.appPasswordId) {
+        // Lost the race after minting: the password was never shown, so it must not live.
+        await deps.appPasswords?.revoke({ userId: rec.userId, id: t.record.appPasswordId });
+      }
+      const fresh = await load(rec.id, rec.userId);
+      return render(fresh.record, fresh.version, { code: "conflict" });
+    }
+    let written = t.record;
+    let writtenVersion = put.version;
+    if (t.record.status !== "active") await store.delete(currentKey(rec.userId));
+    if (t.after) {
+      const changed = await t.after(written);
+      if (changed) {
+        const again = await store.put(key(rec.userId, rec.id), changed as never, {
+          expectVersion: writtenVersion,
+          ttlMs,
+        });
+        if (again.ok) {
+          written = changed;
+          writtenVersion = again.version;
+        }
+      }
+    }
+    const pending = written.pending;
+    const delivery =
+      pending && pending.kind !== "totp" && pending.delivered === false
+        ? deliveryNotice({ ok: false, error: pending.deliveryError ?? "delivery_unavailable" })
+        : null;
+    return render(written, writtenVersion, t.notice ?? delivery, t.shown);
+  };
+
+  return {
+    async start(options) {
+      const { userId } = options;
+      const pointer = await store.get<string>(currentKey(userId));
+      if (pointer) {
+        const entry = await store.get<EnrolmentRecord & Record<string, never>>(
+          key(userId, pointer.value),
+        );
+        if (entry && (entry.value as EnrolmentRecord).status === "active") {
+          return render(entry.value as EnrolmentRecord, entry.version);
+        }
+      }
+      const locale = options.locale ?? "en";
+      if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(locale)) {
+        throw new MfaError("invalid_input", { data: { field: "locale" } });
+      }
+      const known = new Set(policy.appSteps.map((s) => s.id));
+      for (const s of options.appSteps ?? []) {
+        if (!known.has(s))
+          throw new MfaError("invalid_input", {
+            message: `Unknown app step "${s}".`,
+            data: { field: "appSteps" },
+          });
+      }
+      const t = now();
+      const base: EnrolmentRecord = {
+        id: randomId("enr_"),
+        userId,
+        locale,
+        status: "active",
+        step: "intro",
+        appStepId: null,
+        pending: null,
+        history: [],
+        introDone: false,
+        recoveryIntroDone: false,
+        pendingAppSteps: [...(options.appSteps ?? [])],
+        appStepsDone: [],
+        appPasswordId: null,
+        appPasswordDone: false,
+        added: [],
+        recoveryAdded: [],
+        verifiedPhones: {},
+        createdAt: t,
+        expiresAt: t + policy.enrolmentTtlSeconds * 1000,
+      };
+      const ttlMs = policy.enrolmentTtlSeconds * 1000;
+      const put = await store.put(key(userId, base.id), base as never, {
+        expectVersion: null,
+        ttlMs,
+      });
+      if (!put.ok) throw new MfaError("store_conflict");
+      await store.put(currentKey(userId), base.id, { ttlMs });
+      await emit({ type: "enrolment.started", at: at(), userId, enrolmentId: base.id });
+      return render(base, put.version);
+    },
+
+    async get(id, session) {
+      const { record, version } = await load(id, session.userId);
+      return render(record, version);
+    },
+
+    async submit(id, input, session) {
+      const { record, version } = await load(id, session.userId);
+      if (record.status !== "active")
+        throw new MfaError("enrolment_not_found", { data: { status: record.status } });
+      const claimed = (input as { step?: unknown } | null)?.step;
+      if (claimed !== record.step) {
+        // A stale tab answered a step this enrolment has left: show where it is now.
+        if (typeof claimed === "string" && claimed in stepInputs)
+          return render(record, version, { code: "conflict" });
+        throw new MfaError("invalid_input", { data: { field: "step" } });
+      }
+      const schema = stepInputs[record.step as InputStep];
+      const parsed = schema.safeParse(input);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new MfaError("invalid_input", {
+          message: "The input is not valid for this step.",
+          data: { field: issue?.path.join(".") ?? "", step: record.step },
+        });
+      }
+      const t = await transition(record, parsed.data, session);
+      return commit(record, version, t);
+    },
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * The enrolment's steps: what each one accepts (a zod schema per step) and the persisted record.
+ *
+ * Input is parsed by the schema of the step the enrolment is at, so an answer meant for another
+ * step (a stale tab) is refused as `step_mismatch` before anything happens.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import {
+  type Delivery,
+  MFA_METHODS,
+  type MfaMethod,
+  RECOVERY_METHODS,
+  type RecoveryMethod,
+} from "../policy/policy.js";
+import type { PhoneMethod } from "../registration/registration.js";
+
+/** Every step an enrolment can be at. */
+export const STEPS = [
+  "intro",
+  "mfa-method",
+  "verify-code",
+  "authenticator-setup",
+  "app-password",
+  "app-step",
+  "recovery-intro",
+  "recovery-method",
+  "recovery-email",
+  "recovery-phone",
+  "finish",
+  "done",
+  "cancelled",
+] as const;
+/** A step of the enrolment. */
+export type Step = (typeof STEPS)[number];
+
+const nav = <S extends Step>(step: S) =>
+  z.object({ step: z.literal(step), action: z.enum(["back", "cancel"]) }).strict();
+
+// Bounded sizes everywhere (REL-07): nothing reaches a parser or a hash unbounded.
+const country = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/)
+  .transform((c) => c.toUpperCase());
+const number = z.string().min(1).max(64);
+const code = z.string().max(32);
+const delivery = z.enum(["sms", "voice"]);
+
+/** The schema of each step's input. */
+export const stepInputs = {
+  intro: z.union([
+    z.object({ step: z.literal("intro"), action: z.enum(["setup", "snooze"]) }).strict(),
+    nav("intro"),
+  ]),
+  "mfa-method": z.union([
+    z
+      .object({
+        step: z.literal("mfa-method"),
+        method: z.enum(["authentication-phone", "alternate-phone"]),
+        country: country.optional(),
+        number,
+        delivery: delivery.default("sms"),
+      })
+      .strict(),
+    z
+      .object({
+        step: z.literal("mfa-method"),
+        method: z.literal("office-phone"),
+        country: country.optional(),
+        number,
+        extension: z.string().max(16).optional(),
+      })
+      .strict(),
+    z.object({ step: z.literal("mfa-method"), method: z.literal("authenticator-app") }).strict(),
+    nav("mfa-method"),
+  ]),
+  "verify-code": z.union([
+    z.object({ step: z.literal("verify-code"), code }).strict(),
+    z
+      .object({
+        step: z.literal("verify-code"),
+        action: z.enum(["resend", "switch-to-voice", "different-method"]),
+      })
+      .strict(),
+    nav("verify-code"),
+  ]),
+  "authenticator-setup": z.union([
+    z.object({ step: z.literal("authenticator-setup"), code }).strict(),
+    z
+      .object({
+        step: z.literal("authenticator-setup"),
+        action: z.enum(["restart", "different-method"]),
+      })
+      .strict(),
+    nav("authenticator-setup"),
+  ]),
+  "app-password": z.union([
+    z.object({ step: z.literal("app-password"), action: z.literal("done") }).strict(),
+    nav("app-password"),
+  ]),
+  "app-step": z.union([
+    z
+      .object({
+        step: z.literal("app-step"),
+        action: z.literal("done"),
+        stepId: z.string().max(40),
+      })
+      .strict(),
+    nav("app-step"),
+  ]),
+  "recovery-intro": z.union([
+    z.object({ step: z.literal("recovery-intro"), action: z.enum(["next", "snooze"]) }).strict(),
+    nav("recovery-intro"),
+  ]),
+  "recovery-method": z.union([
+    z.object({ step: z.literal("recovery-method"), method: z.enum(RECOVERY_METHODS) }).strict(),
+    nav("recovery-method"),
+  ]),
+  "recovery-email": z.union([
+    z.object({ step: z.literal("recovery-email"), email: z.string().min(1).max(320) }).strict(),
+    nav("recovery-email"),
+  ]),
+  "recovery-phone": z.union([
+    z
+      .object({
+        step: z.literal("recovery-phone"),
+        delivery: delivery.default("sms"),
+        /** A different number than the authentication phone (optional). */
+        country: country.optional(),
+        number: number.optional(),
+      })
+      .strict(),
+    nav("recovery-phone"),
+  ]),
+  finish: z.union([
+    z.object({ step: z.literal("finish"), action: z.literal("finish") }).strict(),
+    nav("finish"),
+  ]),
+} as const;
+
+/** Steps that accept input. */
+export type InputStep = keyof typeof stepInputs;
+/** What `submit` accepts: the input of any step. */
+export type SubmitInput = { [S in InputStep]: z.input<(typeof stepInputs)[S]> }[InputStep];
+/** A parsed input of step `S`. */
+export type ParsedInput<S extends InputStep> = z.output<(typeof stepInputs)[S]>;
+
+/** A phone waiting for its code. */
+export interface PendingPhone {
+  readonly kind: "phone";
+  /** Registering an MFA method, or confirming the phone for password reset. */
+  readonly purpose: "mfa" | "recovery";
+  readonly method: PhoneMethod;
+  readonly e164: string;
+  readonly country: string;
+  readonly extension: string | null;
+  readonly delivery: Delivery;
+  readonly challengeId: string;
+  /** The last delivery attempt's outcome (REL-04: the user sees it and may retry or switch). */
+  readonly delivered: boolean | null;
+  readonly deliveryError: "delivery_rejected" | "delivery_unavailable" | null;
+}
+
+/** An email waiting for its code. */
+export interface PendingEmail {
+  readonly kind: "email";
+  readonly address: string;
+  readonly challengeId: string;
+  readonly delivered: boolean | null;
+  readonly deliveryError: "delivery_rejected" | "delivery_unavailable" | null;
+}
+
+/** An authenticator app waiting for its first code. */
+export interface PendingTotp {
+  readonly kind: "totp";
+  readonly purpose: "mfa" | "recovery";
+  readonly factorId: string;
+}
+
+/** The persisted enrolment (JSON-safe); every change is a compare-and-set on it. */
+export interface EnrolmentRecord {
+  readonly id: string;
+  readonly userId: string;
+  readonly locale: string;
+  readonly status: "active" | "finished" | "cancelled";
+  readonly step: Step;
+  /** The app step shown when `step` is `app-step`. */
+  readonly appStepId: string | null;
+  readonly pending: PendingPhone | PendingEmail | PendingTotp | null;
+  /** Steps visited, for "back". */
+  readonly history: readonly Step[];
+  readonly introDone: boolean;
+  readonly recoveryIntroDone: boolean;
+  /** App steps the app said this user must do (e.g. change a temporary password). */
+  readonly pendingAppSteps: readonly string[];
+  /** App steps the app has completed. */
+  readonly appStepsDone: readonly string[];
+  /** The app password minted in this enrolment (its id only). */
+  readonly appPasswordId: string | null;
+  readonly appPasswordDone: boolean;
+  /** What this enrolment added. */
+  readonly added: readonly MfaMethod[];
+  readonly recoveryAdded: readonly RecoveryMethod[];
+  /** Phones verified in this enrolment and when (for the recovery re-verification rule). */
+  readonly verifiedPhones: Readonly<Record<string, number>>;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+/** Every MFA method name, for views. */
+export const ALL_MFA_METHODS: readonly MfaMethod[] = MFA_METHODS;

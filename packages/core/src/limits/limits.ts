@@ -1,0 +1,244 @@
+/**
+ * Rate limits, the SMS-pumping guard and the consecutive-failure cap.
+ *
+ * Every counter lives in the Store, so every app instance shares them (RATE-03). Sends are
+ * checked at several layers before any provider call (FRAUD-03): a cooldown per destination,
+ * then fixed windows per destination, user, IP, number prefix, country and globally. Failed
+ * checks of a factor are counted across challenges and resends; past `maxConsecutiveFailures`
+ * the factor is disabled until it is bound again (RATE-02), and before that each failure past
+ * `delayAfterFailures` adds a growing wait (RATE-04). Counters hang off the account and factor,
+ * not only the IP (RATE-06); a lockout disables one factor, never the account, so an attacker
+ * who knows a username cannot lock its owner out of every method (RATE-08).
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { globalKey, userKey } from "../keys.js";
+import type { Clock } from "../ports/clock.js";
+import type { Store } from "../ports/store.js";
+
+/** The zod schema of the limits; `z.input` is what an app writes. */
+export const limitsSchema = z
+  .object({
+    /** Seconds between two codes to one destination (Okta: 30). */
+    destinationCooldownSeconds: z.number().int().min(0).max(3600).default(30),
+    /** Codes per destination per hour (Auth0: 10). */
+    perDestinationPerHour: z.number().int().min(1).max(1000).default(10),
+    /** Codes per user per hour, all destinations. */
+    perUserPerHour: z.number().int().min(1).max(1000).default(20),
+    /** Codes per client IP per hour. */
+    perIpPerHour: z.number().int().min(1).max(100_000).default(30),
+    /** Codes per number prefix (the E.164 number less its last 4 digits) per hour (FRAUD-03). */
+    perPrefixPerHour: z.number().int().min(1).max(100_000).default(30),
+    /** Codes per destination country per hour. */
+    perCountryPerHour: z.number().int().min(1).max(10_000_000).default(1000),
+    /** Codes per hour across everything: a spending cap's last line (FRAUD-04). */
+    globalPerHour: z.number().int().min(1).max(10_000_000).default(10_000),
+    /** Consecutive failures of one factor before it is disabled until re-bound (RATE-02: ≤ 100). */
+    maxConsecutiveFailures: z.number().int().min(1).max(100).default(100),
+    /** Failures after which each further failure adds a growing wait (RATE-04). */
+    delayAfterFailures: z.number().int().min(1).max(100).default(10),
+    /** The longest wait the progressive delay reaches, in seconds (NIST: up to an hour). */
+    maxDelaySeconds: z.number().int().min(1).max(86_400).default(3600),
+  })
+  .prefault({});
+
+/** Limits as an app writes them. */
+export type LimitsInput = z.input<typeof limitsSchema>;
+/** Limits with defaults applied. */
+export type Limits = z.output<typeof limitsSchema>;
+
+/** The layer a send was refused at. */
+export type LimitScope =
+  | "cooldown"
+  | "destination"
+  | "user"
+  | "ip"
+  | "prefix"
+  | "country"
+  | "global";
+
+/** Whether a send may go ahead. */
+export type SendAllowance =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly reason: "rate_limited";
+      readonly scope: LimitScope;
+      readonly retryAfterSeconds: number;
+    };
+
+/** Whether a factor may be checked now. */
+export type FactorAllowance =
+  | { readonly ok: true; readonly failures: number }
+  | { readonly ok: false; readonly reason: "disabled"; readonly failures: number }
+  | {
+      readonly ok: false;
+      readonly reason: "locked";
+      readonly failures: number;
+      readonly retryAfterSeconds: number;
+    };
+
+/** What a send is about, for {@link Limiter.allowSend}. */
+export interface SendSubject {
+  readonly userId: string;
+  /** Canonical destination: E.164 or a normalised email address. */
+  readonly destination: string;
+  /** ISO country of a phone destination; omitted for email. */
+  readonly country?: string;
+  /** The client's IP, taken by the app from a trusted proxy header only (RATE-06). */
+  readonly ip?: string;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The limiter the engine and the challenge use. */
+export interface Limiter {
+  /** The limits in force. */
+  readonly limits: Limits;
+  /** Checks and counts one send at every layer; call before the provider. */
+  allowSend(subject: SendSubject): Promise<SendAllowance>;
+  /** Whether a factor may be checked now (not disabled, not in a progressive delay). */
+  allowCheck(userId: string, factorKey: string): Promise<FactorAllowance>;
+  /** Counts one failed check of a factor; answers the allowance that follows from it. */
+  recordFailure(userId: string, factorKey: string): Promise<FactorAllowance>;
+  /** Forgets a factor's failures (after a success, a re-bind, or an admin's reset). */
+  clearFailures(userId: string, factorKey: string): Promise<void>;
+  /** Counts a code sent / verified per country and day, so SMS pumping shows (FRAUD-06). */
+  recordConversion(kind: "sent" | "verified", country: string): Promise<void>;
+  /** Sent and verified counts per country for one UTC day (`YYYY-MM-DD`). */
+  conversion(
+    day: string,
+    countries: readonly string[],
+  ): Promise<Array<{ country: string; sent: number; verified: number }>>;
+}
+
+/**
+ * The limiter over a store.
+ *
+ * @example
+ * ```ts
+ * const limiter = createLimiter({ store, clock }, { perDestinationPerHour: 5 });
+ * const allowed = await limiter.allowSend({ userId, destination: "+447400123456", country: "GB", ip });
+ * if (!allowed.ok) return show(`Try again in ${allowed.retryAfterSeconds} s`);
+ * ```
+ */
+export function createLimiter(
+  deps: { store: Store; clock: Clock },
+  input: LimitsInput = {},
+): Limiter {
+  const limits = limitsSchema.parse(input);
+  const { store, clock } = deps;
+  const failKey = (userId: string, factorKey: string) => userKey(userId, "failures", factorKey);
+  const lastFailKey = (userId: string, factorKey: string) =>
+    userKey(userId, "failures-at", factorKey);
+
+  /** Seconds to wait after `failures` consecutive failures (0 before the threshold). */
+  const delaySeconds = (failures: number) =>
+    failures < limits.delayAfterFailures
+      ? 0
+      : Math.min(limits.maxDelaySeconds, 2 ** (failures - limits.delayAfterFailures));
+
+  const allowanceFor = async (
+    userId: string,
+    factorKey: string,
+    failures: number,
+  ): Promise<FactorAllowance> => {
+    if (failures >= limits.maxConsecutiveFailures)
+      return { ok: false, reason: "disabled", failures };
+    const wait = delaySeconds(failures);
+    if (wait > 0) {
+      const last = (await store.get<number>(lastFailKey(userId, factorKey)))?.value ?? 0;
+      const retryAfterMs = last + wait * 1000 - clock.now();
+      if (retryAfterMs > 0) {
+        return {
+          ok: false,
+          reason: "locked",
+          failures,
+          retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
+        };
+      }
+    }
+    return { ok: true, failures };
+  };
+
+  /** Counts one event in a fixed one-hour window; true if it is within `max`. */
+  const withinHour = async (key: string, max: number) =>
+    (await store.increment(key, { ttlMs: HOUR_MS })) <= max;
+
+  return {
+    limits,
+
+    async allowSend(subject) {
+      const { destination, userId, country, ip } = subject;
+      if (limits.destinationCooldownSeconds > 0) {
+        const until = clock.now() + limits.destinationCooldownSeconds * 1000;
+        const claimed = await store.put(globalKey("rl", "cooldown", destination), until, {
+          expectVersion: null,
+          ttlMs: limits.destinationCooldownSeconds * 1000,
+        });
+        if (!claimed.ok) {
+          const wait = Math.max(
+            1,
+            Math.ceil((Number(claimed.current?.value ?? until) - clock.now()) / 1000),
+          );
+          return { ok: false, reason: "rate_limited", scope: "cooldown", retryAfterSeconds: wait };
+        }
+      }
+      const layers: Array<[LimitScope, string, number]> = [
+        ["destination", globalKey("rl", "dest", destination), limits.perDestinationPerHour],
+        ["user", userKey(userId, "rl", "sends"), limits.perUserPerHour],
+      ];
+      if (ip) layers.push(["ip", globalKey("rl", "ip", ip), limits.perIpPerHour]);
+      if (/^\+\d{8,15}$/.test(destination)) {
+        layers.push([
+          "prefix",
+          globalKey("rl", "prefix", destination.slice(0, -4)),
+          limits.perPrefixPerHour,
+        ]);
+      }
+      if (country)
+        layers.push(["country", globalKey("rl", "country", country), limits.perCountryPerHour]);
+      layers.push(["global", globalKey("rl", "global"), limits.globalPerHour]);
+      for (const [scope, key, max] of layers) {
+        if (!(await withinHour(key, max))) {
+          return { ok: false, reason: "rate_limited", scope, retryAfterSeconds: 3600 };
+        }
+      }
+      return { ok: true };
+    },
+
+    async allowCheck(userId, factorKey) {
+      const failures = (await store.get<number>(failKey(userId, factorKey)))?.value ?? 0;
+      return allowanceFor(userId, factorKey, failures);
+    },
+
+    async recordFailure(userId, factorKey) {
+      const failures = await store.increment(failKey(userId, factorKey));
+      await store.put(lastFailKey(userId, factorKey), clock.now());
+      return allowanceFor(userId, factorKey, failures);
+    },
+
+    async clearFailures(userId, factorKey) {
+      await store.delete(failKey(userId, factorKey));
+      await store.delete(lastFailKey(userId, factorKey));
+    },
+
+    async recordConversion(kind, country) {
+      const day = new Date(clock.now()).toISOString().slice(0, 10);
+      await store.increment(globalKey("stats", kind, day, country), { ttlMs: 90 * 24 * HOUR_MS });
+    },
+
+    async conversion(day, countries) {
+      return Promise.all(
+        countries.map(async (country) => ({
+          country,
+          sent: (await store.get<number>(globalKey("stats", "sent", day, country)))?.value ?? 0,
+          verified:
+            (await store.get<number>(globalKey("stats", "verified", day, country)))?.value ?? 0,
+        })),
+      );
+    },
+  };
+}

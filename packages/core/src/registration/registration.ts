@@ -1,0 +1,138 @@
+/**
+ * A user's registered methods: the record the engine reads to decide what is still missing,
+ * the sign-in challenge reads to know what it can ask for, and the admin API reports on.
+ *
+ * One record per user, updated only by compare-and-set, so two app instances that add methods
+ * at once never lose one. Phone numbers are kept canonical (E.164); their type and validity are
+ * re-checked by libphonenumber whenever a number is used, never cached (PHONE-02). The secret
+ * of an authenticator app lives sealed in the TOTP module's own record; this one holds only
+ * its id. A summary per user is mirrored under one global prefix for the registration report.
+ *
+ * @module
+ */
+
+import { MfaError } from "../errors.js";
+import { globalKey, userKey } from "../keys.js";
+import type { Delivery, MfaMethod } from "../policy/policy.js";
+import type { Store } from "../ports/store.js";
+
+/** A registered phone. */
+export interface RegisteredPhone {
+  /** E.164. */
+  readonly e164: string;
+  /** ISO alpha-2 country. */
+  readonly country: string;
+  /** Office phones only. */
+  readonly extension: string | null;
+  /** How codes go to it by default. */
+  readonly delivery: Delivery;
+  /** When it was bound (BIND-03). */
+  readonly verifiedAt: number;
+}
+
+/** The phone kinds a user can register. */
+export type PhoneMethod = Exclude<MfaMethod, "authenticator-app">;
+
+/** Everything registered for one user (JSON-safe). */
+export interface Registration {
+  readonly phones: Readonly<Partial<Record<PhoneMethod, RegisteredPhone>>>;
+  /** Active authenticator-app factor ids. */
+  readonly authenticators: readonly string[];
+  /** The recovery email: recovery data, never an MFA method (BIND-07). */
+  readonly recoveryEmail: { readonly address: string; readonly verifiedAt: number } | null;
+  /** When the authentication phone was last confirmed for password reset. */
+  readonly recoveryPhoneVerifiedAt: number | null;
+  /** Registration campaign: snoozes used and until when the current one lasts. */
+  readonly snoozes: number;
+  readonly snoozedUntil: number | null;
+  /** When the user first completed a registration, and last confirmed it. */
+  readonly registeredAt: number | null;
+  readonly confirmedAt: number | null;
+  /** Set by an admin: the user must register again before signing in. */
+  readonly reregistrationRequired: boolean;
+}
+
+/** A registration with nothing in it. */
+export const emptyRegistration: Registration = Object.freeze({
+  phones: {},
+  authenticators: [],
+  recoveryEmail: null,
+  recoveryPhoneVerifiedAt: null,
+  snoozes: 0,
+  snoozedUntil: null,
+  registeredAt: null,
+  confirmedAt: null,
+  reregistrationRequired: false,
+});
+
+/** The MFA methods a registration holds. */
+export function mfaMethodsOf(reg: Registration): MfaMethod[] {
+  const methods: MfaMethod[] = Object.keys(reg.phones) as PhoneMethod[];
+  if (reg.authenticators.length > 0) methods.push("authenticator-app");
+  return methods;
+}
+
+/** Reads and updates registrations. */
+export interface RegistrationStore {
+  /** The user's registration (empty if none). */
+  get(userId: string): Promise<Registration>;
+  /**
+   * Applies `change` to the current registration with compare-and-set, retrying on conflict
+   * with the fresh record; `change` must be a pure function of its argument.
+   */
+  update(userId: string, change: (current: Registration) => Registration): Promise<Registration>;
+  /** One page of the per-user summaries for reports. */
+  summaries(cursor?: string): Promise<{
+    items: Array<{ userId: string; methods: MfaMethod[]; recovery: string[] }>;
+    cursor: string | null;
+  }>;
+}
+
+const MAX_CAS_RETRIES = 20;
+
+/** A {@link RegistrationStore} over the Store port. */
+export function registrationStore(store: Store): RegistrationStore {
+  const key = (userId: string) => userKey(userId, "registration");
+  const summaryKey = (userId: string) => globalKey("report", encodeURIComponent(userId));
+
+  const read = async (userId: string) => {
+    const entry = await store.get<Registration & Record<string, never>>(key(userId));
+    return {
+      registration: entry ? (entry.value as Registration) : emptyRegistration,
+      version: entry?.version ?? null,
+    };
+  };
+
+  return {
+    async get(userId) {
+      return (await read(userId)).registration;
+    },
+
+    async update(userId, change) {
+      for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
+        const { registration, version } = await read(userId);
+        const next = change(registration);
+        const put = await store.put(key(userId), next as never, { expectVersion: version });
+        if (put.ok) {
+          const recovery = [
+            ...(next.recoveryEmail ? ["email"] : []),
+            ...(next.recoveryPhoneVerifiedAt !== null ? ["phone"] : []),
+          ];
+          await store.put(summaryKey(userId), { userId, methods: mfaMethodsOf(next), recovery });
+          return next;
+        }
+      }
+      throw new MfaError("store_conflict", { data: { record: "registration" } });
+    },
+
+    async summaries(cursor) {
+      const page = await store.list(globalKey("report", ""), { limit: 500, cursor });
+      return {
+        items: page.items.map(
+          (i) => i.value as { userId: string; methods: MfaMethod[]; recovery: string[] },
+        ),
+        cursor: page.cursor,
+      };
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/** A ready-made SDK over the memory store, the capturing outbox and a fake clock, for tests. */
+import {
+  createKeyring,
+  createMfa,
+  type EnrolmentView,
+  type LimitsInput,
+  type MfaEvent,
+  memoryStore,
+  type PolicyInput,
+  type Store,
+  seedPolicy,
+} from "@mfakit/core";
+import { capturingOutbox, fakeClock } from "@mfakit/testing";
+
+export const KEY = "a".repeat(43); // 32 bytes of base64url
+
+/** Builds an SDK for tests; everything it touches is returned for assertions. */
+export function seedSetup(
+  options: { policy?: PolicyInput; limits?: LimitsInput; store?: Store } = {},
+) {
+  const clock = fakeClock(Date.UTC(2026, 10, 25, 9, 0, 0));
+  const store = options.store ?? memoryStore({ clock });
+  const outbox = capturingOutbox();
+  const events: MfaEvent[] = [];
+  const keyring = createKeyring({ current: "k1", keys: { k1: KEY } });
+  const mfa = createMfa({
+    store,
+    keyring,
+    tenant: { name: "Contoso", domains: ["contoso.com", "contoso.onmicrosoft.com"] },
+    policy: options.policy ?? seedPolicy(["GB", "US", "DE"]),
+    senders: outbox,
+    limits: options.limits,
+    clock,
+    events: { emit: (e) => void events.push(e) },
+  });
+  return { mfa, store, outbox, clock, events, keyring };
+}
+
+/** Narrows a view to a step, failing the test with the actual step otherwise. */
+export function expectStep<S extends EnrolmentView["step"]>(
+  view: EnrolmentView,
+  step: S,
+): Extract<EnrolmentView, { step: S }> {
+  if (view.step !== step) {
+    throw new Error(
+      `expected step "${step}", got "${view.step}" (notice: ${JSON.stringify(view.notice)})`,
+    );
+  }
+  return view as Extract<EnrolmentView, { step: S }>;
+}
