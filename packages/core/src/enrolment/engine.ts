@@ -20,7 +20,7 @@ import { assertRecentAuth } from "../admin/admin.js";
 import type { AppPasswordService } from "../app-passwords/types.js";
 import type { CodeService } from "../codes/code-service.js";
 import { randomId } from "../crypto/random-string.js";
-import type { NoticeFactor } from "../delivery/templates.js";
+import type { CodePurpose, NoticeFactor } from "../delivery/templates.js";
 import { MfaError } from "../errors.js";
 import { userKey } from "../keys.js";
 import type { Limiter } from "../limits/limits.js";
@@ -37,7 +37,7 @@ import {
 import { maskEmail, parseRecoveryEmail } from "../rules/email.js";
 import { maskPhone, parsePhone } from "../rules/phone.js";
 import type { TotpService } from "../totp/service.js";
-import type { CodePurpose, DeliveryOutcome, Messenger } from "./messenger.js";
+import type { DeliveryOutcome, Messenger } from "./messenger.js";
 import {
   type EnrolmentRecord,
   type InputStep,

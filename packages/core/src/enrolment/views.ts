@@ -102,7 +102,8 @@ export type EnrolmentView = ViewBase &
         readonly phone: string | null;
         readonly deliveries: readonly Delivery[];
       }
-    | { readonly step: "finish" | "done"; readonly summary: EnrolmentSummary }
+    | { readonly step: "finish"; readonly summary: EnrolmentSummary }
+    | { readonly step: "done"; readonly summary: EnrolmentSummary }
     | { readonly step: "cancelled" }
   );
 
