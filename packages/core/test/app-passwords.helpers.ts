@@ -30,41 +30,51 @@ export function countingKeyring(inner: Keyring): Keyring & { lookups: number } {
   return counter;
 }
 
+/** `inner` with `before(operation, key)` awaited ahead of every call. */
+function interceptedStore(
+  inner: Store,
+  before: (operation: string, key: string) => void | Promise<void>,
+): Store {
+  return {
+    id: inner.id,
+    async get<T extends JsonValue>(key: string) {
+      await before("get", key);
+      return inner.get<T>(key);
+    },
+    async put(key, value, options) {
+      await before("put", key);
+      return inner.put(key, value, options);
+    },
+    async take<T extends JsonValue>(key: string) {
+      await before("take", key);
+      return inner.take<T>(key);
+    },
+    async increment(key, options) {
+      await before("increment", key);
+      return inner.increment(key, options);
+    },
+    async delete(key) {
+      await before("delete", key);
+      return inner.delete(key);
+    },
+    async list(prefix, options) {
+      await before("list", prefix);
+      return inner.list(prefix, options);
+    },
+  };
+}
+
 /** A store that records every call it forwards, and can be told to fail some puts. */
 export function recordingStore(
   inner: Store,
   failPut: (key: string) => boolean = () => false,
 ): Store & { calls: string[] } {
   const calls: string[] = [];
-  return {
-    id: inner.id,
-    calls,
-    get<T extends JsonValue>(key: string) {
-      calls.push("get");
-      return inner.get<T>(key);
-    },
-    async put(key, value, options) {
-      calls.push("put");
-      if (failPut(key)) throw new Error("injected store failure");
-      return inner.put(key, value, options);
-    },
-    take<T extends JsonValue>(key: string) {
-      calls.push("take");
-      return inner.take<T>(key);
-    },
-    increment(key, options) {
-      calls.push("increment");
-      return inner.increment(key, options);
-    },
-    delete(key) {
-      calls.push("delete");
-      return inner.delete(key);
-    },
-    list(prefix, options) {
-      calls.push("list");
-      return inner.list(prefix, options);
-    },
-  };
+  const store = interceptedStore(inner, (operation, key) => {
+    calls.push(operation);
+    if (operation === "put" && failPut(key)) throw new Error("injected store failure");
+  });
+  return Object.assign(store, { calls });
 }
 
 /** Every live entry under `prefix`, all pages. */
@@ -99,3 +109,17 @@ export function setup(
 
 /** Bare letters of a displayed password. */
 export const lettersOf = (password: string) => password.replace(/ /g, "");
+
+/**
+ * A store whose every call first waits a random 0-3 turns of the event loop, so that concurrent
+ * operations interleave in many different orders (the store itself stays exact).
+ */
+export function jitteryStore(inner: Store, seed = 1): Store {
+  let state = seed;
+  return interceptedStore(inner, async () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    for (let turns = (state >>> 16) % 4; turns > 0; turns--) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+}

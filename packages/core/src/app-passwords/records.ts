@@ -141,7 +141,9 @@ export function clearIndex(
 ): Promise<number> {
   return update<IndexEntry, number>(store, indexKey(userId), async (list) => {
     await beforeClear();
-    return list.length === 0 ? { result: 0 } : { write: items([]), result: list.length };
+    // Written even when already empty: the compare-and-set is what proves no create slipped
+    // an entry in while the slots were being swept.
+    return { write: items([]), result: list.length };
   });
 }
 
