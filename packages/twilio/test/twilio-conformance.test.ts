@@ -1,0 +1,47 @@
+// The sender conformance kit, once per way of configuring the Twilio senders.
+import { testSender } from "@mfakit/testing";
+import { twilioSms, twilioVoice } from "../src/index.js";
+import { startFakeTwilio } from "./fake-twilio.js";
+
+const FROM = "+15005550006";
+
+testSender({
+  name: "twilio sms, From number + Auth Token",
+  channel: "sms",
+  create: async ({ timeoutMs }) => {
+    const api = await startFakeTwilio();
+    const { accountSid, authToken } = api;
+    const sender = twilioSms({ accountSid, authToken, from: FROM, baseUrl: api.url, timeoutMs });
+    return { sender, probe: api.probe, close: api.close };
+  },
+});
+
+testSender({
+  name: "twilio sms, Messaging Service + API key",
+  channel: "sms",
+  create: async ({ timeoutMs }) => {
+    const api = await startFakeTwilio();
+    const { accountSid, apiKey, apiSecret } = api;
+    const messagingServiceSid = `MG${"a".repeat(32)}`;
+    const sender = twilioSms({
+      accountSid,
+      apiKey,
+      apiSecret,
+      messagingServiceSid,
+      baseUrl: api.url,
+      timeoutMs,
+    });
+    return { sender, probe: api.probe, close: api.close };
+  },
+});
+
+testSender({
+  name: "twilio voice",
+  channel: "voice",
+  create: async ({ timeoutMs }) => {
+    const api = await startFakeTwilio();
+    const { accountSid, authToken } = api;
+    const sender = twilioVoice({ accountSid, authToken, from: FROM, baseUrl: api.url, timeoutMs });
+    return { sender, probe: api.probe, close: api.close };
+  },
+});
