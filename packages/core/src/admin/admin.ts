@@ -129,9 +129,9 @@ export function registrationRequirement(
     return { ...base, status: snoozed ? "none" : "nudge" };
   }
   if (missingRecovery > 0 || reconfirmDue) {
-    if (snoozesLeft === 0 || policy.campaign.snoozeDays === 0)
-      return { ...base, status: "required" };
-    return { ...base, status: snoozed ? "none" : "nudge" };
+    if (snoozed) return { ...base, status: "none" };
+    const canSnooze = snoozesLeft > 0 && policy.campaign.snoozeDays > 0;
+    return { ...base, status: canSnooze ? "nudge" : "required" };
   }
   return { ...base, status: "none" };
 }
