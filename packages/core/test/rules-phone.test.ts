@@ -718,9 +718,8 @@ describe("parsePhone: country allow-list (FRAUD-01)", () => {
 
   it("config_invalid: an allow-list entry that is not ISO alpha-2 fails loudly", () => {
     for (const entry of ["UK", "GBR", "", "44"]) {
-      const err = mfaErrorOf(() =>
-        phone({ number: "+44 7400 123456" }, { allowedCountries: [entry] }),
-      );
+      // Reported whatever the number, even one that does not parse.
+      const err = mfaErrorOf(() => phone({ number: "nonsense" }, { allowedCountries: [entry] }));
       expect(err.code).toBe("config_invalid");
       expect(err.data.field).toBe("allowedCountries");
     }
@@ -765,6 +764,21 @@ describe("maskPhone", () => {
 });
 
 describe("phone errors", () => {
+  it("LOG-01: refusals carry no part of the number (it is personal data, and ends up in logs)", () => {
+    for (const [number, use] of [
+      ["+33 6 12 34 56 78", "sms"],
+      ["+44 20 7946 0018", "sms"],
+      ["+44 20 7946 0018 x123", "voice"],
+      ["+1 900 234 5678", "voice"],
+      ["+44 7700 900123", "sms"],
+      ["call +44 7400 123456", "sms"],
+    ] as const) {
+      const err = mfaErrorOf(() => phone({ number, use }, { allowedCountries: ["GB"] }));
+      const shown = JSON.stringify(err) + (errorMessages[err.code] as string);
+      expect(shown).not.toMatch(/\d{4}/);
+    }
+  });
+
   it("every code used has a default message", () => {
     for (const code of [
       "invalid_phone",

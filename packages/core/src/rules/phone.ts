@@ -112,7 +112,8 @@ const E164 = /^\+[1-9]\d{1,14}$/;
 /**
  * Parses a phone number and checks it against the rules for its use.
  *
- * Checks, in order: input sizes (REL-07), the country code's shape, parsing and `isValid()`
+ * Checks, in order: input sizes (REL-07), the country code's shape and the allow-list's entries
+ * (a misconfiguration shows whatever the number), parsing and `isValid()`
  * (not just "possible", PHONE-02), the country allow-list (FRAUD-01), the extension (PHONE-04),
  * then the number type (PHONE-03, FRAUD-02, PSTN-02). Nothing is stored and nothing is sent.
  *
@@ -138,6 +139,7 @@ export function parsePhone(input: ParsePhoneInput, rules: PhoneRules = {}): Phon
     throw new MfaError("invalid_input", { data: { field: "use" } });
   }
   const defaultCountry = countryOption(input.country);
+  const allowed = allowedCountrySet(rules.allowedCountries);
 
   const parsed = parseNumber(number, defaultCountry);
   if (!parsed.isValid()) {
@@ -145,7 +147,6 @@ export function parsePhone(input: ParsePhoneInput, rules: PhoneRules = {}): Phon
   }
 
   const country = parsed.country;
-  const allowed = allowedCountrySet(rules.allowedCountries);
   // A non-geographic number (international freephone, satellite, shared-cost networks) has
   // no country to allow; those ranges are favourite toll-fraud destinations.
   if (country === undefined || (allowed !== null && !allowed.has(country))) {
