@@ -109,6 +109,10 @@ export function createAppPasswordService(
     return null;
   }
 
+  /**
+   * The slot item `input` matches: under the current key first, then under each older key id
+   * the user's index names (one HMAC and one read per key id, however many passwords).
+   */
   async function find(userId: string, input: NormalisedAppPassword) {
     const current = await findUnder(userId, input, keyring.currentId);
     if (current) return current;
