@@ -111,6 +111,18 @@ const PHONE_RISK_NOTICE =
   "Text messages and calls can be intercepted or redirected (for example by SIM swap). " +
   "An authenticator app is safer.";
 
+/**
+ * Steps "back" skips: those that wait for a code (meaningless without their challenge), the
+ * app password (shown once) and app steps (the app has done them; they cannot be undone here).
+ */
+const SKIPPED_BY_BACK: ReadonlySet<Step> = new Set([
+  "verify-code",
+  "authenticator-setup",
+  "app-password",
+  "app-step",
+]);
+const revisitable = (step: Step) => !SKIPPED_BY_BACK.has(step);
+
 /** Builds the engine. */
 export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
   const { store, clock, policy, codes, totp, limiter, registrations, messenger } = deps;
@@ -215,7 +227,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
       id: rec.id,
       version,
       locale: rec.locale,
-      canGoBack: rec.history.length > 0 && rec.status === "active",
+      canGoBack: rec.status === "active" && rec.history.some(revisitable),
       notice,
     };
     const reg = await registrations.get(rec.userId);
@@ -361,8 +373,9 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
   const storePurpose = (pending: PendingPhone | PendingEmail) =>
     pending.kind === "email" ? "enrol:email" : `enrol:${pending.purpose}:${pending.delivery}`;
 
-  const destinationOf = (pending: PendingPhone | PendingEmail) =>
-    pending.kind === "email" ? pending.address : pending.e164;
+  const destinationOf = (
+    pending: { kind: "phone"; e164: string } | { kind: "email"; address: string },
+  ) => (pending.kind === "email" ? pending.address : pending.e164);
 
   /** Sends the code of a challenge; the outcome is recorded on the pending step. */
   const sendCode = async (
@@ -404,6 +417,27 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
   };
 
   /**
+   * Checks and counts a send at every limit layer (FRAUD-03); a refusal is a transition that
+   * changes nothing but the counters, and costs no provider call.
+   */
+  const refuseSend = async (
+    rec: EnrolmentRecord,
+    session: EnrolmentSession,
+    pending: { kind: "phone"; e164: string; country: string } | { kind: "email"; address: string },
+  ): Promise<Transition | null> => {
+    const allowed = await limiter.allowSend({
+      userId: rec.userId,
+      destination: destinationOf(pending),
+      country: pending.kind === "phone" ? pending.country : undefined,
+      ip: session.ip,
+    });
+    if (allowed.ok) return null;
+    await emit({ type: "limit.tripped", at: at(), userId: rec.userId, scope: allowed.scope });
+    const { scope, retryAfterSeconds } = allowed;
+    return { record: rec, notice: { code: "rate_limited", scope, retryAfterSeconds } };
+  };
+
+  /**
    * Checks limits, issues a code, puts the enrolment on `verify-code` and sends after the write
    * (state before send, REL-04). A limit refusal changes nothing but the counters.
    */
@@ -414,24 +448,9 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
       | Omit<PendingPhone, "challengeId" | "delivered" | "deliveryError">
       | Omit<PendingEmail, "challengeId" | "delivered" | "deliveryError">,
   ): Promise<Transition> => {
-    const destination = pending.kind === "email" ? pending.address : pending.e164;
-    const allowed = await limiter.allowSend({
-      userId: rec.userId,
-      destination,
-      country: pending.kind === "phone" ? pending.country : undefined,
-      ip: session.ip,
-    });
-    if (!allowed.ok) {
-      await emit({ type: "limit.tripped", at: at(), userId: rec.userId, scope: allowed.scope });
-      return {
-        record: rec,
-        notice: {
-          code: "rate_limited",
-          scope: allowed.scope,
-          retryAfterSeconds: allowed.retryAfterSeconds,
-        },
-      };
-    }
+    const refused = await refuseSend(rec, session, pending);
+    if (refused) return refused;
+    const destination = destinationOf(pending);
     const full = { ...pending, challengeId: "", delivered: null, deliveryError: null } as
       | PendingPhone
       | PendingEmail;
@@ -474,43 +493,39 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
       }
       pending = { ...pending, delivery: "voice" };
     }
-    const allowed = await limiter.allowSend({
-      userId: rec.userId,
-      destination: destinationOf(pending),
-      country: pending.kind === "phone" ? pending.country : undefined,
-      ip: session.ip,
-    });
-    if (!allowed.ok) {
-      await emit({ type: "limit.tripped", at: at(), userId: rec.userId, scope: allowed.scope });
+    const refused = await refuseSend(rec, session, pending);
+    if (refused) return refused;
+    const current = toVoice
+      ? null
+      : await codes.status({ userId: rec.userId, challengeId: pending.challengeId });
+    if (current && current.attemptsLeft > 0 && current.expiresAt > now()) {
+      if (current.sendsLeft === 0) {
+        const retryAfterSeconds = Math.ceil((current.expiresAt - now()) / 1000);
+        return {
+          record: rec,
+          notice: { code: "rate_limited", scope: "challenge", retryAfterSeconds },
+        };
+      }
+      const issued = await codes.resend({ userId: rec.userId, challengeId: pending.challengeId });
       return {
         record: rec,
-        notice: {
-          code: "rate_limited",
-          scope: allowed.scope,
-          retryAfterSeconds: allowed.retryAfterSeconds,
-        },
-      };
-    }
-    if (toVoice) {
-      // A new channel is a new binding: start a fresh challenge so the SMS code stops working.
-      await codes.cancel({ userId: rec.userId, challengeId: pending.challengeId });
-      const issued = await codes.issue({
-        userId: rec.userId,
-        purpose: storePurpose(pending),
-        destination: destinationOf(pending),
-      });
-      const next = { ...pending, challengeId: issued.challengeId };
-      return {
-        record: { ...rec, pending: next },
         after: async (written) =>
-          withDelivery(written, await sendCode(written, next, issued.code, issued.sendCount)),
+          withDelivery(written, await sendCode(written, pending, issued.code, issued.sendCount)),
       };
     }
-    const issued = await codes.resend({ userId: rec.userId, challengeId: pending.challengeId });
+    // A new channel is a new binding, and a dead challenge (expired, locked) cannot be resent:
+    // start a fresh challenge; the old code stops working and the factor's failures still count.
+    await codes.cancel({ userId: rec.userId, challengeId: pending.challengeId });
+    const issued = await codes.issue({
+      userId: rec.userId,
+      purpose: storePurpose(pending),
+      destination: destinationOf(pending),
+    });
+    const next = { ...pending, challengeId: issued.challengeId };
     return {
-      record: rec,
+      record: { ...rec, pending: next },
       after: async (written) =>
-        withDelivery(written, await sendCode(written, pending, issued.code, issued.sendCount)),
+        withDelivery(written, await sendCode(written, next, issued.code, issued.sendCount)),
     };
   };
 
@@ -713,16 +728,17 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
       return { record: { ...rec, status: "cancelled", step: "cancelled", pending: null } };
     }
     if ("action" in input && input.action === "back") {
-      const previous = rec.history[rec.history.length - 1];
-      if (!previous)
+      const history = [...rec.history];
+      let previous = history.pop();
+      while (previous !== undefined && !revisitable(previous)) previous = history.pop();
+      if (!previous) {
         throw new MfaError("invalid_input", {
           message: "There is no step to go back to.",
           data: { field: "action" },
         });
+      }
       await dropPending(rec);
-      return {
-        record: { ...rec, step: previous, pending: null, history: rec.history.slice(0, -1) },
-      };
+      return { record: { ...rec, step: previous, pending: null, history } };
     }
     switch (input.step) {
       case "intro": {
