@@ -1,0 +1,271 @@
+/**
+ * The Redis Store against the raw driver doing the nearest single command, on one connection:
+ * get vs GET, put vs SET, take vs GETDEL, increment vs INCR, delete vs DEL, list vs a bare
+ * SCAN + MGET; at concurrency 1 and 16. Then the latency of get / put / take with 10 k and with
+ * 1 M stored users (the ratio should stay near 1: every operation is O(1) in Redis).
+ *
+ * Uses TEST_REDIS_URL (database 15, flushed before and after) or starts its own redis-server;
+ * prints a note and skips when neither works.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { userKey } from "@mfakit/core";
+import { redisClientOptions, redisStore } from "@mfakit/redis";
+import type * as IORedis from "../packages/redis/node_modules/ioredis";
+import { figure, type Measurement, measure, report } from "./harness.ts";
+
+// ioredis is a dependency of @mfakit/redis, not of the workspace root: load it from there.
+const { Redis } = createRequire(new URL("../packages/redis/package.json", import.meta.url))(
+  "ioredis",
+) as typeof IORedis;
+type Redis = IORedis.Redis;
+const exec = promisify(execFile);
+const DB = 15;
+const VALUE = { h: "k1.4f9a0c2e7b1d3a5c9e8f0a1b2c3d4e5f", t: 1767225600000, n: 0 };
+const JSON_VALUE = JSON.stringify(VALUE);
+
+/** A Redis to use: TEST_REDIS_URL, or a throwaway server of our own (stopped by `close`). */
+async function redisUrl(): Promise<{ url: string; close(): Promise<void> } | null> {
+  if (process.env.TEST_REDIS_URL) {
+    return { url: process.env.TEST_REDIS_URL, close: async () => undefined };
+  }
+  const port = await new Promise<number>((resolve, reject) => {
+    const s = createServer().once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
+    });
+  });
+  const dir = mkdtempSync(join(tmpdir(), "mfakit-bench-redis-"));
+  try {
+    await exec("redis-server", [
+      ...["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      ...["--daemonize", "yes", "--dir", dir, "--pidfile", join(dir, "redis.pid")],
+      ...["--logfile", join(dir, "redis.log")],
+    ]);
+  } catch (error) {
+    console.log(
+      `     skipped: no TEST_REDIS_URL and redis-server did not start (${String(error)})`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async close() {
+      await exec("redis-cli", ["-p", String(port), "shutdown", "nosave"]).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Loads `count` keys server-side (a Lua loop per 50 k keys, one round trip each): `name(i)`
+ * is a Lua expression of `i`, the value the stored form of {@link VALUE}.
+ */
+async function load(client: Redis, name: string, from: number, count: number): Promise<void> {
+  const lua = `for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do
+  redis.call('SET', ${name}, ARGV[3])
+end`;
+  for (let start = from; start < from + count; start += 50_000) {
+    const end = Math.min(from + count, start + 50_000) - 1;
+    await client.eval(lua, 0, String(start), String(end), `1:${JSON_VALUE}`);
+  }
+}
+
+/** Single-operation latencies in µs of `n` sequential calls of `op(i)` (`prepare(i)` untimed). */
+async function latencies(
+  n: number,
+  op: (i: number) => Promise<unknown>,
+  prepare?: (i: number) => Promise<unknown>,
+): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < n + 300; i++) {
+    await prepare?.(i);
+    const t0 = process.hrtime.bigint();
+    await op(i);
+    const dt = Number(process.hrtime.bigint() - t0) / 1000;
+    if (i >= 300) times.push(dt);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+/** The better of two measurements. */
+const faster = (a: Measurement | undefined, b: Measurement) =>
+  a && a.opsPerSecond >= b.opsPerSecond ? a : b;
+
+/** A store call and the raw command(s) it is compared with. */
+type Case = [string, () => Promise<unknown>, string, () => Promise<unknown>];
+
+const fmt = (us: number) => `${us.toFixed(0)} µs`;
+
+export async function run(): Promise<number> {
+  const server = await redisUrl();
+  if (!server) return 0;
+  const client = new Redis(server.url, { ...redisClientOptions, db: DB });
+  client.on("error", () => undefined);
+  let misses = 0;
+  try {
+    await client.flushdb();
+    const store = redisStore({ client });
+    const user = (i: number) => userKey(`u${i}`, "factor", "f");
+
+    // Pools for the consuming operations, so that take / delete hit a live key every time.
+    await load(client, "'mfa:{t'..i..'}:code:c'", 0, 60_000);
+    await load(client, "'raw:{t'..i..'}:code:c'", 0, 60_000);
+    await load(client, "'mfa:{u'..i..'}:factor:f'", 0, 10_000);
+    let t = 0;
+    let r = 0;
+    let n = 0;
+
+    const cases: Case[] = [
+      ["get", () => store.get(user(n++ % 10_000)), "GET", () => client.get(user(n++ % 10_000))],
+      [
+        "put",
+        () => store.put(user(n++ % 10_000), VALUE),
+        "SET",
+        () => client.set(user(n++ % 10_000), `1:${JSON.stringify(VALUE)}`),
+      ],
+      [
+        "put (compare-and-set, with TTL)",
+        async () => {
+          const k = `mfa:{cas${n++ % 1000}}:x`;
+          const cur = await store.get(k);
+          await store.put(k, VALUE, { expectVersion: cur?.version ?? null, ttlMs: 60_000 });
+        },
+        "GET + SET PX",
+        async () => {
+          const k = `raw:{cas${n++ % 1000}}:x`;
+          await client.get(k);
+          await client.set(k, `1:${JSON.stringify(VALUE)}`, "PX", 60_000);
+        },
+      ],
+      [
+        "take",
+        () => store.take(`mfa:{t${t++}}:code:c`),
+        "GETDEL",
+        () => client.getdel(`raw:{t${r++}}:code:c`),
+      ],
+      [
+        "increment (with TTL)",
+        () => store.increment(`mfa:{c${n++ % 1000}}:n`, { ttlMs: 60_000 }),
+        "INCR",
+        () => client.incr(`raw:{c${n++ % 1000}}:n`),
+      ],
+      [
+        "delete",
+        () => store.delete(`mfa:{t${t++}}:code:c`),
+        "DEL",
+        () => client.del(`raw:{t${r++}}:code:c`),
+      ],
+    ];
+    const compare = async (cases: Case[]) => {
+      for (const concurrency of [1, 16]) {
+        for (const [name, subject, baseName, baseline] of cases) {
+          // Alternating rounds, best of each: other processes on a small machine slow down
+          // whichever side they happen to hit, and the best round is the least disturbed.
+          const opts = { durationMs: 120, warmupMs: 30, concurrency };
+          let s: Measurement | undefined;
+          let b: Measurement | undefined;
+          for (let round = 0; round < 3; round++) {
+            s = faster(s, await measure(subject, opts));
+            b = faster(b, await measure(baseline, opts));
+          }
+          if (!s || !b) continue;
+          const ok = report(
+            `redis store ${name} vs ioredis ${baseName}, concurrency ${concurrency}`,
+            { name: `store.${name.split(" ")[0]}`, m: s },
+            { name: baseName, m: b },
+            { maxRatio: 1.5 },
+          );
+          if (!ok) misses++;
+        }
+      }
+    };
+    await compare(cases);
+
+    // list scans the whole database, so it is compared on a small one (10 k users).
+    await client.flushdb();
+    await load(client, "'mfa:{u'..i..'}:factor:f'", 0, 10_000);
+    const listPrefix = userKey("lister", "");
+    for (let i = 0; i < 10; i++) await store.put(`${listPrefix}item:${i}`, VALUE);
+    await compare([
+      [
+        "list (10 entries of one user)",
+        () => store.list(listPrefix),
+        "SCAN MATCH + MGET",
+        async () => {
+          const keys: string[] = [];
+          let cursor = "0";
+          do {
+            const [next, batch] = await client.scan(
+              cursor,
+              "MATCH",
+              `${listPrefix}*`,
+              "COUNT",
+              1000,
+            );
+            keys.push(...batch);
+            cursor = next;
+          } while (cursor !== "0");
+          await client.mget(keys);
+        },
+      ],
+    ]);
+    figure(
+      "round trips per call",
+      "get 1 (GET), take 1 (GETDEL), delete 1 (DEL), put 1 (EVALSHA: GET + SET), increment 1 (EVALSHA: GET + SET), list: one SCAN per 1000 keys in the database + one MGET per page",
+    );
+
+    // Scale: the same operations with 10 k and then 1 M stored users.
+    const SAMPLES = 3000;
+    const scale = async () => {
+      let i = 0;
+      let j = 0;
+      return {
+        get: await latencies(SAMPLES, (k) => store.get(user((k * 7919) % 10_000))),
+        put: await latencies(SAMPLES, (k) => store.put(user((k * 7919) % 10_000), VALUE)),
+        take: await latencies(
+          SAMPLES,
+          () => store.take(`mfa:{s${i++}}:code:c`),
+          () => store.put(`mfa:{s${j++}}:code:c`, VALUE, { ttlMs: 60_000 }),
+        ),
+      };
+    };
+    await client.flushdb();
+    await load(client, "'mfa:{u'..i..'}:factor:f'", 0, 10_000);
+    const small = await scale();
+    const t0 = Date.now();
+    await load(client, "'mfa:{u'..i..'}:factor:f'", 10_000, 990_000);
+    figure(
+      "loaded 1 M users in",
+      `${((Date.now() - t0) / 1000).toFixed(1)} s (${await client.dbsize()} keys)`,
+    );
+    const large = await scale();
+    for (const op of ["get", "put", "take"] as const) {
+      for (const q of ["p50", "p99"] as const) {
+        const ratio = large[op][q] / small[op][q];
+        const met = ratio <= 1.2;
+        if (!met) misses++;
+        console.log(
+          `${met ? "ok  " : "MISS"} redis store ${op} ${q}, 1 M vs 10 k stored users\n` +
+            `     1 M: ${fmt(large[op][q])}   10 k: ${fmt(small[op][q])}\n` +
+            `     ratio: ${ratio.toFixed(2)}× (target ≤ 1.2×)`,
+        );
+      }
+    }
+  } finally {
+    // ASYNC: freeing a million keys must not block the server past the command timeout.
+    await client.flushdb("ASYNC").catch(() => undefined);
+    client.disconnect();
+    await server.close();
+  }
+  return misses;
+}
