@@ -16,7 +16,7 @@
  * @module
  */
 
-import { assertRecentAuth } from "../admin/admin.js";
+import { assertRecentAuth, registrationRequirement } from "../admin/admin.js";
 import type { AppPasswordService } from "../app-passwords/types.js";
 import type { CodeService } from "../codes/code-service.js";
 import { randomId } from "../crypto/random-string.js";
@@ -65,6 +65,8 @@ export interface StartOptions extends EnrolmentSession {
   readonly locale?: string;
   /** App steps this user must do (e.g. `["change-password"]` for a temporary password). */
   readonly appSteps?: readonly string[];
+  /** When MFA was enabled for this user (epoch ms): starts the campaign's grace period. */
+  readonly enabledAt?: number;
 }
 
 /** What the engine needs; `createMfa` builds it. */
@@ -233,12 +235,14 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
     const reg = await registrations.get(rec.userId);
     switch (rec.step) {
       case "intro": {
-        const snoozesLeft = Math.max(0, policy.campaign.maxSnoozes - reg.snoozes);
-        const nudge =
-          enabledMfa(reg).length >= policy.mfa.required &&
-          policy.campaign.snoozeDays > 0 &&
-          snoozesLeft > 0;
-        return { ...base, step: "intro", requirement: nudge ? "nudge" : "required", snoozesLeft };
+        const { status, snoozesLeft } = registrationRequirement(
+          policy,
+          reg,
+          now(),
+          rec.enabledAt ?? undefined,
+        );
+        const requirement = status === "required" ? "required" : "nudge";
+        return { ...base, step: "intro", requirement, snoozesLeft };
       }
       case "mfa-method": {
         const hasPhone = policy.mfa.methods.some((m) => m !== "authenticator-app");
@@ -1013,6 +1017,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
         introDone: false,
         recoveryIntroDone: false,
         pendingAppSteps: [...(options.appSteps ?? [])],
+        enabledAt: options.enabledAt ?? null,
         appStepsDone: [],
         appPasswordId: null,
         appPasswordDone: false,

@@ -193,6 +193,8 @@ export interface EnrolmentRecord {
   readonly history: readonly Step[];
   readonly introDone: boolean;
   readonly recoveryIntroDone: boolean;
+  /** When MFA was enabled for the user (the campaign's grace period starts there). */
+  readonly enabledAt: number | null;
   /** App steps the app said this user must do (e.g. change a temporary password). */
   readonly pendingAppSteps: readonly string[];
   /** App steps the app has completed. */
