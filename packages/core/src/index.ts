@@ -266,6 +266,8 @@ export {
 } from "./rules/phone.js";
 // Stores
 export { type MemoryStoreOptions, memoryStore } from "./store/memory-store.js";
+// Modules: store keys for adapters (key check, prefix range)
+export { assertStoreKey, MAX_STORE_KEY_BYTES, prefixUpperBound } from "./store/store-keys.js";
 // Modules: authenticator apps (TOTP)
 export { base32Decode, base32Encode } from "./totp/base32.js";
 export {

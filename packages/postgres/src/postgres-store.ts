@@ -1,0 +1,393 @@
+/**
+ * The PostgreSQL Store: many app instances, one database, on an injected `pg` Pool.
+ *
+ * Every method is ONE statement, so it is atomic on its own and needs no transaction:
+ * `INSERT … ON CONFLICT` for writes and counters, `UPDATE … WHERE version = $n` for
+ * compare-and-set, `DELETE … RETURNING` for take. Under Read Committed a second writer of the
+ * same row waits for the first to commit and then re-checks its WHERE clause against the new
+ * row, so of N racing compare-and-sets exactly one matches, and nothing is ever decided on a
+ * value read earlier (no read-then-write race).
+ *
+ * Time: TTLs run on the injected clock, passed to each statement as a parameter, not on the
+ * database server's `now()`. That keeps behaviour identical to the memory and SQLite stores
+ * (tests move a fake clock instead of waiting) and makes a TTL mean "from the app's now". App
+ * servers sync their clocks (NTP); a skew of a second against lifetimes of minutes is harmless,
+ * and a counter's fixed window is set once by the instance that creates it.
+ *
+ * @module
+ */
+
+import {
+  assertStoreKey,
+  type Clock,
+  type IncrementOptions,
+  isMfaError,
+  type JsonValue,
+  type ListOptions,
+  type ListPage,
+  MfaError,
+  type PutOptions,
+  type PutResult,
+  prefixUpperBound,
+  type Store,
+  type StoreEntry,
+  systemClock,
+} from "@mfakit/core";
+import { migrateTable, type PgClientLike } from "./migrations.js";
+
+/** The two methods of a `pg.Pool` the store uses; a `pg.Pool` is one. */
+export interface PgPoolLike {
+  query(config: {
+    readonly text: string;
+    readonly values?: unknown[];
+    readonly name?: string;
+  }): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  connect(): Promise<PgClientLike>;
+}
+
+/** Options of {@link postgresStore}. */
+export interface PostgresStoreOptions {
+  /**
+   * The connection pool (a `pg.Pool`). The app owns it: it sets its size,
+   * `connectionTimeoutMillis` (how long a call waits for a free connection before it fails with
+   * `store_unavailable`), listens to its `"error"` event and ends it.
+   */
+  readonly pool: PgPoolLike;
+  /**
+   * The table of entries; `<tableName>_migrations` records the schema version. Letters, digits
+   * and `_`, at most 48 characters (it is also part of index and statement names). Use a schema
+   * through the connection's `search_path`.
+   * @default "mfa_store"
+   */
+  readonly tableName?: string;
+  /** The clock TTLs run on (see the module notes on time). @default systemClock */
+  readonly clock?: Clock;
+  /**
+   * Create and migrate the schema on first use. Turn off when a deploy step runs
+   * {@link PostgresStore.migrate} (e.g. when the app's database role may not run DDL).
+   * @default true
+   */
+  readonly migrate?: boolean;
+  /**
+   * Use named prepared statements: each connection parses a statement once. Turn off behind a
+   * pooler in transaction mode that does not support them (PgBouncer before 1.21).
+   * @default true
+   */
+  readonly preparedStatements?: boolean;
+  /**
+   * Expired rows are deleted lazily: a write starts a background delete of up to
+   * {@link sweepBatchSize} expired rows when this long has passed (on `clock`) since the last
+   * one. `0` turns it off (call {@link PostgresStore.sweep} from a job). Expired rows are never
+   * visible either way.
+   * @default 60000
+   */
+  readonly sweepIntervalMs?: number;
+  /** The most rows one lazy sweep deletes, so it stays a short statement. @default 1000 */
+  readonly sweepBatchSize?: number;
+}
+
+/** The PostgreSQL {@link Store}, plus schema and housekeeping. */
+export interface PostgresStore extends Store {
+  readonly id: "postgres";
+  /**
+   * Creates or upgrades the schema now (safe to run from many instances at once); resolves to
+   * the schema version found before. Other methods do this on first use unless `migrate: false`.
+   */
+  migrate(): Promise<number>;
+  /** Deletes every expired row now, in batches; resolves to how many were deleted. */
+  sweep(): Promise<number>;
+}
+
+interface Row {
+  readonly value: string;
+  readonly version: string | number;
+}
+
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
+// Stored integer counters are what JSON.stringify writes for a safe integer: plain digits.
+const MAX_SAFE = "9007199254740991";
+
+/**
+ * A Store in PostgreSQL.
+ *
+ * @example
+ * ```ts
+ * import pg from "pg";
+ * import { postgresStore } from "@mfakit/postgres";
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 16 });
+ * pool.on("error", (e) => log.warn(e)); // an idle connection dropped: the pool replaces it
+ * const store = postgresStore({ pool });
+ * ```
+ */
+export function postgresStore(options: PostgresStoreOptions): PostgresStore {
+  const table = options.tableName ?? "mfa_store";
+  const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+  const sweepBatchSize = options.sweepBatchSize ?? 1000;
+  const problems = [
+    typeof options.pool?.query !== "function" && "pool: a pg Pool",
+    !TABLE_NAME.test(table) && "tableName: letters, digits and _, at most 48",
+    !(Number.isInteger(sweepIntervalMs) && sweepIntervalMs >= 0) &&
+      "sweepIntervalMs: an integer >= 0",
+    !(Number.isInteger(sweepBatchSize) && sweepBatchSize > 0) && "sweepBatchSize: an integer > 0",
+  ].filter((p): p is string => typeof p === "string");
+  if (problems.length > 0) {
+    throw new MfaError("config_invalid", {
+      message: `postgresStore: ${problems.join("; ")}.`,
+      data: { store: "postgres" },
+    });
+  }
+  const { pool } = options;
+  const clock = options.clock ?? systemClock;
+  const prepared = options.preparedStatements ?? true;
+
+  const t = `"${table}"`;
+  const at = (n: number) => `to_timestamp($${n}::float8 / 1000)`;
+  const live = (n: number) => `(expires_at IS NULL OR expires_at > ${at(n)})`;
+  const upsert = `INSERT INTO ${t} AS s (key, value, version, expires_at)
+    VALUES ($1, $2, 1, ${at(3)})
+    ON CONFLICT (key) DO UPDATE
+    SET value = excluded.value, version = s.version + 1, expires_at = excluded.expires_at`;
+  // A counter's row is replaced when it has expired, else its number is added to; the WHERE
+  // refuses (returns no row) a live value that is not a safe integer.
+  const expired = `s.expires_at <= ${at(4)}`;
+  const sql = {
+    get: `SELECT value, version FROM ${t} WHERE key = $1 AND ${live(2)}`,
+    put: `${upsert} RETURNING version`,
+    // The row may be there but expired: then it is overwritten as if absent.
+    putIfAbsent: `${upsert} WHERE s.expires_at <= ${at(4)} RETURNING version`,
+    putIfVersion: `UPDATE ${t} SET value = $2, version = version + 1, expires_at = ${at(3)}
+      WHERE key = $1 AND version = $4 AND ${live(5)} RETURNING version`,
+    // Deleting an expired row is harmless (it is a sweep); it just does not count as found.
+    take: `DELETE FROM ${t} WHERE key = $1 RETURNING value, version, ${live(2)} AS live`,
+    delete: `DELETE FROM ${t} WHERE key = $1 RETURNING ${live(2)} AS live`,
+    increment: `INSERT INTO ${t} AS s (key, value, version, expires_at)
+      VALUES ($1, $2::bigint::text, 1, ${at(3)})
+      ON CONFLICT (key) DO UPDATE SET
+        value = CASE WHEN ${expired} THEN excluded.value
+                     ELSE (s.value::bigint + $2::bigint)::text END,
+        version = s.version + 1,
+        expires_at = CASE WHEN ${expired} THEN excluded.expires_at ELSE s.expires_at END
+      WHERE ${expired}
+         OR CASE WHEN s.value ~ '^-?[0-9]{1,16}$'
+                 THEN abs(s.value::bigint) <= ${MAX_SAFE} ELSE false END
+      RETURNING value`,
+    // SKIP LOCKED: sweeps from many instances at once take disjoint rows and never wait.
+    sweep: `DELETE FROM ${t} WHERE key IN (
+        SELECT key FROM ${t} WHERE expires_at <= ${at(1)}
+        ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    list: (after: boolean, bounded: boolean) =>
+      `SELECT key, value, version FROM ${t}
+       WHERE key ${after ? ">" : ">="} $1 ${bounded ? "AND key < $4" : ""} AND ${live(2)}
+       ORDER BY key LIMIT $3`,
+  };
+
+  /**
+   * Runs one statement; prepared under a name unique to this table and statement (at most
+   * 4 + 48 + 1 + 7 characters: PostgreSQL cuts statement names at 63 bytes).
+   */
+  const query = <R>(name: string, text: string, values: unknown[]) =>
+    pool
+      .query(prepared ? { name: `mfa_${table}_${name}`, text, values } : { text, values })
+      .then((r) => r.rows as R[]);
+
+  let schemaReady: Promise<number> | null = null;
+  let migrated = options.migrate === false;
+  const migrate = () => {
+    schemaReady ??= (async () => {
+      const client = await pool.connect();
+      let failed = false;
+      try {
+        return await migrateTable(client, table);
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        // A connection that failed mid-migration may be broken: destroy it, do not reuse it.
+        client.release(failed);
+      }
+    })().then(
+      (found) => {
+        migrated = true;
+        return found;
+      },
+      (error: unknown) => {
+        schemaReady = null; // the next call tries again
+        throw error;
+      },
+    );
+    return schemaReady;
+  };
+
+  /** Wraps every backend failure as store_unavailable; our own MfaErrors pass through. */
+  const run = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      if (!migrated) await migrate();
+      return await fn();
+    } catch (error) {
+      if (isMfaError(error)) throw error;
+      throw new MfaError("store_unavailable", {
+        cause: error,
+        data: { store: "postgres", operation, code: driverCode(error) },
+      });
+    }
+  };
+
+  let lastSweep = clock.now();
+  const sweepBatch = (now: number, limit: number) =>
+    pool
+      .query(
+        prepared
+          ? { name: `mfa_${table}_sweep`, text: sql.sweep, values: [now, limit] }
+          : { text: sql.sweep, values: [now, limit] },
+      )
+      .then((r) => r.rowCount ?? 0);
+  /** Lazy sweeping: now and then a write starts one bounded delete in the background. */
+  const afterWrite = (now: number) => {
+    if (sweepIntervalMs === 0 || now - lastSweep < sweepIntervalMs) return;
+    lastSweep = now;
+    // Housekeeping only: a failure here changes nothing visible, the next interval retries.
+    sweepBatch(now, sweepBatchSize).catch(() => undefined);
+  };
+
+  return {
+    id: "postgres",
+
+    get<T extends JsonValue>(key: string) {
+      return run("get", async () => {
+        const k = assertStoreKey(key, "key");
+        const [row] = await query<Row>("get", sql.get, [k, clock.now()]);
+        return row ? entry<T>(row) : null;
+      });
+    },
+
+    put(key: string, value: JsonValue, opts: PutOptions = {}) {
+      return run("put", async (): Promise<PutResult> => {
+        const k = assertStoreKey(key, "key");
+        const json = serialize(value);
+        const expect = opts.expectVersion;
+        if (expect !== undefined && expect !== null && !Number.isInteger(expect)) {
+          throw new MfaError("invalid_input", { data: { field: "expectVersion" } });
+        }
+        const now = clock.now();
+        const expiresAt = expiry(now, opts.ttlMs);
+        const [written] =
+          expect === undefined
+            ? await query<Row>("put", sql.put, [k, json, expiresAt])
+            : expect === null
+              ? await query<Row>("put_abs", sql.putIfAbsent, [k, json, expiresAt, now])
+              : await query<Row>("put_ver", sql.putIfVersion, [k, json, expiresAt, expect, now]);
+        afterWrite(now);
+        if (written) return { ok: true, version: Number(written.version) };
+        // The write was refused atomically; report what is stored now (a second round trip,
+        // only on this losing path).
+        const [current] = await query<Row>("get", sql.get, [k, now]);
+        return { ok: false, current: current ? entry(current) : null };
+      });
+    },
+
+    take<T extends JsonValue>(key: string) {
+      return run("take", async () => {
+        const k = assertStoreKey(key, "key");
+        const now = clock.now();
+        const [row] = await query<Row & { live: boolean }>("take", sql.take, [k, now]);
+        afterWrite(now);
+        return row?.live ? entry<T>(row) : null;
+      });
+    },
+
+    increment(key: string, opts: IncrementOptions = {}) {
+      return run("increment", async () => {
+        const k = assertStoreKey(key, "key");
+        const by = opts.by ?? 1;
+        if (!Number.isSafeInteger(by)) {
+          throw new MfaError("invalid_input", { data: { field: "by" } });
+        }
+        const now = clock.now();
+        const [row] = await query<{ value: string }>("incr", sql.increment, [
+          k,
+          by,
+          expiry(now, opts.ttlMs),
+          now,
+        ]);
+        if (!row) {
+          throw new MfaError("store_invalid_operation", { data: { operation: "increment" } });
+        }
+        afterWrite(now);
+        return Number(row.value);
+      });
+    },
+
+    delete(key: string) {
+      return run("delete", async () => {
+        const k = assertStoreKey(key, "key");
+        const now = clock.now();
+        const [row] = await query<{ live: boolean }>("del", sql.delete, [k, now]);
+        afterWrite(now);
+        return Boolean(row?.live);
+      });
+    },
+
+    list(prefix: string, opts: ListOptions = {}) {
+      return run("list", async (): Promise<ListPage> => {
+        const limit = opts.limit ?? 100;
+        if (!(Number.isInteger(limit) && limit > 0)) {
+          throw new MfaError("invalid_input", { data: { field: "limit" } });
+        }
+        assertStoreKey(prefix, "prefix");
+        const cursor =
+          opts.cursor === undefined ? undefined : assertStoreKey(opts.cursor, "cursor");
+        const after = cursor !== undefined && cursor >= prefix;
+        const upper = prefixUpperBound(prefix);
+        const values: unknown[] = [after ? cursor : prefix, clock.now(), limit + 1];
+        if (upper !== null) values.push(upper);
+        // One row more than asked says whether there is a next page.
+        const rows = await query<Row & { key: string }>(
+          `list_${after ? "a" : "f"}${upper === null ? "" : "b"}`,
+          sql.list(after, upper !== null),
+          values,
+        );
+        const items = rows.slice(0, limit).map((r) => ({ key: r.key, ...entry(r) }));
+        return { items, cursor: rows.length > limit ? (items.at(-1)?.key ?? null) : null };
+      });
+    },
+
+    migrate() {
+      return run("migrate", migrate);
+    },
+
+    sweep() {
+      return run("sweep", async () => {
+        const now = clock.now();
+        lastSweep = now;
+        let total = 0;
+        for (;;) {
+          const deleted = await sweepBatch(now, 10_000);
+          total += deleted;
+          if (deleted < 10_000) return total;
+        }
+      });
+    },
+  };
+}
+
+function driverCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function entry<T extends JsonValue>(row: Row): StoreEntry<T> {
+  // version is bigint: pg returns it as a string.
+  return { value: JSON.parse(row.value) as T, version: Number(row.version) };
+}
+
+function serialize(value: JsonValue): string {
+  const json = JSON.stringify(value) as string | undefined;
+  if (json === undefined) throw new MfaError("invalid_input", { data: { field: "value" } });
+  return json;
+}
+
+function expiry(now: number, ttlMs: number | undefined): number | null {
+  if (ttlMs === undefined) return null;
+  if (!Number.isFinite(ttlMs)) throw new MfaError("invalid_input", { data: { field: "ttlMs" } });
+  return now + ttlMs;
+}

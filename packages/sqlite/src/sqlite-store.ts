@@ -1,0 +1,392 @@
+/**
+ * The SQLite Store: the embedded default, one file (or `:memory:`) on better-sqlite3.
+ *
+ * better-sqlite3 is synchronous: each method runs its statements to the end before it returns
+ * control, so within one process every method is atomic by construction. Across processes
+ * sharing one file, each method is one statement (atomic in SQLite) or one `BEGIN IMMEDIATE`
+ * transaction, which takes the write lock before it reads, so no read-then-write can interleave.
+ *
+ * @module
+ */
+
+import {
+  assertStoreKey,
+  type Clock,
+  type IncrementOptions,
+  isMfaError,
+  type JsonValue,
+  type ListOptions,
+  type ListPage,
+  MfaError,
+  type PutOptions,
+  type PutResult,
+  prefixUpperBound,
+  type Store,
+  type StoreEntry,
+  systemClock,
+} from "@mfakit/core";
+import Database from "better-sqlite3";
+import { migrate } from "./schema.js";
+
+/** Options of {@link sqliteStore}: give either `path` or `database`. */
+export interface SqliteStoreOptions {
+  /**
+   * The database file to open (created if missing), or `":memory:"` for a store that lives as
+   * long as the process. The store opens it in WAL mode and closes it in {@link SqliteStore.close}.
+   * @default undefined (then `database` is required)
+   */
+  readonly path?: string;
+  /**
+   * An open better-sqlite3 database to use instead of `path`. Its owner sets its pragmas
+   * (journal mode, synchronous) and closes it; the store only creates its tables in it.
+   * @default undefined
+   */
+  readonly database?: Database.Database;
+  /**
+   * The table that holds the entries; `<tableName>_migrations` records the schema version.
+   * Letters, digits and `_`, at most 48 characters.
+   * @default "mfa_store"
+   */
+  readonly tableName?: string;
+  /** The clock TTLs run on. @default systemClock */
+  readonly clock?: Clock;
+  /**
+   * With `path`: SQLite's `synchronous` setting. `"FULL"` syncs the WAL on every commit, so a
+   * consumed one-time code stays consumed even after a power cut; `"NORMAL"` is faster and may
+   * lose the last commits (never corrupts) on power loss.
+   * @default "FULL"
+   */
+  readonly synchronous?: "FULL" | "NORMAL";
+  /**
+   * With `path`: how long a call waits for another process's write lock before it fails with
+   * `store_unavailable`.
+   * @default 5000
+   */
+  readonly busyTimeoutMs?: number;
+  /**
+   * Expired rows are deleted lazily: a write deletes up to {@link sweepBatchSize} of them when
+   * this long has passed (on `clock`) since the last sweep. `0` turns lazy sweeping off (call
+   * {@link SqliteStore.sweep} yourself). Expired rows are never visible either way.
+   * @default 60000
+   */
+  readonly sweepIntervalMs?: number;
+  /** The most expired rows one lazy sweep deletes, so a write never stalls on a big sweep. @default 500 */
+  readonly sweepBatchSize?: number;
+}
+
+/** The SQLite {@link Store}, plus housekeeping. */
+export interface SqliteStore extends Store {
+  readonly id: "sqlite";
+  /** Deletes every expired row now; resolves to how many were deleted. */
+  sweep(): Promise<number>;
+  /** Closes the database if the store opened it (`path`); a no-op for an injected `database`. */
+  close(): void;
+}
+
+interface Row {
+  readonly value: string;
+  readonly version: number;
+}
+interface CounterRow extends Row {
+  readonly expires_at: number | null;
+}
+
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
+
+/**
+ * A Store in SQLite.
+ *
+ * @example
+ * ```ts
+ * import { sqliteStore } from "@mfakit/sqlite";
+ * const store = sqliteStore({ path: "./mfa.db" });
+ * ```
+ */
+export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const table = options.tableName ?? "mfa_store";
+  const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+  const sweepBatchSize = options.sweepBatchSize ?? 500;
+  const problems = [
+    (options.path === undefined) === (options.database === undefined) &&
+      "give exactly one of path and database",
+    !TABLE_NAME.test(table) && "tableName: letters, digits and _, at most 48",
+    !(Number.isInteger(sweepIntervalMs) && sweepIntervalMs >= 0) &&
+      "sweepIntervalMs: an integer >= 0",
+    !(Number.isInteger(sweepBatchSize) && sweepBatchSize > 0) && "sweepBatchSize: an integer > 0",
+  ].filter((p): p is string => typeof p === "string");
+  if (problems.length > 0) {
+    throw new MfaError("config_invalid", {
+      message: `sqliteStore: ${problems.join("; ")}.`,
+      data: { store: "sqlite" },
+    });
+  }
+  const clock = options.clock ?? systemClock;
+  const owned = options.database === undefined;
+  const db = unavailableOnThrow("open", () => open(options));
+  unavailableOnThrow("migrate", () => migrate(db, table, clock.now()));
+
+  const t = `"${table}"`;
+  const live = "(expires_at IS NULL OR expires_at > @now)";
+  const upsert = `INSERT INTO ${t} (key, value, version, expires_at)
+    VALUES (@key, @value, 1, @expiresAt)
+    ON CONFLICT (key) DO UPDATE
+    SET value = excluded.value, version = version + 1, expires_at = excluded.expires_at`;
+  const sql = {
+    get: db.prepare<{ key: string; now: number }, Row>(
+      `SELECT value, version FROM ${t} WHERE key = @key AND ${live}`,
+    ),
+    getAny: db.prepare<{ key: string }, CounterRow>(
+      `SELECT value, version, expires_at FROM ${t} WHERE key = @key`,
+    ),
+    put: db.prepare<WriteParams, { version: number }>(`${upsert} RETURNING version`),
+    // The row may be there but expired: then it is overwritten as if absent.
+    putIfAbsent: db.prepare<WriteParams & { now: number }, { version: number }>(
+      `${upsert} WHERE NOT ${live} RETURNING version`,
+    ),
+    putIfVersion: db.prepare<WriteParams & { now: number; expect: number }, { version: number }>(
+      `UPDATE ${t} SET value = @value, version = version + 1, expires_at = @expiresAt
+       WHERE key = @key AND version = @expect AND ${live} RETURNING version`,
+    ),
+    // Deleting an expired row is harmless (it is a sweep); it just does not count as found.
+    take: db.prepare<{ key: string; now: number }, Row & { live: number }>(
+      `DELETE FROM ${t} WHERE key = @key RETURNING value, version, ${live} AS live`,
+    ),
+    delete: db.prepare<{ key: string; now: number }, { live: number }>(
+      `DELETE FROM ${t} WHERE key = @key RETURNING ${live} AS live`,
+    ),
+    sweep: db.prepare<{ now: number; limit: number }>(
+      `DELETE FROM ${t} WHERE key IN
+         (SELECT key FROM ${t} WHERE expires_at <= @now LIMIT @limit)`,
+    ),
+  };
+  // One list statement per shape of range (cursor or not, upper bound or not).
+  const listSql = new Map<string, Database.Statement<[ListParams], Row & { key: string }>>();
+  const listStatement = (after: boolean, bounded: boolean) => {
+    const name = `${after}:${bounded}`;
+    let stmt = listSql.get(name);
+    if (!stmt) {
+      stmt = db.prepare<[ListParams], Row & { key: string }>(
+        `SELECT key, value, version FROM ${t}
+         WHERE key ${after ? "> @from" : ">= @from"} ${bounded ? "AND key < @upper" : ""}
+           AND ${live}
+         ORDER BY key LIMIT @limit`,
+      );
+      listSql.set(name, stmt);
+    }
+    return stmt;
+  };
+
+  const conditionalPut = db.transaction(
+    (params: WriteParams & { now: number }, expect: number | null): PutResult => {
+      const written =
+        expect === null ? sql.putIfAbsent.get(params) : sql.putIfVersion.get({ ...params, expect });
+      if (written) return { ok: true, version: written.version };
+      const current = sql.get.get(params);
+      return { ok: false, current: current ? entry(current) : null };
+    },
+  );
+
+  const incrementCounter = db.transaction(
+    (key: string, by: number, ttlMs: number | undefined, now: number): number => {
+      const row = sql.getAny.get({ key });
+      const isLive = row !== undefined && (row.expires_at === null || row.expires_at > now);
+      const current: unknown = isLive ? JSON.parse(row.value) : 0;
+      if (!Number.isSafeInteger(current)) {
+        throw new MfaError("store_invalid_operation", { data: { operation: "increment" } });
+      }
+      const next = (current as number) + by;
+      // The TTL is set when the counter is created and never moved: a fixed window.
+      const expiresAt = isLive ? row.expires_at : expiry(now, ttlMs);
+      sql.put.get({ key, value: JSON.stringify(next), expiresAt });
+      return next;
+    },
+  );
+
+  let lastSweep = clock.now();
+  /** Lazy sweeping: a write deletes one batch of expired rows now and then. */
+  const afterWrite = (now: number) => {
+    if (sweepIntervalMs === 0 || now - lastSweep < sweepIntervalMs) return;
+    lastSweep = now;
+    sql.sweep.run({ now, limit: sweepBatchSize });
+  };
+
+  // Every driver failure (busy, I/O, closed database) becomes store_unavailable; our own
+  // MfaErrors (bad input, a non-integer counter) pass through unchanged.
+  function guarded<T>(operation: string, fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(unavailableOnThrow(operation, fn));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  return {
+    id: "sqlite",
+
+    get<T extends JsonValue>(key: string) {
+      return guarded("get", () => {
+        const row = sql.get.get({ key: assertStoreKey(key, "key"), now: clock.now() });
+        return row ? entry<T>(row) : null;
+      });
+    },
+
+    put(key: string, value: JsonValue, opts: PutOptions = {}) {
+      return guarded("put", (): PutResult => {
+        const now = clock.now();
+        const params = {
+          key: assertStoreKey(key, "key"),
+          value: serialize(value),
+          expiresAt: expiry(now, opts.ttlMs),
+        };
+        const expect = opts.expectVersion;
+        if (expect !== undefined && expect !== null && !Number.isInteger(expect)) {
+          throw new MfaError("invalid_input", { data: { field: "expectVersion" } });
+        }
+        const result =
+          expect === undefined
+            ? { ok: true as const, version: (sql.put.get(params) as { version: number }).version }
+            : conditionalPut.immediate({ ...params, now }, expect);
+        afterWrite(now);
+        return result;
+      });
+    },
+
+    take<T extends JsonValue>(key: string) {
+      return guarded("take", () => {
+        const now = clock.now();
+        const row = sql.take.get({ key: assertStoreKey(key, "key"), now });
+        afterWrite(now);
+        return row?.live ? entry<T>(row) : null;
+      });
+    },
+
+    increment(key: string, opts: IncrementOptions = {}) {
+      return guarded("increment", () => {
+        const by = opts.by ?? 1;
+        if (!Number.isSafeInteger(by)) {
+          throw new MfaError("invalid_input", { data: { field: "by" } });
+        }
+        const now = clock.now();
+        const next = incrementCounter.immediate(
+          assertStoreKey(key, "key"),
+          by,
+          checkTtl(opts.ttlMs),
+          now,
+        );
+        afterWrite(now);
+        return next;
+      });
+    },
+
+    delete(key: string) {
+      return guarded("delete", () => {
+        const now = clock.now();
+        const row = sql.delete.get({ key: assertStoreKey(key, "key"), now });
+        afterWrite(now);
+        return Boolean(row?.live);
+      });
+    },
+
+    list(prefix: string, opts: ListOptions = {}) {
+      return guarded("list", (): ListPage => {
+        const limit = opts.limit ?? 100;
+        if (!(Number.isInteger(limit) && limit > 0)) {
+          throw new MfaError("invalid_input", { data: { field: "limit" } });
+        }
+        assertStoreKey(prefix, "prefix");
+        const cursor =
+          opts.cursor === undefined ? undefined : assertStoreKey(opts.cursor, "cursor");
+        const after = cursor !== undefined && cursor >= prefix;
+        const upper = prefixUpperBound(prefix);
+        // One row more than asked says whether there is a next page.
+        const rows = listStatement(after, upper !== null).all({
+          from: after ? (cursor as string) : prefix,
+          upper,
+          now: clock.now(),
+          limit: limit + 1,
+        });
+        const items = rows.slice(0, limit).map((r) => ({ key: r.key, ...entry(r) }));
+        return { items, cursor: rows.length > limit ? (items.at(-1)?.key ?? null) : null };
+      });
+    },
+
+    sweep() {
+      return guarded("sweep", () => {
+        const now = clock.now();
+        lastSweep = now;
+        let total = 0;
+        for (;;) {
+          const { changes } = sql.sweep.run({ now, limit: 10_000 });
+          total += changes;
+          if (changes < 10_000) return total;
+        }
+      });
+    },
+
+    close() {
+      if (owned && db.open) db.close();
+    },
+  };
+}
+
+interface WriteParams {
+  readonly key: string;
+  readonly value: string;
+  readonly expiresAt: number | null;
+}
+interface ListParams {
+  readonly from: string;
+  readonly upper: string | null;
+  readonly now: number;
+  readonly limit: number;
+}
+
+function open(options: SqliteStoreOptions): Database.Database {
+  if (options.database) return options.database;
+  const db = new Database(options.path as string, { timeout: options.busyTimeoutMs ?? 5000 });
+  if (!db.memory) {
+    // WAL: readers never block the writer and a commit is one append to the log.
+    db.pragma("journal_mode = WAL");
+    db.pragma(`synchronous = ${options.synchronous === "NORMAL" ? "NORMAL" : "FULL"}`);
+  }
+  return db;
+}
+
+function unavailableOnThrow<T>(operation: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (isMfaError(error)) throw error;
+    throw new MfaError("store_unavailable", {
+      cause: error,
+      data: { store: "sqlite", operation, code: driverCode(error) },
+    });
+  }
+}
+
+function driverCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function entry<T extends JsonValue>(row: Row): StoreEntry<T> {
+  return { value: JSON.parse(row.value) as T, version: row.version };
+}
+
+function serialize(value: JsonValue): string {
+  const json = JSON.stringify(value) as string | undefined;
+  if (json === undefined) throw new MfaError("invalid_input", { data: { field: "value" } });
+  return json;
+}
+
+function checkTtl(ttlMs: number | undefined): number | undefined {
+  if (ttlMs !== undefined && !Number.isFinite(ttlMs)) {
+    throw new MfaError("invalid_input", { data: { field: "ttlMs" } });
+  }
+  return ttlMs;
+}
+
+function expiry(now: number, ttlMs: number | undefined): number | null {
+  const ttl = checkTtl(ttlMs);
+  return ttl === undefined ? null : now + ttl;
+}

@@ -1,0 +1,249 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { isMfaError } from "@mfakit/core";
+import { migrations, SCHEMA_VERSION, sqliteStore } from "@mfakit/sqlite";
+import { fakeClock, testStore } from "@mfakit/testing";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+
+const run = async (file: string, args: string[]) =>
+  (await promisify(execFile)(file, args, { cwd: fileURLToPath(new URL("..", import.meta.url)) }))
+    .stdout;
+
+const dir = mkdtempSync(join(tmpdir(), "mfakit-sqlite-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const memoryClock = fakeClock();
+const memory = sqliteStore({ path: ":memory:", clock: memoryClock });
+testStore({
+  name: "sqlite :memory:",
+  create: () => memory,
+  advance: (ms) => memoryClock.advance(ms),
+  close: () => memory.close(),
+});
+
+const fileClock = fakeClock();
+const file = sqliteStore({ path: join(dir, "kit.db"), clock: fileClock });
+testStore({
+  name: "sqlite file (WAL)",
+  create: () => file,
+  advance: (ms) => fileClock.advance(ms),
+  close: () => file.close(),
+});
+
+describe("sqlite: durability and schema", () => {
+  it("data survives closing and reopening the file (a process restart)", async () => {
+    const path = join(dir, "restart.db");
+    const clock = fakeClock();
+    const before = sqliteStore({ path, clock });
+    await before.put("mfa:{u}:factor", { kind: "totp", sealed: "x" });
+    await before.increment("mfa:{u}:attempts", { ttlMs: 60_000 });
+    before.close();
+    const after = sqliteStore({ path, clock });
+    expect(await after.get("mfa:{u}:factor")).toEqual({
+      value: { kind: "totp", sealed: "x" },
+      version: 1,
+    });
+    expect(await after.increment("mfa:{u}:attempts", { ttlMs: 60_000 })).toBe(2);
+    clock.advance(60_000);
+    expect(await after.get("mfa:{u}:attempts")).toBeNull();
+    after.close();
+  });
+
+  it("migrates a file written at schema version 1, keeping its rows", async () => {
+    const path = join(dir, "v1.db");
+    const old = new Database(path);
+    old.exec(`CREATE TABLE "mfa_store_migrations" (version INTEGER PRIMARY KEY NOT NULL,
+      name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+    old.exec(migrations[0]?.sql("mfa_store") ?? "");
+    old.prepare(`INSERT INTO mfa_store_migrations VALUES (1, 'entries table', 0)`).run();
+    old.prepare(`INSERT INTO mfa_store VALUES ('mfa:{u}:kept', '{"a":1}', 7, NULL)`).run();
+    old.close();
+
+    const store = sqliteStore({ path });
+    expect(await store.get("mfa:{u}:kept")).toEqual({ value: { a: 1 }, version: 7 });
+    store.close();
+    const probe = new Database(path, { readonly: true });
+    const versions = probe.prepare("SELECT version FROM mfa_store_migrations ORDER BY 1").all();
+    expect(versions).toEqual(
+      Array.from({ length: SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })),
+    );
+    const index = probe
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = ?")
+      .get("mfa_store_expires_at");
+    expect(index).toBeDefined();
+    expect(probe.pragma("journal_mode", { simple: true })).toBe("wal");
+    probe.close();
+  });
+
+  it("refuses a file whose schema is newer than this release (config_invalid), changing nothing", () => {
+    const path = join(dir, "future.db");
+    sqliteStore({ path }).close();
+    const db = new Database(path);
+    db.prepare("INSERT INTO mfa_store_migrations VALUES (?, 'from the future', 0)").run(
+      SCHEMA_VERSION + 1,
+    );
+    db.close();
+    let error: unknown;
+    try {
+      sqliteStore({ path });
+    } catch (e) {
+      error = e;
+    }
+    expect(isMfaError(error, "config_invalid")).toBe(true);
+  });
+
+  it("opening one file with two stores creates the schema once", () => {
+    const path = join(dir, "twice.db");
+    const a = sqliteStore({ path });
+    const b = sqliteStore({ path });
+    const probe = new Database(path, { readonly: true });
+    expect(probe.prepare("SELECT count(*) AS n FROM mfa_store_migrations").get()).toEqual({
+      n: SCHEMA_VERSION,
+    });
+    probe.close();
+    a.close();
+    b.close();
+  });
+
+  it("rejects bad options with one config_invalid listing every problem", () => {
+    let error: unknown;
+    try {
+      sqliteStore({ tableName: "x; DROP TABLE y", sweepBatchSize: 0 });
+    } catch (e) {
+      error = e;
+    }
+    expect(isMfaError(error, "config_invalid")).toBe(true);
+    expect((error as Error).message).toMatch(/path and database.*tableName.*sweepBatchSize/);
+  });
+});
+
+describe("sqlite: sweeping expired rows", () => {
+  const rows = (db: Database.Database) =>
+    (db.prepare("SELECT count(*) AS n FROM mfa_store").get() as { n: number }).n;
+
+  it("sweep() deletes every expired row and keeps live ones", async () => {
+    const db = new Database(":memory:");
+    const clock = fakeClock();
+    const store = sqliteStore({ database: db, clock, sweepIntervalMs: 0 });
+    for (let i = 0; i < 25; i++) await store.put(`mfa:{u}:short:${i}`, i, { ttlMs: 1000 });
+    await store.put("mfa:{u}:long", "keep", { ttlMs: 10_000 });
+    await store.put("mfa:{u}:forever", "keep");
+    clock.advance(1000);
+    expect(rows(db)).toBe(27); // expired but not swept: invisible, still on disk
+    expect(await store.sweep()).toBe(25);
+    expect(rows(db)).toBe(2);
+    expect(await store.sweep()).toBe(0);
+    db.close();
+  });
+
+  it("writes sweep lazily, one bounded batch per interval", async () => {
+    const db = new Database(":memory:");
+    const clock = fakeClock();
+    const store = sqliteStore({ database: db, clock, sweepIntervalMs: 5000, sweepBatchSize: 10 });
+    for (let i = 0; i < 25; i++) await store.put(`mfa:{u}:s:${i}`, i, { ttlMs: 1000 });
+    clock.advance(4000);
+    await store.put("mfa:{u}:w1", 1); // interval not over: no sweep
+    expect(rows(db)).toBe(26);
+    clock.advance(1000);
+    await store.put("mfa:{u}:w2", 2); // one batch of 10
+    expect(rows(db)).toBe(17);
+    await store.put("mfa:{u}:w3", 3); // interval restarted: no sweep
+    expect(rows(db)).toBe(18);
+    db.close();
+  });
+});
+
+describe("sqlite: input and failures", () => {
+  it("refuses keys SQLite could not keep exactly (lone surrogate, NUL, > 512 bytes), writing nothing (REL-07)", async () => {
+    const store = sqliteStore({ path: ":memory:" });
+    for (const key of ["mfa:\ud800", "mfa:\u0000x"]) {
+      const error = await store.put(key, 1).catch((e: unknown) => e);
+      expect(isMfaError(error, "invalid_input")).toBe(true);
+    }
+    const long = await store.get("é".repeat(257)).catch((e: unknown) => e);
+    expect(isMfaError(long, "input_too_long")).toBe(true);
+    expect((await store.list("")).items).toEqual([]);
+    store.close();
+  });
+
+  it("lists a prefix as an exact range, also at the edges of Unicode", async () => {
+    const store = sqliteStore({ path: ":memory:" });
+    const keys = ["a\u{10ffff}", "a\u{10ffff}x", "a\ud7ff", "a\ud7ffz", "a\ue000", "b"];
+    for (const k of keys) await store.put(k, k);
+    const list = async (p: string) => (await store.list(p)).items.map((i) => i.key);
+    expect(await list("a\u{10ffff}")).toEqual(["a\u{10ffff}", "a\u{10ffff}x"]);
+    expect(await list("a\ud7ff")).toEqual(["a\ud7ff", "a\ud7ffz"]);
+    expect(await list("")).toHaveLength(keys.length);
+    store.close();
+  });
+
+  it("a closed database fails with store_unavailable carrying the driver error as cause", async () => {
+    const store = sqliteStore({ path: ":memory:" });
+    store.close();
+    const error = await store.get("k").catch((e: unknown) => e);
+    expect(isMfaError(error, "store_unavailable")).toBe(true);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it("a write lock held by another connection past busyTimeoutMs gives store_unavailable, then work resumes", async () => {
+    const path = join(dir, "busy.db");
+    const store = sqliteStore({ path, busyTimeoutMs: 50 });
+    await store.put("k", 1);
+    const other = new Database(path);
+    other.exec("BEGIN IMMEDIATE");
+    const started = Date.now();
+    const error = await store.increment("k").catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(isMfaError(error, "store_unavailable")).toBe(true);
+    expect((error as { data: { code?: string } }).data.code).toBe("SQLITE_BUSY");
+    other.exec("ROLLBACK");
+    other.close();
+    expect(await store.increment("k")).toBe(2);
+    store.close();
+  });
+});
+
+describe("sqlite: several processes on one file (REL-01, REL-02)", () => {
+  it("4 processes × 500 increments give 1..2000 once each; of 4 takes of one key exactly one wins", async () => {
+    const path = join(dir, "shared.db");
+    const setup = sqliteStore({ path });
+    await setup.put("mfa:{u}:code", { hash: "h" });
+    setup.close();
+    const fixture = fileURLToPath(new URL("./fixtures/contend.ts", import.meta.url));
+    const go = join(dir, "go");
+    const runs = Promise.all(
+      Array.from({ length: 4 }, () =>
+        run(process.execPath, [
+          "--conditions=source",
+          "--import",
+          "tsx",
+          fixture,
+          path,
+          "mfa:{u}:count",
+          "mfa:{u}:code",
+          "500",
+          go,
+        ]),
+      ),
+    );
+    // Start them together once all have loaded.
+    while (readdirSync(dir).filter((f) => f.endsWith(".ready")).length < 4) await sleep(10);
+    writeFileSync(go, "");
+    const results = (await runs).map(
+      (out) =>
+        JSON.parse(out) as { values: number[]; took: boolean; started: number; finished: number },
+    );
+    // The runs really overlapped in time: each started before every other finished.
+    const lastStart = Math.max(...results.map((r) => r.started));
+    expect(lastStart).toBeLessThan(Math.min(...results.map((r) => r.finished)));
+    const values = results.flatMap((r) => r.values).sort((a, b) => a - b);
+    expect(values).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
+    expect(results.filter((r) => r.took)).toHaveLength(1);
+  }, 60_000);
+});
