@@ -81,6 +81,28 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
   return server;
 }
 
+/** A Redis Cluster of `masters` fresh servers (no replicas), ready to serve every slot. */
+export async function startRedisCluster(
+  masters = 3,
+): Promise<{ nodes: RedisServer[]; destroy(): Promise<void> }> {
+  const args = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"];
+  const nodes = await Promise.all(Array.from({ length: masters }, () => startRedisServer(args)));
+  await run("redis-cli", [
+    "--cluster",
+    "create",
+    ...nodes.map((n) => `127.0.0.1:${n.port}`),
+    ...["--cluster-replicas", "0", "--cluster-yes"],
+  ]);
+  const ready = async () => {
+    const infos = await Promise.all(
+      nodes.map((n) => run("redis-cli", ["-p", String(n.port), "cluster", "info"])),
+    );
+    return infos.every((i) => i.stdout.includes("cluster_state:ok"));
+  };
+  await waitFor(ready, "the cluster is ready");
+  return { nodes, destroy: async () => void (await Promise.all(nodes.map((n) => n.destroy()))) };
+}
+
 /**
  * The Redis the tests share: `TEST_REDIS_URL` (started by .ci/run) or, when unset, a server of
  * this test file's own. `close` stops only a server this call started.
