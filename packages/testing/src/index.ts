@@ -14,12 +14,16 @@ export {
 } from "./capturing-outbox.js";
 export { type FakeClock, fakeClock } from "./fake-clock.js";
 export {
+  codeCallScript,
+  type FakeProviderServer,
+  mfaErrorOf,
   type ProbeFailure,
   type ProbeMessage,
   type SenderKitContext,
   type SenderKitOptions,
   type SenderProbe,
   type SenderUnderTest,
+  startFakeProviderServer,
   testSender,
 } from "./sender-kit.js";
 export { type StoreKitOptions, testStore } from "./store-kit.js";

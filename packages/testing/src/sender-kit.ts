@@ -12,10 +12,13 @@
  * @module
  */
 
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   type EmailMessage,
   type EmailSender,
   isMfaError,
+  MfaError,
   type MfaErrorCode,
   type SendReceipt,
   type SmsMessage,
@@ -122,14 +125,74 @@ const smsText = (code: string) =>
   `${code} is your Kit & Co <test> code. Don't share it: "+1" ü€✓ 😀`;
 const voiceIntro = `Your Kit & Co <test> code is`;
 
-/** A voice script as the core renders it: intro, digits one by one with pauses, outro. */
-function voiceSegments(code: string): VoiceSegment[] {
-  const segments: VoiceSegment[] = [{ kind: "say", text: voiceIntro }];
-  for (const digit of code) {
-    segments.push({ kind: "pause", seconds: 1 }, { kind: "say", text: digit });
+/**
+ * A voice script shaped like the core's: `intro`, the code digit by digit with one-second pauses,
+ * the code once more, then `outro`. For adapter tests that need a realistic script.
+ */
+export function codeCallScript(
+  code: string,
+  intro = "Your code is",
+  outro = "Goodbye.",
+): VoiceSegment[] {
+  const digits = [...code].flatMap((digit): VoiceSegment[] => [
+    { kind: "pause", seconds: 1 },
+    { kind: "say", text: digit },
+  ]);
+  return [
+    { kind: "say", text: intro },
+    ...digits,
+    { kind: "pause", seconds: 1 },
+    ...digits,
+    { kind: "pause", seconds: 1 },
+    { kind: "say", text: outro },
+  ];
+}
+
+/**
+ * What `send` rejected with, as an {@link MfaError}; throws (failing the test) if it resolved or
+ * threw anything else.
+ */
+export async function mfaErrorOf(send: Promise<unknown>): Promise<MfaError> {
+  const error = await send.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof MfaError)) {
+    throw new Error(`expected an MfaError, got ${error === undefined ? "success" : String(error)}`);
   }
-  segments.push({ kind: "pause", seconds: 1 }, { kind: "say", text: "Goodbye & thanks." });
-  return segments;
+  return error;
+}
+
+/** A provider fake listening on 127.0.0.1. */
+export interface FakeProviderServer {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** Stops listening and drops open connections (including held, never-answered requests). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a local HTTP server for a provider fake: `handle` gets each request with its whole
+ * body as UTF-8. A handler that never answers simulates a provider slower than any timeout.
+ */
+export async function startFakeProviderServer(
+  handle: (req: IncomingMessage, res: ServerResponse, body: string) => void,
+): Promise<FakeProviderServer> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => handle(req, res, Buffer.concat(chunks).toString("utf8")));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** The say-texts appear in `spoken` in order (whitespace-insensitive). */
@@ -227,7 +290,10 @@ export function testSender(options: SenderKitOptions): void {
         };
       }
       case "voice": {
-        const message: VoiceMessage = { ...base, segments: voiceSegments(code) };
+        const message: VoiceMessage = {
+          ...base,
+          segments: codeCallScript(code, voiceIntro, "Goodbye & thanks."),
+        };
         return {
           to,
           code,
@@ -272,11 +338,7 @@ export function testSender(options: SenderKitOptions): void {
   const expectFailure = async (failure: ProbeFailure, code: MfaErrorCode) => {
     await unit.probe.failNext(failure);
     const attempt = send();
-    const error = await attempt.result.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error, `a "${failure}" answer makes send() throw`).toBeDefined();
+    const error = await mfaErrorOf(attempt.result);
     expect(isMfaError(error, code), `a "${failure}" answer is ${code}: ${String(error)}`).toBe(
       true,
     );
@@ -284,7 +346,7 @@ export function testSender(options: SenderKitOptions): void {
       for (const secret of attempt.secrets) expect(text).not.toContain(secret);
     }
     expect(await receivedFor(attempt.to)).toHaveLength(0);
-    return error as { data: Record<string, unknown> };
+    return error;
   };
 
   describe(`Sender conformance (${options.channel}): ${options.name}`, () => {

@@ -4,10 +4,13 @@
 // (https://www.twilio.com/docs/usage/requests-to-twilio, .../messaging/api/message-resource,
 // .../voice/api/call-resource, .../api/errors).
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { MfaError } from "@mfakit/core";
-import type { ProbeFailure, ProbeMessage, SenderProbe } from "@mfakit/testing";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  type ProbeFailure,
+  type ProbeMessage,
+  type SenderProbe,
+  startFakeProviderServer,
+} from "@mfakit/testing";
 
 /** A request as it reached the server. */
 export interface RecordedRequest {
@@ -248,16 +251,10 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     );
   };
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => handle(req, res, Buffer.concat(chunks).toString("utf8")));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startFakeProviderServer(handle);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     accountSid,
     authToken,
     apiKey,
@@ -267,20 +264,6 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     failNextWith: (status, body) => {
       injected.push({ status, body });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: server.close,
   };
-}
-
-/** Runs `send` and returns the MfaError it threw (fails the test on anything else). */
-export async function failure(send: Promise<unknown>): Promise<MfaError> {
-  const e = await send.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  if (!(e instanceof MfaError)) throw new Error(`expected an MfaError, got ${String(e)}`);
-  return e;
 }

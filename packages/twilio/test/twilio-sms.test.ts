@@ -1,7 +1,8 @@
 import { isMfaError, type MfaError } from "@mfakit/core";
+import { mfaErrorOf } from "@mfakit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { twilioSms } from "../src/index.js";
-import { type FakeTwilio, failure, startFakeTwilio } from "./fake-twilio.js";
+import { type FakeTwilio, startFakeTwilio } from "./fake-twilio.js";
 
 const FROM = "+15005550006";
 
@@ -64,7 +65,7 @@ describe("twilioSms against the Messages API", () => {
       from: FROM,
       baseUrl: api.url,
     });
-    const e = await failure(sender.send(message));
+    const e = await mfaErrorOf(sender.send(message));
     expect(e.code).toBe("delivery_unavailable");
     expect(e.data).toMatchObject({
       provider: "twilio",
@@ -93,7 +94,7 @@ describe("twilioSms against the Messages API", () => {
       more_info: `https://www.twilio.com/docs/errors/${code}`,
       status,
     });
-    const e = await failure(sms().send(message));
+    const e = await mfaErrorOf(sms().send(message));
     expect(e.code).toBe(expected);
     expect(e.data.providerCode).toBe(code);
     expect(e.data.httpStatus).toBe(status);
@@ -103,7 +104,7 @@ describe("twilioSms against the Messages API", () => {
 
   it("REL-04: a non-JSON 502 from a proxy is delivery_unavailable (http_502)", async () => {
     api.failNextWith(502, "<html>Bad Gateway</html>");
-    const e = await failure(sms().send(message));
+    const e = await mfaErrorOf(sms().send(message));
     expect(e.code).toBe("delivery_unavailable");
     expect(e.data.providerCode).toBe("http_502");
   });
@@ -117,7 +118,7 @@ describe("twilioSms against the Messages API", () => {
       from: FROM,
       baseUrl: closed.url,
     });
-    const e = await failure(sender.send(message));
+    const e = await mfaErrorOf(sender.send(message));
     expect(e.code).toBe("delivery_unavailable");
     expect(e.data.providerCode).toBe("network");
   });

@@ -1,31 +1,9 @@
-import type { VoiceSegment } from "@mfakit/core";
+import { codeCallScript, mfaErrorOf } from "@mfakit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderTwiml, sayLanguage, twilioVoice } from "../src/index.js";
-import { type FakeTwilio, failure, parseTwiml, startFakeTwilio } from "./fake-twilio.js";
+import { type FakeTwilio, parseTwiml, startFakeTwilio } from "./fake-twilio.js";
 
 const FROM = "+15005550006";
-
-/** The script as the core renders it: intro, digits with pauses, the code again, goodbye. */
-function script(code: string, intro = "Your Contoso verification code is"): VoiceSegment[] {
-  const digits = [...code].flatMap((d, i): VoiceSegment[] =>
-    i === 0
-      ? [{ kind: "say", text: d }]
-      : [
-          { kind: "pause", seconds: 1 },
-          { kind: "say", text: d },
-        ],
-  );
-  return [
-    { kind: "say", text: intro },
-    { kind: "pause", seconds: 1 },
-    ...digits,
-    { kind: "pause", seconds: 1 },
-    { kind: "say", text: "Again:" },
-    { kind: "pause", seconds: 0.4 },
-    ...digits,
-    { kind: "say", text: "Goodbye." },
-  ];
-}
 
 describe("twilioVoice against the Calls API", () => {
   let api: FakeTwilio;
@@ -47,7 +25,7 @@ describe("twilioVoice against the Calls API", () => {
       to: "+4915112345678",
       locale: "de",
       idempotencyKey: "k",
-      segments: script("042917", "Ihr Code lautet"),
+      segments: codeCallScript("042917", "Ihr Code lautet"),
     });
     expect(receipt.messageId).toMatch(/^CA[0-9a-f]{32}$/);
     const req = api.requests.at(-1);
@@ -62,10 +40,10 @@ describe("twilioVoice against the Calls API", () => {
       v.verb === "Say" && /^\d$/.test(v.text) ? [v.text] : [],
     );
     expect(digitSays.join("")).toBe("042917042917");
-    // A pause between consecutive digits; sub-second pauses round up to Twilio's 1-second minimum.
+    // A one-second pause before every digit, and one more between the two readings and before the outro.
     const pauses = twiml.verbs.filter((v) => v.verb === "Pause");
     expect(pauses.every((p) => p.verb === "Pause" && p.length === 1)).toBe(true);
-    expect(pauses.length).toBe(5 + 5 + 3);
+    expect(pauses.length).toBe(6 + 1 + 6 + 1);
   });
 
   it("picks <Say language> from the locale: region first, then language, then en-US; overrides win", () => {
@@ -103,7 +81,7 @@ describe("twilioVoice against the Calls API", () => {
       extension: "123",
       locale: "en",
       idempotencyKey: "k",
-      segments: script("1234"),
+      segments: codeCallScript("1234"),
     });
     expect(api.requests.at(-1)?.form.get("SendDigits")).toBe("wwww123");
     await voice({ extensionDelaySeconds: 0 }).send({
@@ -111,25 +89,25 @@ describe("twilioVoice against the Calls API", () => {
       extension: "9#",
       locale: "en",
       idempotencyKey: "k",
-      segments: script("1234"),
+      segments: codeCallScript("1234"),
     });
     expect(api.requests.at(-1)?.form.get("SendDigits")).toBe("9#");
   });
 
   it("refuses a bad extension or an over-long script with invalid_input, before any provider call", async () => {
     const before = api.requests.length;
-    const bad = await failure(
+    const bad = await mfaErrorOf(
       voice().send({
         to: "+442079460000",
         extension: "12w9",
         locale: "en",
         idempotencyKey: "k",
-        segments: script("1234"),
+        segments: codeCallScript("1234"),
       }),
     );
     expect(bad.code).toBe("invalid_input");
     expect(bad.data.field).toBe("extension");
-    const long = await failure(
+    const long = await mfaErrorOf(
       voice().send({
         to: "+442079460000",
         locale: "en",
@@ -142,17 +120,18 @@ describe("twilioVoice against the Calls API", () => {
     expect(api.requests.length).toBe(before);
   });
 
-  it("renders pauses of zero seconds as nothing and keeps the document well-formed", () => {
+  it("renders pauses in whole seconds (zero as nothing, sub-second as 1) and keeps the document well-formed", () => {
     const twiml = renderTwiml(
       [
         { kind: "pause", seconds: 0 },
         { kind: "say", text: "a<b" },
+        { kind: "pause", seconds: 0.4 },
         { kind: "pause", seconds: 2.6 },
       ],
       { language: "en-US" },
     );
     expect(twiml).toBe(
-      '<?xml version="1.0" encoding="UTF-8"?><Response><Say language="en-US">a&lt;b</Say><Pause length="3"/></Response>',
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Say language="en-US">a&lt;b</Say><Pause length="1"/><Pause length="3"/></Response>',
     );
   });
 });

@@ -1,0 +1,25 @@
+/**
+ * @mfakit/vonage: SMS (SMS API) and voice (Voice API) senders on Vonage, and verification of
+ * Vonage's signed webhooks. Provides the `SmsSender` and `VoiceSender` ports of @mfakit/core.
+ *
+ * @packageDocumentation
+ */
+
+// Voice script rendering
+export {
+  type NccoOptions,
+  renderNcco,
+  ssmlEscape,
+  TALK_TEXT_MAX_LENGTH,
+  type TalkAction,
+  talkLanguage,
+  VONAGE_TALK_LANGUAGES,
+} from "./ncco.js";
+// Webhooks
+export { type VerifyVonageSignatureInput, verifyVonageSignature } from "./signed-webhook.js";
+
+// Errors and transport options shared by both senders
+export { VonageApiError, type VonageTransportOptions } from "./vonage-http.js";
+// Senders
+export { VONAGE_SMS_REJECTED, type VonageSmsOptions, vonageSms } from "./vonage-sms.js";
+export { type VonageVoiceOptions, vonageVoice } from "./vonage-voice.js";

@@ -1,0 +1,277 @@
+// A local stand-in for Vonage's SMS API (rest.nexmo.com/sms/json) and Voice API
+// (api.nexmo.com/v1/calls), strict about what Vonage documents: api_key/api_secret, numbers
+// without '+', type=unicode for non-GSM text (without it the text arrives garbled, as on a
+// handset), the application JWT verified with the application's public key, the NCCO shape, SSML
+// that parses, and Vonage's answers: SMS statuses in an HTTP 200 body, RFC 7807 problems for voice.
+import { generateKeyPairSync, randomBytes, randomUUID, verify } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { smsSegments } from "@mfakit/core";
+import {
+  type ProbeFailure,
+  type ProbeMessage,
+  type SenderProbe,
+  startFakeProviderServer,
+} from "@mfakit/testing";
+
+export interface RecordedRequest {
+  readonly path: string;
+  readonly headers: IncomingMessage["headers"];
+  readonly rawBody: string;
+  /** Form fields (SMS) or the JSON body (voice). */
+  readonly params: Record<string, unknown>;
+}
+
+type Reply = { status: number; body: unknown };
+type Answer = Reply | "hang";
+
+export interface FakeVonage {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly apiSecret: string;
+  readonly applicationId: string;
+  /** PEM of the application's private key (what the Dashboard hands out). */
+  readonly privateKey: string;
+  readonly probe: SenderProbe;
+  readonly requests: RecordedRequest[];
+  /** Makes the next request get exactly this answer (after authentication). */
+  failNextWith(status: number, body: unknown): void;
+  close(): Promise<void>;
+}
+
+const VONAGE_NUMBER = /^[1-9]\d{6,14}$/;
+
+const smsStatus = (status: string, errorText: string): Reply => ({
+  status: 200,
+  body: { "message-count": "1", messages: [{ status, "error-text": errorText }] },
+});
+const problem = (status: number, type: string, title: string, extra: object = {}): Reply => ({
+  status,
+  body: {
+    type: `https://developer.nexmo.com/api-errors#${type}`,
+    title,
+    detail: title,
+    instance: randomUUID(),
+    ...extra,
+  },
+});
+const badParam = (name: string, reason: string) =>
+  problem(400, "invalid-params", "Bad Request", { invalid_parameters: [{ name, reason }] });
+
+const INJECTED: Record<Exclude<ProbeFailure, "timeout">, (voice: boolean) => Reply> = {
+  rejected: (voice) =>
+    voice ? badParam("to[0].number", "Invalid number") : smsStatus("7", "Number barred."),
+  throttled: (voice) =>
+    voice
+      ? problem(429, "throttled", "Throttled")
+      : smsStatus("1", "Throughput Rate Exceeded - please wait [ 30 ] and retry"),
+  unavailable: (voice) =>
+    voice
+      ? problem(503, "internal-error", "Service Unavailable")
+      : { status: 500, body: "<html>Internal Server Error</html>" },
+};
+
+/** Parses the SSML a talk action may carry: text and <break time="Nms"/> inside <speak>. */
+export function parseSsml(ssml: string): { text: string; breaksMs: number[] } {
+  const doc = /^<speak>(.*)<\/speak>$/s.exec(ssml);
+  if (!doc) throw new Error("not SSML");
+  const breaksMs: number[] = [];
+  const texts: string[] = [];
+  for (const piece of (doc[1] ?? "").split(/(<[^>]*>)/)) {
+    if (piece.startsWith("<")) {
+      const m = /^<break time="(\d+)ms"\/>$/.exec(piece);
+      if (!m) throw new Error(`unexpected SSML tag ${piece}`);
+      breaksMs.push(Number(m[1]));
+      continue;
+    }
+    if (piece.includes(">")) throw new Error("stray '>'");
+    texts.push(
+      piece.replace(/&([^;]*);/g, (_, e: string) => {
+        const named: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+        if (!(e in named)) throw new Error(`unknown entity &${e};`);
+        return named[e] as string;
+      }),
+    );
+  }
+  return { text: texts.join(" ").replace(/\s+/g, " ").trim(), breaksMs };
+}
+
+/** Checks the application JWT: RS256 under the public key, this application, fresh. */
+function jwtValid(
+  authorization: string | undefined,
+  publicKey: ReturnType<typeof generateKeyPairSync>["publicKey"],
+  applicationId: string,
+): boolean {
+  const token = /^Bearer (.+)$/.exec(authorization ?? "")?.[1] ?? "";
+  const [h = "", p = "", s = ""] = token.split(".");
+  try {
+    const header = JSON.parse(Buffer.from(h, "base64url").toString("utf8"));
+    const claims = JSON.parse(Buffer.from(p, "base64url").toString("utf8"));
+    const now = Date.now() / 1000;
+    return (
+      header.alg === "RS256" &&
+      verify("sha256", Buffer.from(`${h}.${p}`), publicKey, Buffer.from(s, "base64url")) &&
+      claims.application_id === applicationId &&
+      typeof claims.jti === "string" &&
+      Math.abs(now - claims.iat) < 300 &&
+      (claims.exp === undefined || claims.exp > now)
+    );
+  } catch {
+    return false;
+  }
+}
+
+export async function startFakeVonage(): Promise<FakeVonage> {
+  const apiKey = randomBytes(4).toString("hex");
+  const apiSecret = randomBytes(8).toString("hex");
+  const applicationId = randomUUID();
+  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const requests: RecordedRequest[] = [];
+  const received: ProbeMessage[] = [];
+  const injected: Answer[] = [];
+
+  const sms = (p: Record<string, string>): Reply => {
+    for (const name of ["api_key", "api_secret", "from", "to", "text"]) {
+      if (!p[name]) return smsStatus("2", `Missing ${name} param`);
+    }
+    if (p.api_key !== apiKey || p.api_secret !== apiSecret)
+      return smsStatus("4", "Bad Credentials");
+    const to = p.to ?? "";
+    if (!VONAGE_NUMBER.test(to)) return smsStatus("3", "Invalid to param");
+    const text = p.text ?? "";
+    // Sent as GSM-7 unless type=unicode: characters outside GSM-7 arrive as '?'.
+    const delivered =
+      p.type === "unicode"
+        ? text
+        : [...text].map((ch) => (smsSegments(ch).encoding === "GSM-7" ? ch : "?")).join("");
+    received.push({
+      to: `+${to}`,
+      text: delivered,
+      ...(p["client-ref"] ? { idempotencyKey: p["client-ref"] } : {}),
+    });
+    const id = randomBytes(8).toString("hex").toUpperCase();
+    return {
+      status: 200,
+      body: {
+        "message-count": "1",
+        messages: [
+          {
+            to,
+            "message-id": id,
+            status: "0",
+            "remaining-balance": "3.14159265",
+            "message-price": "0.03330000",
+            network: "23410",
+            ...(p["client-ref"] ? { "client-ref": p["client-ref"] } : {}),
+          },
+        ],
+      },
+    };
+  };
+
+  const call = (b: Record<string, unknown>): Reply => {
+    const to = Array.isArray(b.to) ? (b.to[0] as Record<string, unknown> | undefined) : undefined;
+    if (!to || (b.to as unknown[]).length !== 1 || to.type !== "phone")
+      return badParam("to", "must be one phone endpoint");
+    if (typeof to.number !== "string" || !VONAGE_NUMBER.test(to.number))
+      return badParam("to[0].number", "Invalid number");
+    if (to.dtmf_answer !== undefined && !/^[0-9*#p]{1,64}$/.test(String(to.dtmf_answer)))
+      return badParam("to[0].dtmf_answer", "Invalid digits");
+    const from = b.from as Record<string, unknown> | undefined;
+    if (
+      from?.type !== "phone" ||
+      typeof from.number !== "string" ||
+      !VONAGE_NUMBER.test(from.number)
+    )
+      return badParam("from.number", "Invalid number");
+    const ncco = b.ncco;
+    if (!Array.isArray(ncco) || ncco.length === 0) return badParam("ncco", "required");
+    const spokenParts: string[] = [];
+    for (const action of ncco as Record<string, unknown>[]) {
+      if (action.action !== "talk" || typeof action.text !== "string")
+        return badParam("ncco", "only talk actions with text");
+      if (typeof action.language !== "string" || !/^[a-z]{2,3}-[A-Z]{2}$/.test(action.language))
+        return badParam("ncco.language", "Invalid language");
+      try {
+        spokenParts.push(parseSsml(action.text).text);
+      } catch {
+        return badParam("ncco.text", "Invalid SSML");
+      }
+    }
+    received.push({ to: `+${to.number}`, text: spokenParts.join(" ") });
+    return {
+      status: 201,
+      body: {
+        uuid: randomUUID(),
+        status: "started",
+        direction: "outbound",
+        conversation_uuid: `CON-${randomUUID()}`,
+      },
+    };
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, rawBody: string) => {
+    const send = (a: Reply) => {
+      const text = typeof a.body === "string";
+      res.writeHead(a.status, {
+        "content-type": text
+          ? "text/html"
+          : a.status >= 400
+            ? "application/problem+json"
+            : "application/json",
+      });
+      res.end(text ? (a.body as string) : JSON.stringify(a.body));
+    };
+    const type = req.headers["content-type"] ?? "";
+    let params: Record<string, unknown> = {};
+    try {
+      params = type.startsWith("application/json")
+        ? JSON.parse(rawBody)
+        : Object.fromEntries(new URLSearchParams(rawBody));
+    } catch {
+      return send(problem(400, "invalid-json", "Invalid JSON"));
+    }
+    requests.push({ path: req.url ?? "", headers: req.headers, rawBody, params });
+    const voice = req.url === "/v1/calls";
+    if (req.method !== "POST" || (!voice && req.url !== "/sms/json"))
+      return send(problem(404, "not-found", "Not Found"));
+    if (voice && !jwtValid(req.headers.authorization, publicKey, applicationId))
+      return send(problem(401, "unauthorized", "Unauthorized"));
+    if (voice && !type.startsWith("application/json"))
+      return send(problem(415, "unsupported-media-type", "Unsupported Media Type"));
+    if (!voice && (params.api_key !== apiKey || params.api_secret !== apiSecret))
+      return send(sms(params as Record<string, string>));
+    const next = injected.shift();
+    if (next === "hang") return;
+    if (next && next.status === 0)
+      return send(INJECTED[next.body as Exclude<ProbeFailure, "timeout">](voice));
+    if (next) return send(next);
+    return send(voice ? call(params) : sms(params as Record<string, string>));
+  };
+
+  const server = await startFakeProviderServer(handle);
+  return {
+    url: server.url,
+    apiKey,
+    apiSecret,
+    applicationId,
+    privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    requests,
+    probe: {
+      received: () => received,
+      failNext: (failure) => {
+        injected.push(failure === "timeout" ? "hang" : { status: 0, body: failure });
+      },
+    },
+    failNextWith: (status, body) => {
+      injected.push({ status, body });
+    },
+    close: server.close,
+  };
+}
+
+/** The parameters of the newest request (fails the test when there is none). */
+export function lastParams(api: FakeVonage): Record<string, unknown> {
+  const last = api.requests.at(-1);
+  if (!last) throw new Error("no request reached the fake Vonage API");
+  return last.params;
+}
