@@ -7,11 +7,13 @@ import {
   type CodeOptions,
   createCodeService,
   createKeyring,
+  type KeyedDigest,
   type Keyring,
   type MfaEvent,
   memoryStore,
   type RandomSource,
   type Store,
+  userKey,
 } from "@mfakit/core";
 import { fakeClock } from "@mfakit/testing";
 
@@ -63,6 +65,16 @@ export async function dump(store: Store): Promise<Record<string, unknown>> {
     cursor = page.cursor;
   } while (cursor);
   return out;
+}
+
+/** The stored record of a live challenge of {@link USER}, read straight from the store. */
+export async function storedRecord(
+  store: Store,
+  challengeId: string,
+): Promise<Record<string, unknown> & { hash: KeyedDigest }> {
+  const entry = await store.get(userKey(USER, "code", challengeId));
+  if (!entry) throw new Error(`no record for ${challengeId}`);
+  return entry.value as unknown as Record<string, unknown> & { hash: KeyedDigest };
 }
 
 /** A deterministic byte source (xorshift32): the same seed gives the same codes and ids. */

@@ -314,7 +314,7 @@ describe("codes: attempts (RATE-01)", () => {
       "code_mismatch:3",
       "code_mismatch:2",
       "code_mismatch:1",
-      "locked:0",
+      "code_mismatch:0",
     ]);
     expect(await codes.verify({ ...check, code: issued.code })).toEqual({
       ok: false,
@@ -426,8 +426,11 @@ describe("codes: resend (LIFE-07, RATE-03)", () => {
     clock.advance(ttlSeconds * 1000 - 1);
     expect(await codes.verify({ ...check, code: wrong(current.code) })).toEqual({
       ok: false,
-      reason: "locked",
+      reason: "code_mismatch",
       attemptsLeft: 0,
+    });
+    expect(await codes.verify({ ...check, code: current.code })).toMatchObject({
+      reason: "locked",
     });
   });
 });

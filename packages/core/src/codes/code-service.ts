@@ -13,8 +13,9 @@
  *   on the injected clock, strictly: at `expiresAt` exactly it is already expired.
  * - **Attempts** (RATE-01, REL-02): a per-challenge counter is incremented atomically *before*
  *   the digest is compared, so however many guesses race, at most `maxAttempts` of them are
- *   ever compared. The wrong guess that uses the last attempt and every check after it answer
- *   `locked`.
+ *   ever compared. The wrong guess that uses the last attempt answers `code_mismatch` with
+ *   `attemptsLeft: 0` (as Twilio Verify does; it was compared, so callers count it as a failure
+ *   of the factor, RATE-02); every check after it answers `locked` without any comparison.
  * - **Single use** (LIFE-03, REL-01): a match is consumed by a compare-and-set on the record's
  *   version; of any number of concurrent checks of the right code exactly one succeeds.
  *
@@ -56,6 +57,7 @@ import {
 } from "./code-input.js";
 import { type CodeOptions, resolveCodeOptions } from "./code-options.js";
 import { maskDestination } from "./mask-destination.js";
+import { pooledRandom } from "./pooled-random.js";
 
 /** What the code service needs. */
 export interface CodeServiceDeps {
@@ -159,9 +161,9 @@ export interface CodeService {
   resend(input: ChallengeRef): Promise<IssuedCode>;
   /**
    * Checks a code. Returns `{ ok: true }` once; afterwards the challenge is gone. Failures are
-   * values: `code_mismatch` (with `attemptsLeft`), `expired`, `locked` (no attempts left;
-   * returned also for the wrong guess that used the last one) and `not_found` (unknown, used or
-   * cancelled). Throws `invalid_code_format` for anything but `length` ASCII digits, before
+   * values: `code_mismatch` (with `attemptsLeft`, 0 for the wrong guess that used the last
+   * attempt), `expired`, `locked` (no attempts were left: nothing was compared) and `not_found`
+   * (unknown, used or cancelled). Throws `invalid_code_format` for anything but `length` ASCII digits, before
    * touching the store, so a typo costs no attempt. Emits `code.verified` or `code.failed`.
    */
   verify(input: VerifyCodeInput): Promise<CodeVerifyResult>;
@@ -230,7 +232,7 @@ export function createCodeService(deps: CodeServiceDeps, options?: CodeOptions):
   const opts = resolveCodeOptions(options);
   const { store, keyring } = deps;
   const clock = deps.clock ?? systemClock;
-  const random = deps.random ?? webCryptoRandom;
+  const random = pooledRandom(deps.random ?? webCryptoRandom);
   const events = deps.events ?? noEvents;
 
   const ttlMs = opts.ttlSeconds * 1000;
@@ -283,13 +285,17 @@ export function createCodeService(deps: CodeServiceDeps, options?: CodeOptions):
   };
 
   const at = (now: number) => new Date(now).toISOString();
+  // Events are built only when someone listens: masking and dates are not free on a hot path.
+  const emit = async (build: () => MfaEvent) => {
+    if (events !== noEvents) await emitEvent(events, build());
+  };
 
   const issued = async (
     ref: ChallengeRef,
     record: LiveRecord,
     resend: boolean,
   ): Promise<Omit<IssuedCode, "code" | "attemptsLeft">> => {
-    await emitEvent(events, {
+    await emit(() => ({
       type: "code.issued",
       at: at(record.sentAt),
       userId: ref.userId,
@@ -297,7 +303,7 @@ export function createCodeService(deps: CodeServiceDeps, options?: CodeOptions):
       purpose: record.purpose,
       destination: maskDestination(record.destination),
       resend,
-    });
+    }));
     return {
       challengeId: ref.challengeId,
       expiresAt: record.expiresAt,
@@ -310,13 +316,13 @@ export function createCodeService(deps: CodeServiceDeps, options?: CodeOptions):
     reason: Extract<MfaEvent, { type: "code.failed" }>["reason"],
     attemptsLeft?: number,
   ): Promise<VerifyFailure> => {
-    await emitEvent(events, {
+    await emit(() => ({
       type: "code.failed",
       at: at(clock.now()),
       userId: ref.userId,
       challengeId: ref.challengeId,
       reason,
-    });
+    }));
     return attemptsLeft === undefined ? { ok: false, reason } : { ok: false, reason, attemptsLeft };
   };
 
@@ -419,7 +425,7 @@ export function createCodeService(deps: CodeServiceDeps, options?: CodeOptions):
         return fail(ref, again ? "locked" : "not_found", 0);
       }
       const attemptsLeft = opts.maxAttempts - attempts;
-      const wrong = () => fail(ref, attemptsLeft === 0 ? "locked" : "code_mismatch", attemptsLeft);
+      const wrong = () => fail(ref, "code_mismatch", attemptsLeft);
 
       const matches = verifyKeyedHash(
         keyring,
@@ -437,12 +443,12 @@ export function createCodeService(deps: CodeServiceDeps, options?: CodeOptions):
         ttlMs: Math.max(1, record.sentAt + recordTtlMs - now),
       });
       if (put.ok) {
-        await emitEvent(events, {
+        await emit(() => ({
           type: "code.verified",
           at: at(now),
           userId: ref.userId,
           challengeId: ref.challengeId,
-        });
+        }));
         return { ok: true, challengeId: ref.challengeId };
       }
       // Lost the race: another check used the code (or it was cancelled), or a resend replaced
