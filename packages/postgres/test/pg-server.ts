@@ -22,7 +22,11 @@ export interface PgServer {
   readonly port: number;
   /** `pg_ctl restart -m fast`: every connection is dropped, the data stays. */
   restart(): Promise<void>;
-  /** `pg_ctl stop -m immediate`: the server is gone until {@link PgServer.start}. */
+  /**
+   * `pg_ctl stop -m fast`: connections are dropped and the server is gone until
+   * {@link PgServer.start}. (Not `immediate`: with this throwaway cluster's
+   * `synchronous_commit=off`, a crash may lose the last commits.)
+   */
   stop(): Promise<void>;
   /** Starts a stopped server again on the same port and data. */
   start(): Promise<void>;
@@ -75,7 +79,7 @@ export async function startPostgres(): Promise<PgServer> {
       await ctl("restart", "-m", "fast", "-o", settings);
     },
     async stop() {
-      await ctl("stop", "-m", "immediate");
+      await ctl("stop", "-m", "fast");
       running = false;
     },
     async start() {
