@@ -7,8 +7,8 @@
  *   `[challengeId, purpose, destination, code]`, compared in constant time. The plain code
  *   leaves this module once, in the return value of `issue`/`resend`, for the sender.
  * - **Binding** (LIFE-04): the record lives under the user's key and the digest covers the
- *   challenge, purpose and destination, so the right digits with any other user, challenge,
- *   purpose or destination are a mismatch.
+ *   challenge, purpose and destination: the right digits are `not_found` for another user and
+ *   a mismatch for another challenge, purpose or destination.
  * - **Lifetime** (LIFE-01/02): a code is valid for `ttlSeconds` (≤ 10 min) after it was sent,
  *   on the injected clock, strictly: at `expiresAt` exactly it is already expired.
  * - **Attempts** (RATE-01, REL-02): a per-challenge counter is incremented atomically *before*
@@ -36,7 +36,8 @@
  *   created and never extended: `maxSends × 2 × ttlSeconds` + 1 min, longer than the record can
  *   possibly live (each of at most `maxSends` sends gives the record `2 × ttlSeconds` more).
  *
- * Store round trips: issue 1 (2 with a caller-chosen id), verify 3, resend 3, status 2.
+ * Store round trips: issue 1 (2 with a caller-chosen id), verify at most 3 (read, count,
+ * consume), resend 3, status 2, cancel 2.
  *
  * @module
  */
