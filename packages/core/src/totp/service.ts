@@ -167,6 +167,8 @@ const MAX_ROUNDS = 64;
 
 const FACTOR_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+const utf8 = new TextEncoder();
+
 /** A factor as stored, under `userKey(userId, "totp", factorId)`. */
 type TotpRecord = {
   v: 1;
@@ -327,11 +329,11 @@ export function createTotpService(deps: TotpServiceDeps, options: TotpOptions): 
     try {
       const mac = keyedHotp(seed, record.algorithm);
       const current = Math.floor(now / 1000 / record.periodSeconds);
-      const given = new TextEncoder().encode(code);
+      const given = utf8.encode(code);
       const steps: number[] = [];
       for (let step = current - resolved.window; step <= current + resolved.window; step++) {
         if (step < 0) continue;
-        const expected = new TextEncoder().encode(codeFromDigest(mac(step), record.digits));
+        const expected = utf8.encode(codeFromDigest(mac(step), record.digits));
         if (constantTimeEqual(expected, given)) steps.push(step);
       }
       return steps;
