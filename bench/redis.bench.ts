@@ -118,8 +118,8 @@ export async function run(): Promise<number> {
     const user = (i: number) => userKey(`u${i}`, "factor", "f");
 
     // Pools for the consuming operations, so that take / delete hit a live key every time.
-    await load(client, "'mfa:{t'..i..'}:code:c'", 0, 60_000);
-    await load(client, "'raw:{t'..i..'}:code:c'", 0, 60_000);
+    await load(client, "'mfa:{t'..i..'}:code:c'", 0, 100_000);
+    await load(client, "'raw:{t'..i..'}:code:c'", 0, 100_000);
     await load(client, "'mfa:{u'..i..'}:factor:f'", 0, 10_000);
     let t = 0;
     let r = 0;
@@ -171,10 +171,10 @@ export async function run(): Promise<number> {
         for (const [name, subject, baseName, baseline] of cases) {
           // Alternating rounds, best of each: other processes on a small machine slow down
           // whichever side they happen to hit, and the best round is the least disturbed.
-          const opts = { durationMs: 120, warmupMs: 30, concurrency };
+          const opts = { durationMs: 100, warmupMs: 30, concurrency };
           let s: Measurement | undefined;
           let b: Measurement | undefined;
-          for (let round = 0; round < 3; round++) {
+          for (let round = 0; round < 5; round++) {
             s = faster(s, await measure(subject, opts));
             b = faster(b, await measure(baseline, opts));
           }
