@@ -14,6 +14,7 @@ export {
 } from "./capturing-outbox.js";
 export { type FakeClock, fakeClock } from "./fake-clock.js";
 export {
+  type CreateSenderUnderTest,
   codeCallScript,
   type FakeProviderServer,
   mfaErrorOf,

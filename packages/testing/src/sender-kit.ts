@@ -85,7 +85,10 @@ export interface SenderUnderTest<S> {
   close?(): void | Promise<void>;
 }
 
-type Create<S> = (context: SenderKitContext) => SenderUnderTest<S> | Promise<SenderUnderTest<S>>;
+/** Starts a sender and its probe for the kit. */
+export type CreateSenderUnderTest<S> = (
+  context: SenderKitContext,
+) => SenderUnderTest<S> | Promise<SenderUnderTest<S>>;
 
 /** How {@link testSender} gets a sender and its probe. */
 export type SenderKitOptions = {
@@ -102,9 +105,9 @@ export type SenderKitOptions = {
    */
   destination?(n: number): string;
 } & (
-  | { readonly channel: "sms"; readonly create: Create<SmsSender> }
-  | { readonly channel: "voice"; readonly create: Create<VoiceSender> }
-  | { readonly channel: "email"; readonly create: Create<EmailSender> }
+  | { readonly channel: "sms"; readonly create: CreateSenderUnderTest<SmsSender> }
+  | { readonly channel: "voice"; readonly create: CreateSenderUnderTest<VoiceSender> }
+  | { readonly channel: "email"; readonly create: CreateSenderUnderTest<EmailSender> }
 );
 
 /** One send of the kit: what it sent, what must arrive, what must never leak. */
