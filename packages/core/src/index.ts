@@ -11,6 +11,7 @@
 // The SDK: createMfa, policy, enrolment engine, sign-in challenge, limits, admin
 export {
   type AdminApi,
+  type AdminDeps,
   assertRecentAuth,
   createAdmin,
   type MethodList,
@@ -40,6 +41,7 @@ export {
 } from "./app-passwords/index.js";
 export {
   type ChallengeApi,
+  type ChallengeDeps,
   type ChallengeFailure,
   type ChallengeOption,
   type ChallengeResult,
