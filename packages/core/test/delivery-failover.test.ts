@@ -305,7 +305,7 @@ describe("idempotency (REL-03)", () => {
   });
 
   it("REL-03: a send still in progress past waitForConcurrentMs → delivery_in_progress (409)", async () => {
-    const a = provider("a", { delayMs: 150 });
+    const a = provider("a", { delayMs: 400 });
     const sender = createFailoverSender({
       channel: "sms",
       senders: [a.sender],

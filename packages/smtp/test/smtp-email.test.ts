@@ -1,6 +1,12 @@
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
-import { type EmailMessage, isMfaError, type MfaErrorCode, renderEmail } from "@mfakit/core";
+import {
+  createFailoverSender,
+  type EmailMessage,
+  isMfaError,
+  type MfaErrorCode,
+  renderEmail,
+} from "@mfakit/core";
 import { smtpEmail } from "@mfakit/smtp";
 import { testSender } from "@mfakit/testing";
 import nodemailer from "nodemailer";
@@ -308,4 +314,34 @@ describe("injected transporter and message ids", () => {
     transporter.close();
     await server.close();
   });
+});
+
+// The core's failover sender around this adapter keeps the port's contract (errors pass
+// through typed, timeouts stay in budget, nothing leaks).
+testSender({
+  name: "failover sender around smtp",
+  channel: "email",
+  timeoutMs: 1_000,
+  create: async ({ timeoutMs }) => {
+    const server = await startSmtpProbe();
+    const inner = smtpEmail({
+      ...local(server.port),
+      from: "security@contoso.test",
+      timeoutMs: 5_000,
+    });
+    const sender = createFailoverSender({
+      channel: "email",
+      senders: [inner],
+      timeoutMs,
+      retries: 0,
+    });
+    return {
+      sender,
+      probe: server.probe,
+      close: async () => {
+        inner.close();
+        await server.close();
+      },
+    };
+  },
 });

@@ -258,10 +258,17 @@ export function createMessageRenderer(options: MessageRendererOptions = {}): Mes
     });
   }
 
+  const negotiated = new Map<string, string>();
+
   /** The strings for `input`'s locale and the placeholder values, after checking the input. */
   const prepare = (input: MessageInput) => {
     checkInput(input);
-    const locale = negotiateLocale(input.locale, locales, fallback);
+    let locale = negotiated.get(input.locale);
+    if (locale === undefined) {
+      locale = negotiateLocale(input.locale, locales, fallback);
+      // Few distinct tags reach a server; the bound keeps hostile input from growing the map.
+      if (negotiated.size < 1000) negotiated.set(input.locale, locale);
+    }
     const s = tables.get(locale) as TemplateStrings;
     const app = input.appName.trim();
     const values: Record<string, string> =
