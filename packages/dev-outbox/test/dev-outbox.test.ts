@@ -78,7 +78,7 @@ describe("devOutbox", () => {
     expect(text).not.toContain("\u001b[");
   });
 
-  it("colours only a TTY, and message text can never inject a terminal escape sequence", async () => {
+  it("LOG-01 (ASVS 16.4.1): colours only a TTY, and message text can never inject a terminal escape sequence", async () => {
     const out = capture(true);
     const outbox = devOutbox({ stream: out });
     await outbox.sms.send({

@@ -260,7 +260,7 @@ describe("SMTP AUTH", () => {
     sender.close();
   });
 
-  it("wrong credentials → delivery_unavailable (535), and the password is in no error", async () => {
+  it("STORE-06: wrong credentials → delivery_unavailable (535), and the password is in no error", async () => {
     const sender = smtpEmail({
       ...local(server.port, { auth: { user: "apikey", pass: "wrong-pass-123" } }),
       from: "security@contoso.test",
