@@ -21,7 +21,7 @@ import type { AppPasswordService } from "../app-passwords/types.js";
 import type { CodeService } from "../codes/code-service.js";
 import { randomId } from "../crypto/random-string.js";
 import type { CodePurpose, NoticeFactor } from "../delivery/templates.js";
-import { MfaError } from "../errors.js";
+import { isMfaError, MfaError } from "../errors.js";
 import { userKey } from "../keys.js";
 import type { Limiter } from "../limits/limits.js";
 import type { Delivery, MfaMethod, Policy, RecoveryMethod } from "../policy/policy.js";
@@ -67,6 +67,8 @@ export interface StartOptions extends EnrolmentSession {
   readonly appSteps?: readonly string[];
   /** When MFA was enabled for this user (epoch ms): starts the campaign's grace period. */
   readonly enabledAt?: number;
+  /** The account label an authenticator app shows (e.g. the email). @default userId */
+  readonly accountName?: string;
 }
 
 /** What the engine needs; `createMfa` builds it. */
@@ -107,6 +109,8 @@ interface Transition {
   readonly shown?: Shown;
   /** Runs after the record was written (sends). Returns a record change to write too, if any. */
   readonly after?: (rec: EnrolmentRecord) => Promise<EnrolmentRecord | null>;
+  /** Another writer moved the enrolment on: show its current view with a conflict notice. */
+  readonly stale?: true;
 }
 
 const PHONE_RISK_NOTICE =
@@ -652,7 +656,8 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
     rec: EnrolmentRecord,
     purpose: "mfa" | "recovery",
   ): Promise<Transition> => {
-    const accountName = rec.userId;
+    // The label an authenticator app shows; the Key URI forbids ':' in it.
+    const accountName = (rec.accountName ?? rec.userId).replace(/:/g, "_").slice(0, 128);
     const enrolment = await totp.begin({ userId: rec.userId, accountName });
     return {
       record: {
@@ -678,7 +683,14 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
             : { code: "factor_locked", retryAfterSeconds: allowance.retryAfterSeconds },
       };
     }
-    const result = await totp.confirm({ userId: rec.userId, factorId: pending.factorId, code });
+    const result = await totp
+      .confirm({ userId: rec.userId, factorId: pending.factorId, code })
+      .catch((e: unknown) => {
+        // Another tab confirmed this app first: not an error, just an old view.
+        if (isMfaError(e, "factor_not_pending")) return null;
+        throw e;
+      });
+    if (result === null) return { record: rec, stale: true };
     if (!result.ok) {
       if (result.reason === "code_mismatch") await limiter.recordFailure(rec.userId, factorKey);
       const notice: ViewNotice =
@@ -942,6 +954,10 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
     version: number,
     t: Transition,
   ): Promise<EnrolmentView> => {
+    if (t.stale) {
+      const fresh = await load(rec.id, rec.userId);
+      return render(fresh.record, fresh.version, { code: "conflict" });
+    }
     if (t.record === rec && !t.after) return render(rec, version, t.notice ?? null, t.shown);
     const ttlMs = Math.max(1000, rec.expiresAt - now());
     const put = await store.put(key(rec.userId, rec.id), t.record as never, {
@@ -1018,6 +1034,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
         recoveryIntroDone: false,
         pendingAppSteps: [...(options.appSteps ?? [])],
         enabledAt: options.enabledAt ?? null,
+        accountName: options.accountName ?? null,
         appStepsDone: [],
         appPasswordId: null,
         appPasswordDone: false,

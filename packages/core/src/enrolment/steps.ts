@@ -193,6 +193,8 @@ export interface EnrolmentRecord {
   readonly history: readonly Step[];
   readonly introDone: boolean;
   readonly recoveryIntroDone: boolean;
+  /** The label an authenticator app shows for this account. */
+  readonly accountName: string | null;
   /** When MFA was enabled for the user (the campaign's grace period starts there). */
   readonly enabledAt: number | null;
   /** App steps the app said this user must do (e.g. change a temporary password). */
