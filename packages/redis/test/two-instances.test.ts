@@ -53,7 +53,9 @@ describe("one-time codes from two instances", () => {
       ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.every((r) => r.ok || r.reason === "not_found")).toBe(true);
+    // The rest are refused without a match: the challenge is used, or the attempts that raced
+    // the winning one used up the allowance first.
+    for (const r of results) if (!r.ok) expect(["not_found", "locked"]).toContain(r.reason);
     expect(await b.status({ userId, challengeId })).toBeNull();
   });
 

@@ -85,8 +85,14 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
 export async function startRedisCluster(
   masters = 3,
 ): Promise<{ nodes: RedisServer[]; destroy(): Promise<void> }> {
-  const args = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"];
-  const nodes = await Promise.all(Array.from({ length: masters }, () => startRedisServer(args)));
+  // The cluster bus gets its own free port: the default (port + 10000) may be taken, or above
+  // 65535 for an ephemeral port.
+  const node = async () =>
+    startRedisServer([
+      ...["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"],
+      ...["--cluster-port", String(await freePort())],
+    ]);
+  const nodes = await Promise.all(Array.from({ length: masters }, node));
   await run("redis-cli", [
     "--cluster",
     "create",
