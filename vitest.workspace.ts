@@ -28,4 +28,16 @@ const project = (name: string) =>
     },
   });
 
-export default packages.map(project);
+/** The web example's browser tests (Chromium; generous timeouts). */
+const exampleWeb = defineProject({
+  resolve: { alias },
+  test: {
+    name: "example-web",
+    root: "./examples/web",
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default [...packages.map(project), exampleWeb];

@@ -1,0 +1,687 @@
+/**
+ * The web app: sign-in, the seed's enrolment wizard, the sign-in challenge and Security info,
+ * as Hono routes over one `Mfa` instance.
+ *
+ * Every page works without JavaScript: a form POSTs, the route calls the SDK and answers with
+ * a 303 redirect to the page to show (POST/redirect/GET), carrying any message in a one-shot
+ * flash kept in the server-side session. The two exceptions are the answers that create a
+ * secret shown once (an app password, an authenticator key): those are rendered directly in
+ * the POST's answer, so the secret is never stored anywhere for a later page.
+ *
+ * @module
+ */
+
+import { timingSafeEqual } from "node:crypto";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import {
+  assertRecentAuth,
+  type Clock,
+  type EnrolmentEngine,
+  type EnrolmentSession,
+  type EnrolmentView,
+  isMfaError,
+  type Mfa,
+  MfaError,
+  mfaMethodsOf,
+  type RemovableMethod,
+  type SubmitInput,
+} from "@mfakit/core";
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { getCookie, setCookie } from "hono/cookie";
+import { html } from "hono/html";
+import { secureHeaders } from "hono/secure-headers";
+import { echoValues, enrolmentInput, type FormFields } from "./enrolment-input.js";
+import { type Banner, page } from "./html.js";
+import { challengeMessage, errorMessage, noticeMessage } from "./messages.js";
+import { carriesSecret, type EnrolmentPageContext, enrolmentPage } from "./pages/enrolment.js";
+import { securityInfoPage } from "./pages/security-info.js";
+import { challengePage, signInPage } from "./pages/sign-in.js";
+import type { Flash, Session, SessionData, SessionStore } from "./sessions.js";
+import type { DemoAccount, UserDirectory } from "./users.js";
+
+/** What the app is built from. */
+export interface AppDeps {
+  /** The SDK with the seed's policy. */
+  readonly mfa: Mfa;
+  /**
+   * The SDK under the same store with a policy asking for `required` MFA methods and no app
+   * password: "add a sign-in method" is an enrolment under it.
+   */
+  readonly mfaRequiring: (required: number) => Mfa;
+  readonly users: UserDirectory;
+  readonly sessions: SessionStore;
+  readonly clock: Clock;
+  readonly tenant: { readonly name: string; readonly domains: readonly string[] };
+  /** Listed on the sign-in page. */
+  readonly demoAccounts: readonly DemoAccount[];
+  /** Static files by path (`/static/app.css`). */
+  readonly assets: Readonly<Record<string, { readonly type: string; readonly body: string }>>;
+  /** Set the cookie's `Secure` attribute. */
+  readonly secureCookies: boolean;
+  /** Where unexpected errors are reported (never with a secret: name and code only). */
+  readonly log: (line: string) => void;
+}
+
+type Env = { Variables: { session: Session } };
+type Ctx = Context<Env>;
+
+/** The session cookie: a random id only; the session is on the server. */
+export const SESSION_COOKIE = "mfakit_session";
+
+/** The longest form body accepted, in bytes. */
+const MAX_BODY_BYTES = 16 * 1024;
+
+const sameToken = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** Only local paths are followed after sign-in (no open redirect). */
+const localPath = (p: string | undefined | null) =>
+  typeof p === "string" && /^\/(?![/\\])[\w\-/.?=&%]*$/.test(p) && p.length <= 200 ? p : null;
+
+/** Builds the Hono app. */
+export function createApp(deps: AppDeps): Hono<Env> {
+  const { mfa, users, sessions, clock, tenant } = deps;
+  const app = new Hono<Env>();
+  const now = () => clock.now();
+
+  // ------------------------------------------------------------ middleware
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      // "same-origin": with "no-referrer" Chromium sends `Origin: null` on form posts.
+      referrerPolicy: "same-origin",
+    }),
+  );
+
+  app.get("/static/:file", (c) => {
+    const asset = deps.assets[c.req.path];
+    if (!asset) return c.notFound();
+    c.header("Cache-Control", "public, max-age=300");
+    return c.body(asset.body, 200, { "Content-Type": asset.type });
+  });
+
+  // Sessions: load or create, save after the handler, set the cookie when the id changed.
+  app.use("*", async (c, next) => {
+    const cookie = getCookie(c, SESSION_COOKIE);
+    const loaded = await sessions.load(cookie);
+    c.set("session", loaded ?? sessions.create());
+    await next();
+    const session = c.get("session");
+    await sessions.save(session);
+    if (session.id !== cookie) {
+      setCookie(c, SESSION_COOKIE, session.id, {
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: deps.secureCookies,
+        path: "/",
+      });
+    }
+    // Pages carry codes, secrets and CSRF tokens: never cache them.
+    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+  });
+
+  // CSRF: every POST carries the session's token; cross-origin POSTs are refused outright.
+  app.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES }));
+  app.use("*", async (c, next) => {
+    if (c.req.method !== "POST") return next();
+    const origin = c.req.header("origin");
+    if (origin && origin !== new URL(c.req.url).origin) return forbidden(c);
+    const token = (await c.req.parseBody())._csrf;
+    if (typeof token !== "string" || !sameToken(token, c.get("session").data.csrf))
+      return forbidden(c);
+    return next();
+  });
+
+  const forbidden = (c: Ctx) =>
+    c.html(
+      page(
+        { title: "This form has expired" },
+        html`<p class="lead">For your security, the form could not be accepted. Go back, reload the page and try again.</p><p><a href="/">Start again</a></p>`,
+      ),
+      403,
+    );
+
+  // ------------------------------------------------------------ helpers
+
+  const data = (c: Ctx) => c.get("session").data;
+  const update = (c: Ctx, patch: Partial<SessionData>) => {
+    const s = c.get("session");
+    s.data = { ...s.data, ...patch };
+  };
+  const flash = (c: Ctx, f: Flash) => update(c, { flash: f });
+  const takeFlash = (c: Ctx): Flash => {
+    const f = data(c).flash ?? {};
+    if (data(c).flash) update(c, { flash: null });
+    return f;
+  };
+  const go = (c: Ctx, path: string) => c.redirect(path, 303);
+
+  const formOf = async (c: Ctx): Promise<FormFields> => {
+    const body = await c.req.parseBody();
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
+    return out;
+  };
+
+  const ipOf = (c: Ctx) => {
+    try {
+      return getConnInfo(c).remote.address;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const enrolSession = (c: Ctx): EnrolmentSession => ({
+    userId: data(c).userId as string,
+    authenticatedAt: data(c).authenticatedAt ?? 0,
+    ...(ipOf(c) ? { ip: ipOf(c) } : {}),
+  });
+
+  const engineOf = (c: Ctx): EnrolmentEngine =>
+    data(c).enrolMode === "add" ? deps.mfaRequiring(data(c).addRequired).enrolment : mfa.enrolment;
+
+  const displayName = async (c: Ctx) =>
+    (await users.get(data(c).userId ?? ""))?.displayName ?? data(c).userId ?? "";
+
+  /** How many MFA methods the user has registered (usable now or not). */
+  const mfaCount = async (userId: string) =>
+    mfaMethodsOf(await mfa.registrations.get(userId)).filter((m) =>
+      mfa.policy.mfa.methods.includes(m),
+    ).length;
+
+  /** Sends a user who is not signed in, or who owes a second factor, where they must go. */
+  const gate = async (c: Ctx, needMfa: boolean): Promise<Response | null> => {
+    const s = data(c);
+    if (!s.userId) return go(c, "/sign-in");
+    if (s.mfaAt) return null;
+    // Registered, not "usable now": a factor disabled by wrong codes still needs proving, or
+    // locking it would let a password alone register a new one (RATE-08).
+    if ((await mfaCount(s.userId)) > 0) return go(c, "/challenge");
+    return needMfa ? go(c, "/enrol") : null;
+  };
+
+  /** After the password (and the second factor, if any): where to go. */
+  const onward = async (c: Ctx) => {
+    const s = data(c);
+    const userId = s.userId as string;
+    if (!s.mfaAt && (await mfaCount(userId)) > 0) return go(c, "/challenge");
+    // Missing methods block; a nudge (recovery info) is offered, except on the way back from
+    // a step-up, which returns where it came from.
+    const next = localPath(s.next);
+    const { status } = await mfa.required(userId);
+    if (status === "required" || (status === "nudge" && !next)) return go(c, "/enrol");
+    update(c, { next: null });
+    return go(c, next ?? "/security-info");
+  };
+
+  /** A step-up is needed (BIND-01): sign in again, then come back. */
+  const reauthenticate = (c: Ctx, back: string) => {
+    update(c, { next: back });
+    flash(c, {
+      banner: { kind: "notice", message: "For your security, sign in again to continue." },
+    });
+    return go(c, "/sign-in");
+  };
+
+  // ------------------------------------------------------------ sign-in
+
+  app.get("/", async (c) => (await gate(c, true)) ?? go(c, "/security-info"));
+
+  app.get("/sign-in", (c) => {
+    const f = takeFlash(c);
+    const next = localPath(c.req.query("next"));
+    if (next) update(c, { next });
+    return c.html(
+      signInPage({
+        csrf: data(c).csrf,
+        banner: f.banner ?? null,
+        errors: f.errors ?? {},
+        username: f.values?.username ?? data(c).userId ?? "",
+        demoAccounts: deps.demoAccounts,
+        tenantName: tenant.name,
+      }),
+    );
+  });
+
+  app.post("/sign-in", async (c) => {
+    const form = await formOf(c);
+    const username = (form.username ?? "").slice(0, 254);
+    const user = await users.verify(username, form.password ?? "");
+    if (!user) {
+      flash(c, {
+        errors: { password: "The email address or password is not correct." },
+        values: { username },
+      });
+      return go(c, "/sign-in");
+    }
+    // A new session id at sign-in (no fixation); a step-up by the same user keeps its progress.
+    const old = data(c);
+    await sessions.destroy(c.get("session").id);
+    const fresh = sessions.create();
+    const same = old.userId === user.id;
+    fresh.data = {
+      ...fresh.data,
+      userId: user.id,
+      authenticatedAt: now(),
+      mfaAt: same ? old.mfaAt : null,
+      enrolmentId: same ? old.enrolmentId : null,
+      enrolMode: same ? old.enrolMode : "register",
+      addRequired: same ? old.addRequired : 0,
+      next: old.next,
+    };
+    c.set("session", fresh);
+    return onward(c);
+  });
+
+  app.post("/sign-out", async (c) => {
+    await sessions.destroy(c.get("session").id);
+    const fresh = sessions.create();
+    c.set("session", fresh);
+    flash(c, { banner: { kind: "success", message: "You're signed out." } });
+    return go(c, "/sign-in");
+  });
+
+  // ------------------------------------------------------------ sign-in challenge
+
+  const COOLDOWN_SECONDS = mfa.limiter.limits.destinationCooldownSeconds;
+
+  app.get("/challenge", async (c) => {
+    const s = data(c);
+    if (!s.userId) return go(c, "/sign-in");
+    if (s.mfaAt) return onward(c);
+    const f = takeFlash(c);
+    const pending = s.challenge;
+    return c.html(
+      challengePage({
+        csrf: s.csrf,
+        user: await displayName(c),
+        banner: f.banner ?? null,
+        errors: f.errors ?? {},
+        options: await mfa.challenge.options(s.userId),
+        pending,
+        app: c.req.query("method") === "app",
+        resendInSeconds: pending
+          ? Math.max(0, Math.ceil(COOLDOWN_SECONDS - (now() - pending.sentAt) / 1000))
+          : 0,
+      }),
+    );
+  });
+
+  const challengeUser = (c: Ctx) => {
+    const s = data(c);
+    return s.userId && !s.mfaAt ? s.userId : null;
+  };
+
+  /** Runs a challenge call; an `MfaError` becomes a message on the page. */
+  const attempt = async (c: Ctx, back: string, run: () => Promise<Response>) => {
+    try {
+      return await run();
+    } catch (e) {
+      if (!isMfaError(e)) throw e;
+      const { message, field } = errorMessage(e, tenant.domains);
+      flash(c, field ? { errors: { [field]: message } } : { banner: { kind: "error", message } });
+      return go(c, back);
+    }
+  };
+
+  app.post("/challenge/start", async (c) => {
+    const userId = challengeUser(c);
+    if (!userId) return go(c, "/");
+    const form = await formOf(c);
+    return attempt(c, "/challenge", async () => {
+      const method = form.method === "office-phone" ? "office-phone" : "authentication-phone";
+      const started = await mfa.challenge.start({
+        userId,
+        method,
+        delivery: form.delivery === "voice" ? "voice" : "sms",
+        ...(ipOf(c) ? { ip: ipOf(c) } : {}),
+      });
+      if (!started.ok) {
+        flash(c, { banner: { kind: "error", message: challengeMessage(started) } });
+        return go(c, "/challenge");
+      }
+      update(c, {
+        challenge: {
+          id: started.challengeId,
+          destination: started.destination,
+          channel: started.channel,
+          sentAt: now(),
+        },
+      });
+      return go(c, "/challenge");
+    });
+  });
+
+  app.post("/challenge/resend", async (c) => {
+    const userId = challengeUser(c);
+    const pending = data(c).challenge;
+    if (!userId || !pending) return go(c, "/challenge");
+    const again = await mfa.challenge.resend({
+      userId,
+      challengeId: pending.id,
+      ...(ipOf(c) ? { ip: ipOf(c) } : {}),
+    });
+    if (!again.ok) {
+      flash(c, { banner: { kind: "error", message: challengeMessage(again) } });
+      if (again.reason === "not_found") update(c, { challenge: null });
+    } else {
+      update(c, { challenge: { ...pending, sentAt: now() } });
+      flash(c, { banner: { kind: "success", message: "We've sent a new code." } });
+    }
+    return go(c, "/challenge");
+  });
+
+  app.post("/challenge/cancel", (c) => {
+    update(c, { challenge: null });
+    return go(c, "/challenge");
+  });
+
+  const passed = (c: Ctx) => {
+    update(c, { mfaAt: now(), challenge: null });
+    return onward(c);
+  };
+
+  app.post("/challenge/verify", async (c) => {
+    const userId = challengeUser(c);
+    const pending = data(c).challenge;
+    if (!userId || !pending) return go(c, "/challenge");
+    const form = await formOf(c);
+    return attempt(c, "/challenge", async () => {
+      const result = await mfa.challenge.verify({
+        userId,
+        challengeId: pending.id,
+        code: form.code ?? "",
+      });
+      if (result.ok) return passed(c);
+      if (result.reason === "not_found") update(c, { challenge: null });
+      flash(c, { errors: { code: challengeMessage(result) } });
+      return go(c, "/challenge");
+    });
+  });
+
+  app.post("/challenge/totp", async (c) => {
+    const userId = challengeUser(c);
+    if (!userId) return go(c, "/challenge");
+    const form = await formOf(c);
+    return attempt(c, "/challenge?method=app", async () => {
+      const result = await mfa.challenge.verifyTotp({ userId, code: form.code ?? "" });
+      if (result.ok) return passed(c);
+      flash(c, { errors: { code: challengeMessage(result) } });
+      return go(c, "/challenge?method=app");
+    });
+  });
+
+  // ------------------------------------------------------------ enrolment wizard
+
+  const enrolmentContext = async (c: Ctx, f: Flash): Promise<EnrolmentPageContext> => ({
+    csrf: data(c).csrf,
+    user: await displayName(c),
+    banner: f.banner ?? null,
+    errors: f.errors ?? {},
+    values: f.values ?? {},
+    tenantName: tenant.name,
+    mode: data(c).enrolMode,
+  });
+
+  /** The current view: the session's enrolment, or the user's open one, or a new one. */
+  const currentView = async (c: Ctx): Promise<EnrolmentView> => {
+    const s = data(c);
+    const engine = engineOf(c);
+    if (s.enrolmentId) {
+      try {
+        return await engine.get(s.enrolmentId, enrolSession(c));
+      } catch (e) {
+        if (!isMfaError(e, "enrolment_not_found")) throw e;
+      }
+    }
+    const user = await users.get(s.userId as string);
+    const view = await engine.start({
+      ...enrolSession(c),
+      locale: "en",
+      appSteps: user?.temporaryPassword ? ["change-password"] : [],
+    });
+    update(c, { enrolmentId: view.id });
+    return view;
+  };
+
+  app.get("/enrol", async (c) => {
+    const blocked = await gate(c, false);
+    if (blocked) return blocked;
+    const view = await currentView(c);
+    // A finished or postponed enrolment is shown once; the next visit starts afresh.
+    if (view.step === "done" || view.step === "cancelled")
+      update(c, { enrolmentId: null, enrolMode: "register" });
+    return c.html(enrolmentPage(view, await enrolmentContext(c, takeFlash(c))));
+  });
+
+  /** Code notices belong to the code field; the rest go in the banner. */
+  const noticeFlash = (view: EnrolmentView): Flash => {
+    if (!view.notice) return {};
+    const { kind, message } = noticeMessage(view.notice);
+    const onCode =
+      (view.step === "verify-code" || view.step === "authenticator-setup") &&
+      ["code_mismatch", "code_expired", "code_locked", "code_replayed"].includes(view.notice.code);
+    return onCode ? { errors: { code: message } } : { banner: { kind, message } };
+  };
+
+  app.post("/enrol", async (c) => {
+    const blocked = await gate(c, false);
+    if (blocked) return blocked;
+    const s = data(c);
+    const userId = s.userId as string;
+    if (!s.enrolmentId) return go(c, "/enrol");
+    const form = await formOf(c);
+    const navigating = form.action === "back" || form.action === "cancel";
+
+    // The app's own step: change the temporary password, then tell the engine it is done.
+    if (form.step === "app-step" && form.stepId === "change-password" && !navigating) {
+      const changed = await users.changePassword(
+        userId,
+        form.current ?? "",
+        form.password ?? "",
+        form.confirm ?? "",
+      );
+      if (!changed.ok) {
+        flash(c, { errors: { [changed.field]: changed.message } });
+        return go(c, "/enrol");
+      }
+    }
+
+    let view: EnrolmentView;
+    try {
+      view = await engineOf(c).submit(s.enrolmentId, enrolmentInput(form), enrolSession(c));
+    } catch (e) {
+      if (!isMfaError(e)) throw e;
+      if (e.code === "reauthentication_required") return reauthenticate(c, "/enrol");
+      if (e.code === "enrolment_not_found") {
+        update(c, { enrolmentId: null, enrolMode: "register" });
+        flash(c, { banner: { kind: "notice", message: e.message } });
+        return go(c, "/enrol");
+      }
+      const { message, field } = errorMessage(e, tenant.domains);
+      flash(c, {
+        ...(field ? { errors: { [field]: message } } : { banner: { kind: "error", message } }),
+        values: echoValues(form),
+      });
+      return go(c, "/enrol");
+    }
+
+    // Whoever just proved a new factor here has passed a second factor in this session.
+    if (!s.mfaAt && (await mfaCount(userId)) > 0) update(c, { mfaAt: now() });
+    if (view.step === "cancelled" && data(c).enrolMode === "add") {
+      update(c, { enrolmentId: null, enrolMode: "register" });
+      return go(c, "/security-info");
+    }
+    if (view.step === "done") update(c, { enrolMode: "register" });
+    const f = noticeFlash(view);
+    if (carriesSecret(view)) {
+      // Shown once: rendered in this answer, kept nowhere (APP-01, TOTP-06).
+      return c.html(enrolmentPage(view, await enrolmentContext(c, f)));
+    }
+    flash(c, f);
+    return go(c, "/enrol");
+  });
+
+  // ------------------------------------------------------------ security info
+
+  /** Step-up for changes: the password must be recent (BIND-01). */
+  const stepUp = (c: Ctx) => assertRecentAuth(mfa.policy, now(), data(c).authenticatedAt ?? 0);
+
+  const securityInfo = async (
+    c: Ctx,
+    f: Flash,
+    newAppPassword: { name: string; password: string } | null = null,
+  ) => {
+    const userId = data(c).userId as string;
+    return c.html(
+      securityInfoPage({
+        csrf: data(c).csrf,
+        user: await displayName(c),
+        banner: f.banner ?? null,
+        errors: f.errors ?? {},
+        methods: await mfa.admin.listMethods(userId),
+        canAdd: (await mfaCount(userId)) < mfa.policy.mfa.methods.length,
+        newAppPassword,
+      }),
+    );
+  };
+
+  app.get("/security-info", async (c) => {
+    const blocked = await gate(c, true);
+    if (blocked) return blocked;
+    return securityInfo(c, takeFlash(c));
+  });
+
+  /** Runs a Security info change behind the step-up; errors become messages. */
+  const change = async (c: Ctx, run: (userId: string) => Promise<Response>) => {
+    const blocked = await gate(c, true);
+    if (blocked) return blocked;
+    try {
+      stepUp(c);
+      return await run(data(c).userId as string);
+    } catch (e) {
+      if (!isMfaError(e)) throw e;
+      if (e.code === "reauthentication_required") return reauthenticate(c, "/security-info");
+      const { message, field } = errorMessage(e, tenant.domains);
+      flash(c, field ? { errors: { [field]: message } } : { banner: { kind: "error", message } });
+      return go(c, "/security-info");
+    }
+  };
+
+  app.post("/security-info/add", (c) =>
+    change(c, async (userId) => {
+      const required = Math.min(mfa.policy.mfa.methods.length, (await mfaCount(userId)) + 1);
+      const engine = deps.mfaRequiring(required).enrolment;
+      let view = await engine.start({ ...enrolSession(c), locale: "en" });
+      if (view.step !== "intro") {
+        // The user had a registration open (start resumes it): set it aside for this one.
+        await engine.submit(
+          view.id,
+          { step: view.step, action: "cancel" } as SubmitInput,
+          enrolSession(c),
+        );
+        view = await engine.start({ ...enrolSession(c), locale: "en" });
+      }
+      if (view.step === "intro")
+        view = await engine.submit(view.id, { step: "intro", action: "setup" }, enrolSession(c));
+      update(c, { enrolmentId: view.id, enrolMode: "add", addRequired: required });
+      return go(c, "/enrol");
+    }),
+  );
+
+  app.post("/security-info/remove", (c) =>
+    change(c, async (userId) => {
+      const form = await formOf(c);
+      const which: RemovableMethod | null =
+        form.which === "authentication-phone" || form.which === "office-phone"
+          ? { method: form.which }
+          : form.which === "authenticator-app" && form.factorId
+            ? { method: "authenticator-app", factorId: form.factorId }
+            : form.which === "recovery-email"
+              ? { method: "recovery-email" }
+              : null;
+      if (!which) throw new MfaError("invalid_input", { data: { field: "which" } });
+      if (which.method !== "recovery-email" && (await mfaCount(userId)) <= 1) {
+        flash(c, {
+          banner: {
+            kind: "error",
+            message:
+              "This is your only sign-in method. Add another one before you remove it, so you can still sign in.",
+          },
+        });
+        return go(c, "/security-info");
+      }
+      const removed = await mfa.admin.removeMethod(userId, which, "user");
+      flash(c, {
+        banner: removed
+          ? { kind: "success", message: "Removed. We've let you know on your other methods." }
+          : { kind: "notice", message: "That method was already removed." },
+      });
+      return go(c, "/security-info");
+    }),
+  );
+
+  app.post("/security-info/app-passwords", (c) =>
+    change(c, async (userId) => {
+      const name = ((await formOf(c)).name ?? "").trim();
+      if (!name || name.length > 64) {
+        flash(c, { errors: { name: "Give it a name of 1 to 64 characters." } });
+        return go(c, "/security-info");
+      }
+      if (!mfa.appPasswords) throw new MfaError("invalid_input", { data: { field: "name" } });
+      const created = await mfa.appPasswords.create({ userId, name });
+      // Shown once, in this answer only (APP-01).
+      return securityInfo(c, {}, { name: created.name, password: created.password });
+    }),
+  );
+
+  app.post("/security-info/app-passwords/revoke", (c) =>
+    change(c, async (userId) => {
+      const id = (await formOf(c)).id ?? "";
+      const revoked = (await mfa.appPasswords?.revoke({ userId, id })) ?? false;
+      flash(c, {
+        banner: revoked
+          ? { kind: "success", message: "App password revoked. Apps using it will stop working." }
+          : { kind: "notice", message: "That app password was already revoked." },
+      });
+      return go(c, "/security-info");
+    }),
+  );
+
+  // ------------------------------------------------------------ errors
+
+  app.notFound((c) =>
+    c.html(page({ title: "Page not found" }, html`<p><a href="/">Go to the start</a></p>`), 404),
+  );
+
+  app.onError((e, c) => {
+    const code = isMfaError(e) ? e.code : e.name;
+    // The code only for SDK errors (their data is secret-free); a stack for the unexpected.
+    deps.log(`error on ${c.req.method} ${c.req.path}: ${code}`);
+    if (!isMfaError(e) && e.stack) deps.log(e.stack);
+    const banner: Banner = {
+      kind: "error",
+      message: isMfaError(e) ? e.message : "Something went wrong. Try again in a moment.",
+    };
+    return c.html(
+      page({ title: "Something went wrong", banner }, html`<p><a href="/">Go to the start</a></p>`),
+      500,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,159 @@
+/**
+ * What the browser tests share: Chromium (Debian's, driven by playwright-core), a fresh app
+ * per test on 127.0.0.1:0 with its own data folder and a clock the test can move, the codes
+ * read from the development outbox's `/outbox.json` (the path a developer uses), and
+ * screenshots for the docs.
+ */
+
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { OutboxEntry } from "@mfakit/dev-outbox";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type RunningServer, startServer } from "../src/server.ts";
+
+/** Debian's Chromium, or the one CI names. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+/** Launches headless Chromium with the flags TOOLING.md §4.7 lists. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A clock the test moves forward (cooldowns, TOTP steps) while real time runs too. */
+export interface TestClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+export function testClock(): TestClock {
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
+/** One app, one browser context, one page. */
+export interface Harness {
+  readonly server: RunningServer;
+  readonly clock: TestClock;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** An absolute URL of the app. */
+  url(path: string): string;
+  /** Messages in the outbox to `to`, oldest first (from `/outbox.json`). */
+  messagesTo(to: string): Promise<OutboxEntry[]>;
+  /** Waits for message number `count` (1-based) to `to` and returns its code. */
+  codeFor(to: string, count: number): Promise<string>;
+  /** A new page in a fresh browser context (another device). */
+  otherDevice(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(browser: Browser): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), "mfakit-web-test-"));
+  const clock = testClock();
+  const server = await startServer({
+    port: 0,
+    host: "127.0.0.1",
+    dataDir,
+    clock,
+    verbose: false,
+    env: {},
+    log: (line) => console.error(line), // only errors are logged when not verbose
+  });
+  const contexts: BrowserContext[] = [];
+  const newPage = async () => {
+    const context = await browser.newContext({ viewport: { width: 900, height: 900 } });
+    context.setDefaultTimeout(10_000);
+    contexts.push(context);
+    return { context, page: await context.newPage() };
+  };
+  const first = await newPage();
+  const messagesTo = async (to: string) => {
+    const res = await fetch(`${server.url}/outbox.json`);
+    const body = (await res.json()) as { messages: OutboxEntry[] };
+    return body.messages.filter((m) => m.to === to).reverse();
+  };
+  return {
+    server,
+    clock,
+    context: first.context,
+    page: first.page,
+    url: (path) => `${server.url}${path}`,
+    messagesTo,
+    async codeFor(to, count) {
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const list = await messagesTo(to);
+        const message = list[count - 1];
+        if (message?.code) return message.code;
+        if (Date.now() > deadline)
+          throw new Error(`no message #${count} with a code to ${to} (have ${list.length})`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    otherDevice: async () => (await newPage()).page,
+    async close() {
+      for (const c of contexts) await c.close();
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const SHOTS = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
+
+/** Saves a full-page screenshot for the docs as `docs/screenshots/<name>.png`. */
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Signs in on the password page. */
+export async function signIn(page: Page, base: string, user: string, password: string) {
+  await page.goto(`${base}/sign-in`);
+  await page.fill("#username", user);
+  await page.fill("#password", password);
+  await page.click("#sign-in");
+}
+
+/** The demo accounts' credentials. */
+export const ADELE = { id: "adele@contoso.com", password: "Temp-Contoso-2026" } as const;
+export const ALEX = { id: "alex@contoso.com", password: "Alex-Contoso-2026" } as const;
+/** The seed's phone (a GB mobile; 07400 is a mobile range). */
+export const PHONE = { national: "07400 123456", e164: "+447400123456" } as const;
+
+/** From "More information required" to the code page, by text message to {@link PHONE}. */
+export async function choosePhone(page: Page, delivery: "sms" | "voice" = "sms") {
+  await page.click("#setup");
+  await page.selectOption("#method", "authentication-phone");
+  await page.selectOption("#country", "GB");
+  await page.fill("#number", PHONE.national);
+  await page.check(`input[name="delivery"][value="${delivery}"]`);
+  await page.click("#contact");
+}
+
+/** Signs in as Alex and registers the phone by text: ends on the app password page. */
+export async function enrolAlexByPhone(h: Harness): Promise<void> {
+  await signIn(h.page, h.server.url, ALEX.id, ALEX.password);
+  await choosePhone(h.page);
+  await h.page.fill("#code", await h.codeFor(PHONE.e164, 1));
+  await h.page.click("#verify");
+}

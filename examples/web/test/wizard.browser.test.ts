@@ -1,0 +1,390 @@
+/**
+ * The web example in a real browser (Debian's Chromium through playwright-core): the seed's
+ * wizard end to end, its refusals and failure paths, a reload in the middle, an authenticator
+ * app and the challenge at the next sign-in. Codes come from the dev outbox's /outbox.json.
+ * Screenshots of each step go to docs/screenshots/.
+ */
+
+import { base32Decode, totpAt } from "@mfakit/core";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ADELE,
+  ALEX,
+  choosePhone,
+  enrolAlexByPhone,
+  type Harness,
+  launchChromium,
+  PHONE,
+  shot,
+  signIn,
+  startHarness,
+} from "./browser-kit.ts";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Runs `body` against a fresh app and browser context. */
+async function withApp(body: (h: Harness) => Promise<void>) {
+  const h = await startHarness(browser);
+  try {
+    await body(h);
+  } finally {
+    await h.close();
+  }
+}
+
+/** The trimmed text of the first element matching `selector`. */
+const text = async (page: Page, selector: string) =>
+  ((await page.locator(selector).first().textContent()) ?? "").replace(/\s+/g, " ").trim();
+const heading = (page: Page) => text(page, "h1");
+
+/** The code of the authenticator secret shown on the page, at the app's time. */
+async function totpFromPage(page: Page, now: number): Promise<string> {
+  const secret = (await text(page, "#totp-secret")).replace(/\s/g, "");
+  return totpAt(base32Decode(secret), Math.floor(now / 1000));
+}
+
+describe("the seed's wizard in a browser", () => {
+  it("walks the seed end to end: sign in, phone by text, app password shown once, password change, recovery email and phone, finish; then the challenge at the next sign-in (APP-01, BIND-01)", async () => {
+    await withApp(async (h) => {
+      const { page } = h;
+      await page.goto(h.url("/"));
+      expect(page.url()).toBe(h.url("/sign-in"));
+      await shot(page, "01-sign-in");
+
+      // 1–2. Sign in with the temporary password → "More information required".
+      await signIn(page, h.server.url, ADELE.id, ADELE.password);
+      expect(await heading(page)).toBe("More information required");
+      await shot(page, "02-more-information-required");
+
+      // 3–4. Method, country, number, text message → Contact me.
+      await page.click("#setup");
+      expect(await heading(page)).toBe("Step 1: How should we contact you?");
+      await page.selectOption("#method", "authentication-phone");
+      await page.selectOption("#country", "GB");
+      await page.fill("#number", PHONE.national);
+      await page.check('input[name="delivery"][value="sms"]');
+      await shot(page, "03-method-and-number");
+      await page.click("#contact");
+
+      // 5. Step 2: the code was sent, the number masked, a countdown before a resend.
+      expect(await heading(page)).toBe("Step 2: Enter your code");
+      expect(await text(page, "#destination")).toMatch(/^\+44 .*456$/);
+      const code = page.locator("#code");
+      expect(await code.getAttribute("autocomplete")).toBe("one-time-code");
+      expect(await code.getAttribute("inputmode")).toBe("numeric");
+      expect(await page.locator("label[for=code]").count()).toBe(1);
+      expect(await text(page, "#resend-timer")).toMatch(/new code in \d+ seconds/);
+      await expect.poll(() => page.locator("#call-instead").count()).toBe(1);
+      await shot(page, "04-code-sent");
+
+      // 6–7. The text arrives (read from the outbox) → Verify.
+      await page.fill("#code", await h.codeFor(PHONE.e164, 1));
+      await page.click("#verify");
+
+      // 8. The app password, shown once (APP-01): not after a reload.
+      expect(await heading(page)).toBe("Your app password");
+      const appPassword = await text(page, "#app-password");
+      expect(appPassword).toMatch(/^([a-z]{4} ){5}[a-z]{4}$/);
+      await shot(page, "05-app-password");
+      await page.goto(h.url("/enrol"));
+      expect(await page.locator("#app-password").count()).toBe(0);
+      expect(await page.content()).not.toContain(appPassword);
+      await page.click("#done");
+
+      // 9–10. The temporary password must be changed (the app's own step).
+      expect(await heading(page)).toBe("Update your password");
+      await page.fill("#current", ADELE.password);
+      await page.fill("#password", "short");
+      await page.fill("#confirm", "short");
+      await page.click("#update-password");
+      expect(await text(page, "#password-error")).toMatch(/at least 12/);
+      expect(await page.locator("#password").getAttribute("aria-describedby")).toContain(
+        "password-error",
+      );
+      await shot(page, "06-change-password");
+      const newPassword = "a new long passphrase 2026";
+      await page.fill("#current", ADELE.password);
+      await page.fill("#password", newPassword);
+      await page.fill("#confirm", newPassword);
+      await page.click("#update-password");
+
+      // 11. Password reset needs more information → Next.
+      expect(await heading(page)).toBe("Don't lose access to your account!");
+      await shot(page, "07-recovery-intro");
+      await page.click("#next");
+
+      // 12. Authentication email → Set it up now.
+      expect(await heading(page)).toBe("Set up password reset");
+      await shot(page, "08-recovery-methods");
+      await page.click("#recovery-email");
+
+      // 13. A tenant address is refused with a clear message; a personal one → Email me.
+      await page.fill("#email", "adele@Mail.CONTOSO.com");
+      await page.click("#email-me");
+      expect(await text(page, "#email-error")).toContain("contoso.com");
+      await shot(page, "09-recovery-email-refused");
+      await page.fill("#email", "adele.v@personal.example");
+      await page.click("#email-me");
+
+      // 14–15. The email code → verify.
+      expect(await heading(page)).toBe("Verify your authentication email");
+      await shot(page, "10-recovery-email-code");
+      await page.fill("#code", await h.codeFor("adele.v@personal.example", 1));
+      await page.click("#verify");
+
+      // 16–18. Now the authentication phone → Verify → Text me (past the 30 s cooldown).
+      expect(await heading(page)).toBe("Set up password reset");
+      await page.click("#recovery-phone");
+      expect(await heading(page)).toBe("Authentication phone");
+      expect(await text(page, "#destination")).toMatch(/456$/);
+      await shot(page, "11-recovery-phone");
+      h.clock.advance(60_000);
+      await page.click("#text-me");
+
+      // 19. The code (the 3rd message to the phone: code, "email added" notice, this code).
+      expect(await heading(page)).toBe("Step 2: Enter your code");
+      await page.fill("#code", await h.codeFor(PHONE.e164, 3));
+      await page.click("#verify");
+
+      // 20. Two forms of verification and the recovery details → finish.
+      expect(await heading(page)).toBe("You're almost done");
+      const summary = await text(page, "#summary");
+      expect(summary).toContain("Authentication phone");
+      expect(summary).toContain("Authentication email (password reset)");
+      await shot(page, "12-finish");
+      await page.click("#finish");
+      expect(await heading(page)).toBe("You're all set");
+      await shot(page, "13-done");
+      await page.click("#to-security-info");
+      expect(await heading(page)).toBe("Security info");
+
+      // The next sign-in (new password) asks for the registered phone.
+      await page.click("text=Sign out");
+      h.clock.advance(60_000);
+      await signIn(page, h.server.url, ADELE.id, newPassword);
+      expect(await heading(page)).toBe("How do you want to verify it's you?");
+      await shot(page, "14-challenge-choose");
+      await page.click("#sms-authentication-phone");
+      expect(await heading(page)).toBe("Enter your code");
+      await page.fill("#code", "000000");
+      await page.click("#verify");
+      expect(await text(page, "#code-error")).toMatch(/didn't work/);
+      await page.fill("#code", await h.codeFor(PHONE.e164, 4));
+      await page.click("#verify");
+      expect(await heading(page)).toBe("Security info");
+      await shot(page, "15-security-info");
+    });
+  });
+
+  it("refuses a recovery email on the tenant's domains with a message tied to the field, before any send (MAIL-03, MAIL-04)", async () => {
+    await withApp(async (h) => {
+      const { page } = h;
+      await enrolAlexByPhone(h);
+      await page.click("#done");
+      await page.click("#next");
+      await page.click("#recovery-email");
+      for (const address of [
+        "alex@contoso.com",
+        "Alex@MAIL.Contoso.COM.",
+        "a@contoso.onmicrosoft.com",
+      ]) {
+        await page.fill("#email", address);
+        await page.click("#email-me");
+        expect(await heading(page)).toBe("Authentication email");
+        expect(await text(page, "#email-error")).toMatch(/can't use an address at contoso\.com/);
+        const input = page.locator("#email");
+        expect(await input.getAttribute("aria-invalid")).toBe("true");
+        expect(await input.getAttribute("aria-describedby")).toContain("email-error");
+        expect(await input.inputValue()).toBe(address); // what was typed is kept
+      }
+      const emails = (await (await fetch(h.url("/outbox.json"))).json()) as {
+        messages: Array<{ channel: string }>;
+      };
+      expect(emails.messages.filter((m) => m.channel === "email")).toHaveLength(0);
+    });
+  });
+
+  it("counts wrong codes down to a locked code, refuses an early resend, sends a new code after the cooldown and calls instead (RATE-01, LIFE-07, FRAUD-03)", async () => {
+    await withApp(async (h) => {
+      const { page } = h;
+      await signIn(page, h.server.url, ALEX.id, ALEX.password);
+      await choosePhone(page);
+      const first = await h.codeFor(PHONE.e164, 1);
+      const wrong = first === "000000" ? "111111" : "000000";
+
+      // A resend inside the 30 s cooldown is refused with the wait, and costs no message.
+      await page.click("#resend");
+      expect(await text(page, "#banner")).toMatch(/Please wait \d+ seconds/);
+      expect(await h.messagesTo(PHONE.e164)).toHaveLength(1);
+
+      // After the cooldown: a new code; the old one no longer works (LIFE-07).
+      h.clock.advance(31_000);
+      await page.click("#resend");
+      const second = await h.codeFor(PHONE.e164, 2);
+      if (second !== first) {
+        await page.fill("#code", first);
+        await page.click("#verify");
+        expect(await text(page, "#code-error")).toMatch(/didn't work/);
+      }
+
+      // Wrong codes until the code is dead; then even the right code is refused.
+      for (let i = 0; i < 6; i++) {
+        await page.fill("#code", wrong);
+        await page.click("#verify");
+        const error = await text(page, "#code-error");
+        if (/no attempts are left|Too many wrong codes/.test(error)) break;
+        expect(error).toMatch(/\(\d attempts? left\)/);
+      }
+      await shot(page, "16-wrong-code");
+      await page.fill("#code", second);
+      await page.click("#verify");
+      expect(await text(page, "#code-error")).toMatch(/Ask for a new code/);
+      expect(await heading(page)).toBe("Step 2: Enter your code");
+
+      // "Call me instead": a fresh challenge by voice; its code works.
+      h.clock.advance(31_000);
+      await page.click("#call-instead");
+      const call = (await h.messagesTo(PHONE.e164)).at(-1);
+      expect(call?.channel).toBe("voice");
+      await page.fill("#code", await h.codeFor(PHONE.e164, 3));
+      await page.click("#verify");
+      expect(await heading(page)).toBe("Your app password");
+    });
+  });
+
+  it("resumes where it was after a reload and on another device (the enrolment is server-side)", async () => {
+    await withApp(async (h) => {
+      const { page } = h;
+      await signIn(page, h.server.url, ALEX.id, ALEX.password);
+      await choosePhone(page);
+      const destination = await text(page, "#destination");
+      await page.reload();
+      expect(await heading(page)).toBe("Step 2: Enter your code");
+      expect(await text(page, "#destination")).toBe(destination);
+
+      // The same user on another browser lands on the same step of the same enrolment.
+      const other = await h.otherDevice();
+      await signIn(other, h.server.url, ALEX.id, ALEX.password);
+      expect(await heading(other)).toBe("Step 2: Enter your code");
+      expect(await text(other, "#destination")).toBe(destination);
+
+      // Two tabs of one browser: the second one verifies; the first one's stale form is
+      // answered with where the enrolment is now, without the app password (shown once).
+      const tab = await h.context.newPage();
+      await tab.goto(h.url("/enrol"));
+      await tab.fill("#code", await h.codeFor(PHONE.e164, 1));
+      await tab.click("#verify");
+      expect(await heading(tab)).toBe("Your app password");
+      await page.fill("#code", "123456");
+      await page.click("#verify");
+      expect(await heading(page)).toBe("Your app password");
+      expect(await text(page, "#banner")).toMatch(/out of date/);
+      expect(await page.locator("#app-password").count()).toBe(0);
+    });
+  });
+
+  it("enrols an authenticator app from the key on the page, shows the key once, and asks for it at the next sign-in (TOTP-04, TOTP-06)", async () => {
+    await withApp(async (h) => {
+      const { page } = h;
+      await signIn(page, h.server.url, ALEX.id, ALEX.password);
+      await page.click("#setup");
+      await page.selectOption("#method", "authenticator-app");
+      await page.click("#contact");
+      expect(await heading(page)).toBe("Set up your authenticator app");
+      expect(await page.locator(".qr svg").count()).toBe(1);
+      const firstKey = await text(page, "#totp-secret");
+
+      // A reload does not show the key again; "Show a new key" makes a new one.
+      await page.goto(h.url("/enrol"));
+      expect(await page.locator("#totp-secret").count()).toBe(0);
+      await page.click("#restart");
+      const key = await text(page, "#totp-secret");
+      expect(key).not.toBe(firstKey);
+      await shot(page, "17-authenticator-setup");
+
+      await page.fill("#code", await totpFromPage(page, h.clock.now()));
+      await page.click("#verify");
+      expect(await heading(page)).toBe("Your app password");
+      await page.click("#done");
+      expect(await heading(page)).toBe("Don't lose access to your account!");
+
+      // Next sign-in: the app's code, from a later time step (each step is accepted once).
+      await page.click("text=Sign out");
+      h.clock.advance(30_000);
+      await signIn(page, h.server.url, ALEX.id, ALEX.password);
+      await page.click("#use-app");
+      expect(await heading(page)).toBe("Enter the code from your authenticator app");
+      await shot(page, "18-challenge-authenticator");
+      const secret = base32Decode(key.replace(/\s/g, ""));
+      await page.fill("#code", totpAt(secret, Math.floor(h.clock.now() / 1000) - 3600));
+      await page.click("#verify");
+      expect(await text(page, "#code-error")).toMatch(/didn't work/);
+      await page.fill("#code", totpAt(secret, Math.floor(h.clock.now() / 1000)));
+      await page.click("#verify");
+      // Recovery info is still missing, so the wizard comes back after the check.
+      expect(await heading(page)).toBe("Don't lose access to your account!");
+    });
+  });
+
+  it("manages Security info: app password shown once and revoked, a method added through the wizard, removal behind a recent sign-in (APP-01, BIND-01)", async () => {
+    await withApp(async (h) => {
+      const { page } = h;
+      await enrolAlexByPhone(h);
+      await page.click("#done");
+      await page.goto(h.url("/security-info"));
+      expect(await heading(page)).toBe("Security info");
+
+      // A new app password appears once, in the answer that made it.
+      await page.fill("#name", "iPhone Mail");
+      await page.click("#create-app-password");
+      expect(await text(page, "#app-password")).toMatch(/^([a-z]{4} ){5}[a-z]{4}$/);
+      await shot(page, "19-security-info-app-password");
+      await page.goto(h.url("/security-info"));
+      expect(await page.locator("#app-password").count()).toBe(0);
+      expect(await page.locator("#app-password-list tbody tr").count()).toBe(2);
+      await page
+        .locator("#app-password-list tr", { hasText: "iPhone Mail" })
+        .locator("button")
+        .click();
+      expect(await text(page, "#banner")).toMatch(/revoked/);
+      expect(await page.locator("#app-password-list tbody tr").count()).toBe(1);
+
+      // The only sign-in method cannot be removed.
+      await page.click("#remove-authentication-phone");
+      expect(await text(page, "#banner")).toMatch(/only sign-in method/);
+
+      // Add an authenticator app through the wizard (under a policy asking for one more).
+      await page.click("#add-method");
+      expect(await heading(page)).toBe("Step 1: How should we contact you?");
+      await page.selectOption("#method", "authenticator-app");
+      await page.click("#contact");
+      await page.fill("#code", await totpFromPage(page, h.clock.now()));
+      await page.click("#verify");
+      expect(await heading(page)).toBe("You're almost done");
+      await page.click("#finish");
+      await page.click("#to-security-info");
+      expect(await page.locator("#remove-authenticator-app").count()).toBe(1);
+
+      // Eleven minutes later a removal needs the password again (BIND-01), then goes through.
+      h.clock.advance(11 * 60_000);
+      await page.click("#remove-authentication-phone");
+      expect(await heading(page)).toBe("Sign in to Contoso");
+      expect(await text(page, "#banner")).toMatch(/sign in again/);
+      await page.fill("#password", ALEX.password);
+      await page.click("#sign-in");
+      expect(await heading(page)).toBe("Security info");
+      await page.click("#remove-authentication-phone");
+      expect(await text(page, "#banner")).toMatch(/Removed/);
+      expect(await page.locator("#remove-authentication-phone").count()).toBe(0);
+      await page.goto(h.url("/outbox"));
+      await shot(page, "20-outbox");
+    });
+  });
+});
