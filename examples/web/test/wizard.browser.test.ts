@@ -242,6 +242,8 @@ describe("the seed's wizard in a browser", () => {
         if (/no attempts are left|Too many wrong codes/.test(error)) break;
         expect(error).toMatch(/\(\d attempts? left\)/);
       }
+      expect(await text(page, "#code-facts")).toMatch(/can't be used any more/);
+      expect(await page.locator("#resend").count()).toBe(1); // a dead code can be replaced
       await shot(page, "16-wrong-code");
       await page.fill("#code", second);
       await page.click("#verify");

@@ -202,17 +202,24 @@ function verifyCode(view: ViewOf<"verify-code">, ctx: EnrolmentPageContext): Htm
     view.resendInSeconds > 0
       ? html`<p class="countdown" id="resend-timer" data-countdown="${view.resendInSeconds}">You can ask for a new code in <span>${view.resendInSeconds}</span> seconds.</p>`
       : html`<p class="countdown" id="resend-timer">Didn't get it? You can ask for a new code.</p>`;
+  // A dead code (expired, or out of tries) can always be replaced: the engine starts a fresh
+  // challenge for it, so "Send a new code" stays offered even when this one has no sends left.
+  const dead = view.attemptsLeft === 0 || view.expiresInSeconds === 0;
   const body = html`<p class="lead">${sentence}</p>
 ${codeField({ error: ctx.errors.code }, view.codeLength, "Enter the code")}
-<p class="small" id="code-facts">The code works for ${duration(view.expiresInSeconds)}. ${view.attemptsLeft} ${
-    view.attemptsLeft === 1 ? "try" : "tries"
-  } left.</p>`;
+<p class="small" id="code-facts">${
+    dead
+      ? "This code can't be used any more: ask for a new one."
+      : `The code works for ${duration(view.expiresInSeconds)}. ${view.attemptsLeft} ${
+          view.attemptsLeft === 1 ? "try" : "tries"
+        } left.`
+  }</p>`;
   const actions = html`${button("Verify", { id: "verify" })}
 </div>
 <div class="actions secondary-actions">
 ${timer}
 ${
-  view.sendsLeft > 0
+  view.sendsLeft > 0 || dead
     ? button("Send a new code", {
         name: "action",
         value: "resend",
