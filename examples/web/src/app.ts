@@ -32,7 +32,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import { html } from "hono/html";
 import { secureHeaders } from "hono/secure-headers";
 import { echoValues, enrolmentInput, type FormFields } from "./enrolment-input.js";
-import { type Banner, page } from "./html.js";
+import { type Banner, duration, page } from "./html.js";
 import { challengeMessage, errorMessage, noticeMessage } from "./messages.js";
 import { carriesSecret, type EnrolmentPageContext, enrolmentPage } from "./pages/enrolment.js";
 import { securityInfoPage } from "./pages/security-info.js";
@@ -260,14 +260,20 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.post("/sign-in", async (c) => {
     const form = await formOf(c);
     const username = (form.username ?? "").slice(0, 254);
-    const user = await users.verify(username, form.password ?? "");
-    if (!user) {
+    const result = await users.verify(username, form.password ?? "");
+    if (!result.ok) {
       flash(c, {
-        errors: { password: "The email address or password is not correct." },
+        errors: {
+          password:
+            result.reason === "throttled"
+              ? `Too many wrong passwords. Try again in ${duration(result.retryAfterSeconds)}.`
+              : "The email address or password is not correct.",
+        },
         values: { username },
       });
       return go(c, "/sign-in");
     }
+    const { user } = result;
     // A new session id at sign-in (no fixation); a step-up by the same user keeps its progress.
     const old = data(c);
     await sessions.destroy(c.get("session").id);

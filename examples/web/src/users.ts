@@ -63,6 +63,19 @@ export interface UserInfo {
   readonly temporaryPassword: boolean;
 }
 
+/** The outcome of a password check. */
+export type SignInResult =
+  | { readonly ok: true; readonly user: UserInfo }
+  /** Wrong email or password (the same answer for both). */
+  | { readonly ok: false; readonly reason: "wrong" }
+  /** Too many wrong passwords for this account lately; nothing was checked. */
+  | { readonly ok: false; readonly reason: "throttled"; readonly retryAfterSeconds: number };
+
+/** Wrong passwords allowed per account per window before sign-in pauses. */
+export const MAX_PASSWORD_FAILURES = 10;
+/** The window of {@link MAX_PASSWORD_FAILURES}, in seconds. */
+export const PASSWORD_FAILURE_WINDOW_SECONDS = 15 * 60;
+
 /** Why a password change was refused, by field. */
 export type PasswordChangeResult =
   | { readonly ok: true }
@@ -76,8 +89,12 @@ export type PasswordChangeResult =
 export interface UserDirectory {
   /** Adds the demo accounts that are not there yet. */
   seed(accounts?: readonly DemoAccount[]): Promise<void>;
-  /** The user if `password` is theirs, else `null` (same time either way for unknown ids). */
-  verify(id: string, password: string): Promise<UserInfo | null>;
+  /**
+   * Checks a password (same cost for unknown ids). Failures are counted per account in a fixed
+   * window; past {@link MAX_PASSWORD_FAILURES} the check is refused without running, so a
+   * password cannot be guessed at speed (the second factor is not the only defence).
+   */
+  verify(id: string, password: string): Promise<SignInResult>;
   get(id: string): Promise<UserInfo | null>;
   /** Changes a password after checking the current one; clears the temporary flag. */
   changePassword(
@@ -89,6 +106,7 @@ export interface UserDirectory {
 }
 
 const keyOf = (id: string) => `app:user:${encodeURIComponent(id.toLowerCase())}`;
+const failuresKey = (id: string) => `app:password-failures:${encodeURIComponent(id.slice(0, 254))}`;
 
 async function hashPassword(password: string, salt: Buffer): Promise<Buffer> {
   return scrypt(password.normalize("NFKC"), salt, 32, SCRYPT);
@@ -136,13 +154,25 @@ export function userDirectory(store: Store): UserDirectory {
         if (!(await record(a.id))) await write(a.id, a.displayName, a.password, a.temporary, null);
       }
     },
-    async verify(id, password) {
-      const rec = await record(id.trim().toLowerCase());
-      if (!(await matches(rec?.value ?? null, password)) || !rec) return null;
+    async verify(input, password) {
+      const id = input.trim().toLowerCase();
+      const failures = failuresKey(id);
+      const counted = await store.get<number>(failures);
+      if (counted && counted.value >= MAX_PASSWORD_FAILURES)
+        return {
+          ok: false,
+          reason: "throttled",
+          retryAfterSeconds: PASSWORD_FAILURE_WINDOW_SECONDS,
+        };
+      const rec = await record(id);
+      if (!(await matches(rec?.value ?? null, password)) || !rec) {
+        await store.increment(failures, { ttlMs: PASSWORD_FAILURE_WINDOW_SECONDS * 1000 });
+        return { ok: false, reason: "wrong" };
+      }
+      await store.delete(failures);
       return {
-        id: id.trim().toLowerCase(),
-        displayName: rec.value.displayName,
-        temporaryPassword: rec.value.temporary,
+        ok: true,
+        user: { id, displayName: rec.value.displayName, temporaryPassword: rec.value.temporary },
       };
     },
     async get(id) {
