@@ -118,9 +118,16 @@ export async function startHarness(browser: Browser): Promise<Harness> {
   };
 }
 
-const SHOTS = fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url));
+/**
+ * Where screenshots go: `docs/screenshots/` with `MFAKIT_SCREENSHOTS=1` (to refresh the docs'
+ * pictures), else a temporary folder, so a plain test run leaves the work tree as it was.
+ */
+const SHOTS =
+  process.env.MFAKIT_SCREENSHOTS === "1"
+    ? fileURLToPath(new URL("../../../docs/screenshots/", import.meta.url))
+    : join(tmpdir(), "mfakit-web-screenshots");
 
-/** Saves a full-page screenshot for the docs as `docs/screenshots/<name>.png`. */
+/** Saves a full-page screenshot `<name>.png` (see {@link SHOTS}). */
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
