@@ -3,8 +3,10 @@
  *
  * better-sqlite3 is synchronous: each method runs its statements to the end before it returns
  * control, so within one process every method is atomic by construction. Across processes
- * sharing one file, each method is one statement (atomic in SQLite) or one `BEGIN IMMEDIATE`
- * transaction, which takes the write lock before it reads, so no read-then-write can interleave.
+ * sharing one file, every decision is made inside ONE statement (an upsert, an
+ * `UPDATE … WHERE version = ?`, a `DELETE … RETURNING`), which SQLite runs under its write
+ * lock, so no read-then-write can interleave. The only second statement is the read that
+ * reports `current` after a refused compare-and-set.
  *
  * @module
  */
@@ -87,11 +89,9 @@ interface Row {
   readonly value: string;
   readonly version: number;
 }
-interface CounterRow extends Row {
-  readonly expires_at: number | null;
-}
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
+const MAX_SAFE = "9007199254740991";
 
 /**
  * A Store in SQLite.
@@ -135,9 +135,6 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     get: db.prepare<{ key: string; now: number }, Row>(
       `SELECT value, version FROM ${t} WHERE key = @key AND ${live}`,
     ),
-    getAny: db.prepare<{ key: string }, CounterRow>(
-      `SELECT value, version, expires_at FROM ${t} WHERE key = @key`,
-    ),
     put: db.prepare<WriteParams, { version: number }>(`${upsert} RETURNING version`),
     // The row may be there but expired: then it is overwritten as if absent.
     putIfAbsent: db.prepare<WriteParams & { now: number }, { version: number }>(
@@ -153,6 +150,21 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     ),
     delete: db.prepare<{ key: string; now: number }, { live: number }>(
       `DELETE FROM ${t} WHERE key = @key RETURNING ${live} AS live`,
+    ),
+    // A counter's row is replaced when it has expired, else its number is added to; the WHERE
+    // refuses (returns no row for) a live value that is not a safe integer. One statement, so
+    // it is atomic across processes too.
+    increment: db.prepare<WriteParams & { now: number; by: number }, { value: string }>(
+      `INSERT INTO ${t} (key, value, version, expires_at)
+       VALUES (@key, @value, 1, @expiresAt)
+       ON CONFLICT (key) DO UPDATE SET
+         value = CASE WHEN NOT ${live} THEN excluded.value
+                      ELSE CAST(CAST(value AS INTEGER) + CAST(@by AS INTEGER) AS TEXT) END,
+         version = version + 1,
+         expires_at = CASE WHEN NOT ${live} THEN excluded.expires_at ELSE expires_at END
+       WHERE NOT ${live}
+          OR (json_type(value) = 'integer' AND abs(CAST(value AS INTEGER)) <= ${MAX_SAFE})
+       RETURNING value`,
     ),
     sweep: db.prepare<{ now: number; limit: number }>(
       `DELETE FROM ${t} WHERE key IN
@@ -175,32 +187,6 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     }
     return stmt;
   };
-
-  const conditionalPut = db.transaction(
-    (params: WriteParams & { now: number }, expect: number | null): PutResult => {
-      const written =
-        expect === null ? sql.putIfAbsent.get(params) : sql.putIfVersion.get({ ...params, expect });
-      if (written) return { ok: true, version: written.version };
-      const current = sql.get.get(params);
-      return { ok: false, current: current ? entry(current) : null };
-    },
-  );
-
-  const incrementCounter = db.transaction(
-    (key: string, by: number, ttlMs: number | undefined, now: number): number => {
-      const row = sql.getAny.get({ key });
-      const isLive = row !== undefined && (row.expires_at === null || row.expires_at > now);
-      const current: unknown = isLive ? JSON.parse(row.value) : 0;
-      if (!Number.isSafeInteger(current)) {
-        throw new MfaError("store_invalid_operation", { data: { operation: "increment" } });
-      }
-      const next = (current as number) + by;
-      // The TTL is set when the counter is created and never moved: a fixed window.
-      const expiresAt = isLive ? row.expires_at : expiry(now, ttlMs);
-      sql.put.get({ key, value: JSON.stringify(next), expiresAt });
-      return next;
-    },
-  );
 
   let lastSweep = clock.now();
   /** Lazy sweeping: a write deletes one batch of expired rows now and then. */
@@ -242,12 +228,18 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
         if (expect !== undefined && expect !== null && !Number.isInteger(expect)) {
           throw new MfaError("invalid_input", { data: { field: "expectVersion" } });
         }
-        const result =
+        const written =
           expect === undefined
-            ? { ok: true as const, version: (sql.put.get(params) as { version: number }).version }
-            : conditionalPut.immediate({ ...params, now }, expect);
+            ? sql.put.get(params)
+            : expect === null
+              ? sql.putIfAbsent.get({ ...params, now })
+              : sql.putIfVersion.get({ ...params, now, expect });
         afterWrite(now);
-        return result;
+        if (written) return { ok: true, version: written.version };
+        // The write was refused atomically; report what is stored now (a second statement,
+        // only on this losing path).
+        const current = sql.get.get({ key: params.key, now });
+        return { ok: false, current: current ? entry(current) : null };
       });
     },
 
@@ -267,14 +259,18 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
           throw new MfaError("invalid_input", { data: { field: "by" } });
         }
         const now = clock.now();
-        const next = incrementCounter.immediate(
-          assertStoreKey(key, "key"),
-          by,
-          checkTtl(opts.ttlMs),
+        const row = sql.increment.get({
+          key: assertStoreKey(key, "key"),
+          value: String(by),
+          expiresAt: expiry(now, opts.ttlMs),
           now,
-        );
+          by,
+        });
+        if (!row) {
+          throw new MfaError("store_invalid_operation", { data: { operation: "increment" } });
+        }
         afterWrite(now);
-        return next;
+        return Number(row.value);
       });
     },
 
@@ -305,7 +301,11 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
           now: clock.now(),
           limit: limit + 1,
         });
-        const items = rows.slice(0, limit).map((r) => ({ key: r.key, ...entry(r) }));
+        const items = rows.slice(0, limit).map((r) => ({
+          key: r.key,
+          value: JSON.parse(r.value) as JsonValue,
+          version: r.version,
+        }));
         return { items, cursor: rows.length > limit ? (items.at(-1)?.key ?? null) : null };
       });
     },
@@ -379,14 +379,8 @@ function serialize(value: JsonValue): string {
   return json;
 }
 
-function checkTtl(ttlMs: number | undefined): number | undefined {
-  if (ttlMs !== undefined && !Number.isFinite(ttlMs)) {
-    throw new MfaError("invalid_input", { data: { field: "ttlMs" } });
-  }
-  return ttlMs;
-}
-
 function expiry(now: number, ttlMs: number | undefined): number | null {
-  const ttl = checkTtl(ttlMs);
-  return ttl === undefined ? null : now + ttl;
+  if (ttlMs === undefined) return null;
+  if (!Number.isFinite(ttlMs)) throw new MfaError("invalid_input", { data: { field: "ttlMs" } });
+  return now + ttlMs;
 }

@@ -159,6 +159,27 @@ describe("sqlite: sweeping expired rows", () => {
   });
 });
 
+describe("sqlite: counters", () => {
+  it("keeps a counter as the JSON text of an integer, refuses non-integers and non-integer steps", async () => {
+    const db = new Database(":memory:");
+    const store = sqliteStore({ database: db });
+    await store.increment("mfa:{u}:n", { by: 5 });
+    await store.increment("mfa:{u}:n", { by: -7 });
+    const stored = db.prepare("SELECT value FROM mfa_store WHERE key = 'mfa:{u}:n'").get();
+    expect(stored).toEqual({ value: "-2" });
+    await store.put("mfa:{u}:real", 1.5);
+    await store.put("mfa:{u}:big", 2 ** 60);
+    for (const k of ["mfa:{u}:real", "mfa:{u}:big"]) {
+      const error = await store.increment(k).catch((e: unknown) => e);
+      expect(isMfaError(error, "store_invalid_operation")).toBe(true);
+    }
+    const step = await store.increment("mfa:{u}:n", { by: 0.5 }).catch((e: unknown) => e);
+    expect(isMfaError(step, "invalid_input")).toBe(true);
+    expect((await store.get("mfa:{u}:n"))?.value).toBe(-2);
+    db.close();
+  });
+});
+
 describe("sqlite: input and failures", () => {
   it("refuses keys SQLite could not keep exactly (lone surrogate, NUL, > 512 bytes), writing nothing (REL-07)", async () => {
     const store = sqliteStore({ path: ":memory:" });

@@ -45,6 +45,10 @@ export function assertStoreKey(key: unknown, field: "key" | "prefix" | "cursor")
  * and `_` in a prefix need no escaping and the scan stops at the prefix's end.
  */
 export function prefixUpperBound(prefix: string): string | null {
+  // Fast path: the last character is in the BMP below the surrogates (always so for the core's
+  // ASCII keys): increment it in place.
+  const last = prefix.charCodeAt(prefix.length - 1);
+  if (last < 0xd7ff) return prefix.slice(0, -1) + String.fromCharCode(last + 1);
   const points = Array.from(prefix, (c) => c.codePointAt(0) ?? 0);
   while (points.length > 0) {
     const last = points.pop() ?? 0;
