@@ -106,6 +106,8 @@ interface Row {
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 // Stored integer counters are what JSON.stringify writes for a safe integer: plain digits.
 const MAX_SAFE = "9007199254740991";
+/** The largest page `list` returns (as the Redis store). */
+const MAX_LIST_LIMIT = 1000;
 
 /**
  * A Store in PostgreSQL.
@@ -148,7 +150,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     ON CONFLICT (key) DO UPDATE
     SET value = excluded.value, version = s.version + 1, expires_at = excluded.expires_at`;
   // A counter's row is replaced when it has expired, else its number is added to; the WHERE
-  // refuses (returns no row) a live value that is not a safe integer.
+  // refuses (returns no row for) a live value that is not a safe integer, or a sum that would
+  // leave the safe-integer range.
   const expired = `s.expires_at <= ${at(4)}`;
   const sql = {
     get: `SELECT value, version FROM ${t} WHERE key = $1 AND ${live(2)}`,
@@ -169,7 +172,9 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         expires_at = CASE WHEN ${expired} THEN excluded.expires_at ELSE s.expires_at END
       WHERE ${expired}
          OR CASE WHEN s.value ~ '^-?[0-9]{1,16}$'
-                 THEN abs(s.value::bigint) <= ${MAX_SAFE} ELSE false END
+                 THEN abs(s.value::bigint) <= ${MAX_SAFE}
+                      AND abs(s.value::bigint + $2::bigint) <= ${MAX_SAFE}
+                 ELSE false END
       RETURNING value`,
     // SKIP LOCKED: sweeps from many instances at once take disjoint rows and never wait.
     sweep: `DELETE FROM ${t} WHERE key IN (
@@ -330,8 +335,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     list(prefix: string, opts: ListOptions = {}) {
       return run("list", async (): Promise<ListPage> => {
         const limit = opts.limit ?? 100;
-        if (!(Number.isInteger(limit) && limit > 0)) {
-          throw new MfaError("invalid_input", { data: { field: "limit" } });
+        if (!(Number.isInteger(limit) && limit > 0 && limit <= MAX_LIST_LIMIT)) {
+          throw new MfaError("invalid_input", { data: { field: "limit", max: MAX_LIST_LIMIT } });
         }
         assertStoreKey(prefix, "prefix");
         const cursor =

@@ -220,6 +220,21 @@ describe("postgres: values and sweeping", () => {
     expect((await store.get("mfa:{u}:v"))?.value).toEqual(JSON.parse(JSON.stringify(value)));
   });
 
+  it("increment refuses a non-integer value and a sum beyond the safe-integer range, writing nothing", async () => {
+    const store = postgresStore({ pool: await newPool(), tableName: table("cnt") });
+    await store.put("mfa:{u}:real", 1.5);
+    await store.put("mfa:{u}:edge", Number.MAX_SAFE_INTEGER - 1);
+    expect(await store.increment("mfa:{u}:edge")).toBe(Number.MAX_SAFE_INTEGER);
+    for (const k of ["mfa:{u}:real", "mfa:{u}:edge"]) {
+      const error = await store.increment(k).catch((e: unknown) => e);
+      expect(isMfaError(error, "store_invalid_operation")).toBe(true);
+    }
+    expect((await store.get("mfa:{u}:edge"))?.value).toBe(Number.MAX_SAFE_INTEGER);
+    expect(await store.increment("mfa:{u}:neg", { by: -3 })).toBe(-3);
+    const page = await store.list("mfa:", { limit: 1001 }).catch((e: unknown) => e);
+    expect(isMfaError(page, "invalid_input")).toBe(true);
+  });
+
   it("refuses keys PostgreSQL text cannot hold exactly (NUL, lone surrogate) as invalid_input (REL-07)", async () => {
     const store = postgresStore({ pool: await newPool(), tableName: table("bad") });
     for (const key of ["a\u0000b", "a\udc00"]) {

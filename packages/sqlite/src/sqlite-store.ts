@@ -92,6 +92,8 @@ interface Row {
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 const MAX_SAFE = "9007199254740991";
+/** The largest page `list` returns (as the Redis store). */
+const MAX_LIST_LIMIT = 1000;
 
 /**
  * A Store in SQLite.
@@ -152,8 +154,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       `DELETE FROM ${t} WHERE key = @key RETURNING ${live} AS live`,
     ),
     // A counter's row is replaced when it has expired, else its number is added to; the WHERE
-    // refuses (returns no row for) a live value that is not a safe integer. One statement, so
-    // it is atomic across processes too.
+    // refuses (returns no row for) a live value that is not a safe integer, or a sum that would
+    // leave the safe-integer range. One statement, so it is atomic across processes too.
     increment: db.prepare<WriteParams & { now: number; by: number }, { value: string }>(
       `INSERT INTO ${t} (key, value, version, expires_at)
        VALUES (@key, @value, 1, @expiresAt)
@@ -163,7 +165,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
          version = version + 1,
          expires_at = CASE WHEN NOT ${live} THEN excluded.expires_at ELSE expires_at END
        WHERE NOT ${live}
-          OR (json_type(value) = 'integer' AND abs(CAST(value AS INTEGER)) <= ${MAX_SAFE})
+          OR (json_type(value) = 'integer' AND abs(CAST(value AS INTEGER)) <= ${MAX_SAFE}
+              AND abs(CAST(value AS INTEGER) + CAST(@by AS INTEGER)) <= ${MAX_SAFE})
        RETURNING value`,
     ),
     sweep: db.prepare<{ now: number; limit: number }>(
@@ -286,8 +289,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     list(prefix: string, opts: ListOptions = {}) {
       return guarded("list", (): ListPage => {
         const limit = opts.limit ?? 100;
-        if (!(Number.isInteger(limit) && limit > 0)) {
-          throw new MfaError("invalid_input", { data: { field: "limit" } });
+        if (!(Number.isInteger(limit) && limit > 0 && limit <= MAX_LIST_LIMIT)) {
+          throw new MfaError("invalid_input", { data: { field: "limit", max: MAX_LIST_LIMIT } });
         }
         assertStoreKey(prefix, "prefix");
         const cursor =

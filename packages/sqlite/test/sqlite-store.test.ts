@@ -173,6 +173,11 @@ describe("sqlite: counters", () => {
       const error = await store.increment(k).catch((e: unknown) => e);
       expect(isMfaError(error, "store_invalid_operation")).toBe(true);
     }
+    await store.put("mfa:{u}:edge", Number.MAX_SAFE_INTEGER - 1);
+    expect(await store.increment("mfa:{u}:edge")).toBe(Number.MAX_SAFE_INTEGER);
+    const overflow = await store.increment("mfa:{u}:edge").catch((e: unknown) => e);
+    expect(isMfaError(overflow, "store_invalid_operation")).toBe(true);
+    expect((await store.get("mfa:{u}:edge"))?.value).toBe(Number.MAX_SAFE_INTEGER);
     const step = await store.increment("mfa:{u}:n", { by: 0.5 }).catch((e: unknown) => e);
     expect(isMfaError(step, "invalid_input")).toBe(true);
     expect((await store.get("mfa:{u}:n"))?.value).toBe(-2);
