@@ -58,7 +58,12 @@ describe("one-time codes across two instances on PostgreSQL", () => {
       Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).verify(check)),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok && r.reason === "not_found")).toHaveLength(49);
+    // The others are refused: "not_found" once the code is used, or "locked" for a check that
+    // counted past the cap and re-read the record while the winner's write was still in
+    // flight (true at that moment; on real parallel connections this interleaving happens).
+    const reasons = new Set(results.flatMap((r) => (r.ok ? [] : [r.reason])));
+    expect([...reasons].filter((r) => r !== "not_found" && r !== "locked")).toEqual([]);
+    expect(await a.verify(check)).toEqual({ ok: false, reason: "not_found" });
   });
 
   it("200 concurrent wrong guesses across both: the counter is exact, at most maxAttempts compared (REL-02, RATE-01)", async () => {
