@@ -208,6 +208,12 @@ export {
   type KeyringOptions,
   MIN_KEY_BYTES,
 } from "./ports/keyring.js";
+export {
+  allowAllSends,
+  type SendRiskContext,
+  type SendRiskDecision,
+  type SendRiskHook,
+} from "./ports/risk.js";
 export type {
   EmailMessage,
   EmailSender,

@@ -28,6 +28,7 @@ import { type Policy, type PolicyInput, policySchema } from "./policy/policy.js"
 import { type Clock, type RandomSource, systemClock, webCryptoRandom } from "./ports/clock.js";
 import { type EventSink, noEvents } from "./ports/events.js";
 import type { Keyring } from "./ports/keyring.js";
+import { allowAllSends, type SendRiskHook } from "./ports/risk.js";
 import type { Store } from "./ports/store.js";
 import { type RegistrationStore, registrationStore } from "./registration/registration.js";
 import { normaliseDomain } from "./rules/domain.js";
@@ -61,6 +62,8 @@ export interface MfaConfig {
   readonly random?: RandomSource;
   /** Audit events. @default noEvents */
   readonly events?: EventSink;
+  /** The app's risk check before each code is sent (SIM swap, bot score, spend). @default allow all */
+  readonly beforeSend?: SendRiskHook;
 }
 
 /** The SDK. */
@@ -114,6 +117,9 @@ const configSchema = z.object({
   clock: port(["now"]).optional(),
   random: port(["bytes"]).optional(),
   events: port(["emit"]).optional(),
+  beforeSend: z
+    .custom<SendRiskHook>((v) => typeof v === "function", { message: "must be a function" })
+    .optional(),
 });
 
 /** Gaps between the features the policy enables and the senders given. */
@@ -194,7 +200,9 @@ export function createMfa(config: MfaConfig): Mfa {
   const renderer = createMessageRenderer(config.messages ?? {});
   const messenger = createMessenger({ senders, renderer, appName: config.tenant.name });
   const tenant = Object.freeze({ name: config.tenant.name, domains });
+  const beforeSend = config.beforeSend ?? allowAllSends;
   const shared = {
+    beforeSend,
     store,
     clock,
     events,

@@ -7,6 +7,7 @@ import {
   createMfa,
   type EnrolmentView,
   isMfaError,
+  MfaError,
   memoryStore,
   type SubmitInput,
   totpAt,
@@ -528,3 +529,126 @@ function seedPolicyNoRecovery() {
     phone: { allowedCountries: ["GB"] },
   };
 }
+
+describe("risk hook, email rules, no enumeration", () => {
+  it("the app's risk hook (SIM swap, bot score) can stop a send before any provider call (PSTN-03, FRAUD-05)", async () => {
+    const setup = seedSetup();
+    const seen: unknown[] = [];
+    const mfa = createMfa({
+      store: setup.store,
+      keyring: setup.keyring,
+      tenant: { name: "Contoso", domains: ["contoso.com"] },
+      policy: setup.mfa.policy,
+      senders: setup.outbox,
+      clock: setup.clock,
+      events: { emit: (e) => void setup.events.push(e) },
+      beforeSend: (context) => {
+        seen.push(context);
+        return context.destination === "+447400123456"
+          ? { allow: false, reason: "sim-swap-24h" }
+          : { allow: true };
+      },
+    });
+    const session = { userId: USER, authenticatedAt: setup.clock.now(), ip: "198.51.100.4" };
+    let view = await mfa.enrolment.start({ ...session, appSteps: ["change-password"] });
+    view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
+    const blocked = await mfa.enrolment.submit(view.id, phoneInput("07400 123456"), session);
+    expect(blocked.step).toBe("mfa-method");
+    expect(blocked.notice).toEqual({ code: "send_blocked" });
+    expect(setup.outbox.messages).toHaveLength(0);
+    expect(seen[0]).toEqual({
+      userId: USER,
+      channel: "sms",
+      destination: "+447400123456",
+      country: "GB",
+      ip: "198.51.100.4",
+      purpose: "enrol",
+    });
+    expect(setup.events.at(-1)).toMatchObject({ type: "send.blocked", reason: "sim-swap-24h" });
+    const allowed = await mfa.enrolment.submit(view.id, phoneInput("07400 123457"), session);
+    expect(allowed.step).toBe("verify-code");
+  });
+
+  it("the email is recovery data, never an MFA method (BIND-07)", () => {
+    expect(() =>
+      createMfa({
+        store: memoryStore(),
+        keyring: seedSetup().keyring,
+        tenant: { name: "Contoso", domains: [] },
+        policy: { mfa: { methods: ["email" as never] } },
+      }),
+    ).toThrow(/policy\.mfa\.methods/);
+  });
+
+  it("recovery email codes follow the code rules: 5 wrong codes end the challenge (MAIL-06)", async () => {
+    const setup = seedSetup({
+      policy: { ...seedPolicyNoRecovery(), recovery: { methods: ["email"], required: 1 } },
+    });
+    const { view, session } = await toMethodStep(setup);
+    await setup.mfa.enrolment.submit(view.id, phoneInput("07400 123456"), session);
+    await setup.mfa.enrolment.submit(
+      view.id,
+      { step: "verify-code", code: setup.outbox.lastCode() },
+      session,
+    );
+    await setup.mfa.enrolment.submit(view.id, { step: "recovery-intro", action: "next" }, session);
+    await setup.mfa.enrolment.submit(
+      view.id,
+      { step: "recovery-method", method: "email" },
+      session,
+    );
+    const sent = expectStep(
+      await setup.mfa.enrolment.submit(
+        view.id,
+        { step: "recovery-email", email: "megan@personal.example" },
+        session,
+      ),
+      "verify-code",
+    );
+    expect(sent.expiresInSeconds).toBeLessThanOrEqual(600);
+    const right = setup.outbox.lastCode("megan@personal.example");
+    const wrong = right === "000000" ? "111111" : "000000";
+    for (let i = 0; i < 5; i++)
+      await setup.mfa.enrolment.submit(view.id, { step: "verify-code", code: wrong }, session);
+    const after = await setup.mfa.enrolment.submit(
+      view.id,
+      { step: "verify-code", code: right },
+      session,
+    );
+    expect(after.notice).toEqual({ code: "code_locked" });
+  });
+
+  it("a number another user already registered gets the same answer as a new one (BIND-06)", async () => {
+    const setup = seedSetup();
+    const first = await toMethodStep(setup, "first@contoso.com");
+    await setup.mfa.enrolment.submit(first.view.id, phoneInput("07400 123456"), first.session);
+    await setup.mfa.enrolment.submit(
+      first.view.id,
+      { step: "verify-code", code: setup.outbox.lastCode() },
+      first.session,
+    );
+    setup.clock.advance(31_000);
+    const second = await toMethodStep(setup, "second@contoso.com");
+    const view = await setup.mfa.enrolment.submit(
+      second.view.id,
+      phoneInput("07400 123456"),
+      second.session,
+    );
+    const fresh = await toMethodStep(setup, "third@contoso.com");
+    const other = await setup.mfa.enrolment.submit(
+      fresh.view.id,
+      phoneInput("07400 123458"),
+      fresh.session,
+    );
+    const shape = (v: EnrolmentView) => ({ ...v, id: "", version: 0, destination: "" });
+    expect(shape(view)).toEqual(shape(other));
+  });
+
+  it("errors serialise without their cause: no driver detail leaks to a client (REL-06)", () => {
+    const cause = new Error("connection to 10.0.0.5 failed: password=hunter2");
+    const error = new MfaError("store_unavailable", { cause });
+    expect(JSON.stringify(error)).not.toContain("hunter2");
+    expect(error.message).toBe("The data store could not be reached. Try again.");
+    expect(error.cause).toBe(cause);
+  });
+});

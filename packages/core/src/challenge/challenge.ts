@@ -20,6 +20,7 @@ import type { FactorAllowance, Limiter } from "../limits/limits.js";
 import type { Delivery, MfaMethod, Policy } from "../policy/policy.js";
 import type { Clock } from "../ports/clock.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
+import type { SendRiskHook } from "../ports/risk.js";
 import type { Store } from "../ports/store.js";
 import type { PhoneMethod, RegistrationStore } from "../registration/registration.js";
 import { maskPhone, parsePhone } from "../rules/phone.js";
@@ -45,6 +46,7 @@ export type ChallengeFailure =
     }
   | { readonly ok: false; readonly reason: "factor_locked"; readonly retryAfterSeconds: number }
   | { readonly ok: false; readonly reason: "rate_limited"; readonly retryAfterSeconds: number }
+  | { readonly ok: false; readonly reason: "send_blocked" }
   | { readonly ok: false; readonly reason: "delivery_failed"; readonly retryable: boolean };
 
 /** A started phone challenge. */
@@ -105,6 +107,8 @@ export interface ChallengeDeps {
   readonly totp: TotpService;
   readonly appPasswords: AppPasswordService | null;
   readonly messenger: Messenger;
+  /** The app's risk check before each send (PSTN-03, FRAUD-05). */
+  readonly beforeSend: SendRiskHook;
 }
 
 interface SigninRecord {
@@ -144,6 +148,35 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       return { ok: false, reason: "factor_disabled" };
     }
     return failure;
+  };
+
+  /** Limits, then the app's risk hook, before any provider call (FRAUD-03, PSTN-03). */
+  const screenSend = async (
+    userId: string,
+    destination: string,
+    country: string,
+    channel: Delivery,
+    ip: string | undefined,
+  ): Promise<ChallengeFailure | null> => {
+    const allowed = await limiter.allowSend({ userId, destination, country, ip });
+    if (!allowed.ok)
+      return { ok: false, reason: "rate_limited", retryAfterSeconds: allowed.retryAfterSeconds };
+    const decision = await deps.beforeSend({
+      userId,
+      channel,
+      destination,
+      country,
+      ...(ip ? { ip } : {}),
+      purpose: "signin",
+    });
+    if (decision.allow) return null;
+    await emitEvent(deps.events, {
+      type: "send.blocked",
+      at: at(),
+      userId,
+      reason: decision.reason,
+    });
+    return { ok: false, reason: "send_blocked" };
   };
 
   /** Sends an issued code; a provider failure is a value the caller shows (REL-04). */
@@ -228,14 +261,14 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       );
       const allowance = await limiter.allowCheck(input.userId, `phone:${phone.e164}`);
       if (!allowance.ok) return refused(allowance);
-      const allowed = await limiter.allowSend({
-        userId: input.userId,
-        destination: phone.e164,
-        country: phone.country,
-        ip: input.ip,
-      });
-      if (!allowed.ok)
-        return { ok: false, reason: "rate_limited", retryAfterSeconds: allowed.retryAfterSeconds };
+      const screened = await screenSend(
+        input.userId,
+        phone.e164,
+        phone.country,
+        delivery,
+        input.ip,
+      );
+      if (screened) return screened;
       const rec: SigninRecord = {
         method: input.method,
         e164: phone.e164,
@@ -263,14 +296,14 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       );
       if (!entry) return { ok: false, reason: "not_found" };
       const rec = entry.value as SigninRecord;
-      const allowed = await limiter.allowSend({
-        userId: input.userId,
-        destination: rec.e164,
-        country: rec.country,
-        ip: input.ip,
-      });
-      if (!allowed.ok)
-        return { ok: false, reason: "rate_limited", retryAfterSeconds: allowed.retryAfterSeconds };
+      const screened = await screenSend(
+        input.userId,
+        rec.e164,
+        rec.country,
+        rec.delivery,
+        input.ip,
+      );
+      if (screened) return screened;
       const issued = await codes.resend({ userId: input.userId, challengeId: input.challengeId });
       return send(input.challengeId, rec, issued, input.locale ?? "en");
     },

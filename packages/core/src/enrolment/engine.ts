@@ -27,6 +27,7 @@ import type { Limiter } from "../limits/limits.js";
 import type { Delivery, MfaMethod, Policy, RecoveryMethod } from "../policy/policy.js";
 import type { Clock } from "../ports/clock.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
+import type { SendRiskHook } from "../ports/risk.js";
 import type { Store } from "../ports/store.js";
 import {
   mfaMethodsOf,
@@ -84,6 +85,8 @@ export interface EngineDeps {
   readonly totp: TotpService;
   readonly appPasswords: AppPasswordService | null;
   readonly messenger: Messenger;
+  /** The app's risk check before each send (SIM swap, bot score). */
+  readonly beforeSend: SendRiskHook;
 }
 
 /** The enrolment API. */
@@ -431,18 +434,40 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
   const refuseSend = async (
     rec: EnrolmentRecord,
     session: EnrolmentSession,
-    pending: { kind: "phone"; e164: string; country: string } | { kind: "email"; address: string },
+    pending:
+      | {
+          kind: "phone";
+          e164: string;
+          country: string;
+          delivery: Delivery;
+          purpose: "mfa" | "recovery";
+        }
+      | { kind: "email"; address: string },
   ): Promise<Transition | null> => {
+    const destination = destinationOf(pending);
+    const country = pending.kind === "phone" ? pending.country : undefined;
     const allowed = await limiter.allowSend({
       userId: rec.userId,
-      destination: destinationOf(pending),
-      country: pending.kind === "phone" ? pending.country : undefined,
+      destination,
+      country,
       ip: session.ip,
     });
-    if (allowed.ok) return null;
-    await emit({ type: "limit.tripped", at: at(), userId: rec.userId, scope: allowed.scope });
-    const { scope, retryAfterSeconds } = allowed;
-    return { record: rec, notice: { code: "rate_limited", scope, retryAfterSeconds } };
+    if (!allowed.ok) {
+      await emit({ type: "limit.tripped", at: at(), userId: rec.userId, scope: allowed.scope });
+      const { scope, retryAfterSeconds } = allowed;
+      return { record: rec, notice: { code: "rate_limited", scope, retryAfterSeconds } };
+    }
+    const decision = await deps.beforeSend({
+      userId: rec.userId,
+      channel: pending.kind === "phone" ? pending.delivery : "email",
+      destination,
+      ...(country ? { country } : {}),
+      ...(session.ip ? { ip: session.ip } : {}),
+      purpose: pending.kind === "phone" && pending.purpose === "mfa" ? "enrol" : "recovery",
+    });
+    if (decision.allow) return null;
+    await emit({ type: "send.blocked", at: at(), userId: rec.userId, reason: decision.reason });
+    return { record: rec, notice: { code: "send_blocked" } };
   };
 
   /**

@@ -26,6 +26,8 @@ export type ViewNotice =
   | { readonly code: "delivery_failed"; readonly retryable: boolean }
   /** Another tab or instance changed the enrolment first; this is the current view. */
   | { readonly code: "conflict" }
+  /** The app's risk check (SIM swap, bot score) stopped the send; no message went out. */
+  | { readonly code: "send_blocked" }
   /** The TOTP code was already used (replay, TOTP-04). */
   | { readonly code: "code_replayed" };
 

@@ -56,6 +56,7 @@ export type MfaEvent =
     })
   | (EventBase & { readonly type: "factor.disabled"; readonly factor: string })
   | (EventBase & { readonly type: "limit.tripped"; readonly scope: string })
+  | (EventBase & { readonly type: "send.blocked"; readonly reason: string })
   | (EventBase & {
       readonly type: "notice.sent";
       readonly channel: "sms" | "email";
