@@ -73,7 +73,8 @@ export async function run(): Promise<number> {
     const answer = async (input: SubmitInput) => {
       const before = counted.total();
       view = await mfa.enrolment.submit(view.id, input, session);
-      const stat = (perStep[input.step] ??= { calls: 0, n: 0 });
+      const stat = perStep[input.step] ?? { calls: 0, n: 0 };
+      perStep[input.step] = stat;
       stat.calls += counted.total() - before;
       stat.n++;
     };
