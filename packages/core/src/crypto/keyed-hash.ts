@@ -11,7 +11,7 @@
 
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import type { Keyring } from "../ports/keyring.js";
 import { derivedKey, type KeyPurpose } from "./keys.js";
 
@@ -35,15 +35,38 @@ export function keyedHash(
   parts: readonly string[],
   keyId: string = keyring.currentId,
 ): KeyedDigest {
-  const mac = hmac.create(sha256, derivedKey(keyring, keyId, purpose));
-  for (const part of parts) {
-    const bytes = utf8ToBytes(part);
-    const len = new Uint8Array(4);
-    new DataView(len.buffer).setUint32(0, bytes.length);
-    mac.update(len);
-    mac.update(bytes);
-  }
+  const mac = keyedState(derivedKey(keyring, keyId, purpose)).clone();
+  mac.update(frame(parts));
   return { keyId, digest: bytesToHex(mac.digest()) };
+}
+
+type HmacState = ReturnType<typeof hmac.create>;
+/** HMAC states with the key already absorbed: cloning one skips the key schedule per call. */
+const states = new WeakMap<Uint8Array, HmacState>();
+
+function keyedState(key: Uint8Array): HmacState {
+  let state = states.get(key);
+  if (!state) {
+    state = hmac.create(sha256, key);
+    states.set(key, state);
+  }
+  return state;
+}
+
+const encoder = new TextEncoder();
+
+/** The parts as one buffer, each prefixed with its 4-byte big-endian UTF-8 length. */
+function frame(parts: readonly string[]): Uint8Array {
+  const encoded = parts.map((p) => encoder.encode(p));
+  const out = new Uint8Array(encoded.reduce((n, b) => n + 4 + b.length, 0));
+  const view = new DataView(out.buffer);
+  let at = 0;
+  for (const bytes of encoded) {
+    view.setUint32(at, bytes.length);
+    out.set(bytes, at + 4);
+    at += 4 + bytes.length;
+  }
+  return out;
 }
 
 /**
