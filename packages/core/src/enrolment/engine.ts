@@ -132,6 +132,20 @@ const SKIPPED_BY_BACK: ReadonlySet<Step> = new Set([
 ]);
 const revisitable = (step: Step) => !SKIPPED_BY_BACK.has(step);
 
+/** Throws `invalid_input` unless the policy offers `value` (a method or a delivery). */
+function assertOffered<T>(
+  offered: readonly T[] | undefined,
+  value: T,
+  field: "method" | "delivery",
+): void {
+  if (!offered?.includes(value)) {
+    throw new MfaError("invalid_input", {
+      message: `That ${field} is not offered.`,
+      data: { field },
+    });
+  }
+}
+
 /** Builds the engine. */
 export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
   const { store, clock, policy, codes, totp, limiter, registrations, messenger } = deps;
@@ -804,21 +818,11 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
       case "mfa-method": {
         requireFreshAuth(session);
         if (!("method" in input)) break;
-        if (!policy.mfa.methods.includes(input.method)) {
-          throw new MfaError("invalid_input", {
-            message: "That method is not offered.",
-            data: { field: "method" },
-          });
-        }
+        assertOffered(policy.mfa.methods, input.method, "method");
         if (input.method === "authenticator-app") return beginTotp(rec, "mfa");
         const delivery: Delivery =
           input.method === "authentication-phone" ? input.delivery : "voice";
-        if (!policy.phone?.deliveries.includes(delivery)) {
-          throw new MfaError("invalid_input", {
-            message: "That delivery is not offered.",
-            data: { field: "delivery" },
-          });
-        }
+        assertOffered(policy.phone?.deliveries, delivery, "delivery");
         const use = input.method === "office-phone" ? "office" : delivery;
         const phone = phoneFrom(input, use);
         return beginCode(rec, session, {
@@ -882,12 +886,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
       case "recovery-method": {
         requireFreshAuth(session);
         if (!("method" in input)) break;
-        if (!policy.recovery.methods.includes(input.method)) {
-          throw new MfaError("invalid_input", {
-            message: "That method is not offered.",
-            data: { field: "method" },
-          });
-        }
+        assertOffered(policy.recovery.methods, input.method, "method");
         if (input.method === "authenticator-app") return beginTotp(rec, "recovery");
         return {
           record: {
@@ -906,12 +905,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
       case "recovery-phone": {
         requireFreshAuth(session);
         if (!("delivery" in input)) break;
-        if (!policy.phone?.deliveries.includes(input.delivery)) {
-          throw new MfaError("invalid_input", {
-            message: "That delivery is not offered.",
-            data: { field: "delivery" },
-          });
-        }
+        assertOffered(policy.phone?.deliveries, input.delivery, "delivery");
         const reg = await registrations.get(rec.userId);
         const registered = reg.phones["authentication-phone"];
         let target: { e164: string; country: string };
