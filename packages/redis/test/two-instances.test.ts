@@ -1,17 +1,22 @@
 /**
  * Two independent instances of the core's modules, each on its own ioredis connection and
- * store, over one Redis: what two app processes behind a load balancer do. (Extend to two
- * `createMfa` instances once the flow engine has a factory.)
+ * store, over one Redis: what two app processes behind a load balancer do, up to two whole
+ * `createMfa` instances driving one user's enrolment at once.
  */
 
 import {
   createAppPasswordService,
   createCodeService,
   createKeyring,
+  createMfa,
   isMfaError,
   type Keyring,
+  type Mfa,
   type Store,
+  type SubmitInput,
+  seedPolicy,
 } from "@mfakit/core";
+import { capturingOutbox, fakeClock } from "@mfakit/testing";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisStore } from "../src/index.js";
@@ -102,5 +107,51 @@ describe("app passwords from two instances", () => {
     }
     expect(await a.list({ userId })).toHaveLength(40);
     expect(await b.list({ userId })).toHaveLength(40);
+  });
+});
+
+describe("enrolment: two createMfa instances drive one user's enrolment at once", () => {
+  it("one transition per step, the code used once, the factor bound once (REL-01)", async () => {
+    const clock = fakeClock(Date.UTC(2026, 10, 25, 9, 0, 0));
+    const outbox = capturingOutbox();
+    const sdk = (store: Store): Mfa =>
+      createMfa({
+        store,
+        keyring,
+        tenant: { name: "Contoso", domains: ["contoso.com"] },
+        policy: seedPolicy(["GB"]),
+        senders: outbox,
+        clock,
+      });
+    const [a, b] = [sdk(stores[0]), sdk(stores[1])];
+    const user = `megan-${unique()}@contoso.com`;
+    const session = { userId: user, authenticatedAt: clock.now() };
+    const start = await a.enrolment.start({ ...session, appSteps: ["change-password"] });
+    const both = <T>(n: number, fn: (m: Mfa) => Promise<T>) =>
+      Promise.all(Array.from({ length: n }, (_, i) => fn(i % 2 === 0 ? a : b)));
+
+    const intro = await both(10, (m) =>
+      m.enrolment.submit(start.id, { step: "intro", action: "setup" }, session),
+    );
+    expect(intro.filter((v) => v.notice === null)).toHaveLength(1);
+    expect(intro.every((v) => v.step === "mfa-method")).toBe(true);
+
+    // Resumed on the other instance (a device switch), then answered there.
+    expect((await b.enrolment.start(session)).id).toBe(start.id);
+    const phone = {
+      step: "mfa-method",
+      method: "authentication-phone",
+      country: "GB",
+      number: "07400 123456",
+      delivery: "sms",
+    } as SubmitInput;
+    await b.enrolment.submit(start.id, phone, session);
+    const code = outbox.lastCode("+447400123456");
+    const verified = await both(20, (m) =>
+      m.enrolment.submit(start.id, { step: "verify-code", code }, session),
+    );
+    expect(verified.filter((v) => v.step === "app-password" && v.notice === null)).toHaveLength(1);
+    expect(Object.keys((await a.registrations.get(user)).phones)).toEqual(["authentication-phone"]);
+    expect(await b.appPasswords?.list({ userId: user })).toHaveLength(1);
   });
 });
