@@ -166,6 +166,7 @@ export {
   type VerifyFailure,
   type VerifyFailureReason,
 } from "./errors.js";
+export type { FlowDeps } from "./flow-deps.js";
 // Modules (one block each; added as they land)
 export { assertUserId, globalKey, MAX_USER_ID_LENGTH, userKey, userPrefix } from "./keys.js";
 export {

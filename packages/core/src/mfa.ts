@@ -23,6 +23,7 @@ import { createMessageRenderer, type TemplateOverrides } from "./delivery/templa
 import { createEnrolmentEngine, type EnrolmentEngine } from "./enrolment/engine.js";
 import { createMessenger, type Senders } from "./enrolment/messenger.js";
 import { MfaError } from "./errors.js";
+import type { FlowDeps } from "./flow-deps.js";
 import { createLimiter, type Limiter, type LimitsInput } from "./limits/limits.js";
 import { type Policy, type PolicyInput, policySchema } from "./policy/policy.js";
 import { type Clock, type RandomSource, systemClock, webCryptoRandom } from "./ports/clock.js";
@@ -201,8 +202,9 @@ export function createMfa(config: MfaConfig): Mfa {
   const messenger = createMessenger({ senders, renderer, appName: config.tenant.name });
   const tenant = Object.freeze({ name: config.tenant.name, domains });
   const beforeSend = config.beforeSend ?? allowAllSends;
-  const shared = {
+  const shared: FlowDeps = {
     beforeSend,
+    codes,
     store,
     clock,
     events,
@@ -215,8 +217,8 @@ export function createMfa(config: MfaConfig): Mfa {
   };
 
   return Object.freeze({
-    enrolment: createEnrolmentEngine({ ...shared, tenant, codes }),
-    challenge: createChallenge({ ...shared, codes }),
+    enrolment: createEnrolmentEngine({ ...shared, tenant }),
+    challenge: createChallenge(shared),
     admin: createAdmin(shared),
     policy,
     async required(userId: string, options: { enabledAt?: number } = {}) {

@@ -9,24 +9,16 @@
  * @module
  */
 
-import type { AppPasswordInfo, AppPasswordService } from "../app-passwords/types.js";
-import type { Messenger } from "../enrolment/messenger.js";
+import type { AppPasswordInfo } from "../app-passwords/types.js";
 import { MfaError } from "../errors.js";
+import type { FlowDeps } from "../flow-deps.js";
 import { userKey } from "../keys.js";
-import type { Limiter } from "../limits/limits.js";
 import type { MfaMethod, Policy, RecoveryMethod } from "../policy/policy.js";
-import type { Clock } from "../ports/clock.js";
-import { type EventSink, emitEvent } from "../ports/events.js";
-import type { Store } from "../ports/store.js";
-import {
-  mfaMethodsOf,
-  type PhoneMethod,
-  type Registration,
-  type RegistrationStore,
-} from "../registration/registration.js";
+import { emitEvent } from "../ports/events.js";
+import { mfaMethodsOf, type PhoneMethod, type Registration } from "../registration/registration.js";
 import { maskEmail } from "../rules/email.js";
 import { maskPhone } from "../rules/phone.js";
-import type { TotpFactorInfo, TotpService } from "../totp/service.js";
+import type { TotpFactorInfo } from "../totp/service.js";
 
 /** A user's methods, metadata only. */
 export interface MethodList {
@@ -80,17 +72,7 @@ export interface AdminApi {
 }
 
 /** What admin needs; `createMfa` builds it. */
-export interface AdminDeps {
-  readonly store: Store;
-  readonly clock: Clock;
-  readonly events: EventSink;
-  readonly policy: Policy;
-  readonly limiter: Limiter;
-  readonly registrations: RegistrationStore;
-  readonly totp: TotpService;
-  readonly appPasswords: AppPasswordService | null;
-  readonly messenger: Messenger;
-}
+export type AdminDeps = FlowDeps;
 
 const DAY_MS = 86_400_000;
 

@@ -1,30 +1,13 @@
-/**
- * After enrolment: challenge a registered factor at sign-in, and verify app passwords for
- * legacy protocols.
- *
- * Every check goes through the limiter first: a factor past its consecutive-failure cap is
- * disabled and refuses even the right code (RATE-02); failures are counted across challenges,
- * resends and app instances (RATE-03). Answers never say whether a number or factor exists
- * beyond what the signed-in user already knows (BIND-06).
- *
- * @module
- */
-
-import type { AppPasswordService } from "../app-passwords/types.js";
-import type { CodeService, IssuedCode } from "../codes/code-service.js";
+import type { IssuedCode } from "../codes/code-service.js";
 import { randomId } from "../crypto/random-string.js";
-import type { Messenger } from "../enrolment/messenger.js";
 import { MfaError } from "../errors.js";
+import type { FlowDeps } from "../flow-deps.js";
 import { userKey } from "../keys.js";
-import type { FactorAllowance, Limiter } from "../limits/limits.js";
-import type { Delivery, MfaMethod, Policy } from "../policy/policy.js";
-import type { Clock } from "../ports/clock.js";
-import { type EventSink, emitEvent } from "../ports/events.js";
-import type { SendRiskHook } from "../ports/risk.js";
-import type { Store } from "../ports/store.js";
-import type { PhoneMethod, RegistrationStore } from "../registration/registration.js";
+import type { FactorAllowance } from "../limits/limits.js";
+import type { Delivery, MfaMethod } from "../policy/policy.js";
+import { emitEvent } from "../ports/events.js";
+import type { PhoneMethod } from "../registration/registration.js";
 import { maskPhone, parsePhone } from "../rules/phone.js";
-import type { TotpService } from "../totp/service.js";
 
 /** A factor the user can be challenged with now. */
 export interface ChallengeOption {
@@ -96,20 +79,7 @@ export interface ChallengeApi {
 }
 
 /** What the challenge needs; `createMfa` builds it. */
-export interface ChallengeDeps {
-  readonly store: Store;
-  readonly clock: Clock;
-  readonly events: EventSink;
-  readonly policy: Policy;
-  readonly limiter: Limiter;
-  readonly registrations: RegistrationStore;
-  readonly codes: CodeService;
-  readonly totp: TotpService;
-  readonly appPasswords: AppPasswordService | null;
-  readonly messenger: Messenger;
-  /** The app's risk check before each send (PSTN-03, FRAUD-05). */
-  readonly beforeSend: SendRiskHook;
-}
+export type ChallengeDeps = FlowDeps;
 
 interface SigninRecord {
   readonly method: PhoneMethod;

@@ -17,28 +17,17 @@
  */
 
 import { assertRecentAuth, registrationRequirement } from "../admin/admin.js";
-import type { AppPasswordService } from "../app-passwords/types.js";
-import type { CodeService } from "../codes/code-service.js";
 import { randomId } from "../crypto/random-string.js";
 import type { CodePurpose, NoticeFactor } from "../delivery/templates.js";
 import { isMfaError, MfaError } from "../errors.js";
+import type { FlowDeps } from "../flow-deps.js";
 import { userKey } from "../keys.js";
-import type { Limiter } from "../limits/limits.js";
-import type { Delivery, MfaMethod, Policy, RecoveryMethod } from "../policy/policy.js";
-import type { Clock } from "../ports/clock.js";
+import type { Delivery, MfaMethod, RecoveryMethod } from "../policy/policy.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
-import type { SendRiskHook } from "../ports/risk.js";
-import type { Store } from "../ports/store.js";
-import {
-  mfaMethodsOf,
-  type PhoneMethod,
-  type Registration,
-  type RegistrationStore,
-} from "../registration/registration.js";
+import { mfaMethodsOf, type PhoneMethod, type Registration } from "../registration/registration.js";
 import { maskEmail, parseRecoveryEmail } from "../rules/email.js";
 import { maskPhone, parsePhone } from "../rules/phone.js";
-import type { TotpService } from "../totp/service.js";
-import type { DeliveryOutcome, Messenger } from "./messenger.js";
+import type { DeliveryOutcome } from "./messenger.js";
 import {
   type EnrolmentRecord,
   type InputStep,
@@ -73,20 +62,8 @@ export interface StartOptions extends EnrolmentSession {
 }
 
 /** What the engine needs; `createMfa` builds it. */
-export interface EngineDeps {
-  readonly store: Store;
-  readonly clock: Clock;
-  readonly events: EventSink;
-  readonly policy: Policy;
+export interface EngineDeps extends FlowDeps {
   readonly tenant: { readonly name: string; readonly domains: readonly string[] };
-  readonly limiter: Limiter;
-  readonly registrations: RegistrationStore;
-  readonly codes: CodeService;
-  readonly totp: TotpService;
-  readonly appPasswords: AppPasswordService | null;
-  readonly messenger: Messenger;
-  /** The app's risk check before each send (SIM swap, bot score). */
-  readonly beforeSend: SendRiskHook;
 }
 
 /** The enrolment API. */

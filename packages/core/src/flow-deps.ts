@@ -1,0 +1,34 @@
+/**
+ * What the enrolment engine, the sign-in challenge and admin share: `createMfa` builds it once.
+ *
+ * @module
+ */
+
+import type { AppPasswordService } from "./app-passwords/types.js";
+import type { CodeService } from "./codes/code-service.js";
+import type { Messenger } from "./enrolment/messenger.js";
+import type { Limiter } from "./limits/limits.js";
+import type { Policy } from "./policy/policy.js";
+import type { Clock } from "./ports/clock.js";
+import type { EventSink } from "./ports/events.js";
+import type { SendRiskHook } from "./ports/risk.js";
+import type { Store } from "./ports/store.js";
+import type { RegistrationStore } from "./registration/registration.js";
+import type { TotpService } from "./totp/service.js";
+
+/** The building blocks every flow uses. */
+export interface FlowDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly events: EventSink;
+  readonly policy: Policy;
+  readonly limiter: Limiter;
+  readonly registrations: RegistrationStore;
+  readonly codes: CodeService;
+  readonly totp: TotpService;
+  /** `null` when the policy turns app passwords off. */
+  readonly appPasswords: AppPasswordService | null;
+  readonly messenger: Messenger;
+  /** The app's risk check before each send (SIM swap, bot score: PSTN-03, FRAUD-05). */
+  readonly beforeSend: SendRiskHook;
+}
