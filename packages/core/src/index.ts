@@ -89,7 +89,14 @@ export {
   randomLetters,
   randomString,
 } from "./crypto/random-string.js";
-export { fromBase64Url, needsReseal, open, type Sealed, seal, toBase64Url } from "./crypto/seal.js";
+export {
+  fromBase64Url,
+  needsReseal,
+  open,
+  type Sealed,
+  seal,
+  toBase64Url,
+} from "./crypto/seal.js";
 // Modules: delivery (message templates, failover sender)
 export {
   type ChannelMessages,

@@ -23,6 +23,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { webCryptoAesGcm } from "../src/crypto/seal.ts";
 
 const K1 = new Uint8Array(32).fill(1);
 const K2 = new Uint8Array(32).fill(2);
@@ -172,5 +173,31 @@ describe("random strings and ids (GEN-02, GEN-05)", () => {
     const ids = new Set(Array.from({ length: 1000 }, () => randomId("ch_")));
     expect(ids.size).toBe(1000);
     for (const id of ids) expect(id).toMatch(/^ch_[A-Za-z0-9_-]{22}$/);
+  });
+});
+
+describe("AES-GCM implementations agree (STORE-04)", () => {
+  it("a value sealed by Web Crypto opens with open(), and the other way round", async () => {
+    const ring = createKeyring({ current: "a", keys: { a: K1 } });
+    const key = derivedKey(ring, "a", "totp-seal");
+    const iv = new Uint8Array(12).fill(9);
+    const aad = new TextEncoder().encode("aad");
+    const secret = new Uint8Array(20).fill(5);
+    const ct = await webCryptoAesGcm.encrypt(key, iv, aad, secret);
+    const sealed = {
+      v: 1 as const,
+      keyId: "a",
+      iv: Buffer.from(iv).toString("base64url"),
+      ct: Buffer.from(ct).toString("base64url"),
+    };
+    expect(await open(ring, sealed, "aad")).toEqual(secret);
+    const mine = await seal(ring, secret, "aad");
+    const back = await webCryptoAesGcm.decrypt(
+      key,
+      Buffer.from(mine.iv, "base64url"),
+      aad,
+      Buffer.from(mine.ct, "base64url"),
+    );
+    expect(back).toEqual(secret);
   });
 });
