@@ -348,3 +348,46 @@ describe("administration", () => {
     ]);
   });
 });
+
+describe("app passwords and the password change (APP-03)", () => {
+  it("the app's change-password step revokes older app passwords and keeps the one just shown", async () => {
+    const { mfa, outbox, clock } = seedSetup();
+    const old = await mfa.appPasswords?.create({ userId: USER, name: "Old phone" });
+    if (!old) throw new Error("app passwords are enabled in the seed policy");
+    const session = { userId: USER, authenticatedAt: clock.now() };
+    let view = await mfa.enrolment.start({ ...session, appSteps: ["change-password"] });
+    view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
+    view = await mfa.enrolment.submit(
+      view.id,
+      {
+        step: "mfa-method",
+        method: "authentication-phone",
+        country: "GB",
+        number: "07400 123456",
+        delivery: "sms",
+      },
+      session,
+    );
+    view = await mfa.enrolment.submit(
+      view.id,
+      { step: "verify-code", code: outbox.lastCode(PHONE) },
+      session,
+    );
+    const fresh = expectStep(view, "app-password").password ?? "";
+    view = await mfa.enrolment.submit(view.id, { step: "app-password", action: "done" }, session);
+    view = await mfa.enrolment.submit(
+      view.id,
+      { step: "app-step", action: "done", stepId: "change-password" },
+      session,
+    );
+    expect(
+      (await mfa.challenge.verifyAppPassword({ userId: USER, password: old.password })).ok,
+    ).toBe(false);
+    expect((await mfa.challenge.verifyAppPassword({ userId: USER, password: fresh })).ok).toBe(
+      true,
+    );
+    expect((await mfa.appPasswords?.list({ userId: USER }))?.map((a) => a.name)).toEqual([
+      expect.stringMatching(/^Mail app/),
+    ]);
+  });
+});

@@ -843,12 +843,14 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
         if (!("stepId" in input) || input.stepId !== rec.appStepId) {
           throw new MfaError("step_mismatch", { data: { expected: rec.appStepId ?? "" } });
         }
+        const step = policy.appSteps.find((s) => s.id === input.stepId);
         if (
-          input.stepId === "change-password" &&
+          step?.changesPassword &&
           policy.appPasswords.revokeOnPasswordChange &&
           deps.appPasswords
         ) {
-          // APP-03: a new password revokes app passwords minted before this enrolment.
+          // APP-03: a new password revokes the app passwords minted before it (Google's rule);
+          // the one shown in this enrolment was minted for the new password and stays.
           const keep = rec.appPasswordId;
           for (const ap of await deps.appPasswords.list({ userId: rec.userId })) {
             if (ap.id !== keep) await deps.appPasswords.revoke({ userId: rec.userId, id: ap.id });

@@ -79,6 +79,11 @@ export const policySchema = z
           place: z.enum(APP_STEP_PLACES).default("after-mfa"),
           /** Title for the UI. */
           title: z.string().min(1).max(120),
+          /**
+           * The step changes the user's password: app passwords minted before it are revoked
+           * when `appPasswords.revokeOnPasswordChange` is on (APP-03).
+           */
+          changesPassword: z.boolean().default(false),
         }),
       )
       .default([]),
@@ -167,7 +172,14 @@ export function seedPolicy(
     mfa: { methods: ["authentication-phone", "office-phone", "authenticator-app"], required: 1 },
     recovery: { methods: ["email", "phone"], required: 2, phoneReverifyAfterSeconds: 0 },
     appPasswords: { enabled: true, offerDuringEnrolment: true },
-    appSteps: [{ id: "change-password", place: "after-mfa", title: "Update your password" }],
+    appSteps: [
+      {
+        id: "change-password",
+        place: "after-mfa",
+        title: "Update your password",
+        changesPassword: true,
+      },
+    ],
     phone: { allowedCountries: [...allowedCountries], deliveries: ["sms", "voice"] },
   };
 }
