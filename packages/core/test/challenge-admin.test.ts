@@ -10,10 +10,16 @@ import { expectStep, seedSetup } from "./support/seed-setup.ts";
 const USER = "lee@contoso.com";
 const PHONE = "+447400123456";
 
-/** Enrols USER with an authentication phone through the engine (policy: MFA only). */
-async function enrolPhone(mfa: Mfa, outbox: CapturingOutbox, clock: FakeClock, userId = USER) {
+/** Starts an enrolment and verifies an authentication phone; returns the view after the code. */
+async function verifyPhone(
+  mfa: Mfa,
+  outbox: CapturingOutbox,
+  clock: FakeClock,
+  userId = USER,
+  appSteps: string[] = [],
+) {
   const session = { userId, authenticatedAt: clock.now() };
-  let view = await mfa.enrolment.start(session);
+  let view = await mfa.enrolment.start({ ...session, appSteps });
   view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
   view = await mfa.enrolment.submit(
     view.id,
@@ -31,6 +37,13 @@ async function enrolPhone(mfa: Mfa, outbox: CapturingOutbox, clock: FakeClock, u
     { step: "verify-code", code: outbox.lastCode(PHONE) },
     session,
   );
+  return { view, session };
+}
+
+/** Enrols USER with an authentication phone through the engine (policy: MFA only). */
+async function enrolPhone(mfa: Mfa, outbox: CapturingOutbox, clock: FakeClock, userId = USER) {
+  const { view: verified, session } = await verifyPhone(mfa, outbox, clock, userId);
+  let view = verified;
   view = await mfa.enrolment.submit(view.id, { step: "finish", action: "finish" }, session);
   expectStep(view, "done");
   clock.advance(31_000);
@@ -354,25 +367,7 @@ describe("app passwords and the password change (APP-03)", () => {
     const { mfa, outbox, clock } = seedSetup();
     const old = await mfa.appPasswords?.create({ userId: USER, name: "Old phone" });
     if (!old) throw new Error("app passwords are enabled in the seed policy");
-    const session = { userId: USER, authenticatedAt: clock.now() };
-    let view = await mfa.enrolment.start({ ...session, appSteps: ["change-password"] });
-    view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
-    view = await mfa.enrolment.submit(
-      view.id,
-      {
-        step: "mfa-method",
-        method: "authentication-phone",
-        country: "GB",
-        number: "07400 123456",
-        delivery: "sms",
-      },
-      session,
-    );
-    view = await mfa.enrolment.submit(
-      view.id,
-      { step: "verify-code", code: outbox.lastCode(PHONE) },
-      session,
-    );
+    let { view, session } = await verifyPhone(mfa, outbox, clock, USER, ["change-password"]);
     const fresh = expectStep(view, "app-password").password ?? "";
     view = await mfa.enrolment.submit(view.id, { step: "app-password", action: "done" }, session);
     view = await mfa.enrolment.submit(
