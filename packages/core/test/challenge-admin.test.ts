@@ -288,6 +288,53 @@ describe("registration campaign", () => {
     expect((await mfa.required(USER)).status).toBe("required");
   });
 
+  it("a snooze from the recovery intro counts like one from the intro, then is refused", async () => {
+    const policy = {
+      ...mfaOnly,
+      recovery: { methods: ["email" as const], required: 1 },
+      campaign: { snoozeDays: 1, maxSnoozes: 1 },
+    };
+    const { mfa, clock } = seedSetup({ policy });
+    await mfa.registrations.update(USER, (r) => ({
+      ...r,
+      phones: {
+        "authentication-phone": {
+          e164: PHONE,
+          country: "GB",
+          extension: null,
+          delivery: "sms",
+          verifiedAt: clock.now(),
+        },
+      },
+    }));
+    const toRecoveryIntro = async () => {
+      const session = { userId: USER, authenticatedAt: clock.now() };
+      const view = await mfa.enrolment.start(session);
+      const next = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
+      return { view: expectStep(next, "recovery-intro"), session };
+    };
+    const first = await toRecoveryIntro();
+    expect(
+      (
+        await mfa.enrolment.submit(
+          first.view.id,
+          { step: "recovery-intro", action: "snooze" },
+          first.session,
+        )
+      ).step,
+    ).toBe("cancelled");
+    expect(await mfa.required(USER)).toMatchObject({ status: "none", snoozesLeft: 0 });
+    clock.advance(86_400_000 + 1);
+    const second = await toRecoveryIntro();
+    await expect(
+      mfa.enrolment.submit(
+        second.view.id,
+        { step: "recovery-intro", action: "snooze" },
+        second.session,
+      ),
+    ).rejects.toMatchObject({ code: "invalid_input" });
+  });
+
   it("recovery info is due for re-confirmation after reconfirmDays (PHONE-05)", async () => {
     const { mfa, outbox, clock } = seedSetup({
       policy: { ...mfaOnly, campaign: { reconfirmDays: 30 } },

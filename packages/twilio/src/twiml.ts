@@ -9,7 +9,7 @@
  * @module
  */
 
-import { MfaError, type VoiceSegment } from "@mfakit/core";
+import { MfaError, negotiateLocale, type VoiceSegment } from "@mfakit/core";
 
 /**
  * Languages `<Say>` speaks, keyed by lower-case BCP 47 tag or bare language. A locale is looked
@@ -48,8 +48,9 @@ export function sayLanguage(
   languages: Readonly<Record<string, string>> = TWILIO_SAY_LANGUAGES,
   fallback = "en-US",
 ): string {
-  const tag = locale.trim().replace(/_/g, "-").toLowerCase();
-  return languages[tag] ?? languages[tag.split("-")[0] ?? ""] ?? fallback;
+  // The core's RFC 4647 lookup (de-CH-1996 → de-CH → de), bounded input included.
+  const tag = negotiateLocale(locale, Object.keys(languages), "");
+  return languages[tag] ?? fallback;
 }
 
 /** Characters XML 1.0 does not allow at all (they would make the document invalid). */

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { MfaError, type VoiceSegment } from "@mfakit/core";
+import { MfaError, negotiateLocale, type VoiceSegment } from "@mfakit/core";
 
 /**
  * Languages `talk` speaks, keyed by lower-case BCP 47 tag or bare language. A locale is looked
@@ -46,8 +46,9 @@ export function talkLanguage(
   locale: string,
   languages: Readonly<Record<string, string>> = VONAGE_TALK_LANGUAGES,
 ): string {
-  const tag = locale.trim().replace(/_/g, "-").toLowerCase();
-  return languages[tag] ?? languages[tag.split("-")[0] ?? ""] ?? "en-US";
+  // The core's RFC 4647 lookup (de-CH-1996 → de-CH → de), bounded input included.
+  const tag = negotiateLocale(locale, Object.keys(languages), "");
+  return languages[tag] ?? "en-US";
 }
 
 /** Escapes text for SSML (XML) content. */

@@ -732,6 +732,29 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
       : advance(rec, { added: [...rec.added, "authenticator-app"] });
   };
 
+  /**
+   * "Not now", from the intro or the recovery intro: allowed only while the campaign says
+   * nudge, and counted, so registration is forced after `maxSnoozes` (as Entra does).
+   */
+  const snooze = async (rec: EnrolmentRecord): Promise<Transition> => {
+    const reg = await registrations.get(rec.userId);
+    if (
+      registrationRequirement(policy, reg, now(), rec.enabledAt ?? undefined).status === "required"
+    ) {
+      throw new MfaError("invalid_input", {
+        message: "Registration can't be postponed any more.",
+        data: { field: "action" },
+      });
+    }
+    const until = now() + policy.campaign.snoozeDays * 86_400_000;
+    await registrations.update(rec.userId, (r) => ({
+      ...r,
+      snoozes: r.snoozes + 1,
+      snoozedUntil: until,
+    }));
+    return { record: { ...rec, status: "cancelled", step: "cancelled" } };
+  };
+
   /** Drops whatever the current step had in flight (a code challenge, an unconfirmed app). */
   const dropPending = async (rec: EnrolmentRecord) => {
     const p = rec.pending;
@@ -774,22 +797,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
     }
     switch (input.step) {
       case "intro": {
-        if (input.action === "snooze") {
-          const view = await render(rec, 0);
-          if (view.step !== "intro" || view.requirement !== "nudge") {
-            throw new MfaError("invalid_input", {
-              message: "Registration can't be postponed any more.",
-              data: { field: "action" },
-            });
-          }
-          const until = now() + policy.campaign.snoozeDays * 86_400_000;
-          await registrations.update(rec.userId, (r) => ({
-            ...r,
-            snoozes: r.snoozes + 1,
-            snoozedUntil: until,
-          }));
-          return { record: { ...rec, status: "cancelled", step: "cancelled" } };
-        }
+        if (input.action === "snooze") return snooze(rec);
         return advance(rec, { introDone: true });
       }
       case "mfa-method": {
@@ -859,8 +867,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
         return advance(rec, { appStepsDone: [...rec.appStepsDone, input.stepId] });
       }
       case "recovery-intro":
-        if (input.action === "snooze")
-          return { record: { ...rec, status: "cancelled", step: "cancelled" } };
+        if (input.action === "snooze") return snooze(rec);
         return advance(rec, { recoveryIntroDone: true });
       case "recovery-method": {
         requireFreshAuth(session);
