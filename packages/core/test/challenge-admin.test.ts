@@ -85,6 +85,23 @@ describe("sign-in challenge", () => {
     });
   });
 
+  it("the risk hook also guards sign-in sends (PSTN-03): blocked, nothing sent", async () => {
+    let block = false;
+    const { mfa, outbox, clock } = seedSetup({
+      policy: mfaOnly,
+      beforeSend: (c) =>
+        block && c.purpose === "signin" ? { allow: false, reason: "sim-swap" } : { allow: true },
+    });
+    await enrolPhone(mfa, outbox, clock);
+    block = true;
+    const sent = outbox.messages.length;
+    expect(await mfa.challenge.start({ userId: USER, method: "authentication-phone" })).toEqual({
+      ok: false,
+      reason: "send_blocked",
+    });
+    expect(outbox.messages.length).toBe(sent);
+  });
+
   it("an unregistered factor is an error, not a send", async () => {
     const { mfa, outbox } = seedSetup({ policy: mfaOnly });
     await expect(

@@ -7,6 +7,7 @@ import {
   type MfaEvent,
   memoryStore,
   type PolicyInput,
+  type SendRiskHook,
   type Store,
   seedPolicy,
 } from "@mfakit/core";
@@ -16,7 +17,12 @@ export const KEY = "a".repeat(43); // 32 bytes of base64url
 
 /** Builds an SDK for tests; everything it touches is returned for assertions. */
 export function seedSetup(
-  options: { policy?: PolicyInput; limits?: LimitsInput; store?: Store } = {},
+  options: {
+    policy?: PolicyInput;
+    limits?: LimitsInput;
+    store?: Store;
+    beforeSend?: SendRiskHook;
+  } = {},
 ) {
   const clock = fakeClock(Date.UTC(2026, 10, 25, 9, 0, 0));
   const store = options.store ?? memoryStore({ clock });
@@ -32,6 +38,7 @@ export function seedSetup(
     limits: options.limits,
     clock,
     events: { emit: (e) => void events.push(e) },
+    ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
   });
   return { mfa, store, outbox, clock, events, keyring };
 }
