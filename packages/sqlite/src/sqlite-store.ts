@@ -42,7 +42,9 @@ export interface SqliteStoreOptions {
   readonly path?: string;
   /**
    * An open better-sqlite3 database to use instead of `path`. Its owner sets its pragmas
-   * (journal mode, synchronous) and closes it; the store only creates its tables in it.
+   * (journal mode, synchronous), its busy `timeout` (better-sqlite3's default is 5 s, all of it
+   * spent blocking the event loop; see {@link SqliteStoreOptions.busyTimeoutMs}) and closes it; the store only
+   * creates its tables in it.
    * @default undefined
    */
   readonly database?: Database.Database;
