@@ -16,7 +16,7 @@
  * @module
  */
 
-import { registrationRequirement } from "../admin/admin.js";
+import { registrationRequirement, removeFactor } from "../admin/admin.js";
 import { assertCodeFormat } from "../codes/code-input.js";
 import { randomId } from "../crypto/random-string.js";
 import type { CodePurpose, NoticeFactor } from "../delivery/templates.js";
@@ -35,6 +35,7 @@ import { maskPhone, parsePhone } from "../rules/phone.js";
 import type { DeliveryOutcome } from "./messenger.js";
 import {
   type EnrolmentRecord,
+  type EnrolmentScope,
   type InputStep,
   type PendingEmail,
   type PendingPhone,
@@ -75,6 +76,12 @@ export interface EnrolmentEngine {
   get(id: string, session: EnrolmentSession): Promise<EnrolmentView>;
   /** Answers the current step; returns the next view. Throws `MfaError` on bad input. */
   submit(id: string, input: SubmitInput, session: EnrolmentSession): Promise<EnrolmentView>;
+}
+
+/** The engine as `createMfa` holds it: the public API and what Security info builds on. */
+export interface EngineInternals extends EnrolmentEngine {
+  /** Starts an enrolment of one factor kind (Security info's "add" and "replace"). */
+  startScoped(options: StartOptions, scope: EnrolmentScope): Promise<EnrolmentView>;
 }
 
 /** The one-time secrets a view may carry, only in the answer that made them. */
@@ -144,7 +151,7 @@ function assertOffered<T>(
 }
 
 /** Builds the engine. */
-export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
+export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
   const { store, clock, policy, codes, totp, limiter, registrations } = deps;
   const key = (userId: string, id: string) => userKey(userId, "enrolment", id);
   const currentKey = (userId: string) => userKey(userId, "enrolment-current");
@@ -172,11 +179,21 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
         s.place === place && rec.pendingAppSteps.includes(s.id) && !rec.appStepsDone.includes(s.id),
     );
 
+  /** A scoped enrolment's step: its kind's first step until it was added, then finish. */
+  const scopedStep = (rec: EnrolmentRecord, scope: EnrolmentScope): Step => {
+    if (scope.kind === "recovery-email")
+      return rec.recoveryAdded.includes("email") ? "finish" : "recovery-email";
+    if (scope.kind === "recovery-phone")
+      return rec.recoveryAdded.includes("phone") ? "finish" : "recovery-phone";
+    return rec.added.includes(scope.kind) ? "finish" : "mfa-method";
+  };
+
   /** The step that follows from the policy, the registration and the record. */
   const nextStep = (
     rec: EnrolmentRecord,
     reg: Registration,
   ): { step: Step; appStepId: string | null } => {
+    if (rec.scope) return { step: scopedStep(rec, rec.scope), appStepId: null };
     if (!rec.introDone) return { step: "intro", appStepId: null };
     const before = appStepsDue(rec, "before-mfa")[0];
     if (before) return { step: "app-step", appStepId: before.id };
@@ -262,7 +279,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
         return {
           ...base,
           step: "mfa-method",
-          methods: policy.mfa.methods,
+          methods: rec.scope ? [rec.scope.kind as MfaMethod] : policy.mfa.methods,
           deliveries: policy.phone?.deliveries ?? [],
           countries: policy.phone?.allowedCountries ?? [],
           phoneRiskNotice: hasPhone ? PHONE_RISK_NOTICE : null,
@@ -384,9 +401,23 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
   const advance = async (
     rec: EnrolmentRecord,
     extra: Partial<EnrolmentRecord> = {},
+    known?: Registration,
   ): Promise<Transition> => {
-    const moved = { ...rec, ...extra, pending: null } as EnrolmentRecord;
-    const reg = await registrations.get(rec.userId);
+    let moved = { ...rec, ...extra, pending: null } as EnrolmentRecord;
+    let reg = known ?? (await registrations.get(rec.userId));
+    const scope = moved.scope;
+    if (scope?.replaces && !scope.replaced && scopedStep(moved, scope) === "finish") {
+      // Replace (Security info): the old factor goes once the new one is bound, not before.
+      const kind =
+        scope.kind === "recovery-email" || scope.kind === "recovery-phone"
+          ? scope.kind
+          : scope.kind;
+      if (!(kind !== "authenticator-app" && scope.replaces === kind)) {
+        await removeFactor(deps, { userId: rec.userId, kind, id: scope.replaces, by: "user" });
+        reg = await registrations.get(rec.userId);
+      }
+      moved = { ...moved, scope: { ...scope, replaced: true } };
+    }
     const next = nextStep(moved, reg);
     const history =
       next.step === rec.step && next.appStepId === rec.appStepId
@@ -788,7 +819,11 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
       }
       case "mfa-method": {
         if (!("method" in input)) break;
-        assertOffered(policy.mfa.methods, input.method, "method");
+        assertOffered(
+          rec.scope ? policy.mfa.methods.filter((m) => m === rec.scope?.kind) : policy.mfa.methods,
+          input.method,
+          "method",
+        );
         if (input.method === "authenticator-app") return beginTotp(rec, "mfa");
         const delivery: Delivery =
           input.method === "authentication-phone" ? input.delivery : "voice";
@@ -997,6 +1032,59 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
     return render(written, writtenVersion, notice ?? delivery, shown);
   };
 
+  /** Writes a new enrolment (the wizard's, or Security info's scoped one) and shows its first step. */
+  const create = async (options: StartOptions, scope: EnrolmentScope | null) => {
+    const { userId } = options;
+    const locale = options.locale ?? "en";
+    if (typeof locale !== "string" || !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(locale)) {
+      throw new MfaError("invalid_input", { data: { field: "locale" } });
+    }
+    const known = new Set(policy.appSteps.map((s) => s.id));
+    for (const s of options.appSteps ?? []) {
+      if (!known.has(s))
+        throw new MfaError("invalid_input", {
+          message: `Unknown app step "${s}".`,
+          data: { field: "appSteps" },
+        });
+    }
+    const t = now();
+    const draft: EnrolmentRecord = {
+      id: randomId("enr_"),
+      userId,
+      locale,
+      status: "active",
+      step: "intro",
+      appStepId: null,
+      pending: null,
+      history: [],
+      introDone: scope !== null,
+      recoveryIntroDone: scope !== null,
+      pendingAppSteps: scope ? [] : [...(options.appSteps ?? [])],
+      enabledAt: options.enabledAt ?? null,
+      accountName: options.accountName ?? null,
+      appStepsDone: [],
+      appPasswordId: null,
+      appPasswordDone: scope !== null,
+      added: [],
+      recoveryAdded: [],
+      verifiedPhones: {},
+      createdAt: t,
+      expiresAt: t + policy.enrolmentTtlSeconds * 1000,
+      scope,
+    };
+    const base: EnrolmentRecord = scope ? { ...draft, step: scopedStep(draft, scope) } : draft;
+    const ttlMs = policy.enrolmentTtlSeconds * 1000;
+    const put = await store.put(key(userId, base.id), base as never, {
+      expectVersion: null,
+      ttlMs,
+    });
+    if (!put.ok) throw new MfaError("store_conflict");
+    // Security info's enrolments leave the wizard's own (the one start() resumes) alone.
+    if (!scope) await store.put(currentKey(userId), base.id, { ttlMs });
+    await emit({ type: "enrolment.started", at: at(), userId, enrolmentId: base.id });
+    return render(base, put.version);
+  };
+
   return {
     async start(options) {
       const { userId } = options;
@@ -1009,51 +1097,11 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
           return render(entry.value as EnrolmentRecord, entry.version);
         }
       }
-      const locale = options.locale ?? "en";
-      if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(locale)) {
-        throw new MfaError("invalid_input", { data: { field: "locale" } });
-      }
-      const known = new Set(policy.appSteps.map((s) => s.id));
-      for (const s of options.appSteps ?? []) {
-        if (!known.has(s))
-          throw new MfaError("invalid_input", {
-            message: `Unknown app step "${s}".`,
-            data: { field: "appSteps" },
-          });
-      }
-      const t = now();
-      const base: EnrolmentRecord = {
-        id: randomId("enr_"),
-        userId,
-        locale,
-        status: "active",
-        step: "intro",
-        appStepId: null,
-        pending: null,
-        history: [],
-        introDone: false,
-        recoveryIntroDone: false,
-        pendingAppSteps: [...(options.appSteps ?? [])],
-        enabledAt: options.enabledAt ?? null,
-        accountName: options.accountName ?? null,
-        appStepsDone: [],
-        appPasswordId: null,
-        appPasswordDone: false,
-        added: [],
-        recoveryAdded: [],
-        verifiedPhones: {},
-        createdAt: t,
-        expiresAt: t + policy.enrolmentTtlSeconds * 1000,
-      };
-      const ttlMs = policy.enrolmentTtlSeconds * 1000;
-      const put = await store.put(key(userId, base.id), base as never, {
-        expectVersion: null,
-        ttlMs,
-      });
-      if (!put.ok) throw new MfaError("store_conflict");
-      await store.put(currentKey(userId), base.id, { ttlMs });
-      await emit({ type: "enrolment.started", at: at(), userId, enrolmentId: base.id });
-      return render(base, put.version);
+      return create(options, null);
+    },
+
+    startScoped(options, scope) {
+      return create(options, scope);
     },
 
     async get(id, session) {
