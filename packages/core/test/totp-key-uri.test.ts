@@ -254,11 +254,11 @@ describe("label parts that cannot become a Key URI (TOTP-07, REL-07)", () => {
     );
   });
 
-  it("REL-07: a 1 MB name is input_too_long, refused before it is scanned", () => {
+  it("REL-07: a 1 MB name is input_too_long, refused before it is scanned (the ':' and lone surrogate at its end are never reached)", () => {
     const huge = `${"x".repeat(1 << 20)}:\ud800`;
     const started = performance.now();
     expect(codeOf(() => assertKeyUriLabelPart(huge, "accountName"))).toBe("input_too_long");
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(200);
   });
 
   it("a URI that no QR code can hold is input_too_long", () => {
@@ -291,7 +291,7 @@ describe("accountLabel (TOTP-07)", () => {
   it("REL-07: a 1 MB string gives a 128-character label at once", () => {
     const started = performance.now();
     const label = accountLabel("😀".repeat(1 << 19));
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(200);
     expect([...label]).toHaveLength(MAX_KEY_URI_LABEL_PART);
   });
 
