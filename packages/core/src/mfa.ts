@@ -29,6 +29,7 @@ import { createLimiter, type Limiter, type LimitsInput } from "./limits/limits.j
 import { type Policy, type PolicyInput, policySchema } from "./policy/policy.js";
 import { type Clock, type RandomSource, systemClock, webCryptoRandom } from "./ports/clock.js";
 import { type EventSink, noEvents } from "./ports/events.js";
+import { guardStore } from "./ports/guarded-store.js";
 import type { Keyring } from "./ports/keyring.js";
 import { allowAllSends, type SendRiskHook } from "./ports/risk.js";
 import type { Store } from "./ports/store.js";
@@ -186,7 +187,10 @@ export function createMfa(config: MfaConfig): Mfa {
     });
   }
   const policy = Object.freeze(policyResult.data);
-  const { store, keyring } = config;
+  const { keyring } = config;
+  // The store is wrapped once, here: every call is checked before it reaches the adapter, and
+  // any failure that is not typed comes out as store_unavailable (adapters stay thin).
+  const store = guardStore(config.store);
   const clock = config.clock ?? systemClock;
   const random = config.random ?? webCryptoRandom;
   const events = config.events ?? noEvents;

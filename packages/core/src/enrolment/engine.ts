@@ -32,6 +32,7 @@ import { type EventSink, emitEvent } from "../ports/events.js";
 import { emptyRegistration, type Registration } from "../registration/registration.js";
 import { maskEmail, parseRecoveryEmail } from "../rules/email.js";
 import { maskPhone, parsePhone } from "../rules/phone.js";
+import { accountLabel } from "../totp/key-uri.js";
 import type { DeliveryOutcome } from "./messenger.js";
 import {
   type EnrolmentRecord,
@@ -696,9 +697,9 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     rec: EnrolmentRecord,
     purpose: "mfa" | "recovery",
   ): Promise<Transition> => {
-    // The label an authenticator app shows; the Key URI forbids ':' in it.
-    const accountName = (rec.accountName ?? rec.userId).replace(/:/g, "_").slice(0, 128);
-    const enrolment = await totp.begin({ userId: rec.userId, accountName });
+    // The label an authenticator app shows: any string made safe (no ':', whole characters).
+    const accountName = accountLabel(rec.accountName ?? rec.userId);
+    const enrolment = await totp.begin({ userId: rec.userId, accountName, qr: "svg" });
     return {
       record: {
         ...rec,
