@@ -173,7 +173,11 @@ export {
   type VerifyFailure,
   type VerifyFailureReason,
 } from "./errors.js";
+export type { FactorKind, RegisteredFactor } from "./factors/registry.js";
 export type { FlowDeps } from "./flow-deps.js";
+export type { CheckOutcome } from "./flows/check.js";
+// Security info, the gate's session, the factor registry's view of a factor
+export type { Session } from "./flows/gate.js";
 // Modules (one block each; added as they land)
 export { assertUserId, globalKey, MAX_USER_ID_LENGTH, userKey, userPrefix } from "./keys.js";
 export {
@@ -280,6 +284,11 @@ export {
   type PhoneUse,
   parsePhone,
 } from "./rules/phone.js";
+export type {
+  AddMethodOptions,
+  SecurityInfo,
+  SecurityInfoApi,
+} from "./security-info/security-info.js";
 // Stores
 export { type MemoryStoreOptions, memoryStore } from "./store/memory-store.js";
 // Modules: store keys for adapters (key check, prefix range)

@@ -35,6 +35,7 @@ import { allowAllSends, type SendRiskHook } from "./ports/risk.js";
 import type { Store } from "./ports/store.js";
 import { type RegistrationStore, registrationStore } from "./registration/registration.js";
 import { normaliseDomain } from "./rules/domain.js";
+import { createSecurityInfo, type SecurityInfoApi } from "./security-info/security-info.js";
 import { createTotpService, type TotpOptions, type TotpService } from "./totp/service.js";
 
 /** Everything `createMfa` takes. */
@@ -73,6 +74,8 @@ export interface MfaConfig {
 export interface Mfa {
   /** The enrolment wizard: start, get, submit. */
   readonly enrolment: EnrolmentEngine;
+  /** The user's own Security info page: list, add, replace, remove, name, prefer; app passwords. */
+  readonly securityInfo: SecurityInfoApi;
   /** Sign-in checks of registered factors and app passwords. */
   readonly challenge: ChallengeApi;
   /** Administration. */
@@ -223,8 +226,11 @@ export function createMfa(config: MfaConfig): Mfa {
     messenger,
   };
 
+  const engine = createEnrolmentEngine({ ...shared, tenant });
+  const { start, get, submit } = engine;
   return Object.freeze({
-    enrolment: createEnrolmentEngine({ ...shared, tenant }),
+    enrolment: Object.freeze({ start, get, submit }),
+    securityInfo: createSecurityInfo({ ...shared, engine }),
     challenge: createChallenge(shared),
     admin: createAdmin(shared),
     policy,

@@ -270,8 +270,11 @@ export interface FactorRemoval {
   /** The factor's id (its kind for phones and recovery data, the factor id for apps). */
   readonly id: string;
   readonly by: Actor;
-  /** With a user's removal: refuse to remove the last MFA method (Security info's policy). */
-  readonly keepLastMfa?: boolean;
+  /**
+   * With a user's removal: refuse to leave fewer sign-in methods than the policy requires
+   * (Security info's "not your last method").
+   */
+  readonly keepRequired?: boolean;
 }
 
 /**
@@ -288,9 +291,9 @@ export async function removeFactor(deps: FlowDeps, removal: FactorRemoval): Prom
     removed = out.removed;
     if (
       out.removed &&
-      removal.keepLastMfa &&
+      removal.keepRequired &&
       module.role === "mfa" &&
-      mfaSatisfied(deps.policy, out.registration).length === 0
+      mfaSatisfied(deps.policy, out.registration).length < deps.policy.mfa.required
     ) {
       throw new MfaError("invalid_input", {
         message: "This is your last sign-in method: add another before you remove it.",

@@ -408,13 +408,15 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     let reg = known ?? (await registrations.get(rec.userId));
     const scope = moved.scope;
     if (scope?.replaces && !scope.replaced && scopedStep(moved, scope) === "finish") {
-      // Replace (Security info): the old factor goes once the new one is bound, not before.
-      const kind =
-        scope.kind === "recovery-email" || scope.kind === "recovery-phone"
-          ? scope.kind
-          : scope.kind;
-      if (!(kind !== "authenticator-app" && scope.replaces === kind)) {
-        await removeFactor(deps, { userId: rec.userId, kind, id: scope.replaces, by: "user" });
+      // Replace (Security info): the old factor goes once the new one is bound, not before. A
+      // phone or recovery address of the same kind was already overwritten by the new one.
+      if (scope.replaces !== scope.kind) {
+        await removeFactor(deps, {
+          userId: rec.userId,
+          kind: scope.kind,
+          id: scope.replaces,
+          by: "user",
+        });
         reg = await registrations.get(rec.userId);
       }
       moved = { ...moved, scope: { ...scope, replaced: true } };
