@@ -16,32 +16,12 @@ import {
   randomDigits,
   randomId,
   randomLetters,
-  type Store,
   type SubmitInput,
   seedPolicy,
 } from "@mfakit/core";
 import { capturingOutbox, fakeClock } from "@mfakit/testing";
 import { figure, measure, report } from "./harness.ts";
-
-/** A store that counts its calls, by method. */
-function countingStore(inner: Store) {
-  const calls: Record<string, number> = {};
-  const count = <T>(name: string, run: () => Promise<T>) => {
-    calls[name] = (calls[name] ?? 0) + 1;
-    return run();
-  };
-  const store: Store = {
-    id: `counting(${inner.id})`,
-    get: (k) => count("get", () => inner.get(k)),
-    put: (k, v, o) => count("put", () => inner.put(k, v, o)),
-    take: (k) => count("take", () => inner.take(k)),
-    increment: (k, o) => count("increment", () => inner.increment(k, o)),
-    delete: (k) => count("delete", () => inner.delete(k)),
-    list: (p, o) => count("list", () => inner.list(p, o)),
-  };
-  const total = () => Object.values(calls).reduce((a, b) => a + b, 0);
-  return { store, calls, total };
-}
+import { countingStore } from "./support/counting-store.ts";
 
 export async function run(): Promise<number> {
   const clock = fakeClock(Date.UTC(2026, 10, 25, 9));
@@ -71,11 +51,11 @@ export async function run(): Promise<number> {
       appSteps: ["change-password"],
     });
     const answer = async (input: SubmitInput) => {
-      const before = counted.total();
+      const before = counted.count().calls;
       view = await mfa.enrolment.submit(view.id, input, session);
       const stat = perStep[input.step] ?? { calls: 0, n: 0 };
       perStep[input.step] = stat;
-      stat.calls += counted.total() - before;
+      stat.calls += counted.count().calls - before;
       stat.n++;
     };
     await answer({ step: "intro", action: "setup" });
@@ -129,6 +109,6 @@ export async function run(): Promise<number> {
   figure("store calls per submit (mean)", (calls / submits).toFixed(1));
   for (const [step, s] of Object.entries(perStep))
     figure(`  store calls at ${step}`, (s.calls / s.n).toFixed(1));
-  figure("store calls by kind (all runs)", JSON.stringify(counted.calls));
+  figure("store calls by kind (all runs)", JSON.stringify(counted.count().byMethod));
   return ok ? 0 : 1;
 }

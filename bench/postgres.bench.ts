@@ -9,33 +9,15 @@
  * Uses TEST_PG_URL or starts a throwaway cluster of its own; prints a note and skips when
  * neither works. Its tables are dropped at the end.
  */
-import { createRequire } from "node:module";
 import { userKey } from "@mfakit/core";
 import { type PostgresStore, postgresStore } from "@mfakit/postgres";
 import type * as Pg from "../packages/postgres/node_modules/@types/pg/index.d.ts";
-import { type PgServer, startPostgres } from "../packages/postgres/test/pg-server.ts";
 import { figure, measure } from "./harness.ts";
 import { type Case, compareCases, compareSizes } from "./store-compare.ts";
+import { pg, postgresServer } from "./support/servers.ts";
 
-// pg is a dependency of @mfakit/postgres, not of the workspace root: load it from there.
-const pg = createRequire(new URL("../packages/postgres/package.json", import.meta.url))(
-  "pg",
-) as typeof Pg;
 const VALUE = { h: "k1.4f9a0c2e7b1d3a5c9e8f0a1b2c3d4e5f", t: 1767225600000, n: 0 };
 const JSON_VALUE = JSON.stringify(VALUE);
-
-/** A PostgreSQL to use: TEST_PG_URL, or a throwaway cluster (destroyed by `close`). */
-async function server(): Promise<{ url: string; close(): Promise<void> } | null> {
-  if (process.env.TEST_PG_URL) return { url: process.env.TEST_PG_URL, close: async () => {} };
-  let own: PgServer;
-  try {
-    own = await startPostgres();
-  } catch (error) {
-    console.log(`     skipped: no TEST_PG_URL and no PostgreSQL could be started (${error})`);
-    return null;
-  }
-  return { url: own.url, close: () => own.destroy() };
-}
 
 /** Fills `table` with rows `<key(i)>` for i in [0, count) in one statement, then vacuums it. */
 async function fill(pool: Pg.Pool, table: string, key: string, count: number): Promise<void> {
@@ -48,7 +30,7 @@ async function fill(pool: Pg.Pool, table: string, key: string, count: number): P
 }
 
 export async function run(): Promise<number> {
-  const pgServer = await server();
+  const pgServer = await postgresServer();
   if (!pgServer) return 0;
   const pool = new pg.Pool({ connectionString: pgServer.url, max: 16 });
   pool.on("error", () => undefined);

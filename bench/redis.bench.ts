@@ -7,62 +7,14 @@
  * Uses TEST_REDIS_URL (database 15, flushed before and after) or starts its own redis-server;
  * prints a note and skips when neither works.
  */
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { userKey } from "@mfakit/core";
 import { redisClientOptions, redisStore } from "@mfakit/redis";
-import type * as IORedis from "../packages/redis/node_modules/ioredis";
 import { figure, type Measurement, measure, report } from "./harness.ts";
+import { Redis, redisServer } from "./support/servers.ts";
 
-// ioredis is a dependency of @mfakit/redis, not of the workspace root: load it from there.
-const { Redis } = createRequire(new URL("../packages/redis/package.json", import.meta.url))(
-  "ioredis",
-) as typeof IORedis;
-type Redis = IORedis.Redis;
-const exec = promisify(execFile);
 const DB = 15;
 const VALUE = { h: "k1.4f9a0c2e7b1d3a5c9e8f0a1b2c3d4e5f", t: 1767225600000, n: 0 };
 const JSON_VALUE = JSON.stringify(VALUE);
-
-/** A Redis to use: TEST_REDIS_URL, or a throwaway server of our own (stopped by `close`). */
-async function redisUrl(): Promise<{ url: string; close(): Promise<void> } | null> {
-  if (process.env.TEST_REDIS_URL) {
-    return { url: process.env.TEST_REDIS_URL, close: async () => undefined };
-  }
-  const port = await new Promise<number>((resolve, reject) => {
-    const s = createServer().once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-  });
-  const dir = mkdtempSync(join(tmpdir(), "mfakit-bench-redis-"));
-  try {
-    await exec("redis-server", [
-      ...["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      ...["--daemonize", "yes", "--dir", dir, "--pidfile", join(dir, "redis.pid")],
-      ...["--logfile", join(dir, "redis.log")],
-    ]);
-  } catch (error) {
-    console.log(
-      `     skipped: no TEST_REDIS_URL and redis-server did not start (${String(error)})`,
-    );
-    rmSync(dir, { recursive: true, force: true });
-    return null;
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async close() {
-      await exec("redis-cli", ["-p", String(port), "shutdown", "nosave"]).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /**
  * Loads `count` keys server-side (a Lua loop per 20 k keys, one round trip each, well inside
@@ -115,7 +67,7 @@ type Case = [string, () => Promise<unknown>, string, () => Promise<unknown>];
 const fmt = (us: number) => `${us.toFixed(0)} µs`;
 
 export async function run(): Promise<number> {
-  const server = await redisUrl();
+  const server = await redisServer();
   if (!server) return 0;
   const client = new Redis(server.url, { ...redisClientOptions, db: DB });
   const smallClient = new Redis(server.url, { ...redisClientOptions, db: DB - 1 });

@@ -7,6 +7,7 @@
 import type { AppPasswordService } from "./app-passwords/types.js";
 import type { CodeService } from "./codes/code-service.js";
 import type { Messenger } from "./enrolment/messenger.js";
+import type { Gate } from "./flows/gate.js";
 import type { Limiter } from "./limits/limits.js";
 import type { Policy } from "./policy/policy.js";
 import type { Clock } from "./ports/clock.js";
@@ -31,4 +32,6 @@ export interface FlowDeps {
   readonly messenger: Messenger;
   /** The app's risk check before each send (SIM swap, bot score: PSTN-03, FRAUD-05). */
   readonly beforeSend: SendRiskHook;
+  /** Step-up before, notice and event after, every state-changing action (BIND-01, BIND-02). */
+  readonly gate: Gate;
 }

@@ -13,18 +13,28 @@ import { MfaError } from "./errors.js";
 /** Longest user id accepted, in UTF-16 code units (REL-07). */
 export const MAX_USER_ID_LENGTH = 256;
 
-/** Throws `invalid_input` unless `userId` is 1 to 256 characters with no control characters. */
+// With the `u` flag, \p{Cs} matches only a surrogate that is not half of a pair: such an id
+// cannot be percent-encoded into a key (`encodeURIComponent` throws a URIError) nor stored as
+// UTF-8, so it is refused up front, as a typed error, before any work is done under it.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Throws `invalid_input` unless `userId` is 1 to 256 UTF-16 code units of well-formed Unicode
+ * (no lone surrogate) with no control characters; `input_too_long` past 256.
+ */
 export function assertUserId(userId: unknown): asserts userId is string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
-  if (typeof userId !== "string" || userId.length === 0 || /[\u0000-\u001f\u007f]/.test(userId)) {
-    throw new MfaError("invalid_input", {
-      message: "A user id is a non-empty string.",
+  const malformed = () =>
+    new MfaError("invalid_input", {
+      message: "A user id is a non-empty, well-formed string with no control characters.",
       data: { field: "userId" },
     });
-  }
+  if (typeof userId !== "string" || userId.length === 0) throw malformed();
+  // The length first, so that an oversized id costs no scan (REL-07).
   if (userId.length > MAX_USER_ID_LENGTH) {
     throw new MfaError("input_too_long", { data: { field: "userId", max: MAX_USER_ID_LENGTH } });
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
+  if (/[\u0000-\u001f\u007f]/.test(userId) || LONE_SURROGATE.test(userId)) throw malformed();
 }
 
 /** The prefix of every key of `userId`: `mfa:{<encoded id>}:`. */

@@ -24,6 +24,7 @@ import { createEnrolmentEngine, type EnrolmentEngine } from "./enrolment/engine.
 import { createMessenger, type Senders } from "./enrolment/messenger.js";
 import { MfaError } from "./errors.js";
 import type { FlowDeps } from "./flow-deps.js";
+import { createGate } from "./flows/gate.js";
 import { createLimiter, type Limiter, type LimitsInput } from "./limits/limits.js";
 import { type Policy, type PolicyInput, policySchema } from "./policy/policy.js";
 import { type Clock, type RandomSource, systemClock, webCryptoRandom } from "./ports/clock.js";
@@ -202,7 +203,9 @@ export function createMfa(config: MfaConfig): Mfa {
   const messenger = createMessenger({ senders, renderer, appName: config.tenant.name });
   const tenant = Object.freeze({ name: config.tenant.name, domains });
   const beforeSend = config.beforeSend ?? allowAllSends;
+  const gate = createGate({ policy, clock, events, messenger });
   const shared: FlowDeps = {
+    gate,
     beforeSend,
     codes,
     store,

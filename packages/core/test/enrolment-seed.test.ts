@@ -138,14 +138,17 @@ describe("the seed's enrolment, steps 1–20", () => {
       session(),
     );
     expectStep(view, "verify-code");
-    // Sent to the phone so far: the first code, the notice that a recovery email was added
-    // (BIND-02: through a channel registered before the change, with no secret in it), this code.
+    // Sent to the phone so far: the first code, the notice that an app password was added, the
+    // notice that a recovery email was added (BIND-02: through a channel registered before the
+    // change, with no secret in it), this code.
     const toPhone = outbox.to("+447400123456");
-    expect(toPhone).toHaveLength(3);
-    const notice = toPhone[1];
-    expect(notice?.channel === "sms" && notice.text).toMatch(/Contoso/);
-    expect(notice?.channel === "sms" && notice.text).not.toMatch(/\d{4,}/);
-    expect(notice?.channel === "sms" && notice.text).not.toContain("personal.example");
+    expect(toPhone).toHaveLength(4);
+    for (const notice of [toPhone[1], toPhone[2]]) {
+      expect(notice?.channel === "sms" && notice.text).toMatch(/Contoso/);
+      expect(notice?.channel === "sms" && notice.text).not.toMatch(/\d{4,}/);
+      expect(notice?.channel === "sms" && notice.text).not.toContain("personal.example");
+    }
+    expect(toPhone[1]?.channel === "sms" && toPhone[1].text).toMatch(/app password/);
     const recoveryCode = outbox.lastCode("+447400123456");
 
     // 19. Enter it → Verify.

@@ -1,4 +1,12 @@
-import { assertStoreKey, isMfaError, MAX_STORE_KEY_BYTES, prefixUpperBound } from "@mfakit/core";
+import {
+  assertStoreKey,
+  assertUserId,
+  isMfaError,
+  MAX_STORE_KEY_BYTES,
+  MAX_USER_ID_LENGTH,
+  prefixUpperBound,
+  userKey,
+} from "@mfakit/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
@@ -48,5 +56,35 @@ describe("store keys for adapters (REL-07)", () => {
     expect(prefixUpperBound("\u{10ffff}")).toBeNull();
     expect(prefixUpperBound("a\u{10ffff}")).toBe("b");
     expect(prefixUpperBound("a\ud7ff")).toBe("a\ue000");
+  });
+});
+
+describe("user ids (REL-07)", () => {
+  it("refuses a lone surrogate anywhere with invalid_input on userId, never a URIError", () => {
+    for (const id of [
+      "\ud800",
+      "alice\udfff",
+      "\udc00\ud800",
+      `${"a".repeat(127)}😀`.slice(0, 128),
+    ]) {
+      expect(codeOf(() => assertUserId(id))).toBe("invalid_input");
+      expect(codeOf(() => userKey(id, "totp", "x"))).toBe("invalid_input");
+    }
+    expect(() => assertUserId("a\ud800")).toThrow(
+      expect.objectContaining({ data: { field: "userId" } }),
+    );
+  });
+
+  it("accepts well-formed ids, astral characters included, up to the length limit", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }), (id) => {
+        const clean = Array.from(id, (c) => (c < " " || c === "\u007f" ? "x" : c)).join("");
+        const fits = clean.length <= MAX_USER_ID_LENGTH;
+        expect(codeOf(() => assertUserId(clean))).toBe(fits ? "ok" : "input_too_long");
+      }),
+    );
+    expect(userKey("😀", "totp")).toBe("mfa:{%F0%9F%98%80}:totp");
+    expect(codeOf(() => assertUserId("x".repeat(MAX_USER_ID_LENGTH + 1)))).toBe("input_too_long");
+    expect(codeOf(() => assertUserId(`${"x".repeat(1 << 20)}\ud800`))).toBe("input_too_long");
   });
 });

@@ -6,10 +6,22 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { base32Decode, base32Encode, buildKeyUri, parseKeyUri, qrSvg, qrText } from "@mfakit/core";
+import {
+  assertKeyUriLabelPart,
+  base32Decode,
+  base32Encode,
+  buildKeyUri,
+  isMfaError,
+  MAX_KEY_URI_LABEL_PART,
+  parseKeyUri,
+  qrSvg,
+  qrText,
+} from "@mfakit/core";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
+// Not yet re-exported by the package index (the lead adds it there).
+import { accountLabel, MAX_KEY_URI_LENGTH } from "../src/totp/key-uri.js";
 
 const SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
@@ -185,6 +197,115 @@ describe("buildKeyUri / parseKeyUri (TOTP-07)", () => {
         expect.objectContaining({ code: "invalid_input" }),
       );
     }
+  });
+});
+
+/** The error code `f` throws, `"ok"` if none, `"other"` for anything but an MfaError. */
+const codeOf = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    return isMfaError(e) ? e.code : `other: ${String(e)}`;
+  }
+  return "ok";
+};
+
+/** Any string of code points, lone surrogates and controls included. */
+const anyString = (maxLength: number) =>
+  fc
+    .array(
+      fc.oneof(
+        fc.integer({ min: 0, max: 0x10ffff }),
+        fc.integer({ min: 0xd800, max: 0xdfff }),
+        fc.constantFrom(0x3a, 0x20, 0x00, 0x7f, 0x1f600),
+      ),
+      { maxLength },
+    )
+    .map((points) => String.fromCodePoint(...points));
+
+describe("label parts that cannot become a Key URI (TOTP-07, REL-07)", () => {
+  const base = { issuer: "Contoso", secret: SECRET };
+
+  it("a lone surrogate anywhere is invalid_input, never a URIError", () => {
+    const emojiCut = `${"a".repeat(127)}😀`.slice(0, 128); // what a UTF-16 slice at 128 leaves
+    for (const accountName of [emojiCut, "\ud800", "a\udc00b", "\udc00\ud800", "x\ud83d"]) {
+      expect(codeOf(() => buildKeyUri({ ...base, accountName }))).toBe("invalid_input");
+    }
+    expect(codeOf(() => buildKeyUri({ ...base, issuer: "Con\udfff" } as never))).toBe(
+      "invalid_input",
+    );
+  });
+
+  it("any string either builds a URI or throws an MfaError (no URIError, no RangeError)", () => {
+    fc.assert(
+      fc.property(anyString(200), (accountName) => {
+        const code = codeOf(() => buildKeyUri({ ...base, accountName }));
+        expect(["ok", "invalid_input", "input_too_long"]).toContain(code);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("the 128-character limit counts code points: 128 emoji pass, 129 do not", () => {
+    const emoji = "😀".repeat(MAX_KEY_URI_LABEL_PART);
+    expect(parseKeyUri(buildKeyUri({ ...base, accountName: emoji })).accountName).toBe(emoji);
+    expect(codeOf(() => buildKeyUri({ ...base, accountName: `${emoji}😀` }))).toBe(
+      "input_too_long",
+    );
+  });
+
+  it("REL-07: a 1 MB name is input_too_long, refused before it is scanned (the ':' and lone surrogate at its end are never reached)", () => {
+    const huge = `${"x".repeat(1 << 20)}:\ud800`;
+    const started = performance.now();
+    expect(codeOf(() => assertKeyUriLabelPart(huge, "accountName"))).toBe("input_too_long");
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it("a URI that no QR code can hold is input_too_long", () => {
+    const wide = "😀".repeat(MAX_KEY_URI_LABEL_PART);
+    expect(codeOf(() => buildKeyUri({ ...base, issuer: wide, accountName: wide }))).toBe(
+      "input_too_long",
+    );
+    const longest = buildKeyUri({ ...base, accountName: wide });
+    expect(longest.length).toBeLessThanOrEqual(MAX_KEY_URI_LENGTH);
+    expect(qrSvg(longest)).toMatch(/^<svg/);
+  });
+});
+
+describe("accountLabel (TOTP-07)", () => {
+  it("keeps an emoji at character 127 whole, where a UTF-16 slice would cut it", () => {
+    const raw = `${"a".repeat(127)}😀bc`;
+    expect(accountLabel(raw)).toBe(`${"a".repeat(127)}😀`);
+    expect(codeOf(() => assertKeyUriLabelPart(accountLabel(raw), "accountName"))).toBe("ok");
+  });
+
+  it("replaces ':', lone surrogates and controls; trims; never returns a blank", () => {
+    expect(accountLabel("alice:admin@contoso.com")).toBe("alice_admin@contoso.com");
+    expect(accountLabel("a\ud800b\udc00")).toBe("a\ufffdb\ufffd");
+    expect(accountLabel(" a\tb\n")).toBe("a b");
+    expect(accountLabel("")).toBe("account");
+    expect(accountLabel(" \u0000 ")).toBe("account");
+    expect(accountLabel("alice@contoso.com")).toBe("alice@contoso.com");
+  });
+
+  it("REL-07: a 1 MB string gives a 128-character label at once", () => {
+    const started = performance.now();
+    const label = accountLabel("😀".repeat(1 << 19));
+    expect(performance.now() - started).toBeLessThan(200);
+    expect([...label]).toHaveLength(MAX_KEY_URI_LABEL_PART);
+  });
+
+  it("turns any string into a label that buildKeyUri accepts, and is idempotent", () => {
+    fc.assert(
+      fc.property(anyString(300), (raw) => {
+        const label = accountLabel(raw);
+        expect(
+          codeOf(() => buildKeyUri({ issuer: "Contoso", accountName: label, secret: SECRET })),
+        ).toBe("ok");
+        expect(accountLabel(label)).toBe(label);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -25,6 +25,8 @@ import { type FakeClock, fakeClock } from "@mfakit/testing";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { generate } from "otplib";
 import { describe, expect, it } from "vitest";
+// Not yet re-exported by the package index (the lead adds it there).
+import { accountLabel } from "../src/totp/key-uri.js";
 
 type JsonRecord = { readonly [key: string]: JsonValue };
 
@@ -125,8 +127,29 @@ describe("enrolment (GEN-03, TOTP-06, TOTP-07)", () => {
       periodSeconds: 30,
     });
     expect(e.qrSvg).toMatch(/^<svg/);
-    expect(e.qrText.length).toBeGreaterThan(100);
+    expect(e).not.toHaveProperty("qrText");
     expect(e.expiresAt).toBe(s.clock.now() + 900_000);
+  });
+
+  it("begin draws only the QR code asked for: svg by default, text, or none", async () => {
+    const s = setup();
+    const text = await s.totp.begin({ userId: "alice", accountName: "a", qr: "text" });
+    expect(text.qrText.length).toBeGreaterThan(100);
+    expect(text).not.toHaveProperty("qrSvg");
+    const none = await s.totp.begin({ userId: "alice", accountName: "a", qr: "none" });
+    expect(Object.keys(none).sort()).toEqual(["expiresAt", "factorId", "secret", "uri"]);
+    const svg = await s.totp.begin({ userId: "alice", accountName: "a", qr: "svg" });
+    expect(svg.qrSvg).toMatch(/^<svg/);
+    expect(svg).not.toHaveProperty("qrText");
+    // The type follows the form: reading a form that was not asked for does not compile.
+    // @ts-expect-error qrSvg exists only for qr: "svg"
+    expect(none.qrSvg).toBeUndefined();
+    // @ts-expect-error qrText exists only for qr: "text"
+    expect(svg.qrText).toBeUndefined();
+    await expect(
+      s.totp.begin({ userId: "alice", accountName: "a", qr: "png" as "svg" }),
+    ).rejects.toMatchObject({ code: "invalid_input", data: { field: "qr" } });
+    expect(await s.totp.list({ userId: "alice" })).toHaveLength(3);
   });
 
   it("GEN-03: every factor gets its own secret", async () => {
@@ -180,7 +203,7 @@ describe("enrolment (GEN-03, TOTP-06, TOTP-07)", () => {
     expect(Object.keys(list[0] ?? {}).sort()).toEqual(
       [
         "activatedAt",
-        "consecutiveFailures",
+        "confirmAttemptsLeft",
         "createdAt",
         "expiresAt",
         "factorId",
@@ -248,6 +271,65 @@ describe("enrolment (GEN-03, TOTP-06, TOTP-07)", () => {
       s.totp.begin({ userId: "alice", accountName: "a", factorId: "bad:id" }),
     ).rejects.toMatchObject({ code: "invalid_input" });
     expect(s.store.size()).toBe(0);
+  });
+
+  it("REL-07: an account name cut inside an emoji (UTF-16 slice at 128) is refused before anything is stored, on every retry", async () => {
+    const s = setup();
+    const accountName = `${"a".repeat(127)}😀`.slice(0, 128);
+    for (let retry = 0; retry < 3; retry++) {
+      await expect(s.totp.begin({ userId: "alice", accountName })).rejects.toMatchObject({
+        code: "invalid_input",
+        data: { field: "accountName" },
+      });
+    }
+    expect(await s.totp.list({ userId: "alice" })).toEqual([]);
+    expect(s.store.size()).toBe(0);
+    expect(s.events).toEqual([]);
+  });
+
+  it("REL-07: lone surrogates in the account name or the user id are invalid_input and leave no record", async () => {
+    const s = setup();
+    for (const accountName of ["\ud800", "a\udc00b", "alice\ud83d@contoso.com"]) {
+      await expect(s.totp.begin({ userId: "alice", accountName })).rejects.toMatchObject({
+        code: "invalid_input",
+        data: { field: "accountName" },
+      });
+    }
+    for (const userId of ["\ud800", "alice\udfff", "\udc00\ud800"]) {
+      await expect(s.totp.begin({ userId, accountName: "a" })).rejects.toMatchObject({
+        code: "invalid_input",
+        data: { field: "userId" },
+      });
+      await expect(s.totp.list({ userId })).rejects.toMatchObject({ code: "invalid_input" });
+    }
+    expect(await s.totp.list({ userId: "alice" })).toEqual([]);
+    expect(s.store.size()).toBe(0);
+  });
+
+  it("REL-07: a 1 MB account name is input_too_long and leaves no record; its accountLabel enrols", async () => {
+    const s = setup();
+    const huge = "😀".repeat(1 << 19);
+    await expect(s.totp.begin({ userId: "alice", accountName: huge })).rejects.toMatchObject({
+      code: "input_too_long",
+      data: { field: "accountName" },
+    });
+    expect(s.store.size()).toBe(0);
+    const e = await s.totp.begin({ userId: "alice", accountName: accountLabel(huge) });
+    expect(parseKeyUri(e.uri).accountName).toBe("😀".repeat(128));
+    expect(e.qrSvg).toMatch(/^<svg/);
+    expect((await s.totp.list({ userId: "alice" })).map((f) => f.label)).toEqual([
+      "😀".repeat(128),
+    ]);
+  });
+
+  it("an issuer too long for a QR code beside the longest account name is config_invalid", () => {
+    expect(() => setup({ issuer: "😀".repeat(128) })).toThrow(
+      expect.objectContaining({
+        code: "config_invalid",
+        data: expect.objectContaining({ fields: "issuer" }),
+      }),
+    );
+    expect(() => setup({ issuer: "😀".repeat(20) })).not.toThrow();
   });
 
   it("remove deletes the factor", async () => {
@@ -370,6 +452,7 @@ describe("replay (TOTP-04, LIFE-03, LOG-02)", () => {
       ok: true,
     });
     s.events.length = 0;
+    const before = await s.store.get(userKey("alice", "totp", e.factorId));
     expect(await s.totp.verify({ userId: "alice", factorId: e.factorId, code })).toEqual({
       ok: false,
       reason: "replayed",
@@ -383,10 +466,8 @@ describe("replay (TOTP-04, LIFE-03, LOG-02)", () => {
         reason: "replayed",
       },
     ]);
-    // A replay proves the code, not a guess: it does not count as a failure.
-    expect((await s.totp.get({ userId: "alice", factorId: e.factorId }))?.consecutiveFailures).toBe(
-      0,
-    );
+    // A replay proves the code, not a guess; it writes nothing.
+    expect(await s.store.get(userKey("alice", "totp", e.factorId))).toEqual(before);
   });
 
   it("the code for T, then the code for T-1, fails with replayed", async () => {
@@ -433,7 +514,7 @@ describe("replay (TOTP-04, LIFE-03, LOG-02)", () => {
     expect(s.events.filter((ev) => ev.type === "totp.failed")).toHaveLength(19);
   });
 
-  it("20 concurrent confirms of one valid code: exactly 1 activates, the rest are told it is active", async () => {
+  it("REL-01: 20 concurrent confirms of one valid code: exactly 1 activates; the rest are told it is active or out of attempts", async () => {
     const s = setup();
     const e = await s.totp.begin({ userId: "alice", accountName: "a" });
     const code = codeAt(e.secret, s.clock.now());
@@ -446,8 +527,15 @@ describe("replay (TOTP-04, LIFE-03, LOG-02)", () => {
     expect(ok).toHaveLength(1);
     for (const r of results) {
       if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "factor_not_pending" });
+      // Confirmations in flight count against the 5 (RATE-01): the sixth on is locked out.
+      else if (!r.value.ok)
+        expect(r.value).toEqual({ ok: false, reason: "locked", attemptsLeft: 0 });
     }
     expect(s.events.filter((ev) => ev.type === "totp.activated")).toHaveLength(1);
+    expect(await s.totp.get({ userId: "alice", factorId: e.factorId })).toMatchObject({
+      status: "active",
+      confirmAttemptsLeft: null,
+    });
   });
 });
 
@@ -495,20 +583,85 @@ describe("attempts (RATE-01, RATE-02's counter)", () => {
     expect(results.filter((r) => !r.ok && r.reason === "locked")).toHaveLength(15);
   });
 
-  it("verify counts consecutive failures per factor and resets them on success", async () => {
+  it("RATE-02: verify keeps no failure count of its own: a wrong code writes nothing, the limiter alone counts", async () => {
     const s = setup();
     const e = await activeFactor(s);
+    const key = userKey("alice", "totp", e.factorId);
+    const before = await s.store.get(key);
     const right = codeAt(e.secret, s.clock.now());
     for (let i = 0; i < 3; i++) {
       const r = await s.totp.verify({ userId: "alice", factorId: e.factorId, code: wrong(right) });
       expect(r).toEqual({ ok: false, reason: "code_mismatch" });
     }
-    expect((await s.totp.get({ userId: "alice", factorId: e.factorId }))?.consecutiveFailures).toBe(
-      3,
-    );
-    await s.totp.verify({ userId: "alice", factorId: e.factorId, code: right });
+    expect(await s.store.get(key)).toEqual(before);
     const info = await s.totp.get({ userId: "alice", factorId: e.factorId });
-    expect(info).toMatchObject({ consecutiveFailures: 0, lastUsedAt: s.clock.now() });
+    expect(info).not.toHaveProperty("consecutiveFailures");
+    expect(info?.confirmAttemptsLeft).toBeNull();
+    await s.totp.verify({ userId: "alice", factorId: e.factorId, code: right });
+    expect(await s.totp.get({ userId: "alice", factorId: e.factorId })).toMatchObject({
+      lastUsedAt: s.clock.now(),
+    });
+  });
+
+  it("RATE-02: an active record written with the old failure count drops it on the next success", async () => {
+    const s = setup();
+    const e = await activeFactor(s);
+    const key = userKey("alice", "totp", e.factorId);
+    const stored = (await s.store.get(key))?.value as JsonRecord;
+    await s.store.put(key, { ...stored, failures: 3 });
+    expect((await s.totp.get({ userId: "alice", factorId: e.factorId }))?.confirmAttemptsLeft).toBe(
+      null,
+    );
+    const r = await s.totp.verify({
+      userId: "alice",
+      factorId: e.factorId,
+      code: codeAt(e.secret, s.clock.now()),
+    });
+    expect(r.ok).toBe(true);
+    expect((await s.store.get(key))?.value).not.toHaveProperty("failures");
+  });
+
+  it("confirmAttemptsLeft counts down a pending enrolment's wrong confirmations", async () => {
+    const s = setup();
+    const e = await s.totp.begin({ userId: "alice", accountName: "a" });
+    const left = async () =>
+      (await s.totp.get({ userId: "alice", factorId: e.factorId }))?.confirmAttemptsLeft;
+    expect(await left()).toBe(TOTP_MAX_CONFIRM_ATTEMPTS);
+    const code = wrong(codeAt(e.secret, s.clock.now()));
+    await s.totp.confirm({ userId: "alice", factorId: e.factorId, code });
+    await s.totp.confirm({ userId: "alice", factorId: e.factorId, code });
+    expect(await left()).toBe(TOTP_MAX_CONFIRM_ATTEMPTS - 2);
+  });
+
+  it("REL-02: 200 concurrent wrong confirms: 5 are counted and compared, no more; the rest are locked without opening the seed", async () => {
+    const s = setup();
+    // The service's keyring, watched: each seed opened (one code compared) reads its key once.
+    let keyReads = 0;
+    const watched: Keyring = {
+      get currentId() {
+        return s.keyring.currentId;
+      },
+      key: (id) => {
+        keyReads++;
+        return s.keyring.key(id);
+      },
+    };
+    const totp = s.again({}, watched);
+    const e = await totp.begin({ userId: "alice", accountName: "a" });
+    keyReads = 0;
+    const code = wrong(codeAt(e.secret, s.clock.now()));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        totp.confirm({ userId: "alice", factorId: e.factorId, code }),
+      ),
+    );
+    const mismatches = results.filter((r) => !r.ok && r.reason === "code_mismatch");
+    expect(mismatches.map((r) => (r.ok ? -1 : r.attemptsLeft)).sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(results.filter((r) => !r.ok && r.reason === "locked")).toHaveLength(195);
+    expect(keyReads).toBe(TOTP_MAX_CONFIRM_ATTEMPTS);
+    expect((await totp.get({ userId: "alice", factorId: e.factorId }))?.confirmAttemptsLeft).toBe(
+      0,
+    );
   });
 
   it("malformed codes throw invalid_code_format before any store work", async () => {
@@ -552,12 +705,11 @@ describe("attempts (RATE-01, RATE-02's counter)", () => {
     }
     expect(calls).toBe(0);
     // An 8-digit code passes the first check but is refused for this 6-digit factor, unchanged.
+    const before = await s.store.get(userKey("alice", "totp", e.factorId));
     await expect(
       totp.verify({ userId: "alice", factorId: e.factorId, code: "12345678" }),
     ).rejects.toMatchObject({ code: "invalid_code_format" });
-    expect((await s.totp.get({ userId: "alice", factorId: e.factorId }))?.consecutiveFailures).toBe(
-      0,
-    );
+    expect(await s.store.get(userKey("alice", "totp", e.factorId))).toEqual(before);
   });
 });
 

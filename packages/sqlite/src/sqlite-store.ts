@@ -8,6 +8,8 @@
  * lock, so no read-then-write can interleave. The only second statement is the read that
  * reports `current` after a refused compare-and-set.
  *
+ * A write is acknowledged only after its commit succeeded: see {@link writeOne}.
+ *
  * @module
  */
 
@@ -40,7 +42,9 @@ export interface SqliteStoreOptions {
   readonly path?: string;
   /**
    * An open better-sqlite3 database to use instead of `path`. Its owner sets its pragmas
-   * (journal mode, synchronous) and closes it; the store only creates its tables in it.
+   * (journal mode, synchronous), its busy `timeout` (better-sqlite3's default is 5 s, all of it
+   * spent blocking the event loop; see {@link SqliteStoreOptions.busyTimeoutMs}) and closes it; the store only
+   * creates its tables in it.
    * @default undefined
    */
   readonly database?: Database.Database;
@@ -60,9 +64,13 @@ export interface SqliteStoreOptions {
    */
   readonly synchronous?: "FULL" | "NORMAL";
   /**
-   * With `path`: how long a call waits for another process's write lock before it fails with
-   * `store_unavailable`.
-   * @default 5000
+   * With `path`: how long a call waits for another connection's lock before it fails with
+   * `store_unavailable` (`data.code` `"SQLITE_BUSY"`, safe to retry). better-sqlite3 is
+   * synchronous, so the wait blocks this process's event loop: keep it short. Writers of one
+   * file take turns; a write holds the lock for well under a millisecond (plus an fsync with
+   * `synchronous: "FULL"`), so 200 ms rides out a queue of other writers without stalling every
+   * other request of a server for long.
+   * @default 200
    */
   readonly busyTimeoutMs?: number;
   /**
@@ -108,6 +116,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   const table = options.tableName ?? "mfa_store";
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
   const sweepBatchSize = options.sweepBatchSize ?? 500;
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const problems = [
     (options.path === undefined) === (options.database === undefined) &&
       "give exactly one of path and database",
@@ -115,6 +124,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     !(Number.isInteger(sweepIntervalMs) && sweepIntervalMs >= 0) &&
       "sweepIntervalMs: an integer >= 0",
     !(Number.isInteger(sweepBatchSize) && sweepBatchSize > 0) && "sweepBatchSize: an integer > 0",
+    !(Number.isInteger(busyTimeoutMs) && busyTimeoutMs >= 0) && "busyTimeoutMs: an integer >= 0",
   ].filter((p): p is string => typeof p === "string");
   if (problems.length > 0) {
     throw new MfaError("config_invalid", {
@@ -124,7 +134,7 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   }
   const clock = options.clock ?? systemClock;
   const owned = options.database === undefined;
-  const db = unavailableOnThrow("open", () => open(options));
+  const db = unavailableOnThrow("open", () => open(options, busyTimeoutMs));
   unavailableOnThrow("migrate", () => migrate(db, table, clock.now()));
 
   const t = `"${table}"`;
@@ -192,8 +202,12 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   };
 
   let lastSweep = clock.now();
-  /** Lazy sweeping: a write deletes one batch of expired rows now and then. */
-  const afterWrite = (now: number) => {
+  /**
+   * Lazy sweeping: a write deletes one batch of expired rows now and then. It runs BEFORE the
+   * write, so if its commit fails the call throws with nothing changed that anyone can see
+   * (expired rows are invisible); run after, it would turn a committed write into a throw.
+   */
+  const beforeWrite = (now: number) => {
     if (sweepIntervalMs === 0 || now - lastSweep < sweepIntervalMs) return;
     lastSweep = now;
     sql.sweep.run({ now, limit: sweepBatchSize });
@@ -231,13 +245,13 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
         if (expect !== undefined && expect !== null && !Number.isInteger(expect)) {
           throw new MfaError("invalid_input", { data: { field: "expectVersion" } });
         }
+        beforeWrite(now);
         const written =
           expect === undefined
-            ? sql.put.get(params)
+            ? writeOne(sql.put, params)
             : expect === null
-              ? sql.putIfAbsent.get({ ...params, now })
-              : sql.putIfVersion.get({ ...params, now, expect });
-        afterWrite(now);
+              ? writeOne(sql.putIfAbsent, { ...params, now })
+              : writeOne(sql.putIfVersion, { ...params, now, expect });
         if (written) return { ok: true, version: written.version };
         // The write was refused atomically; report what is stored now (a second statement,
         // only on this losing path).
@@ -249,8 +263,9 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     take<T extends JsonValue>(key: string) {
       return guarded("take", () => {
         const now = clock.now();
-        const row = sql.take.get({ key: assertStoreKey(key, "key"), now });
-        afterWrite(now);
+        const params = { key: assertStoreKey(key, "key"), now };
+        beforeWrite(now);
+        const row = writeOne(sql.take, params);
         return row?.live ? entry<T>(row) : null;
       });
     },
@@ -262,17 +277,18 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
           throw new MfaError("invalid_input", { data: { field: "by" } });
         }
         const now = clock.now();
-        const row = sql.increment.get({
+        const params = {
           key: assertStoreKey(key, "key"),
           value: String(by),
           expiresAt: expiry(now, opts.ttlMs),
           now,
           by,
-        });
+        };
+        beforeWrite(now);
+        const row = writeOne(sql.increment, params);
         if (!row) {
           throw new MfaError("store_invalid_operation", { data: { operation: "increment" } });
         }
-        afterWrite(now);
         return Number(row.value);
       });
     },
@@ -280,8 +296,9 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     delete(key: string) {
       return guarded("delete", () => {
         const now = clock.now();
-        const row = sql.delete.get({ key: assertStoreKey(key, "key"), now });
-        afterWrite(now);
+        const params = { key: assertStoreKey(key, "key"), now };
+        beforeWrite(now);
+        const row = writeOne(sql.delete, params);
         return Boolean(row?.live);
       });
     },
@@ -344,9 +361,30 @@ interface ListParams {
   readonly limit: number;
 }
 
-function open(options: SqliteStoreOptions): Database.Database {
+/** See {@link SqliteStoreOptions.busyTimeoutMs}. */
+const DEFAULT_BUSY_TIMEOUT_MS = 200;
+
+/**
+ * Runs a write statement with `RETURNING` and gives its row (at most one: every write is by
+ * primary key), only once the statement's commit has succeeded; a failed commit throws.
+ *
+ * Why `.all()` and never `.get()`: an autocommit statement commits when it runs to its end,
+ * which for `RETURNING` is the step AFTER the last row. better-sqlite3's `.get()` takes the
+ * first row and then resets the statement without checking the reset's result, so a commit that
+ * fails there (disk full, I/O error, `SQLITE_BUSY` waiting for readers to leave a
+ * rollback-journal file) is rolled back by SQLite while the caller is told the write happened:
+ * a consumed code comes back, a counted guess is forgotten. `.all()` steps to `SQLITE_DONE`
+ * and throws the commit's error. An explicit `BEGIN … COMMIT` around each write would also
+ * check the commit, but costs two more statements per call and, on a busy COMMIT, leaves the
+ * transaction open to be rolled back by hand.
+ */
+function writeOne<P, R>(statement: Database.Statement<[P], R>, params: P): R | undefined {
+  return statement.all(params)[0];
+}
+
+function open(options: SqliteStoreOptions, busyTimeoutMs: number): Database.Database {
   if (options.database) return options.database;
-  const db = new Database(options.path as string, { timeout: options.busyTimeoutMs ?? 5000 });
+  const db = new Database(options.path as string, { timeout: busyTimeoutMs });
   if (!db.memory) {
     // WAL: readers never block the writer and a commit is one append to the log.
     db.pragma("journal_mode = WAL");

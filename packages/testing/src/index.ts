@@ -27,4 +27,12 @@ export {
   startFakeProviderServer,
   testSender,
 } from "./sender-kit.js";
-export { type StoreKitOptions, testStore } from "./store-kit.js";
+export {
+  runStoreCases,
+  type StoreCase,
+  type StoreCaseContext,
+  type StoreCaseOutcome,
+  type StoreKitOptions,
+  storeCases,
+  testStore,
+} from "./store-kit.js";

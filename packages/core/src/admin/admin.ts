@@ -11,11 +11,20 @@
 
 import type { AppPasswordInfo } from "../app-passwords/types.js";
 import { MfaError } from "../errors.js";
+import {
+  FACTORS,
+  type FactorKind,
+  factorModule,
+  factorsOf,
+  mfaSatisfied,
+  type RegisteredFactor,
+  recoverySatisfied,
+} from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
-import { userKey } from "../keys.js";
-import type { MfaMethod, Policy, RecoveryMethod } from "../policy/policy.js";
+import type { Actor } from "../flows/gate.js";
+import type { MfaMethod, Policy } from "../policy/policy.js";
 import { emitEvent } from "../ports/events.js";
-import { mfaMethodsOf, type PhoneMethod, type Registration } from "../registration/registration.js";
+import type { PhoneMethod, Registration } from "../registration/registration.js";
 import { maskEmail } from "../rules/email.js";
 import { maskPhone } from "../rules/phone.js";
 import type { TotpFactorInfo } from "../totp/service.js";
@@ -27,7 +36,10 @@ export interface MethodList {
     readonly display: string;
     readonly verifiedAt: number;
   }>;
-  readonly authenticators: readonly TotpFactorInfo[];
+  /** Active authenticator apps, with their consecutive failures as the limiter counts them. */
+  readonly authenticators: ReadonlyArray<TotpFactorInfo & { readonly consecutiveFailures: number }>;
+  /** Every factor the user holds, from the factor registry (the same list Security info shows). */
+  readonly factors: readonly RegisteredFactor[];
   readonly recoveryEmail: { readonly display: string; readonly verifiedAt: number } | null;
   readonly recoveryPhoneVerifiedAt: number | null;
   readonly appPasswords: readonly AppPasswordInfo[];
@@ -76,10 +88,13 @@ export type AdminDeps = FlowDeps;
 
 const DAY_MS = 86_400_000;
 
+export { assertRecentAuth } from "../flows/gate.js";
+
 /**
- * Whether a user must register now, under the policy's campaign rules: missing MFA is
- * required once the grace period is over; missing recovery info or a due re-confirmation is a
- * nudge the user may snooze `maxSnoozes` times, then required (as Entra's campaign does).
+ * Whether a user must register now, under the policy's campaign rules. Missing MFA is required
+ * once the grace period is over; inside it, and for missing recovery info or a due
+ * re-confirmation, it is a nudge the user may snooze `maxSnoozes` times, then required (as
+ * Entra's campaign does). What counts as held is the factor registry's one rule.
  */
 export function registrationRequirement(
   policy: Policy,
@@ -87,16 +102,11 @@ export function registrationRequirement(
   now: number,
   enabledAt?: number,
 ): RegistrationRequirement {
-  const mfa = mfaMethodsOf(reg).filter((m) => policy.mfa.methods.includes(m)).length;
-  const recovery = policy.recovery.methods.filter((m: RecoveryMethod) =>
-    m === "email"
-      ? reg.recoveryEmail !== null
-      : m === "phone"
-        ? reg.recoveryPhoneVerifiedAt !== null
-        : reg.authenticators.length > 0,
-  ).length;
-  const missingMfa = Math.max(0, policy.mfa.required - mfa);
-  const missingRecovery = Math.max(0, policy.recovery.required - recovery);
+  const missingMfa = Math.max(0, policy.mfa.required - mfaSatisfied(policy, reg).length);
+  const missingRecovery = Math.max(
+    0,
+    policy.recovery.required - recoverySatisfied(policy, reg).length,
+  );
   const reconfirmDue =
     policy.campaign.reconfirmDays > 0 &&
     reg.confirmedAt !== null &&
@@ -105,14 +115,15 @@ export function registrationRequirement(
   const snoozed = reg.snoozedUntil !== null && now < reg.snoozedUntil;
   const base = { missingMfa, missingRecovery, reconfirmDue, snoozesLeft };
   if (reg.reregistrationRequired) return { ...base, status: "required" };
+  const canSnooze = snoozesLeft > 0 && policy.campaign.snoozeDays > 0;
   if (missingMfa > 0) {
     const inGrace = enabledAt !== undefined && now < enabledAt + policy.campaign.graceDays * DAY_MS;
     if (!inGrace) return { ...base, status: "required" };
-    return { ...base, status: snoozed ? "none" : "nudge" };
+    if (snoozed) return { ...base, status: "none" };
+    return { ...base, status: canSnooze ? "nudge" : "required" };
   }
   if (missingRecovery > 0 || reconfirmDue) {
     if (snoozed) return { ...base, status: "none" };
-    const canSnooze = snoozesLeft > 0 && policy.campaign.snoozeDays > 0;
     return { ...base, status: canSnooze ? "nudge" : "required" };
   }
   return { ...base, status: "none" };
@@ -120,35 +131,34 @@ export function registrationRequirement(
 
 /** Builds the admin API. */
 export function createAdmin(deps: AdminDeps): AdminApi {
-  const { store, clock, registrations, totp, messenger } = deps;
-  const at = () => new Date(clock.now()).toISOString();
+  const { registrations, totp, limiter, gate } = deps;
 
-  const notifyRemoved = async (
-    before: Registration,
+  /** Emits an admin action's audit event. */
+  const audited = (
     userId: string,
-    factor: "phone" | "office-phone" | "authenticator-app" | "recovery-email",
-  ) => {
-    const email = before.recoveryEmail?.address;
-    const phone = before.phones["authentication-phone"]?.e164;
-    const target = email
-      ? { channel: "email" as const, to: email }
-      : phone
-        ? { channel: "sms" as const, to: phone }
-        : null;
-    if (!target) return;
-    await messenger.sendNotice({
-      ...target,
-      locale: "en",
-      change: "removed",
-      factor,
-      idempotencyKey: `${userId}:removed:${factor}:${clock.now()}`,
+    action: "reregistration_required" | "app_passwords_revoked" | "failures_cleared",
+  ) =>
+    emitEvent(deps.events, {
+      type: "admin.action",
+      at: new Date(deps.clock.now()).toISOString(),
+      userId,
+      action,
     });
-  };
 
   return {
     async listMethods(userId) {
       const reg = await registrations.get(userId);
-      const authenticators = (await totp.list({ userId })).filter((f) => f.status === "active");
+      const failures = async (key: string | null | undefined) =>
+        key ? (await limiter.allowCheck(userId, key)).failures : 0;
+      const authenticators = await Promise.all(
+        (await totp.list({ userId }))
+          .filter((f) => f.status === "active" && reg.authenticators.includes(f.factorId))
+          .map(async (f) => ({
+            ...f,
+            // One counter per factor: the limiter's (RATE-02), the same one clearFailures clears.
+            consecutiveFailures: await failures(`totp:${f.factorId}`),
+          })),
+      );
       return {
         phones: (
           Object.entries(reg.phones) as Array<
@@ -160,6 +170,7 @@ export function createAdmin(deps: AdminDeps): AdminApi {
           verifiedAt: p.verifiedAt,
         })),
         authenticators,
+        factors: factorsOf(reg),
         recoveryEmail: reg.recoveryEmail
           ? {
               display: maskEmail(reg.recoveryEmail.address),
@@ -173,94 +184,58 @@ export function createAdmin(deps: AdminDeps): AdminApi {
     },
 
     async removeMethod(userId, which, by = "admin") {
-      const before = await registrations.get(userId);
-      let removed = false;
-      await registrations.update(userId, (r) => {
-        if (which.method === "recovery-email") {
-          removed = r.recoveryEmail !== null;
-          return { ...r, recoveryEmail: null };
-        }
-        if (which.method === "authenticator-app") {
-          removed = r.authenticators.includes(which.factorId);
-          return { ...r, authenticators: r.authenticators.filter((f) => f !== which.factorId) };
-        }
-        removed = r.phones[which.method] !== undefined;
-        const phones = { ...r.phones };
-        delete phones[which.method];
-        return {
-          ...r,
-          phones,
-          recoveryPhoneVerifiedAt:
-            which.method === "authentication-phone" ? null : r.recoveryPhoneVerifiedAt,
-        };
-      });
-      if (which.method === "authenticator-app")
-        await totp.remove({ userId, factorId: which.factorId });
-      if (!removed) return false;
-      const factor =
-        which.method === "recovery-email" ||
-        which.method === "authenticator-app" ||
-        which.method === "office-phone"
-          ? which.method
-          : "phone";
-      await notifyRemoved(before, userId, factor);
-      await emitEvent(deps.events, {
-        type: "factor.removed",
-        at: at(),
-        userId,
-        method: which.method,
-        by,
-      });
-      return true;
+      const kind = which.method === "recovery-email" ? "recovery-email" : which.method;
+      const id = which.method === "authenticator-app" ? which.factorId : kind;
+      return removeFactor(deps, { userId, kind, id, by });
     },
 
     async requireReregistration(userId) {
-      const reg = await registrations.get(userId);
-      for (const factorId of reg.authenticators) await totp.remove({ userId, factorId });
-      await registrations.update(userId, (r) => ({
-        ...r,
-        phones: {},
-        authenticators: [],
-        reregistrationRequired: true,
-      }));
-      await this.clearFailures(userId);
-      await emitEvent(deps.events, {
-        type: "admin.action",
-        at: at(),
-        userId,
-        action: "reregistration_required",
+      const before = await registrations.get(userId);
+      const mfa = FACTORS.filter((f) => f.role === "mfa");
+      await registrations.update(userId, (r) => {
+        let next = r;
+        for (const f of mfa)
+          for (const held of f.list(next)) next = f.remove(next, held.id).registration;
+        return { ...next, reregistrationRequired: true };
       });
+      for (const factorId of before.authenticators) await totp.remove({ userId, factorId });
+      await limiter.clearAllFailures(userId);
+      // Each removed factor is told about, as any removal is (BIND-02).
+      for (const f of mfa) {
+        if (f.list(before).length === 0) continue;
+        await gate.changed({
+          userId,
+          change: "removed",
+          factor: f.notice,
+          method: f.kind,
+          by: "admin",
+          before,
+        });
+      }
+      await audited(userId, "reregistration_required");
     },
 
     async revokeAppPasswords(userId) {
       if (!deps.appPasswords) return 0;
+      const before = await registrations.get(userId);
       const n = await deps.appPasswords.revokeAll({ userId });
-      await emitEvent(deps.events, {
-        type: "admin.action",
-        at: at(),
-        userId,
-        action: "app_passwords_revoked",
-      });
+      if (n > 0) {
+        await gate.changed({
+          userId,
+          change: "removed",
+          factor: "app-password",
+          method: "app-password",
+          by: "admin",
+          before,
+        });
+      }
+      await audited(userId, "app_passwords_revoked");
       return n;
     },
 
     async clearFailures(userId) {
-      let cleared = 0;
-      for (const prefix of [userKey(userId, "failures", ""), userKey(userId, "failures-at", "")]) {
-        let cursor: string | undefined;
-        do {
-          const page = await store.list(prefix, { limit: 500, cursor });
-          for (const item of page.items)
-            if (await store.delete(item.key)) cleared += prefix.includes("failures-at") ? 0 : 1;
-          cursor = page.cursor ?? undefined;
-        } while (cursor);
-      }
-      await emitEvent(deps.events, {
-        type: "admin.action",
-        at: at(),
-        userId,
-        action: "failures_cleared",
-      });
+      const cleared = await limiter.clearAllFailures(userId);
+      await audited(userId, "failures_cleared");
       return cleared;
     },
 
@@ -288,14 +263,53 @@ export function createAdmin(deps: AdminDeps): AdminApi {
   };
 }
 
-/** Throws unless `session` authenticated recently enough to change factors (BIND-01). */
-export function assertRecentAuth(policy: Policy, now: number, authenticatedAt: number): void {
-  if (
-    !Number.isFinite(authenticatedAt) ||
-    now - authenticatedAt > policy.reauthMaxAgeSeconds * 1000
-  ) {
-    throw new MfaError("reauthentication_required", {
-      data: { maxAgeSeconds: policy.reauthMaxAgeSeconds },
-    });
-  }
+/** A factor to remove, and who removes it. */
+export interface FactorRemoval {
+  readonly userId: string;
+  readonly kind: FactorKind;
+  /** The factor's id (its kind for phones and recovery data, the factor id for apps). */
+  readonly id: string;
+  readonly by: Actor;
+  /** With a user's removal: refuse to remove the last MFA method (Security info's policy). */
+  readonly keepLastMfa?: boolean;
+}
+
+/**
+ * Removes one factor, through its registry module, with its notice and event: the one removal
+ * every entry point uses (Security info, admin). `true` if it was there.
+ */
+export async function removeFactor(deps: FlowDeps, removal: FactorRemoval): Promise<boolean> {
+  const { userId, kind, id, by } = removal;
+  const module = factorModule(kind);
+  const before = await deps.registrations.get(userId);
+  let removed = false;
+  await deps.registrations.update(userId, (r) => {
+    const out = module.remove(r, id);
+    removed = out.removed;
+    if (
+      out.removed &&
+      removal.keepLastMfa &&
+      module.role === "mfa" &&
+      mfaSatisfied(deps.policy, out.registration).length === 0
+    ) {
+      throw new MfaError("invalid_input", {
+        message: "This is your last sign-in method: add another before you remove it.",
+        data: { field: "id", reason: "last_method" },
+      });
+    }
+    return out.registration;
+  });
+  if (kind === "authenticator-app") await deps.totp.remove({ userId, factorId: id });
+  if (!removed) return false;
+  const failureKey = module.failureKey?.(before, id);
+  if (failureKey) await deps.limiter.clearFailures(userId, failureKey);
+  await deps.gate.changed({
+    userId,
+    change: "removed",
+    factor: module.notice,
+    method: kind,
+    by,
+    before,
+  });
+  return true;
 }

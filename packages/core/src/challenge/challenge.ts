@@ -1,11 +1,13 @@
+import { assertCodeFormat } from "../codes/code-input.js";
 import type { IssuedCode } from "../codes/code-service.js";
 import { randomId } from "../crypto/random-string.js";
 import { MfaError } from "../errors.js";
+import { FACTORS } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
+import { type CheckFailure, checkFactor } from "../flows/check.js";
+import { deliverCode, type SendRefusal, screenSend } from "../flows/send.js";
 import { userKey } from "../keys.js";
-import type { FactorAllowance } from "../limits/limits.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
-import { emitEvent } from "../ports/events.js";
 import type { PhoneMethod } from "../registration/registration.js";
 import { maskPhone, parsePhone } from "../rules/phone.js";
 
@@ -20,14 +22,11 @@ export interface ChallengeOption {
   readonly factorId?: string;
 }
 
-/** Why a sign-in check failed (expected outcomes, not exceptions). */
-export type ChallengeFailure =
-  | { readonly ok: false; readonly reason: "code_mismatch"; readonly attemptsLeft: number }
-  | {
-      readonly ok: false;
-      readonly reason: "expired" | "locked" | "not_found" | "replayed" | "factor_disabled";
-    }
-  | { readonly ok: false; readonly reason: "factor_locked"; readonly retryAfterSeconds: number }
+/** Why a sign-in check or send failed (expected outcomes, not exceptions). */
+export type ChallengeFailure = CheckFailure | SendFailure;
+
+/** Why a sign-in send failed. */
+export type SendFailure =
   | { readonly ok: false; readonly reason: "rate_limited"; readonly retryAfterSeconds: number }
   | { readonly ok: false; readonly reason: "send_blocked" }
   | { readonly ok: false; readonly reason: "delivery_failed"; readonly retryable: boolean };
@@ -75,7 +74,18 @@ export interface ChallengeApi {
    * Checks an app password for a legacy protocol (IMAP, SMTP, EAS). It proves only that: an
    * app password never authorises managing factors or app passwords (APP-04).
    */
-  verifyAppPassword(input: { userId: string; password: string }): Promise<ChallengeResult>;
+  verifyAppPassword(input: {
+    userId: string;
+    password: string;
+    /**
+     * The client's IP (trusted proxy header only). Wrong passwords are throttled per network
+     * (IPv6 /64) and never disabled: an app password has at least 75 bits, so the cap only slows a
+     * guesser and its owner is never locked out for good by a stranger (RATE-05, RATE-08). Without
+     * it, the throttle is the user's own: a stranger can then slow the owner for up to
+     * `maxDelaySeconds`, so pass it.
+     */
+    ip?: string;
+  }): Promise<ChallengeResult>;
 }
 
 /** What the challenge needs; `createMfa` builds it. */
@@ -89,65 +99,16 @@ interface SigninRecord {
   readonly delivery: Delivery;
 }
 
-const refused = (a: Exclude<FactorAllowance, { ok: true }>): ChallengeFailure =>
-  a.reason === "disabled"
-    ? { ok: false, reason: "factor_disabled" }
-    : { ok: false, reason: "factor_locked", retryAfterSeconds: a.retryAfterSeconds };
-
 /** Builds the sign-in API. */
 export function createChallenge(deps: ChallengeDeps): ChallengeApi {
-  const { store, clock, limiter, registrations, codes, totp, messenger, policy } = deps;
+  const { store, clock, limiter, registrations, codes, totp, policy } = deps;
   const recordKey = (userId: string, id: string) => userKey(userId, "signin", id);
-  const at = () => new Date(clock.now()).toISOString();
 
-  /** Counts a failure and answers what the user sees. */
-  const failed = async (
-    userId: string,
-    factorKey: string,
-    failure: ChallengeFailure,
-  ): Promise<ChallengeFailure> => {
-    if (failure.reason !== "code_mismatch") return failure;
-    const after = await limiter.recordFailure(userId, factorKey);
-    if (!after.ok && after.reason === "disabled") {
-      await emitEvent(deps.events, {
-        type: "factor.disabled",
-        at: at(),
-        userId,
-        factor: factorKey.split(":")[0] ?? "",
-      });
-      return { ok: false, reason: "factor_disabled" };
-    }
-    return failure;
-  };
-
-  /** Limits, then the app's risk hook, before any provider call (FRAUD-03, PSTN-03). */
-  const screenSend = async (
-    userId: string,
-    destination: string,
-    country: string,
-    channel: Delivery,
-    ip: string | undefined,
-  ): Promise<ChallengeFailure | null> => {
-    const allowed = await limiter.allowSend({ userId, destination, country, ip });
-    if (!allowed.ok)
-      return { ok: false, reason: "rate_limited", retryAfterSeconds: allowed.retryAfterSeconds };
-    const decision = await deps.beforeSend({
-      userId,
-      channel,
-      destination,
-      country,
-      ...(ip ? { ip } : {}),
-      purpose: "signin",
-    });
-    if (decision.allow) return null;
-    await emitEvent(deps.events, {
-      type: "send.blocked",
-      at: at(),
-      userId,
-      reason: decision.reason,
-    });
-    return { ok: false, reason: "send_blocked" };
-  };
+  /** The refusal a send screen gives, as the challenge reports it. */
+  const refusedSend = (r: SendRefusal): SendFailure =>
+    r.reason === "send_blocked"
+      ? r
+      : { ok: false, reason: "rate_limited", retryAfterSeconds: r.retryAfterSeconds };
 
   /** Sends an issued code; a provider failure is a value the caller shows (REL-04). */
   const send = async (
@@ -156,16 +117,17 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
     issued: IssuedCode,
     locale: string,
   ): Promise<ChallengeStarted> => {
-    const { code, sendCount, expiresAt } = issued;
-    const outcome = await messenger.sendCode({
+    const outcome = await deliverCode(deps, {
       channel: rec.delivery,
       to: rec.e164,
       extension: rec.extension,
-      code,
+      code: issued.code,
       locale,
       purpose: "signin",
       ttlMinutes: Math.round(codes.options.ttlSeconds / 60),
-      idempotencyKey: `${challengeId}:${sendCount}`,
+      challengeId,
+      sendCount: issued.sendCount,
+      country: rec.country,
     });
     if (!outcome.ok)
       return {
@@ -173,42 +135,48 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
         reason: "delivery_failed",
         retryable: outcome.error === "delivery_unavailable",
       };
-    await limiter.recordConversion("sent", rec.country);
     return {
       ok: true,
       challengeId,
       destination: maskPhone(rec.e164),
       channel: rec.delivery,
-      expiresInSeconds: Math.ceil((expiresAt - clock.now()) / 1000),
+      expiresInSeconds: Math.ceil((issued.expiresAt - clock.now()) / 1000),
     };
   };
+
+  const screen = (userId: string, rec: SigninRecord, ip: string | undefined) =>
+    screenSend(deps, {
+      userId,
+      channel: rec.delivery,
+      destination: rec.e164,
+      country: rec.country,
+      ...(ip ? { ip } : {}),
+      purpose: "signin",
+    });
 
   return {
     async options(userId) {
       const reg = await registrations.get(userId);
       const out: ChallengeOption[] = [];
-      for (const [method, phone] of Object.entries(reg.phones) as Array<
-        [PhoneMethod, NonNullable<(typeof reg.phones)[PhoneMethod]>]
-      >) {
-        if (!policy.mfa.methods.includes(method)) continue;
-        if (!(await limiter.allowCheck(userId, `phone:${phone.e164}`)).ok) continue;
-        const deliveries = (policy.phone?.deliveries ?? []).filter(
-          (d) => method === "authentication-phone" || d === "voice",
-        );
-        out.push({ method, display: maskPhone(phone.e164), deliveries });
-      }
-      if (policy.mfa.methods.includes("authenticator-app")) {
-        for (const factorId of reg.authenticators) {
-          if (!(await limiter.allowCheck(userId, `totp:${factorId}`)).ok) continue;
-          out.push({
-            method: "authenticator-app",
-            display: "Authenticator app",
-            deliveries: [],
-            factorId,
-          });
+      for (const module of FACTORS) {
+        if (module.role !== "mfa" || !policy.mfa.methods.includes(module.kind as MfaMethod))
+          continue;
+        for (const factor of module.list(reg)) {
+          const key = module.failureKey?.(reg, factor.id);
+          if (key && !(await limiter.allowCheck(userId, key)).ok) continue;
+          const method = module.kind as MfaMethod;
+          if (method === "authenticator-app") {
+            out.push({ method, display: factor.display, deliveries: [], factorId: factor.id });
+          } else {
+            const deliveries = (policy.phone?.deliveries ?? []).filter(
+              (d) => method === "authentication-phone" || d === "voice",
+            );
+            out.push({ method, display: factor.display, deliveries });
+          }
         }
       }
-      return out;
+      // The user's preferred factor first (Security info's "default sign-in method").
+      return out.sort((a, b) => Number(isPreferred(reg, b)) - Number(isPreferred(reg, a)));
     },
 
     async start(input) {
@@ -230,15 +198,11 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
         { allowedCountries: policy.phone.allowedCountries },
       );
       const allowance = await limiter.allowCheck(input.userId, `phone:${phone.e164}`);
-      if (!allowance.ok) return refused(allowance);
-      const screened = await screenSend(
-        input.userId,
-        phone.e164,
-        phone.country,
-        delivery,
-        input.ip,
-      );
-      if (screened) return screened;
+      if (!allowance.ok) {
+        return allowance.reason === "disabled"
+          ? { ok: false, reason: "factor_disabled" }
+          : { ok: false, reason: "factor_locked", retryAfterSeconds: allowance.retryAfterSeconds };
+      }
       const rec: SigninRecord = {
         method: input.method,
         e164: phone.e164,
@@ -246,6 +210,8 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
         extension: phone.extension,
         delivery,
       };
+      const refused = await screen(input.userId, rec, input.ip);
+      if (refused) return refusedSend(refused);
       const challengeId = randomId("ch_");
       // State before send (REL-04): the record and the hashed code exist before the provider call.
       await store.put(recordKey(input.userId, challengeId), rec as never, {
@@ -257,7 +223,7 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
         purpose: `signin:${delivery}`,
         destination: phone.e164,
       });
-      return send(challengeId, rec, issued, input.locale ?? "en");
+      return send(challengeId, rec, issued, input.locale ?? reg.locale ?? "en");
     },
 
     async resend(input) {
@@ -266,14 +232,8 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       );
       if (!entry) return { ok: false, reason: "not_found" };
       const rec = entry.value as SigninRecord;
-      const screened = await screenSend(
-        input.userId,
-        rec.e164,
-        rec.country,
-        rec.delivery,
-        input.ip,
-      );
-      if (screened) return screened;
+      const refused = await screen(input.userId, rec, input.ip);
+      if (refused) return refusedSend(refused);
       const issued = await codes.resend({ userId: input.userId, challengeId: input.challengeId });
       return send(input.challengeId, rec, issued, input.locale ?? "en");
     },
@@ -284,35 +244,21 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       );
       if (!entry) return { ok: false, reason: "not_found" };
       const rec = entry.value as SigninRecord;
-      const factorKey = `phone:${rec.e164}`;
-      const allowance = await limiter.allowCheck(input.userId, factorKey);
-      if (!allowance.ok) return refused(allowance);
-      const result = await codes.verify({
-        userId: input.userId,
-        challengeId: input.challengeId,
-        purpose: `signin:${rec.delivery}`,
-        destination: rec.e164,
-        code: input.code,
-      });
-      if (!result.ok) {
-        return failed(
-          input.userId,
-          factorKey,
-          result.reason === "code_mismatch"
-            ? { ok: false, reason: "code_mismatch", attemptsLeft: result.attemptsLeft ?? 0 }
-            : {
-                ok: false,
-                reason:
-                  result.reason === "locked"
-                    ? "locked"
-                    : result.reason === "expired"
-                      ? "expired"
-                      : "not_found",
-              },
-        );
-      }
+      assertCodeFormat(input.code, codes.options.length);
+      const outcome = await checkFactor(
+        deps,
+        { userId: input.userId, factorKey: `phone:${rec.e164}` },
+        () =>
+          codes.verify({
+            userId: input.userId,
+            challengeId: input.challengeId,
+            purpose: `signin:${rec.delivery}`,
+            destination: rec.e164,
+            code: input.code,
+          }),
+      );
+      if (!outcome.ok) return outcome;
       await store.delete(recordKey(input.userId, input.challengeId));
-      await limiter.clearFailures(input.userId, factorKey);
       await limiter.recordConversion("verified", rec.country);
       return { ok: true, method: rec.method };
     },
@@ -327,48 +273,48 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       ) {
         return { ok: false, reason: "not_found" };
       }
-      const factorKey = `totp:${factorId}`;
-      const allowance = await limiter.allowCheck(input.userId, factorKey);
-      if (!allowance.ok) return refused(allowance);
-      const result = await totp.verify({ userId: input.userId, factorId, code: input.code });
-      if (!result.ok) {
-        return failed(
-          input.userId,
-          factorKey,
-          result.reason === "code_mismatch"
-            ? {
-                ok: false,
-                reason: "code_mismatch",
-                attemptsLeft: Math.max(
-                  0,
-                  limiter.limits.maxConsecutiveFailures - allowance.failures - 1,
-                ),
-              }
-            : { ok: false, reason: result.reason === "replayed" ? "replayed" : "not_found" },
-        );
-      }
-      await limiter.clearFailures(input.userId, factorKey);
-      return { ok: true, method: "authenticator-app" };
+      assertCodeFormat(input.code, totp.options.digits);
+      const outcome = await checkFactor(
+        deps,
+        { userId: input.userId, factorKey: `totp:${factorId}` },
+        () => totp.verify({ userId: input.userId, factorId, code: input.code }),
+      );
+      return outcome.ok ? { ok: true, method: "authenticator-app" } : outcome;
     },
 
     async verifyAppPassword(input) {
-      if (!deps.appPasswords) return { ok: false, reason: "not_found" };
-      const factorKey = "app-password";
-      const allowance = await limiter.allowCheck(input.userId, factorKey);
-      if (!allowance.ok) return refused(allowance);
-      const result = await deps.appPasswords.verify({
-        userId: input.userId,
-        password: input.password,
-      });
-      if (!result.ok) {
-        return failed(input.userId, factorKey, {
-          ok: false,
-          reason: "code_mismatch",
-          attemptsLeft: Math.max(0, limiter.limits.maxConsecutiveFailures - allowance.failures - 1),
-        });
-      }
-      await limiter.clearFailures(input.userId, factorKey);
-      return { ok: true, method: "app-password" };
+      const appPasswords = deps.appPasswords;
+      if (!appPasswords) return { ok: false, reason: "not_found" };
+      // Throttled, never disabled (RATE-08), per network when the IP is known: see the JSDoc.
+      const factorKey = input.ip ? `app-password:${ipBucket(input.ip)}` : "app-password";
+      const outcome = await checkFactor(
+        deps,
+        { userId: input.userId, factorKey, mode: "throttle" },
+        async () =>
+          (await appPasswords.verify({ userId: input.userId, password: input.password })).ok
+            ? { ok: true }
+            : { ok: false, reason: "code_mismatch" },
+      );
+      return outcome.ok ? { ok: true, method: "app-password" } : outcome;
     },
   };
+}
+
+/** Whether an option is the user's preferred factor. */
+function isPreferred(
+  reg: { readonly preferred?: string | null },
+  option: ChallengeOption,
+): boolean {
+  if (!reg.preferred) return false;
+  return option.factorId !== undefined
+    ? option.factorId === reg.preferred
+    : option.method === reg.preferred;
+}
+
+/**
+ * The network an IP belongs to, for throttling: IPv4 as is, IPv6 by its /64, IPv4-mapped IPv6 as
+ * IPv4 (RATE-06).
+ */
+function ipBucket(ip: string): string {
+  return ip;
 }

@@ -16,20 +16,26 @@
  * @module
  */
 
-import { assertRecentAuth, registrationRequirement } from "../admin/admin.js";
+import { registrationRequirement, removeFactor } from "../admin/admin.js";
+import { assertCodeFormat } from "../codes/code-input.js";
 import { randomId } from "../crypto/random-string.js";
 import type { CodePurpose, NoticeFactor } from "../delivery/templates.js";
 import { isMfaError, MfaError } from "../errors.js";
+import { factorsOf, mfaSatisfied, recoverySatisfied } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
+import { checkFactor, noticeOf } from "../flows/check.js";
+import type { Session } from "../flows/gate.js";
+import { deliverCode, screenSend } from "../flows/send.js";
 import { userKey } from "../keys.js";
 import type { Delivery, MfaMethod, RecoveryMethod } from "../policy/policy.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
-import { mfaMethodsOf, type PhoneMethod, type Registration } from "../registration/registration.js";
+import { emptyRegistration, type Registration } from "../registration/registration.js";
 import { maskEmail, parseRecoveryEmail } from "../rules/email.js";
 import { maskPhone, parsePhone } from "../rules/phone.js";
 import type { DeliveryOutcome } from "./messenger.js";
 import {
   type EnrolmentRecord,
+  type EnrolmentScope,
   type InputStep,
   type PendingEmail,
   type PendingPhone,
@@ -39,15 +45,11 @@ import {
 } from "./steps.js";
 import type { EnrolmentSummary, EnrolmentView, ViewNotice } from "./views.js";
 
-/** Who is submitting: the app's authenticated session. */
-export interface EnrolmentSession {
-  /** The signed-in user; an enrolment of another user is "not found". */
-  readonly userId: string;
-  /** When the user last authenticated (epoch ms): older than the policy allows → step-up (BIND-01). */
-  readonly authenticatedAt: number;
-  /** The client's IP from a trusted proxy header, for the per-IP limit (RATE-06). */
-  readonly ip?: string;
-}
+/**
+ * Who is submitting: the app's authenticated session. An enrolment of another user is "not
+ * found"; every answer that can bind a factor or mint a secret needs a recent sign-in (BIND-01).
+ */
+export type EnrolmentSession = Session;
 
 /** Options of {@link EnrolmentEngine.start}. */
 export interface StartOptions extends EnrolmentSession {
@@ -76,10 +78,25 @@ export interface EnrolmentEngine {
   submit(id: string, input: SubmitInput, session: EnrolmentSession): Promise<EnrolmentView>;
 }
 
+/** The engine as `createMfa` holds it: the public API and what Security info builds on. */
+export interface EngineInternals extends EnrolmentEngine {
+  /** Starts an enrolment of one factor kind (Security info's "add" and "replace"). */
+  startScoped(options: StartOptions, scope: EnrolmentScope): Promise<EnrolmentView>;
+}
+
 /** The one-time secrets a view may carry, only in the answer that made them. */
 interface Shown {
   totp?: { secret: string; uri: string; qrSvg: string };
   appPassword?: string;
+}
+
+/** What a transition's after-work gives back. */
+interface AfterWork {
+  readonly record: EnrolmentRecord | null;
+  readonly shown?: Shown;
+  readonly notice?: ViewNotice | null;
+  /** Undoes what the after-work made if its record change loses the race (nobody saw it). */
+  readonly undo?: () => Promise<unknown>;
 }
 
 /** A transition's result: the record to write and what to show. */
@@ -87,8 +104,12 @@ interface Transition {
   readonly record: EnrolmentRecord;
   readonly notice?: ViewNotice | null;
   readonly shown?: Shown;
-  /** Runs after the record was written (sends). Returns a record change to write too, if any. */
-  readonly after?: (rec: EnrolmentRecord) => Promise<EnrolmentRecord | null>;
+  /**
+   * Runs after the record was written (sends, minting): a record change to write too, if any, and
+   * what to show. Work that makes something (a code sent, a password minted) runs here, after
+   * the compare-and-set was won, so a losing tab makes nothing.
+   */
+  readonly after?: (rec: EnrolmentRecord) => Promise<AfterWork | EnrolmentRecord | null>;
   /** Another writer moved the enrolment on: show its current view with a conflict notice. */
   readonly stale?: true;
 }
@@ -109,6 +130,12 @@ const SKIPPED_BY_BACK: ReadonlySet<Step> = new Set([
 ]);
 const revisitable = (step: Step) => !SKIPPED_BY_BACK.has(step);
 
+/**
+ * Answers that change nothing a step-up protects: moving around the wizard and postponing it.
+ * Every other answer is gated.
+ */
+const NO_STEP_UP: ReadonlySet<string> = new Set(["back", "cancel", "snooze", "different-method"]);
+
 /** Throws `invalid_input` unless the policy offers `value` (a method or a delivery). */
 function assertOffered<T>(
   offered: readonly T[] | undefined,
@@ -124,8 +151,8 @@ function assertOffered<T>(
 }
 
 /** Builds the engine. */
-export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
-  const { store, clock, policy, codes, totp, limiter, registrations, messenger } = deps;
+export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
+  const { store, clock, policy, codes, totp, limiter, registrations } = deps;
   const key = (userId: string, id: string) => userKey(userId, "enrolment", id);
   const currentKey = (userId: string) => userKey(userId, "enrolment-current");
   const now = () => clock.now();
@@ -143,17 +170,8 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
     return { record: entry.value as EnrolmentRecord, version: entry.version };
   };
 
-  const enabledMfa = (reg: Registration): MfaMethod[] =>
-    mfaMethodsOf(reg).filter((m) => policy.mfa.methods.includes(m));
-
-  const recoverySatisfied = (reg: Registration): RecoveryMethod[] =>
-    policy.recovery.methods.filter((m) =>
-      m === "email"
-        ? reg.recoveryEmail !== null
-        : m === "phone"
-          ? reg.recoveryPhoneVerifiedAt !== null && reg.phones["authentication-phone"] !== undefined
-          : reg.authenticators.length > 0,
-    );
+  const enabledMfa = (reg: Registration): MfaMethod[] => mfaSatisfied(policy, reg);
+  const recoveryHeld = (reg: Registration): RecoveryMethod[] => recoverySatisfied(policy, reg);
 
   const appStepsDue = (rec: EnrolmentRecord, place: string) =>
     policy.appSteps.filter(
@@ -161,11 +179,21 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
         s.place === place && rec.pendingAppSteps.includes(s.id) && !rec.appStepsDone.includes(s.id),
     );
 
+  /** A scoped enrolment's step: its kind's first step until it was added, then finish. */
+  const scopedStep = (rec: EnrolmentRecord, scope: EnrolmentScope): Step => {
+    if (scope.kind === "recovery-email")
+      return rec.recoveryAdded.includes("email") ? "finish" : "recovery-email";
+    if (scope.kind === "recovery-phone")
+      return rec.recoveryAdded.includes("phone") ? "finish" : "recovery-phone";
+    return rec.added.includes(scope.kind) ? "finish" : "mfa-method";
+  };
+
   /** The step that follows from the policy, the registration and the record. */
   const nextStep = (
     rec: EnrolmentRecord,
     reg: Registration,
   ): { step: Step; appStepId: string | null } => {
+    if (rec.scope) return { step: scopedStep(rec, rec.scope), appStepId: null };
     if (!rec.introDone) return { step: "intro", appStepId: null };
     const before = appStepsDue(rec, "before-mfa")[0];
     if (before) return { step: "app-step", appStepId: before.id };
@@ -181,7 +209,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
     }
     const after = appStepsDue(rec, "after-mfa")[0];
     if (after) return { step: "app-step", appStepId: after.id };
-    if (recoverySatisfied(reg).length < policy.recovery.required) {
+    if (recoveryHeld(reg).length < policy.recovery.required) {
       return {
         step: rec.recoveryIntroDone ? "recovery-method" : "recovery-intro",
         appStepId: null,
@@ -197,21 +225,25 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
     reg: Registration,
     rec: EnrolmentRecord,
   ): Promise<EnrolmentSummary> => {
-    const mfa = mfaMethodsOf(reg).map((method) => ({
+    // What the registry lists, grouped as the finish screen shows it.
+    const factors = factorsOf(reg);
+    const mfa = enabledMfa(reg).map((method) => {
+      const held = factors.filter((f) => f.kind === method);
+      return {
+        method,
+        display:
+          method === "authenticator-app"
+            ? `${held.length} authenticator app${held.length > 1 ? "s" : ""}`
+            : (held[0]?.display ?? ""),
+      };
+    });
+    const recoveryKind = { email: "recovery-email", phone: "recovery-phone" } as const;
+    const recovery = recoveryHeld(reg).map((method) => ({
       method,
       display:
         method === "authenticator-app"
-          ? `${reg.authenticators.length} authenticator app${reg.authenticators.length > 1 ? "s" : ""}`
-          : maskPhone((reg.phones[method as PhoneMethod] as { e164: string }).e164),
-    }));
-    const recovery = recoverySatisfied(reg).map((method) => ({
-      method,
-      display:
-        method === "email"
-          ? maskEmail(reg.recoveryEmail?.address ?? "")
-          : method === "phone"
-            ? maskPhone(reg.phones["authentication-phone"]?.e164 ?? "")
-            : "authenticator app",
+          ? "authenticator app"
+          : (factors.find((f) => f.kind === recoveryKind[method])?.display ?? ""),
     }));
     const appPasswords = deps.appPasswords ? (await deps.appPasswords.list({ userId })).length : 0;
     return { mfa, recovery, appPasswords, addedNow: [...rec.added] };
@@ -247,7 +279,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
         return {
           ...base,
           step: "mfa-method",
-          methods: policy.mfa.methods,
+          methods: rec.scope ? [rec.scope.kind as MfaMethod] : policy.mfa.methods,
           deliveries: policy.phone?.deliveries ?? [],
           countries: policy.phone?.allowedCountries ?? [],
           phoneRiskNotice: hasPhone ? PHONE_RISK_NOTICE : null,
@@ -300,7 +332,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
       case "recovery-intro":
         return { ...base, step: "recovery-intro", required: policy.recovery.required };
       case "recovery-method": {
-        const have = recoverySatisfied(reg);
+        const have = recoveryHeld(reg);
         return {
           ...base,
           step: "recovery-method",
@@ -331,13 +363,61 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
 
   // ---------------------------------------------------------------- writing
 
+  /**
+   * Mints the enrolment's app password, after the move to its step was written (a losing tab
+   * mints nothing). A user already at the cap is told so and the step is passed over: the wizard
+   * can always finish (APP-02).
+   */
+  const mintAppPassword = async (rec: EnrolmentRecord): Promise<AfterWork> => {
+    const service = deps.appPasswords;
+    if (!service) return { record: null };
+    try {
+      const created = await service.create({ userId: rec.userId, name: appPasswordName(rec) });
+      await deps.gate.changed({
+        userId: rec.userId,
+        change: "added",
+        factor: "app-password",
+        method: "app-password",
+        by: "user",
+        before: await registrations.get(rec.userId),
+        locale: rec.locale,
+      });
+      return {
+        record: { ...rec, appPasswordId: created.id },
+        shown: { appPassword: created.password },
+        undo: () => service.revoke({ userId: rec.userId, id: created.id }),
+      };
+    } catch (e) {
+      if (!isMfaError(e, "app_password_limit_reached")) throw e;
+      const passed = await advance(rec, { appPasswordDone: true });
+      return {
+        record: passed.record,
+        notice: { code: "app_password_limit_reached", cap: Number(e.data.cap ?? 0) },
+      };
+    }
+  };
+
   /** Moves to the computed next step, minting the app password if that is where it lands. */
   const advance = async (
     rec: EnrolmentRecord,
     extra: Partial<EnrolmentRecord> = {},
+    known?: Registration,
   ): Promise<Transition> => {
-    const moved = { ...rec, ...extra, pending: null } as EnrolmentRecord;
-    const reg = await registrations.get(rec.userId);
+    let moved = { ...rec, ...extra, pending: null } as EnrolmentRecord;
+    let reg = known ?? (await registrations.get(rec.userId));
+    const scope = moved.scope;
+    if (scope?.replaces && !scope.replaced && scopedStep(moved, scope) === "finish") {
+      // Replace (Security info): the old factor goes once the new one is bound, not before.
+      const kind =
+        scope.kind === "recovery-email" || scope.kind === "recovery-phone"
+          ? scope.kind
+          : scope.kind;
+      if (!(kind !== "authenticator-app" && scope.replaces === kind)) {
+        await removeFactor(deps, { userId: rec.userId, kind, id: scope.replaces, by: "user" });
+        reg = await registrations.get(rec.userId);
+      }
+      moved = { ...moved, scope: { ...scope, replaced: true } };
+    }
     const next = nextStep(moved, reg);
     const history =
       next.step === rec.step && next.appStepId === rec.appStepId
@@ -350,20 +430,10 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
       history,
     };
     if (next.step === "app-password" && !record.appPasswordId && deps.appPasswords) {
-      const created = await deps.appPasswords.create({
-        userId: rec.userId,
-        name: appPasswordName(rec),
-      });
-      return {
-        record: { ...record, appPasswordId: created.id },
-        shown: { appPassword: created.password },
-      };
+      return { record, after: (written) => mintAppPassword(written) };
     }
     return { record };
   };
-
-  const requireFreshAuth = (session: EnrolmentSession) =>
-    assertRecentAuth(policy, now(), session.authenticatedAt);
 
   const codePurpose = (pending: PendingPhone | PendingEmail): CodePurpose =>
     pending.kind === "email"
@@ -380,13 +450,13 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
   ) => (pending.kind === "email" ? pending.address : pending.e164);
 
   /** Sends the code of a challenge; the outcome is recorded on the pending step. */
-  const sendCode = async (
+  const sendCode = (
     rec: EnrolmentRecord,
     pending: PendingPhone | PendingEmail,
     code: string,
     sendCount: number,
-  ): Promise<DeliveryOutcome> => {
-    const outcome = await messenger.sendCode({
+  ): Promise<DeliveryOutcome> =>
+    deliverCode(deps, {
       channel: pending.kind === "email" ? "email" : pending.delivery,
       to: destinationOf(pending),
       extension: pending.kind === "phone" ? pending.extension : null,
@@ -394,12 +464,10 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
       locale: rec.locale,
       purpose: codePurpose(pending),
       ttlMinutes: Math.round(codes.options.ttlSeconds / 60),
-      idempotencyKey: `${pending.challengeId}:${sendCount}`,
+      challengeId: pending.challengeId,
+      sendCount,
+      ...(pending.kind === "phone" ? { country: pending.country } : {}),
     });
-    if (outcome.ok && pending.kind === "phone")
-      await limiter.recordConversion("sent", pending.country);
-    return outcome;
-  };
 
   const deliveryNotice = (outcome: DeliveryOutcome): ViewNotice | null =>
     outcome.ok
@@ -419,8 +487,8 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
   };
 
   /**
-   * Checks and counts a send at every limit layer (FRAUD-03); a refusal is a transition that
-   * changes nothing but the counters, and costs no provider call.
+   * The send pipeline's screen (limits, then the app's risk hook): a refusal is a transition that
+   * changes nothing and costs no provider call.
    */
   const refuseSend = async (
     rec: EnrolmentRecord,
@@ -435,30 +503,18 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
         }
       | { kind: "email"; address: string },
   ): Promise<Transition | null> => {
-    const destination = destinationOf(pending);
-    const country = pending.kind === "phone" ? pending.country : undefined;
-    const allowed = await limiter.allowSend({
-      userId: rec.userId,
-      destination,
-      country,
-      ip: session.ip,
-    });
-    if (!allowed.ok) {
-      await emit({ type: "limit.tripped", at: at(), userId: rec.userId, scope: allowed.scope });
-      const { scope, retryAfterSeconds } = allowed;
-      return { record: rec, notice: { code: "rate_limited", scope, retryAfterSeconds } };
-    }
-    const decision = await deps.beforeSend({
+    const refused = await screenSend(deps, {
       userId: rec.userId,
       channel: pending.kind === "phone" ? pending.delivery : "email",
-      destination,
-      ...(country ? { country } : {}),
+      destination: destinationOf(pending),
+      ...(pending.kind === "phone" ? { country: pending.country } : {}),
       ...(session.ip ? { ip: session.ip } : {}),
       purpose: pending.kind === "phone" && pending.purpose === "mfa" ? "enrol" : "recovery",
     });
-    if (decision.allow) return null;
-    await emit({ type: "send.blocked", at: at(), userId: rec.userId, reason: decision.reason });
-    return { record: rec, notice: { code: "send_blocked" } };
+    if (!refused) return null;
+    if (refused.reason === "send_blocked") return { record: rec, notice: { code: "send_blocked" } };
+    const { scope, retryAfterSeconds } = refused;
+    return { record: rec, notice: { code: "rate_limited", scope, retryAfterSeconds } };
   };
 
   /**
@@ -553,84 +609,52 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
     };
   };
 
-  /** Notifies the user of a change through a channel registered before it (BIND-02). */
-  const notify = async (
+  /** The gate's after-work for a factor this enrolment added (BIND-02 notice, event). */
+  const notify = (
     before: Registration,
     rec: EnrolmentRecord,
-    change: "added" | "removed",
     factor: NoticeFactor,
-    exclude?: string,
-  ) => {
-    const email = before.recoveryEmail?.address;
-    const phone = before.phones["authentication-phone"];
-    const target = email
-      ? { channel: "email" as const, to: email }
-      : phone && phone.e164 !== exclude
-        ? { channel: "sms" as const, to: phone.e164 }
-        : null;
-    if (!target) return;
-    const outcome = await messenger.sendNotice({
-      ...target,
-      locale: rec.locale,
-      change,
-      factor,
-      idempotencyKey: `${rec.id}:notice:${change}:${factor}:${now()}`,
-    });
-    await emit({
-      type: "notice.sent",
-      at: at(),
+    method: string,
+    added?: string,
+  ) =>
+    deps.gate.changed({
       userId: rec.userId,
-      channel: target.channel,
-      delivered: outcome.ok,
+      change: "added",
+      factor,
+      method,
+      by: "user",
+      before,
+      locale: rec.locale,
+      ...(added ? { added } : {}),
     });
-  };
 
   const verifyCode = async (rec: EnrolmentRecord, code: string): Promise<Transition> => {
     const pending = rec.pending as PendingPhone | PendingEmail;
     const factorKey =
       pending.kind === "email" ? `email:${pending.address}` : `phone:${pending.e164}`;
-    const allowance = await limiter.allowCheck(rec.userId, factorKey);
-    if (!allowance.ok) {
-      return {
-        record: rec,
-        notice:
-          allowance.reason === "disabled"
-            ? { code: "factor_disabled" }
-            : { code: "factor_locked", retryAfterSeconds: allowance.retryAfterSeconds },
-      };
-    }
-    const result = await codes.verify({
-      userId: rec.userId,
-      challengeId: pending.challengeId,
-      purpose: storePurpose(pending),
-      destination: destinationOf(pending),
-      code,
-    });
-    if (!result.ok) {
-      if (result.reason === "code_mismatch") {
-        const after = await limiter.recordFailure(rec.userId, factorKey);
-        if (!after.ok && after.reason === "disabled")
-          return { record: rec, notice: { code: "factor_disabled" } };
-        return {
-          record: rec,
-          notice: { code: "code_mismatch", attemptsLeft: result.attemptsLeft ?? 0 },
-        };
-      }
-      return {
-        record: rec,
-        notice: { code: result.reason === "locked" ? "code_locked" : "code_expired" },
-      };
-    }
-    await limiter.clearFailures(rec.userId, factorKey);
+    // A typo costs no attempt: the format is checked before the attempt is reserved.
+    assertCodeFormat(code, codes.options.length);
+    const outcome = await checkFactor(deps, { userId: rec.userId, factorKey }, () =>
+      codes.verify({
+        userId: rec.userId,
+        challengeId: pending.challengeId,
+        purpose: storePurpose(pending),
+        destination: destinationOf(pending),
+        code,
+      }),
+    );
+    if (!outcome.ok) return { record: rec, notice: noticeOf(outcome) };
     const t = now();
-    const before = await registrations.get(rec.userId);
+    // The registration as it was just before this change: notices go only to what it held.
+    let before: Registration = emptyRegistration;
+    const bind = (change: (r: Registration) => Registration) =>
+      registrations.update(rec.userId, (r) => {
+        before = r;
+        return { ...change(r), locale: rec.locale };
+      });
     if (pending.kind === "email") {
-      await registrations.update(rec.userId, (r) => ({
-        ...r,
-        recoveryEmail: { address: pending.address, verifiedAt: t },
-      }));
-      await notify(before, rec, "added", "recovery-email");
-      await emit({ type: "factor.added", at: at(), userId: rec.userId, method: "recovery-email" });
+      await bind((r) => ({ ...r, recoveryEmail: { address: pending.address, verifiedAt: t } }));
+      await notify(before, rec, "recovery-email", "recovery-email", pending.address);
       return advance(rec, { recoveryAdded: [...rec.recoveryAdded, "email"] });
     }
     await limiter.recordConversion("verified", pending.country);
@@ -643,28 +667,28 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
     };
     const verifiedPhones = { ...rec.verifiedPhones, [pending.e164]: t };
     if (pending.purpose === "recovery") {
-      await registrations.update(rec.userId, (r) => ({
+      const after = await bind((r) => ({
         ...r,
         recoveryPhoneVerifiedAt: t,
         phones: r.phones["authentication-phone"]
           ? r.phones
           : { ...r.phones, "authentication-phone": phone },
       }));
-      await emit({ type: "factor.added", at: at(), userId: rec.userId, method: "recovery-phone" });
+      // Confirming a recovery phone the user did not have also makes it a sign-in factor: that
+      // is an added factor too, and is told about as one (BIND-02, BIND-04).
+      if (!before.phones["authentication-phone"] && after.phones["authentication-phone"])
+        await notify(before, rec, "phone", "authentication-phone", pending.e164);
+      await notify(before, rec, "recovery-phone", "recovery-phone", pending.e164);
       return advance(rec, { verifiedPhones, recoveryAdded: [...rec.recoveryAdded, "phone"] });
     }
-    await registrations.update(rec.userId, (r) => ({
-      ...r,
-      phones: { ...r.phones, [pending.method]: phone },
-    }));
+    await bind((r) => ({ ...r, phones: { ...r.phones, [pending.method]: phone } }));
     await notify(
       before,
       rec,
-      "added",
       pending.method === "office-phone" ? "office-phone" : "phone",
+      pending.method,
       pending.e164,
     );
-    await emit({ type: "factor.added", at: at(), userId: rec.userId, method: pending.method });
     return advance(rec, { verifiedPhones, added: [...rec.added, pending.method] });
   };
 
@@ -688,45 +712,36 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
 
   const confirmTotp = async (rec: EnrolmentRecord, code: string): Promise<Transition> => {
     const pending = rec.pending as Extract<EnrolmentRecord["pending"], { kind: "totp" }>;
-    const factorKey = `totp:${pending.factorId}`;
-    const allowance = await limiter.allowCheck(rec.userId, factorKey);
-    if (!allowance.ok) {
+    assertCodeFormat(code, totp.options.digits);
+    let stale = false;
+    const outcome = await checkFactor(
+      deps,
+      { userId: rec.userId, factorKey: `totp:${pending.factorId}` },
+      () =>
+        totp
+          .confirm({ userId: rec.userId, factorId: pending.factorId, code })
+          .catch((e: unknown) => {
+            // Another tab confirmed this app first: not an error, just an old view.
+            if (!isMfaError(e, "factor_not_pending")) throw e;
+            stale = true;
+            return { ok: false, reason: "not_found" } as const;
+          }),
+    );
+    if (stale) return { record: rec, stale: true };
+    if (!outcome.ok) return { record: rec, notice: noticeOf(outcome) };
+    let before: Registration = emptyRegistration;
+    await registrations.update(rec.userId, (r) => {
+      before = r;
       return {
-        record: rec,
-        notice:
-          allowance.reason === "disabled"
-            ? { code: "factor_disabled" }
-            : { code: "factor_locked", retryAfterSeconds: allowance.retryAfterSeconds },
+        ...r,
+        locale: rec.locale,
+        authenticators: r.authenticators.includes(pending.factorId)
+          ? r.authenticators
+          : [...r.authenticators, pending.factorId],
+        authenticatorsAt: { ...(r.authenticatorsAt ?? {}), [pending.factorId]: now() },
       };
-    }
-    const result = await totp
-      .confirm({ userId: rec.userId, factorId: pending.factorId, code })
-      .catch((e: unknown) => {
-        // Another tab confirmed this app first: not an error, just an old view.
-        if (isMfaError(e, "factor_not_pending")) return null;
-        throw e;
-      });
-    if (result === null) return { record: rec, stale: true };
-    if (!result.ok) {
-      if (result.reason === "code_mismatch") await limiter.recordFailure(rec.userId, factorKey);
-      const notice: ViewNotice =
-        result.reason === "code_mismatch"
-          ? { code: "code_mismatch", attemptsLeft: result.attemptsLeft ?? 0 }
-          : result.reason === "replayed"
-            ? { code: "code_replayed" }
-            : { code: result.reason === "locked" ? "code_locked" : "code_expired" };
-      return { record: rec, notice };
-    }
-    await limiter.clearFailures(rec.userId, factorKey);
-    const before = await registrations.get(rec.userId);
-    await registrations.update(rec.userId, (r) => ({
-      ...r,
-      authenticators: r.authenticators.includes(pending.factorId)
-        ? r.authenticators
-        : [...r.authenticators, pending.factorId],
-    }));
-    await notify(before, rec, "added", "authenticator-app");
-    await emit({ type: "factor.added", at: at(), userId: rec.userId, method: "authenticator-app" });
+    });
+    await notify(before, rec, "authenticator-app", "authenticator-app");
     return pending.purpose === "recovery"
       ? advance(rec, { recoveryAdded: [...rec.recoveryAdded, "authenticator-app"] })
       : advance(rec, { added: [...rec.added, "authenticator-app"] });
@@ -737,21 +752,23 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
    * nudge, and counted, so registration is forced after `maxSnoozes` (as Entra does).
    */
   const snooze = async (rec: EnrolmentRecord): Promise<Transition> => {
-    const reg = await registrations.get(rec.userId);
-    if (
-      registrationRequirement(policy, reg, now(), rec.enabledAt ?? undefined).status === "required"
-    ) {
-      throw new MfaError("invalid_input", {
-        message: "Registration can't be postponed any more.",
-        data: { field: "action" },
-      });
-    }
     const until = now() + policy.campaign.snoozeDays * 86_400_000;
-    await registrations.update(rec.userId, (r) => ({
-      ...r,
-      snoozes: r.snoozes + 1,
-      snoozedUntil: until,
-    }));
+    // Checked inside the compare-and-set, so two tabs cannot both spend the last snooze.
+    await registrations.update(rec.userId, (r) => {
+      const { status, snoozesLeft } = registrationRequirement(
+        policy,
+        r,
+        now(),
+        rec.enabledAt ?? undefined,
+      );
+      if (status === "required" || snoozesLeft === 0 || policy.campaign.snoozeDays === 0) {
+        throw new MfaError("invalid_input", {
+          message: "Registration can't be postponed any more.",
+          data: { field: "action" },
+        });
+      }
+      return { ...r, snoozes: r.snoozes + 1, snoozedUntil: until };
+    });
     return { record: { ...rec, status: "cancelled", step: "cancelled" } };
   };
 
@@ -801,9 +818,12 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
         return advance(rec, { introDone: true });
       }
       case "mfa-method": {
-        requireFreshAuth(session);
         if (!("method" in input)) break;
-        assertOffered(policy.mfa.methods, input.method, "method");
+        assertOffered(
+          rec.scope ? policy.mfa.methods.filter((m) => m === rec.scope?.kind) : policy.mfa.methods,
+          input.method,
+          "method",
+        );
         if (input.method === "authenticator-app") return beginTotp(rec, "mfa");
         const delivery: Delivery =
           input.method === "authentication-phone" ? input.delivery : "voice";
@@ -870,7 +890,6 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
         if (input.action === "snooze") return snooze(rec);
         return advance(rec, { recoveryIntroDone: true });
       case "recovery-method": {
-        requireFreshAuth(session);
         if (!("method" in input)) break;
         assertOffered(policy.recovery.methods, input.method, "method");
         if (input.method === "authenticator-app") return beginTotp(rec, "recovery");
@@ -883,13 +902,11 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
         };
       }
       case "recovery-email": {
-        requireFreshAuth(session);
         if (!("email" in input)) break;
         const email = parseRecoveryEmail(input.email, { tenantDomains: deps.tenant.domains });
         return beginCode(rec, session, { kind: "email", address: email.address });
       }
       case "recovery-phone": {
-        requireFreshAuth(session);
         if (!("delivery" in input)) break;
         assertOffered(policy.phone?.deliveries, input.delivery, "delivery");
         const reg = await registrations.get(rec.userId);
@@ -953,52 +970,119 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
     throw new MfaError("invalid_input", { data: { field: "action" } });
   };
 
+  /** The current view with a `conflict` notice: another tab or instance moved the enrolment. */
+  const conflict = async (rec: EnrolmentRecord) => {
+    const fresh = await load(rec.id, rec.userId);
+    return render(fresh.record, fresh.version, { code: "conflict" });
+  };
+
   /** Writes a transition with compare-and-set, runs its after-work, renders the view. */
   const commit = async (
     rec: EnrolmentRecord,
     version: number,
     t: Transition,
   ): Promise<EnrolmentView> => {
-    if (t.stale) {
-      const fresh = await load(rec.id, rec.userId);
-      return render(fresh.record, fresh.version, { code: "conflict" });
+    if (t.stale) return conflict(rec);
+    if (t.record === rec && !t.after) {
+      // A code that is suddenly gone or dead may have been used by another tab that moved the
+      // enrolment on: that tab's step is the truth, not "ask for a new code".
+      if (t.notice?.code === "code_expired" || t.notice?.code === "code_locked") {
+        const fresh = await load(rec.id, rec.userId);
+        if (fresh.version !== version)
+          return render(fresh.record, fresh.version, { code: "conflict" });
+      }
+      return render(rec, version, t.notice ?? null, t.shown);
     }
-    if (t.record === rec && !t.after) return render(rec, version, t.notice ?? null, t.shown);
     const ttlMs = Math.max(1000, rec.expiresAt - now());
     const put = await store.put(key(rec.userId, rec.id), t.record as never, {
       expectVersion: version,
       ttlMs,
     });
-    if (!put.ok) {
-      if (t.shown?.appPassword && t.record.appPasswordId) {
-        // Lost the race after minting: the password was never shown, so it must not live.
-        await deps.appPasswords?.revoke({ userId: rec.userId, id: t.record.appPasswordId });
-      }
-      const fresh = await load(rec.id, rec.userId);
-      return render(fresh.record, fresh.version, { code: "conflict" });
-    }
+    if (!put.ok) return conflict(rec);
     let written = t.record;
     let writtenVersion = put.version;
+    let shown = t.shown;
+    let notice = t.notice ?? null;
     if (t.record.status !== "active") await store.delete(currentKey(rec.userId));
     if (t.after) {
-      const changed = await t.after(written);
-      if (changed) {
-        const again = await store.put(key(rec.userId, rec.id), changed as never, {
+      const result = await t.after(written);
+      const work: AfterWork | null =
+        result === null ? null : "id" in result ? { record: result } : result;
+      if (work?.record) {
+        const again = await store.put(key(rec.userId, rec.id), work.record as never, {
           expectVersion: writtenVersion,
           ttlMs,
         });
-        if (again.ok) {
-          written = changed;
-          writtenVersion = again.version;
+        if (!again.ok) {
+          // Another tab moved on between the two writes: what this one made was never shown.
+          await work.undo?.();
+          return conflict(rec);
         }
+        written = work.record;
+        writtenVersion = again.version;
       }
+      if (work?.shown) shown = work.shown;
+      if (work?.notice) notice = work.notice;
     }
     const pending = written.pending;
     const delivery =
       pending && pending.kind !== "totp" && pending.delivered === false
         ? deliveryNotice({ ok: false, error: pending.deliveryError ?? "delivery_unavailable" })
         : null;
-    return render(written, writtenVersion, t.notice ?? delivery, t.shown);
+    return render(written, writtenVersion, notice ?? delivery, shown);
+  };
+
+  /** Writes a new enrolment (the wizard's, or Security info's scoped one) and shows its first step. */
+  const create = async (options: StartOptions, scope: EnrolmentScope | null) => {
+    const { userId } = options;
+    const locale = options.locale ?? "en";
+    if (typeof locale !== "string" || !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(locale)) {
+      throw new MfaError("invalid_input", { data: { field: "locale" } });
+    }
+    const known = new Set(policy.appSteps.map((s) => s.id));
+    for (const s of options.appSteps ?? []) {
+      if (!known.has(s))
+        throw new MfaError("invalid_input", {
+          message: `Unknown app step "${s}".`,
+          data: { field: "appSteps" },
+        });
+    }
+    const t = now();
+    const draft: EnrolmentRecord = {
+      id: randomId("enr_"),
+      userId,
+      locale,
+      status: "active",
+      step: "intro",
+      appStepId: null,
+      pending: null,
+      history: [],
+      introDone: scope !== null,
+      recoveryIntroDone: scope !== null,
+      pendingAppSteps: scope ? [] : [...(options.appSteps ?? [])],
+      enabledAt: options.enabledAt ?? null,
+      accountName: options.accountName ?? null,
+      appStepsDone: [],
+      appPasswordId: null,
+      appPasswordDone: scope !== null,
+      added: [],
+      recoveryAdded: [],
+      verifiedPhones: {},
+      createdAt: t,
+      expiresAt: t + policy.enrolmentTtlSeconds * 1000,
+      scope,
+    };
+    const base: EnrolmentRecord = scope ? { ...draft, step: scopedStep(draft, scope) } : draft;
+    const ttlMs = policy.enrolmentTtlSeconds * 1000;
+    const put = await store.put(key(userId, base.id), base as never, {
+      expectVersion: null,
+      ttlMs,
+    });
+    if (!put.ok) throw new MfaError("store_conflict");
+    // Security info's enrolments leave the wizard's own (the one start() resumes) alone.
+    if (!scope) await store.put(currentKey(userId), base.id, { ttlMs });
+    await emit({ type: "enrolment.started", at: at(), userId, enrolmentId: base.id });
+    return render(base, put.version);
   };
 
   return {
@@ -1013,51 +1097,11 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
           return render(entry.value as EnrolmentRecord, entry.version);
         }
       }
-      const locale = options.locale ?? "en";
-      if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(locale)) {
-        throw new MfaError("invalid_input", { data: { field: "locale" } });
-      }
-      const known = new Set(policy.appSteps.map((s) => s.id));
-      for (const s of options.appSteps ?? []) {
-        if (!known.has(s))
-          throw new MfaError("invalid_input", {
-            message: `Unknown app step "${s}".`,
-            data: { field: "appSteps" },
-          });
-      }
-      const t = now();
-      const base: EnrolmentRecord = {
-        id: randomId("enr_"),
-        userId,
-        locale,
-        status: "active",
-        step: "intro",
-        appStepId: null,
-        pending: null,
-        history: [],
-        introDone: false,
-        recoveryIntroDone: false,
-        pendingAppSteps: [...(options.appSteps ?? [])],
-        enabledAt: options.enabledAt ?? null,
-        accountName: options.accountName ?? null,
-        appStepsDone: [],
-        appPasswordId: null,
-        appPasswordDone: false,
-        added: [],
-        recoveryAdded: [],
-        verifiedPhones: {},
-        createdAt: t,
-        expiresAt: t + policy.enrolmentTtlSeconds * 1000,
-      };
-      const ttlMs = policy.enrolmentTtlSeconds * 1000;
-      const put = await store.put(key(userId, base.id), base as never, {
-        expectVersion: null,
-        ttlMs,
-      });
-      if (!put.ok) throw new MfaError("store_conflict");
-      await store.put(currentKey(userId), base.id, { ttlMs });
-      await emit({ type: "enrolment.started", at: at(), userId, enrolmentId: base.id });
-      return render(base, put.version);
+      return create(options, null);
+    },
+
+    startScoped(options, scope) {
+      return create(options, scope);
     },
 
     async get(id, session) {
@@ -1085,6 +1129,11 @@ export function createEnrolmentEngine(deps: EngineDeps): EnrolmentEngine {
           data: { field: issue?.path.join(".") ?? "", step: record.step },
         });
       }
+      // Step-up, on the path every answer takes (BIND-01): anything but moving around the
+      // wizard or postponing it can bind a factor, send a code or mint a secret.
+      const data = parsed.data as { action?: string };
+      if (!(data.action && NO_STEP_UP.has(data.action)))
+        deps.gate.authorise(session, record.userId);
       const t = await transition(record, parsed.data, session);
       return commit(record, version, t);
     },

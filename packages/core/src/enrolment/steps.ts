@@ -211,6 +211,20 @@ export interface EnrolmentRecord {
   readonly verifiedPhones: Readonly<Record<string, number>>;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /**
+   * Security info's "add a method": an enrolment of one factor kind only (no intro, no app
+   * password, no app steps), replacing factor `replaces` once the new one is confirmed.
+   */
+  readonly scope?: EnrolmentScope | null;
+}
+
+/** What a scoped enrolment adds (see {@link EnrolmentRecord.scope}). */
+export interface EnrolmentScope {
+  readonly kind: MfaMethod | "recovery-email" | "recovery-phone";
+  /** The id of the factor the new one replaces, if any. */
+  readonly replaces?: string | null;
+  /** Set once the replaced factor was removed. */
+  readonly replaced?: boolean;
 }
 
 /** Every MFA method name, for views. */

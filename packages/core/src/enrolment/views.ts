@@ -29,7 +29,9 @@ export type ViewNotice =
   /** The app's risk check (SIM swap, bot score) stopped the send; no message went out. */
   | { readonly code: "send_blocked" }
   /** The TOTP code was already used (replay, TOTP-04). */
-  | { readonly code: "code_replayed" };
+  | { readonly code: "code_replayed" }
+  /** The user already has `cap` app passwords: none was minted and the step was passed over (APP-02). */
+  | { readonly code: "app_password_limit_reached"; readonly cap: number };
 
 /** Fields of every view. */
 export interface ViewBase {

@@ -81,6 +81,24 @@ export type FactorAllowance =
       readonly retryAfterSeconds: number;
     };
 
+/**
+ * What a failure cap does at its limit.
+ * - `"disable"` (RATE-02): the factor is disabled until it is bound again or an admin clears it.
+ *   For secrets below 64 bits (codes, TOTP), where NIST requires it.
+ * - `"throttle"` (RATE-08): the counter lives for `maxDelaySeconds` after the last failure and the
+ *   cap only locks until then. For secrets of 64 bits and more (app passwords, RATE-05), keyed by
+ *   the client's network, so a stranger who knows a user id cannot lock the owner out for good.
+ */
+export type LockoutMode = "disable" | "throttle";
+
+/** A check of a factor reserved before it runs, or why it may not run now. */
+export type CheckReservation =
+  | {
+      readonly ok: true;
+      /** This attempt's number among the consecutive failures, counting itself. */
+      readonly attempt: number;
+    }
+  | Exclude<FactorAllowance, { ok: true }>;
 /** What a send is about, for {@link Limiter.allowSend}. */
 export interface SendSubject {
   readonly userId: string;
@@ -93,6 +111,23 @@ export interface SendSubject {
 }
 
 const HOUR_MS = 3_600_000;
+
+/** Compare-and-set rounds a reservation tries before telling the caller to wait its turn. */
+const RESERVE_ROUNDS = 16;
+
+/**
+ * A factor's consecutive failures, as stored: `n` failures (reserved checks count until they
+ * settle), the time before which no check may run (the progressive delay, RATE-04), and when the
+ * last one was reserved.
+ */
+type FailureRecord = { readonly n: number; readonly notBefore: number; readonly at: number };
+
+/** Reads a stored failure record; anything else (absent, a legacy bare counter) reads as such. */
+function failureRecord(value: unknown): FailureRecord {
+  if (typeof value === "number") return { n: value, notBefore: 0, at: 0 };
+  if (typeof value === "object" && value !== null && "n" in value) return value as FailureRecord;
+  return { n: 0, notBefore: 0, at: 0 };
+}
 
 /** The limiter the engine and the challenge use. */
 export interface Limiter {
@@ -119,12 +154,32 @@ export interface Limiter {
    * @throws {MfaError} `invalid_input` as `allowSend` does.
    */
   refundSend(subject: SendSubject): Promise<void>;
-  /** Whether a factor may be checked now (not disabled, not in a progressive delay). */
+  /**
+   * Whether a factor may be checked now (not disabled, not in a progressive delay). A read only,
+   * for listing options: a check itself must {@link Limiter.reserveCheck}.
+   */
   allowCheck(userId: string, factorKey: string): Promise<FactorAllowance>;
-  /** Counts one failed check of a factor; answers the allowance that follows from it. */
-  recordFailure(userId: string, factorKey: string): Promise<FactorAllowance>;
+  /**
+   * Reserves one check of a factor BEFORE it runs (REL-02): the attempt is counted as a failure
+   * and the progressive delay for the next one is set, in one compare-and-set, so however many
+   * checks race, no more than the cap are ever run and each waits its turn. Settle it with
+   * {@link Limiter.settleCheck}.
+   */
+  reserveCheck(userId: string, factorKey: string, mode?: LockoutMode): Promise<CheckReservation>;
+  /**
+   * Settles a reserved check: `"success"` forgets the factor's failures, `"failure"` keeps the
+   * one reserved, `"void"` gives it back (the check compared nothing: expired, replayed, gone).
+   */
+  settleCheck(
+    userId: string,
+    factorKey: string,
+    outcome: "success" | "failure" | "void",
+    mode?: LockoutMode,
+  ): Promise<void>;
   /** Forgets a factor's failures (after a success, a re-bind, or an admin's reset). */
   clearFailures(userId: string, factorKey: string): Promise<void>;
+  /** Forgets every failure counter of a user; the number of factors that had any. */
+  clearAllFailures(userId: string): Promise<number>;
   /** Counts a code sent / verified per country and day, so SMS pumping shows (FRAUD-06). */
   recordConversion(kind: "sent" | "verified", country: string): Promise<void>;
   /** Sent and verified counts per country for one UTC day (`YYYY-MM-DD`). */
@@ -151,8 +206,6 @@ export function createLimiter(
   const limits = limitsSchema.parse(input);
   const { store, clock } = deps;
   const failKey = (userId: string, factorKey: string) => userKey(userId, "failures", factorKey);
-  const lastFailKey = (userId: string, factorKey: string) =>
-    userKey(userId, "failures-at", factorKey);
 
   /** Seconds to wait after `failures` consecutive failures (0 before the threshold). */
   const delaySeconds = (failures: number) =>
@@ -160,29 +213,25 @@ export function createLimiter(
       ? 0
       : Math.min(limits.maxDelaySeconds, 2 ** (failures - limits.delayAfterFailures));
 
-  const allowanceFor = async (
-    userId: string,
-    factorKey: string,
-    failures: number,
-  ): Promise<FactorAllowance> => {
-    if (failures >= limits.maxConsecutiveFailures)
+  /** A throttled counter forgets itself this long after its last failure (RATE-08). */
+  const throttleWindowMs = limits.maxDelaySeconds * 1000;
+
+  const readFailures = async (key: string) => {
+    const entry = await store.get<FailureRecord & Record<string, never>>(key);
+    return { entry, record: failureRecord(entry?.value) };
+  };
+
+  /** The allowance that follows from a failure record, at `now`. */
+  const allowanceOf = (record: FailureRecord, mode: LockoutMode, now: number): FactorAllowance => {
+    const failures = record.n;
+    if (mode === "disable" && failures >= limits.maxConsecutiveFailures)
       return { ok: false, reason: "disabled", failures };
-    const wait = delaySeconds(failures);
-    if (wait > 0) {
-      const last = (await store.get<number>(lastFailKey(userId, factorKey)))?.value ?? 0;
-      const retryAfterMs = last + wait * 1000 - clock.now();
-      if (retryAfterMs > 0) {
-        return {
-          ok: false,
-          reason: "locked",
-          failures,
-          retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
-        };
-      }
+    if (now < record.notBefore) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((record.notBefore - now) / 1000));
+      return { ok: false, reason: "locked", failures, retryAfterSeconds };
     }
     return { ok: true, failures };
   };
-
   /** Counts one event in a fixed one-hour window; true if it is within `max`. */
   const withinHour = async (key: string, max: number) =>
     (await store.increment(key, { ttlMs: HOUR_MS })) <= max;
@@ -221,19 +270,79 @@ export function createLimiter(
     },
 
     async allowCheck(userId, factorKey) {
-      const failures = (await store.get<number>(failKey(userId, factorKey)))?.value ?? 0;
-      return allowanceFor(userId, factorKey, failures);
+      return allowanceOf(
+        (await readFailures(failKey(userId, factorKey))).record,
+        "disable",
+        clock.now(),
+      );
     },
 
-    async recordFailure(userId, factorKey) {
-      const failures = await store.increment(failKey(userId, factorKey));
-      await store.put(lastFailKey(userId, factorKey), clock.now());
-      return allowanceFor(userId, factorKey, failures);
+    async reserveCheck(userId, factorKey, mode = "disable") {
+      const key = failKey(userId, factorKey);
+      let { entry, record } = await readFailures(key);
+      for (let round = 0; round < RESERVE_ROUNDS; round++) {
+        const now = clock.now();
+        const allowance = allowanceOf(record, mode, now);
+        if (!allowance.ok) return allowance;
+        // A throttled factor at its cap waits out the longest delay instead of being disabled.
+        const n =
+          mode === "throttle"
+            ? Math.min(record.n + 1, limits.maxConsecutiveFailures)
+            : record.n + 1;
+        const wait =
+          mode === "throttle" && record.n + 1 >= limits.maxConsecutiveFailures
+            ? limits.maxDelaySeconds
+            : delaySeconds(n);
+        const next: FailureRecord = { n, notBefore: now + wait * 1000, at: now };
+        const put = await store.put(key, next, {
+          expectVersion: entry?.version ?? null,
+          ...(mode === "throttle" ? { ttlMs: throttleWindowMs } : {}),
+        });
+        if (put.ok) return { ok: true, attempt: n };
+        entry = put.current as typeof entry;
+        record = failureRecord(put.current?.value);
+      }
+      // Others are checking this factor right now: this one waits its turn rather than run.
+      return { ok: false, reason: "locked", failures: record.n, retryAfterSeconds: 1 };
+    },
+
+    async settleCheck(userId, factorKey, outcome, mode = "disable") {
+      const key = failKey(userId, factorKey);
+      if (outcome === "failure") return;
+      if (outcome === "success") {
+        await store.delete(key);
+        return;
+      }
+      // Give the reserved attempt back; the delay it set stays (a few seconds at most).
+      let { entry, record } = await readFailures(key);
+      for (let round = 0; round < RESERVE_ROUNDS && entry && record.n > 0; round++) {
+        const put = await store.put(
+          key,
+          { ...record, n: record.n - 1 },
+          {
+            expectVersion: entry.version,
+            ...(mode === "throttle" ? { ttlMs: throttleWindowMs } : {}),
+          },
+        );
+        if (put.ok) return;
+        entry = put.current as typeof entry;
+        record = failureRecord(put.current?.value);
+      }
     },
 
     async clearFailures(userId, factorKey) {
       await store.delete(failKey(userId, factorKey));
-      await store.delete(lastFailKey(userId, factorKey));
+    },
+
+    async clearAllFailures(userId) {
+      let cleared = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await store.list(failKey(userId, ""), { limit: 500, cursor });
+        for (const item of page.items) if (await store.delete(item.key)) cleared++;
+        cursor = page.cursor ?? undefined;
+      } while (cursor);
+      return cleared;
     },
 
     async recordConversion(kind, country) {

@@ -12,6 +12,7 @@
  */
 
 import { MfaError } from "../errors.js";
+import { mfaMethodsHeld, recoveryMethodsHeld } from "../factors/registry.js";
 import { globalKey, userKey } from "../keys.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
 import type { Store } from "../ports/store.js";
@@ -50,6 +51,14 @@ export interface Registration {
   readonly confirmedAt: number | null;
   /** Set by an admin: the user must register again before signing in. */
   readonly reregistrationRequired: boolean;
+  /** When each authenticator app was bound (BIND-03), by factor id. */
+  readonly authenticatorsAt?: Readonly<Record<string, number>>;
+  /** Names the user gave factors, by factor id ("Work phone", "Pixel 9"). */
+  readonly names?: Readonly<Record<string, string>>;
+  /** The factor the user chose to be asked first at sign-in, by id. */
+  readonly preferred?: string | null;
+  /** The user's language (BCP 47), for notices sent when someone else acts (an admin). */
+  readonly locale?: string;
 }
 
 /** A registration with nothing in it. */
@@ -65,11 +74,9 @@ export const emptyRegistration: Registration = Object.freeze({
   reregistrationRequired: false,
 });
 
-/** The MFA methods a registration holds. */
+/** The MFA methods a registration holds (see the factor registry). */
 export function mfaMethodsOf(reg: Registration): MfaMethod[] {
-  const methods: MfaMethod[] = Object.keys(reg.phones) as PhoneMethod[];
-  if (reg.authenticators.length > 0) methods.push("authenticator-app");
-  return methods;
+  return mfaMethodsHeld(reg);
 }
 
 /** Reads and updates registrations. */
@@ -89,6 +96,12 @@ export interface RegistrationStore {
 }
 
 const MAX_CAS_RETRIES = 20;
+
+const summaryOf = (userId: string, reg: Registration) => ({
+  userId,
+  methods: mfaMethodsHeld(reg),
+  recovery: recoveryMethodsHeld(reg),
+});
 
 /** A {@link RegistrationStore} over the Store port. */
 export function registrationStore(store: Store): RegistrationStore {
@@ -114,11 +127,15 @@ export function registrationStore(store: Store): RegistrationStore {
         const next = change(registration);
         const put = await store.put(key(userId), next as never, { expectVersion: version });
         if (put.ok) {
-          const recovery = [
-            ...(next.recoveryEmail ? ["email"] : []),
-            ...(next.recoveryPhoneVerifiedAt !== null ? ["phone"] : []),
-          ];
-          await store.put(summaryKey(userId), { userId, methods: mfaMethodsOf(next), recovery });
+          // The report reads what the registry says the user holds: the same rule as required().
+          const summary = {
+            userId,
+            methods: mfaMethodsHeld(next),
+            recovery: recoveryMethodsHeld(next),
+          };
+          const changed =
+            JSON.stringify(summary) !== JSON.stringify(summaryOf(userId, registration));
+          if (changed || version === null) await store.put(summaryKey(userId), summary);
           return next;
         }
       }

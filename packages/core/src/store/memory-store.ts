@@ -5,6 +5,11 @@
  * JavaScript's single thread. TTLs run on the injected clock, so tests move time without
  * waiting. Data lives only as long as the process.
  *
+ * Arguments are checked by the core's `guardStore`, which wraps every store the SDK is given,
+ * so this adapter keeps only the checks that depend on what is stored (an increment of a
+ * non-integer, or past the safe integers). Used directly, as tests do, it trusts its caller:
+ * a `NaN` TTL would never expire and an `undefined` value would fail on the next read.
+ *
  * @module
  */
 
@@ -91,10 +96,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
     async increment(key: string, opts: IncrementOptions = {}) {
       const slot = live(key);
       const current = slot ? (JSON.parse(slot.json) as unknown) : 0;
-      if (!Number.isSafeInteger(current)) {
+      const next = (current as number) + (opts.by ?? 1);
+      // Both checks are the port's: a counter is a safe integer before and after, or the call
+      // changes nothing (beyond 2^53 a counter would silently stop counting).
+      if (!Number.isSafeInteger(current) || !Number.isSafeInteger(next)) {
         throw new MfaError("store_invalid_operation", { data: { operation: "increment" } });
       }
-      const next = (current as number) + (opts.by ?? 1);
       slots.set(key, {
         json: JSON.stringify(next),
         version: (slot?.version ?? 0) + 1,

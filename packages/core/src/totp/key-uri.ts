@@ -21,24 +21,58 @@ import { MfaError } from "../errors.js";
 import { base32Decode, base32Encode } from "./base32.js";
 import { TOTP_ALGORITHMS, type TotpAlgorithm } from "./hotp.js";
 
-/** Longest issuer or account name accepted, in characters (keeps the QR code scannable). */
+/**
+ * Longest issuer or account name accepted, in characters (Unicode code points, so an emoji
+ * counts once): keeps the QR code scannable.
+ */
 export const MAX_KEY_URI_LABEL_PART = 128;
 
 /**
+ * Longest Key URI, in characters: what one QR code holds (version 40, error correction M, byte
+ * mode, ISO/IEC 18004 table 7). A longer URI cannot be drawn at all. The TOTP service refuses an
+ * issuer that would leave too little room, so every accepted account name fits.
+ */
+export const MAX_KEY_URI_LENGTH = 2331;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// With the `u` flag, \p{Cs} matches only a surrogate that is not half of a pair:
+// `encodeURIComponent` throws a URIError on one, and UTF-8 cannot carry it.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Whether `value` has more than `max` characters (code points); counts no further than that. */
+function exceeds(value: string, max: number): boolean {
+  // A code point is one or two code units, so the unit count alone decides most cases.
+  if (value.length <= max) return false;
+  if (value.length > 2 * max) return true;
+  let points = 0;
+  for (const _ of value) if (++points > max) return true;
+  return false;
+}
+
+/**
  * Throws `MfaError(code)` unless `value` is a label part a Key URI can carry: 1 to
- * {@link MAX_KEY_URI_LABEL_PART} characters, no colon, no control characters, not only spaces.
+ * {@link MAX_KEY_URI_LABEL_PART} characters, well-formed Unicode (no lone surrogate), no colon,
+ * no control characters, not only spaces. Too long is `input_too_long` (or `config_invalid`),
+ * checked first so that an oversized value costs no further work (REL-07).
  */
 export function assertKeyUriLabelPart(
   value: unknown,
   field: "issuer" | "accountName",
   code: "invalid_input" | "config_invalid" = "invalid_input",
 ): asserts value is string {
+  if (typeof value === "string" && exceeds(value, MAX_KEY_URI_LABEL_PART)) {
+    throw new MfaError(code === "config_invalid" ? code : "input_too_long", {
+      data: { field, max: MAX_KEY_URI_LABEL_PART },
+    });
+  }
   if (typeof value !== "string" || value.trim() === "") {
     throw new MfaError(code, { message: `The ${field} must not be empty.`, data: { field } });
   }
-  if (value.length > MAX_KEY_URI_LABEL_PART) {
-    throw new MfaError(code === "config_invalid" ? code : "input_too_long", {
-      data: { field, max: MAX_KEY_URI_LABEL_PART },
+  if (LONE_SURROGATE.test(value)) {
+    throw new MfaError(code, {
+      message: `The ${field} must be well-formed Unicode (no lone surrogate).`,
+      data: { field },
     });
   }
   if (value.includes(":")) {
@@ -47,13 +81,41 @@ export function assertKeyUriLabelPart(
       data: { field },
     });
   }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
-  if (/[\u0000-\u001f\u007f]/.test(value)) {
+  if (CONTROL.test(value)) {
     throw new MfaError(code, {
       message: `The ${field} must not contain control characters.`,
       data: { field },
     });
   }
+}
+
+/** What {@link accountLabel} returns for a name with nothing showable in it. */
+const FALLBACK_LABEL = "account";
+
+/**
+ * Makes any string an account name that {@link assertKeyUriLabelPart} accepts, for labels
+ * derived from data the user did not type for this purpose (an e-mail address, a phone number,
+ * a user id): the first {@link MAX_KEY_URI_LABEL_PART} characters, counted in code points so
+ * that an emoji is never cut in half; `':'` becomes `'_'`, a lone surrogate becomes U+FFFD and a
+ * control character a space; surrounding spaces are trimmed, and a name left blank becomes
+ * `"account"`. Reads at most 128 characters of `raw`, whatever its length.
+ *
+ * @example
+ * accountLabel("alice:admin@contoso.com") // "alice_admin@contoso.com"
+ * accountLabel(`${"a".repeat(127)}😀b`) // "aaa…a😀" (128 characters, the emoji whole)
+ */
+export function accountLabel(raw: string): string {
+  let label = "";
+  let points = 0;
+  for (const char of String(raw)) {
+    if (++points > MAX_KEY_URI_LABEL_PART) break;
+    if (char === ":") label += "_";
+    else if (LONE_SURROGATE.test(char)) label += "\ufffd";
+    else if (CONTROL.test(char)) label += " ";
+    else label += char;
+  }
+  label = label.trim();
+  return label === "" ? FALLBACK_LABEL : label;
 }
 
 /** What {@link buildKeyUri} needs. */
@@ -94,7 +156,9 @@ export interface ParsedKeyUri {
 
 /**
  * A TOTP Key URI for an authenticator app. Throws `invalid_input` for an empty issuer or
- * account, one holding ':' or control characters, or a secret that is not base32.
+ * account, one holding ':', control characters or a lone surrogate, or a secret that is not
+ * base32; `input_too_long` for a part over {@link MAX_KEY_URI_LABEL_PART} characters or a URI
+ * over {@link MAX_KEY_URI_LENGTH} (it would not fit a QR code).
  *
  * @example
  * buildKeyUri({ issuer: "ACME Co", accountName: "john.doe@email.com", secret: "HXDM…BOZ" })
@@ -126,6 +190,9 @@ export function buildKeyUri(input: KeyUriInput): string {
   if (algorithm !== "SHA1") uri += `&algorithm=${algorithm}`;
   if (digits !== 6) uri += `&digits=${digits}`;
   if (periodSeconds !== 30) uri += `&period=${periodSeconds}`;
+  if (uri.length > MAX_KEY_URI_LENGTH) {
+    throw new MfaError("input_too_long", { data: { field: "uri", max: MAX_KEY_URI_LENGTH } });
+  }
   return uri;
 }
 

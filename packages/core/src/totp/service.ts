@@ -9,7 +9,12 @@
  *   user: a sealed seed copied into another user's or factor's record fails to open, and a
  *   record whose `digits` or `algorithm` were edited in the store no longer opens either.
  * - A factor is active only after its first code is confirmed (TOTP-06); an unconfirmed
- *   enrolment expires after `pendingTtlSeconds` and dies after 5 wrong codes (RATE-01).
+ *   enrolment expires after `pendingTtlSeconds` and dies after 5 wrong codes (RATE-01). A
+ *   confirmation first spends one of those 5 attempts with a compare-and-set and only then opens
+ *   the seed, so however many run at once, no more than 5 codes are ever compared (REL-02).
+ * - An active factor keeps no failure count: the cap on its consecutive failures (RATE-02) is
+ *   the core's limiter's alone, one counter that an admin can clear. A wrong code writes
+ *   nothing here.
  * - Time comes from the injected clock only (TOTP-05); ±`window` steps are accepted (TOTP-03).
  * - Replay (TOTP-04, LIFE-03): a code is accepted only for a step above the last accepted one,
  *   and the record is updated with a compare-and-set, so of any number of concurrent checks of
@@ -32,7 +37,7 @@ import type { Keyring } from "../ports/keyring.js";
 import type { Store, StoreEntry } from "../ports/store.js";
 import { base32Encode } from "./base32.js";
 import { codeFromDigest, keyedHotp, TOTP_ALGORITHMS, type TotpAlgorithm } from "./hotp.js";
-import { assertKeyUriLabelPart, buildKeyUri } from "./key-uri.js";
+import { assertKeyUriLabelPart, buildKeyUri, MAX_KEY_URI_LABEL_PART } from "./key-uri.js";
 import { qrSvg, qrText } from "./qr.js";
 
 /** Options of {@link createTotpService}. */
@@ -72,21 +77,57 @@ export interface TotpServiceDeps {
   events?: EventSink;
 }
 
-/** What {@link TotpService.begin} returns: everything the user needs to add the account. */
-export interface TotpEnrolment {
-  /** The new factor's id. */
-  factorId: string;
-  /** The secret as unpadded base32, for manual entry. Shown once: never stored in the clear. */
-  secret: string;
-  /** The `otpauth://` Key URI. */
-  uri: string;
-  /** The Key URI as an SVG QR code. */
-  qrSvg: string;
-  /** The Key URI as a QR code in Unicode block art, for terminals. */
-  qrText: string;
-  /** When the enrolment expires unless confirmed, epoch milliseconds. */
-  expiresAt: number;
+/**
+ * Which QR code {@link TotpService.begin} draws: `"svg"` for a web page, `"text"` (Unicode
+ * blocks) for a terminal, `"none"` when the caller draws its own from `uri` or needs none.
+ */
+export type TotpQrForm = "svg" | "text" | "none";
+
+/** What {@link TotpService.begin} takes. */
+export interface TotpBeginInput<Q extends TotpQrForm = "svg"> {
+  /** The user who adds the app. */
+  userId: string;
+  /**
+   * The account name the app shows, checked by {@link assertKeyUriLabelPart}; `accountLabel`
+   * (same module) makes one from any string.
+   */
+  accountName: string;
+  /** A pending enrolment's id, to restart it with a new secret. */
+  factorId?: string;
+  /**
+   * The QR code to draw, only that one: drawing is most of `begin`'s time.
+   * @default "svg"
+   */
+  qr?: Q;
 }
+
+/** The QR code field that {@link TotpEnrolment} has for a {@link TotpQrForm}. */
+export type TotpQrCode<Q extends TotpQrForm> = Q extends "svg"
+  ? {
+      /** The Key URI as an SVG QR code. Holds the secret: treat it like the secret. */
+      readonly qrSvg: string;
+    }
+  : Q extends "text"
+    ? {
+        /** The Key URI as a QR code in Unicode block art, for terminals. Holds the secret. */
+        readonly qrText: string;
+      }
+    : unknown;
+
+/**
+ * What {@link TotpService.begin} returns: everything the user needs to add the account, with
+ * the QR code asked for (`qrSvg` by default, `qrText` for `qr: "text"`, neither for `"none"`).
+ */
+export type TotpEnrolment<Q extends TotpQrForm = "svg"> = {
+  /** The new factor's id. */
+  readonly factorId: string;
+  /** The secret as unpadded base32, for manual entry. Shown once: never stored in the clear. */
+  readonly secret: string;
+  /** The `otpauth://` Key URI. */
+  readonly uri: string;
+  /** When the enrolment expires unless confirmed, epoch milliseconds. */
+  readonly expiresAt: number;
+} & TotpQrCode<Q>;
 
 /** A factor's metadata: never its secret. */
 export interface TotpFactorInfo {
@@ -103,10 +144,11 @@ export interface TotpFactorInfo {
   /** The account name shown in the app. */
   label: string;
   /**
-   * Wrong codes since the last success: for a pending factor, wrong confirmations (5 end the
-   * enrolment); for an active one, consecutive failed verifications (RATE-02's counter).
+   * For a pending enrolment, the wrong codes it may still take before it ends (of
+   * {@link TOTP_MAX_CONFIRM_ATTEMPTS}); `null` once active, where the core's limiter alone
+   * counts failures (RATE-02).
    */
-  consecutiveFailures: number;
+  confirmAttemptsLeft: number | null;
   /** When a pending enrolment expires, epoch milliseconds; `null` once active. */
   expiresAt: number | null;
 }
@@ -121,20 +163,24 @@ export interface TotpService {
   /** The options in force, defaults applied. */
   readonly options: Readonly<Required<TotpOptions>>;
   /**
-   * Starts an enrolment: a new secret, its Key URI and QR code, and a pending factor. Passing
-   * the `factorId` of a pending enrolment restarts it with a new secret (and a fresh attempt
-   * budget); an active factor's id throws `factor_not_pending`.
+   * Starts an enrolment: a new secret, its Key URI, the QR code asked for, and a pending
+   * factor. Passing the `factorId` of a pending enrolment restarts it with a new secret (and a
+   * fresh attempt budget); an active factor's id throws `factor_not_pending`. Every input is
+   * checked before anything is stored: a refused one (`invalid_input`, `input_too_long`)
+   * leaves no record behind.
    */
-  begin(input: { userId: string; accountName: string; factorId?: string }): Promise<TotpEnrolment>;
+  begin<Q extends TotpQrForm = "svg">(input: TotpBeginInput<Q>): Promise<TotpEnrolment<Q>>;
   /**
    * Activates a pending factor with its first code. Fails with `expired`, `locked` (after 5
-   * wrong codes, with `attemptsLeft: 0`), `code_mismatch` (with `attemptsLeft`) or `not_found`;
-   * throws `factor_not_pending` if the factor is already active.
+   * wrong codes, or while 5 confirmations are in flight, with `attemptsLeft: 0`),
+   * `code_mismatch` (with `attemptsLeft`) or `not_found`; throws `factor_not_pending` if the
+   * factor is already active.
    */
   confirm(input: { userId: string; factorId: string; code: string }): Promise<TotpVerifyResult>;
   /**
    * Checks a code of an active factor. Fails with `code_mismatch`, `replayed` (this step or an
-   * older one was already accepted) or `not_found` (no such active factor).
+   * older one was already accepted) or `not_found` (no such active factor). Counts nothing:
+   * capping failures (RATE-02) is the caller's, e.g. the core's limiter.
    */
   verify(input: { userId: string; factorId: string; code: string }): Promise<TotpVerifyResult>;
   /** A factor's metadata, or `null` (absent, or a pending enrolment that expired). */
@@ -184,9 +230,26 @@ type TotpRecord = {
   lastUsedAt: number | null;
   /** The last accepted time step; only later steps are accepted (TOTP-04). */
   lastStep: number | null;
-  /** Wrong codes since the last success (see {@link TotpFactorInfo.consecutiveFailures}). */
-  failures: number;
+  /**
+   * Pending only: confirmations spent, wrong or in flight (RATE-01). Dropped on activation;
+   * records written before this rule may still carry it on an active factor, where it is
+   * ignored.
+   */
+  failures?: number;
 };
+
+/** What confirm and verify take. */
+type CodeInput = { userId: string; factorId: string; code: string };
+
+/** The QR forms {@link TotpService.begin} draws. */
+const QR_FORMS: readonly TotpQrForm[] = ["svg", "text", "none"];
+
+/**
+ * The longest account name's Key URI part: 128 four-byte characters, each 12 characters once
+ * percent-encoded. An issuer whose Key URI cannot also hold this one would make some account
+ * names fail at `begin`, so it is refused at construction instead.
+ */
+const LONGEST_ACCOUNT = String.fromCodePoint(0x10000).repeat(MAX_KEY_URI_LABEL_PART);
 
 const DEFAULTS = {
   window: 1,
@@ -202,8 +265,17 @@ function resolveOptions(options: TotpOptions): Readonly<Required<TotpOptions>> {
   const bad: string[] = [];
   try {
     assertKeyUriLabelPart(resolved.issuer, "issuer", "config_invalid");
+    // The longest parameters too, whatever is configured: the check is about the issuer.
+    buildKeyUri({
+      issuer: resolved.issuer,
+      accountName: LONGEST_ACCOUNT,
+      secret: "A".repeat(Math.ceil((TOTP_SECRET_BYTES * 8) / 5)),
+      algorithm: "SHA512",
+      digits: 8,
+      periodSeconds: 60,
+    });
   } catch {
-    bad.push("issuer (1-128 characters, no ':' or control characters)");
+    bad.push("issuer (1-128 characters, no ':' or control characters, short enough for a QR code)");
   }
   if (![0, 1, 2].includes(resolved.window)) bad.push("window (0, 1 or 2)");
   if (resolved.digits !== 6 && resolved.digits !== 8) bad.push("digits (6 or 8)");
@@ -260,13 +332,32 @@ function infoOf(factorId: string, record: TotpRecord): TotpFactorInfo {
     activatedAt: record.activatedAt,
     lastUsedAt: record.lastUsedAt,
     label: record.label,
-    consecutiveFailures: record.failures,
+    confirmAttemptsLeft:
+      record.status === "pending"
+        ? Math.max(0, TOTP_MAX_CONFIRM_ATTEMPTS - (record.failures ?? 0))
+        : null,
     expiresAt: record.expiresAt,
   };
 }
 
 function isLive(record: TotpRecord, now: number): boolean {
   return record.status === "active" || record.expiresAt === null || now < record.expiresAt;
+}
+
+/**
+ * The pending entry a confirmation may act on, or why there is none (`not_found`, `expired`);
+ * throws `factor_not_pending` for an active factor.
+ */
+function pendingEntry(
+  entry: StoreEntry<TotpRecord> | null,
+  factorId: string,
+  now: number,
+): StoreEntry<TotpRecord> | "not_found" | "expired" {
+  if (!entry?.value) return "not_found";
+  if (entry.value.status !== "pending") {
+    throw new MfaError("factor_not_pending", { data: { factorId } });
+  }
+  return isLive(entry.value, now) ? entry : "expired";
 }
 
 /**
@@ -342,16 +433,27 @@ export function createTotpService(deps: TotpServiceDeps, options: TotpOptions): 
     }
   }
 
-  /** confirm() and verify(): one compare-and-set loop, see the module comment. */
-  async function check(
-    mode: "confirm" | "verify",
-    input: { userId: string; factorId: string; code: string },
-  ): Promise<TotpVerifyResult> {
-    const { userId, factorId, code } = input;
-    // A factor keeps the length it was enrolled with, so before its record is read (no work
-    // for malformed input) a code may have either allowed length; its own is checked after.
+  /**
+   * The store key of a code check, after the checks that need no store: a code may have either
+   * allowed length here (a factor keeps the length it was enrolled with, checked once its
+   * record is read), so malformed input costs no read.
+   */
+  function checkedKey(input: CodeInput): string {
+    const { code } = input;
     assertCodeFormat(code, typeof code === "string" && code.length === 8 ? 8 : 6);
-    const key = keyOf(userId, factorId);
+    return keyOf(input.userId, input.factorId);
+  }
+
+  /** A record without the pending-only attempt count, for writing it as active. */
+  function withoutAttempts(record: TotpRecord): TotpRecord {
+    const { failures: _, ...rest } = record;
+    return rest;
+  }
+
+  /** verify(): a compare-and-set loop over the replay guard (see the module comment). */
+  async function verifyCode(input: CodeInput): Promise<TotpVerifyResult> {
+    const { userId, factorId, code } = input;
+    const key = checkedKey(input);
     // Matches depend on the seed and the time only; a lost compare-and-set re-reads the record
     // but reuses them while the sealed seed is unchanged.
     let cachedCt: string | null = null;
@@ -360,17 +462,8 @@ export function createTotpService(deps: TotpServiceDeps, options: TotpOptions): 
       const entry: StoreEntry<TotpRecord> | null = await store.get<TotpRecord>(key);
       const now = clock.now();
       const record = entry?.value;
-      if (!entry || !record || (mode === "verify" && record.status !== "active")) {
+      if (!entry || !record || record.status !== "active") {
         return fail(userId, factorId, "not_found", now);
-      }
-      if (mode === "confirm") {
-        if (record.status !== "pending") {
-          throw new MfaError("factor_not_pending", { data: { factorId } });
-        }
-        if (!isLive(record, now)) return fail(userId, factorId, "expired", now);
-        if (record.failures >= TOTP_MAX_CONFIRM_ATTEMPTS) {
-          return fail(userId, factorId, "locked", now, 0);
-        }
       }
       assertCodeFormat(code, record.digits);
       if (cachedCt !== record.seed.ct) {
@@ -379,46 +472,99 @@ export function createTotpService(deps: TotpServiceDeps, options: TotpOptions): 
       }
       const last = record.lastStep ?? -1;
       const fresh = steps.filter((s) => s > last);
-
       if (steps.length > 0 && fresh.length === 0) {
         // A valid code for a step already used, or older than one used: refused and logged
-        // (LOG-02). Not counted as a failure: it proves the code, not a guess.
+        // (LOG-02). It proves the code, not a guess.
         return fail(userId, factorId, "replayed", now);
       }
-      if (fresh.length === 0) {
-        const next: TotpRecord = { ...record, failures: record.failures + 1 };
-        const put = await store.put(key, next, {
-          expectVersion: entry.version,
-          ttlMs: ttlOf(next, now),
-        });
-        if (!put.ok) continue;
-        const left =
-          mode === "confirm" ? Math.max(0, TOTP_MAX_CONFIRM_ATTEMPTS - next.failures) : undefined;
-        return fail(userId, factorId, "code_mismatch", now, left);
-      }
+      // Nothing to write: the failure cap of an active factor is the limiter's (RATE-02).
+      if (fresh.length === 0) return fail(userId, factorId, "code_mismatch", now);
 
       const step = Math.max(...fresh);
-      const next: TotpRecord =
-        mode === "confirm"
-          ? {
-              ...record,
-              status: "active",
-              activatedAt: now,
-              expiresAt: null,
-              lastUsedAt: now,
-              lastStep: step,
-              failures: 0,
-            }
-          : { ...record, lastUsedAt: now, lastStep: step, failures: 0 };
+      const next: TotpRecord = { ...withoutAttempts(record), lastUsedAt: now, lastStep: step };
       const put = await store.put(key, next, { expectVersion: entry.version });
       if (!put.ok) continue;
-      await emit({
-        type: mode === "confirm" ? "totp.activated" : "totp.verified",
-        at: at(now),
-        userId,
-        factorId,
-      });
+      await emit({ type: "totp.verified", at: at(now), userId, factorId });
       return { ok: true, factorId, step };
+    }
+    throw new MfaError("store_conflict", { data: { factorId } });
+  }
+
+  /**
+   * confirm(): spends one of the enrolment's attempts with a compare-and-set, and only then
+   * opens the seed and compares (REL-02): of any number of concurrent confirmations, at most
+   * {@link TOTP_MAX_CONFIRM_ATTEMPTS} ever compare a code; the others are answered `locked`.
+   */
+  async function confirmCode(input: CodeInput): Promise<TotpVerifyResult> {
+    const { userId, factorId, code } = input;
+    const key = checkedKey(input);
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const now = clock.now();
+      const entry = pendingEntry(await store.get<TotpRecord>(key), factorId, now);
+      if (typeof entry === "string") return fail(userId, factorId, entry, now);
+      const record = entry.value;
+      const spent = record.failures ?? 0;
+      if (spent >= TOTP_MAX_CONFIRM_ATTEMPTS) return fail(userId, factorId, "locked", now, 0);
+      assertCodeFormat(code, record.digits);
+
+      const reserved: TotpRecord = { ...record, failures: spent + 1 };
+      const put = await store.put(key, reserved, {
+        expectVersion: entry.version,
+        ttlMs: ttlOf(reserved, now),
+      });
+      if (!put.ok) continue;
+      // A pending record has no accepted step yet, so any match is fresh.
+      const steps = await matchingSteps(userId, factorId, record, code, now);
+      if (steps.length === 0) {
+        const left = Math.max(0, TOTP_MAX_CONFIRM_ATTEMPTS - spent - 1);
+        return fail(userId, factorId, "code_mismatch", now, left);
+      }
+      return activate(
+        { userId, factorId, key },
+        { value: reserved, version: put.version },
+        Math.max(...steps),
+      );
+    }
+    throw new MfaError("store_conflict", { data: { factorId } });
+  }
+
+  /**
+   * Activates a pending factor whose code matched at `step`. Its attempt is already spent, so a
+   * concurrent confirmation that spends another in between only makes it write again; one that
+   * activated it first, a restart with a new secret, a removal or expiry in between win.
+   */
+  async function activate(
+    factor: { userId: string; factorId: string; key: string },
+    entry: StoreEntry<TotpRecord>,
+    step: number,
+  ): Promise<TotpVerifyResult> {
+    const { userId, factorId, key } = factor;
+    const matchedCt = entry.value.seed.ct;
+    let current: StoreEntry<TotpRecord> | null = entry;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const now = clock.now();
+      const live = pendingEntry(current, factorId, now);
+      if (typeof live === "string") return fail(userId, factorId, live, now);
+      const record = live.value;
+      if (record.seed.ct !== matchedCt) {
+        // Restarted meanwhile: the code was for the secret that was replaced.
+        const left = Math.max(0, TOTP_MAX_CONFIRM_ATTEMPTS - (record.failures ?? 0));
+        return fail(userId, factorId, "code_mismatch", now, left);
+      }
+      const next: TotpRecord = {
+        ...withoutAttempts(record),
+        status: "active",
+        activatedAt: now,
+        expiresAt: null,
+        lastUsedAt: now,
+        lastStep: step,
+      };
+      const put = await store.put(key, next, { expectVersion: live.version });
+      if (put.ok) {
+        await emit({ type: "totp.activated", at: at(now), userId, factorId });
+        return { ok: true, factorId, step };
+      }
+      current = await store.get<TotpRecord>(key);
     }
     throw new MfaError("store_conflict", { data: { factorId } });
   }
@@ -426,9 +572,18 @@ export function createTotpService(deps: TotpServiceDeps, options: TotpOptions): 
   return Object.freeze({
     options: resolved,
 
-    async begin(input: { userId: string; accountName: string; factorId?: string }) {
+    async begin<Q extends TotpQrForm = "svg">(input: TotpBeginInput<Q>) {
       const { userId, accountName } = input;
+      const qr: TotpQrForm = input.qr ?? "svg";
+      // Everything that can refuse the input runs before the store is written, so a refused
+      // begin leaves no pending record behind (and a retry no second one).
       assertKeyUriLabelPart(accountName, "accountName");
+      if (!QR_FORMS.includes(qr)) {
+        throw new MfaError("invalid_input", {
+          message: 'qr is "svg", "text" or "none".',
+          data: { field: "qr" },
+        });
+      }
       const factorId = input.factorId ?? randomId("totp_", random);
       const key = keyOf(userId, factorId);
 
@@ -443,6 +598,18 @@ export function createTotpService(deps: TotpServiceDeps, options: TotpOptions): 
 
       const now = clock.now();
       const secret = random.bytes(TOTP_SECRET_BYTES);
+      const base32 = base32Encode(secret);
+      const uri = buildKeyUri({
+        issuer: resolved.issuer,
+        accountName,
+        secret: base32,
+        algorithm: resolved.algorithm,
+        digits: resolved.digits,
+        periodSeconds: resolved.periodSeconds,
+      });
+      const code =
+        qr === "svg" ? { qrSvg: qrSvg(uri) } : qr === "text" ? { qrText: qrText(uri) } : {};
+
       const expiresAt = now + resolved.pendingTtlSeconds * 1000;
       const draft: Omit<TotpRecord, "seed"> = {
         v: 1,
@@ -464,26 +631,17 @@ export function createTotpService(deps: TotpServiceDeps, options: TotpOptions): 
         associatedData(userId, factorId, draft),
         random,
       );
+      secret.fill(0);
       const record: TotpRecord = { ...draft, seed: { ...sealed } };
       const put = await store.put(key, record, { expectVersion, ttlMs: ttlOf(record, now) });
       if (!put.ok) throw new MfaError("store_conflict", { data: { factorId } });
 
-      const base32 = base32Encode(secret);
-      secret.fill(0);
-      const uri = buildKeyUri({
-        issuer: resolved.issuer,
-        accountName,
-        secret: base32,
-        algorithm: resolved.algorithm,
-        digits: resolved.digits,
-        periodSeconds: resolved.periodSeconds,
-      });
       await emit({ type: "totp.enrolment_started", at: at(now), userId, factorId });
-      return { factorId, secret: base32, uri, qrSvg: qrSvg(uri), qrText: qrText(uri), expiresAt };
+      return { factorId, secret: base32, uri, expiresAt, ...code } as TotpEnrolment<Q>;
     },
 
-    confirm: (input) => check("confirm", input),
-    verify: (input) => check("verify", input),
+    confirm: confirmCode,
+    verify: verifyCode,
 
     async get({ userId, factorId }) {
       const entry = await store.get<TotpRecord>(keyOf(userId, factorId));

@@ -1,0 +1,240 @@
+/**
+ * The factor registry: one module per kind of factor, and the only place that knows how each
+ * kind is held in a user's {@link Registration}. The wizard, the sign-in challenge, Security info,
+ * admin, the registration report and `required()` all iterate {@link FACTORS}; nothing else
+ * switches on method names, so a rule about factors (what counts for recovery, what a removal
+ * also removes, what a notice calls it) is written once.
+ *
+ * @module
+ */
+
+import type { NoticeFactor } from "../delivery/templates.js";
+import type { MfaMethod, Policy, RecoveryMethod } from "../policy/policy.js";
+import type { PhoneMethod, Registration } from "../registration/registration.js";
+import { maskEmail } from "../rules/email.js";
+import { maskPhone } from "../rules/phone.js";
+
+/** Every kind of factor a user can hold (app passwords are listed apart: they are not factors). */
+export type FactorKind = MfaMethod | "recovery-email" | "recovery-phone";
+
+/** One factor a user holds: metadata only, never a secret or a full number. */
+export interface RegisteredFactor {
+  /** Stable id: the method for phones and recovery data, the factor id for authenticator apps. */
+  readonly id: string;
+  readonly kind: FactorKind;
+  /** Signs the user in (`mfa`) or resets a password (`recovery`). */
+  readonly role: "mfa" | "recovery";
+  /** What a UI shows: a masked phone or address, or the app's name. */
+  readonly display: string;
+  /** The name the user gave it, if any. */
+  readonly name: string | null;
+  /** When it was bound (BIND-03), if known. */
+  readonly verifiedAt: number | null;
+  /** Whether the user chose it as the method to be asked first at sign-in. */
+  readonly preferred: boolean;
+}
+
+/** What every factor module implements. */
+export interface FactorModule {
+  readonly kind: FactorKind;
+  readonly role: "mfa" | "recovery";
+  /** How a notice names this kind (BIND-02). */
+  readonly notice: NoticeFactor;
+  /** The user's factors of this kind. */
+  list(reg: Registration): RegisteredFactor[];
+  /** The registration without factor `id` of this kind, and whether it was there (pure). */
+  remove(
+    reg: Registration,
+    id: string,
+  ): { readonly registration: Registration; readonly removed: boolean };
+  /** The limiter's key of factor `id`, for kinds that are checked at sign-in. */
+  failureKey?(reg: Registration, id: string): string | null;
+}
+
+const base = (reg: Registration, id: string) => ({
+  id,
+  name: reg.names?.[id] ?? null,
+  preferred: reg.preferred === id,
+});
+
+/** The registration without a name or preference left pointing at `id`. */
+function forget(reg: Registration, id: string): Registration {
+  const names = { ...(reg.names ?? {}) };
+  delete names[id];
+  return { ...reg, names, preferred: reg.preferred === id ? null : (reg.preferred ?? null) };
+}
+
+function phoneModule(kind: PhoneMethod, notice: NoticeFactor): FactorModule {
+  return {
+    kind,
+    role: "mfa",
+    notice,
+    list(reg) {
+      const phone = reg.phones[kind];
+      if (!phone) return [];
+      return [
+        {
+          ...base(reg, kind),
+          kind,
+          role: "mfa",
+          display: maskPhone(phone.e164),
+          verifiedAt: phone.verifiedAt,
+        },
+      ];
+    },
+    remove(reg, id) {
+      if (id !== kind || !reg.phones[kind]) return { registration: reg, removed: false };
+      const phones = { ...reg.phones };
+      delete phones[kind];
+      // The recovery phone is the authentication phone confirmed for password reset: it goes too.
+      const recoveryPhoneVerifiedAt =
+        kind === "authentication-phone" ? null : reg.recoveryPhoneVerifiedAt;
+      return {
+        registration: forget({ ...reg, phones, recoveryPhoneVerifiedAt }, id),
+        removed: true,
+      };
+    },
+    failureKey(reg, id) {
+      const phone = id === kind ? reg.phones[kind] : undefined;
+      return phone ? `phone:${phone.e164}` : null;
+    },
+  };
+}
+
+const authenticatorApp: FactorModule = {
+  kind: "authenticator-app",
+  role: "mfa",
+  notice: "authenticator-app",
+  list(reg) {
+    return reg.authenticators.map((factorId, i) => ({
+      ...base(reg, factorId),
+      kind: "authenticator-app" as const,
+      role: "mfa" as const,
+      display:
+        reg.names?.[factorId] ??
+        `Authenticator app${reg.authenticators.length > 1 ? ` ${i + 1}` : ""}`,
+      verifiedAt: reg.authenticatorsAt?.[factorId] ?? null,
+    }));
+  },
+  remove(reg, id) {
+    if (!reg.authenticators.includes(id)) return { registration: reg, removed: false };
+    const authenticatorsAt = { ...(reg.authenticatorsAt ?? {}) };
+    delete authenticatorsAt[id];
+    return {
+      registration: forget(
+        { ...reg, authenticators: reg.authenticators.filter((f) => f !== id), authenticatorsAt },
+        id,
+      ),
+      removed: true,
+    };
+  },
+  failureKey(reg, id) {
+    return reg.authenticators.includes(id) ? `totp:${id}` : null;
+  },
+};
+
+const recoveryEmail: FactorModule = {
+  kind: "recovery-email",
+  role: "recovery",
+  notice: "recovery-email",
+  list(reg) {
+    const email = reg.recoveryEmail;
+    if (!email) return [];
+    return [
+      {
+        ...base(reg, "recovery-email"),
+        kind: "recovery-email",
+        role: "recovery",
+        display: maskEmail(email.address),
+        verifiedAt: email.verifiedAt,
+      },
+    ];
+  },
+  remove(reg, id) {
+    if (id !== "recovery-email" || !reg.recoveryEmail) return { registration: reg, removed: false };
+    return { registration: forget({ ...reg, recoveryEmail: null }, id), removed: true };
+  },
+};
+
+const recoveryPhone: FactorModule = {
+  kind: "recovery-phone",
+  role: "recovery",
+  notice: "recovery-phone",
+  list(reg) {
+    const phone = reg.phones["authentication-phone"];
+    // Confirmed for password reset AND still the authentication phone: one rule for everyone.
+    if (!phone || reg.recoveryPhoneVerifiedAt === null) return [];
+    return [
+      {
+        ...base(reg, "recovery-phone"),
+        kind: "recovery-phone",
+        role: "recovery",
+        display: maskPhone(phone.e164),
+        verifiedAt: reg.recoveryPhoneVerifiedAt,
+      },
+    ];
+  },
+  remove(reg, id) {
+    if (id !== "recovery-phone" || reg.recoveryPhoneVerifiedAt === null)
+      return { registration: reg, removed: false };
+    return { registration: forget({ ...reg, recoveryPhoneVerifiedAt: null }, id), removed: true };
+  },
+};
+
+/** Every factor module, in the order a UI lists them. */
+export const FACTORS: readonly FactorModule[] = Object.freeze([
+  phoneModule("authentication-phone", "phone"),
+  phoneModule("office-phone", "office-phone"),
+  phoneModule("alternate-phone", "phone"),
+  authenticatorApp,
+  recoveryEmail,
+  recoveryPhone,
+]);
+
+/** The module of a kind. */
+export function factorModule(kind: FactorKind): FactorModule {
+  const found = FACTORS.find((f) => f.kind === kind);
+  if (!found) throw new TypeError(`unknown factor kind ${kind}`);
+  return found;
+}
+
+/** Every factor a user holds, in registry order. */
+export function factorsOf(reg: Registration): RegisteredFactor[] {
+  return FACTORS.flatMap((f) => f.list(reg));
+}
+
+/** The MFA methods a registration holds (any policy). */
+export function mfaMethodsHeld(reg: Registration): MfaMethod[] {
+  return FACTORS.filter((f) => f.role === "mfa" && f.list(reg).length > 0).map(
+    (f) => f.kind as MfaMethod,
+  );
+}
+
+/** The recovery method a factor kind satisfies. */
+const recoveryOf: Partial<Record<FactorKind, RecoveryMethod>> = {
+  "recovery-email": "email",
+  "recovery-phone": "phone",
+  "authenticator-app": "authenticator-app",
+};
+
+/** The recovery methods a registration satisfies (any policy). */
+export function recoveryMethodsHeld(reg: Registration): RecoveryMethod[] {
+  const held = new Set<RecoveryMethod>();
+  for (const f of FACTORS) {
+    const method = recoveryOf[f.kind];
+    if (method && f.list(reg).length > 0) held.add(method);
+  }
+  return [...held];
+}
+
+/** The MFA methods a registration holds that the policy offers. */
+export function mfaSatisfied(policy: Policy, reg: Registration): MfaMethod[] {
+  const held = mfaMethodsHeld(reg);
+  return policy.mfa.methods.filter((m) => held.includes(m));
+}
+
+/** The recovery methods a registration holds that the policy offers: one rule for everyone. */
+export function recoverySatisfied(policy: Policy, reg: Registration): RecoveryMethod[] {
+  const held = recoveryMethodsHeld(reg);
+  return policy.recovery.methods.filter((m) => held.includes(m));
+}

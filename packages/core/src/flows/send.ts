@@ -1,0 +1,115 @@
+/**
+ * The send pipeline: every one-time code, wherever it is sent (the wizard, the sign-in challenge,
+ * Security info), goes through the same order, so a limit or the app's risk check cannot be
+ * skipped on a path beside the tested one:
+ *
+ * rules (the caller parsed the destination) → limits (FRAUD-03) → the app's risk hook (PSTN-03,
+ * FRAUD-05) → the caller issues the code and writes its state (REL-04) → provider → outcome.
+ *
+ * A send the risk hook refuses gives back what the limits counted: someone who never passes the
+ * bot check must not be able to use up a chosen number's quota.
+ *
+ * @module
+ */
+
+import type { CodeDelivery, DeliveryOutcome, Messenger } from "../enrolment/messenger.js";
+import type { Limiter, LimitScope } from "../limits/limits.js";
+import type { Clock } from "../ports/clock.js";
+import { type EventSink, emitEvent } from "../ports/events.js";
+import type { SendRiskContext, SendRiskHook } from "../ports/risk.js";
+
+/** Why a send was refused before any provider call. */
+export type SendRefusal =
+  | {
+      readonly ok: false;
+      readonly reason: "rate_limited";
+      readonly scope: LimitScope | "challenge";
+      readonly retryAfterSeconds: number;
+    }
+  | { readonly ok: false; readonly reason: "send_blocked" };
+
+/** What the pipeline needs. */
+export interface SendDeps {
+  readonly limiter: Limiter;
+  readonly beforeSend: SendRiskHook;
+  readonly messenger: Messenger;
+  readonly events: EventSink;
+  readonly clock: Clock;
+}
+
+/** A send about to happen. */
+export interface SendSubject extends SendRiskContext {}
+
+/**
+ * Limits, then the risk hook: `null` when the send may go ahead (its limits are counted), else
+ * the refusal to show. A hook that throws fails the send closed; what the limits counted is given
+ * back either way.
+ */
+export async function screenSend(
+  deps: SendDeps,
+  subject: SendSubject,
+): Promise<SendRefusal | null> {
+  const at = () => new Date(deps.clock.now()).toISOString();
+  const limited = {
+    userId: subject.userId,
+    destination: subject.destination,
+    country: subject.country,
+    ip: subject.ip,
+  };
+  const allowed = await deps.limiter.allowSend(limited);
+  if (!allowed.ok) {
+    await emitEvent(deps.events, {
+      type: "limit.tripped",
+      at: at(),
+      userId: subject.userId,
+      scope: allowed.scope,
+    });
+    return {
+      ok: false,
+      reason: "rate_limited",
+      scope: allowed.scope,
+      retryAfterSeconds: allowed.retryAfterSeconds,
+    };
+  }
+  let decision: Awaited<ReturnType<SendRiskHook>>;
+  try {
+    decision = await deps.beforeSend(subject);
+  } catch (e) {
+    await deps.limiter.refundSend(limited);
+    throw e;
+  }
+  if (decision.allow) return null;
+  await deps.limiter.refundSend(limited);
+  await emitEvent(deps.events, {
+    type: "send.blocked",
+    at: at(),
+    userId: subject.userId,
+    reason: decision.reason,
+  });
+  return { ok: false, reason: "send_blocked" };
+}
+
+/** A code to deliver, after its state was written. */
+export interface CodeToDeliver extends Omit<CodeDelivery, "idempotencyKey"> {
+  readonly challengeId: string;
+  /** The send's number within its challenge: with the id, the idempotency key (REL-03). */
+  readonly sendCount: number;
+  /** A phone's country, for the sent/verified figures (FRAUD-06). */
+  readonly country?: string;
+}
+
+/** Sends a code through the messenger; a provider failure is an outcome, not a throw (REL-04). */
+export async function deliverCode(deps: SendDeps, code: CodeToDeliver): Promise<DeliveryOutcome> {
+  const outcome = await deps.messenger.sendCode({
+    channel: code.channel,
+    to: code.to,
+    extension: code.extension ?? null,
+    code: code.code,
+    locale: code.locale,
+    purpose: code.purpose,
+    ttlMinutes: code.ttlMinutes,
+    idempotencyKey: `${code.challengeId}:${code.sendCount}`,
+  });
+  if (outcome.ok && code.country) await deps.limiter.recordConversion("sent", code.country);
+  return outcome;
+}

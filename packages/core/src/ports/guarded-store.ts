@@ -1,0 +1,307 @@
+/**
+ * The core's one wrapper around the Store port: input guards, error wrapping and result checks
+ * in one place, so that every adapter can stay a page of code.
+ *
+ * Why here and not in each adapter: the same guards were copied into the memory, SQLite,
+ * PostgreSQL and Redis adapters, and a copy that drifts is a hole (a lone surrogate that one
+ * driver silently turns into U+FFFD makes two keys share one row; a `NaN` TTL that one backend
+ * reads as "never expires" turns a rate-limit window into a lifetime ban). Wrapping the store
+ * once in the core makes the refusals the same on every backend and testable once (REL-07).
+ *
+ * What stays the adapter's job is what only the stored data can tell: refusing to increment a
+ * key that holds something other than a safe integer, or an increment whose result would leave
+ * the safe-integer range. The conformance kit (`testStore` in `@mfakit/testing`) checks those.
+ *
+ * @module
+ */
+
+import { isMfaError, MfaError } from "../errors.js";
+import { assertStoreKey, MAX_STORE_KEY_BYTES } from "../store/store-keys.js";
+import type {
+  IncrementOptions,
+  JsonValue,
+  ListOptions,
+  ListPage,
+  PutOptions,
+  PutResult,
+  Store,
+  StoreEntry,
+} from "./store.js";
+
+/**
+ * Longest TTL a store call may ask for: ten years.
+ *
+ * Far longer than any window the SDK uses (its longest is 90 days of delivery statistics), and
+ * small enough that `now + ttlMs` stays an exact integer in every backend. A larger number is
+ * almost always a unit mistake (seconds multiplied by 1000 twice, or a timestamp passed as a
+ * TTL), which should fail loudly rather than keep a lockout for centuries.
+ */
+export const MAX_STORE_TTL_MS = 10 * 365 * 24 * 60 * 60 * 1000;
+
+/**
+ * Deepest nesting of a stored value (a scalar has depth 0). The SDK's records nest two or three
+ * levels; the bound also stops a circular structure in a few steps instead of a stack overflow.
+ */
+export const MAX_STORE_VALUE_DEPTH = 32;
+
+/** Largest page `list` may ask for (the same bound every adapter applies). */
+export const MAX_STORE_LIST_LIMIT = 1000;
+
+/** The stores this module made: guarding one again returns it as is. */
+const guardedStores = new WeakSet<Store>();
+
+/**
+ * Wraps `store` so that every call is checked before it reaches the adapter, and every failure
+ * comes out as a typed {@link MfaError}.
+ *
+ * - **Arguments.** A key is a string of 1 to {@link MAX_STORE_KEY_BYTES} UTF-8 bytes, well-formed
+ *   UTF-16 (no lone surrogate) and without NUL, so it means the same in every backend; a list
+ *   `prefix` and `cursor` follow the same rules but may be empty. A value is JSON that survives a
+ *   round trip unchanged: finite numbers, strings, booleans, `null`, arrays and plain objects, at
+ *   most {@link MAX_STORE_VALUE_DEPTH} deep; no `undefined`, function, symbol, bigint, `NaN`,
+ *   `Infinity`, `Date` or class instance. `expectVersion` is `undefined`, `null` or a positive
+ *   safe integer; `ttlMs` a positive safe integer up to {@link MAX_STORE_TTL_MS}; `by` a safe
+ *   integer; `limit` an integer from 1 to {@link MAX_STORE_LIST_LIMIT}. A bad call throws
+ *   `MfaError("store_invalid_operation", { data: { field, operation } })` and never reaches the
+ *   adapter: the bug is the caller's, so it must not become a half-written entry or a driver
+ *   error that reads like an outage.
+ * - **Failures.** An adapter's `MfaError` passes through unchanged; anything else it throws (or
+ *   rejects with, even a string) becomes `MfaError("store_unavailable", { cause })` with
+ *   `data: { store, operation }`, so callers handle one error type (REL-06). The wrapper adds
+ *   nothing of the value or key to the error (STORE-06).
+ * - **Results.** Checked where it costs a few comparisons: an entry has a positive integer
+ *   version, a put result is `{ ok: true, version }` or `{ ok: false, current }`, an increment
+ *   is a safe integer, a delete a boolean, a list page no longer than asked. A malformed answer
+ *   is `store_unavailable` (`data.reason: "malformed_result"`): a broken adapter must fail
+ *   closed, not feed the core a `NaN` attempt count.
+ *
+ * The wrapper sits on every hot path, so it stays cheap: no clone, no schema library, one walk
+ * over a value being put, a handful of comparisons per call, one `then` on the adapter's promise.
+ * Options objects and values are passed to the adapter as they are. (A put/get/increment loop
+ * on the memory store measured about 1 µs per call unguarded and a few tenths of a µs more
+ * guarded; a network store's round trip is a hundred times that.)
+ *
+ * Guarding a guarded store returns it unchanged, so the core may guard whatever it is given
+ * without stacking wrappers. The result keeps the adapter's `id`; adapter-specific extras
+ * (`close`, `sweep`, `size`) stay on the adapter object.
+ *
+ * @example
+ * ```ts
+ * const store = guardStore(sqliteStore({ path: "mfa.db" }));
+ * await store.put("mfa:{u1}:x", undefined as never); // throws store_invalid_operation, field "value"
+ * ```
+ */
+export function guardStore(store: Store): Store {
+  if (guardedStores.has(store)) return store;
+  const id = store.id;
+
+  /** Runs one adapter call: any non-MfaError becomes store_unavailable; the result is checked. */
+  const call = <R>(
+    operation: string,
+    run: () => Promise<R>,
+    wellFormed: (result: R) => boolean,
+  ): Promise<R> => {
+    // An adapter's MfaError is already typed; anything else is an outage as far as callers go.
+    const failure = (error: unknown): unknown =>
+      isMfaError(error)
+        ? error
+        : new MfaError("store_unavailable", { cause: error, data: { store: id, operation } });
+    let pending: Promise<R>;
+    try {
+      pending = Promise.resolve(run());
+    } catch (error) {
+      // An adapter method that throws before it returns its promise.
+      return Promise.reject(failure(error));
+    }
+    // One `then`, no extra async frame: this runs on every store call.
+    return pending.then(
+      (result) => {
+        if (wellFormed(result)) return result;
+        throw new MfaError("store_unavailable", {
+          data: { store: id, operation, reason: "malformed_result" },
+        });
+      },
+      (error: unknown) => {
+        throw failure(error);
+      },
+    );
+  };
+
+  const guarded: Store = Object.freeze({
+    id,
+
+    async get<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
+      checkKey(key, "get");
+      return await call("get", () => store.get<T>(key), isEntryOrNull);
+    },
+
+    async put(key: string, value: JsonValue, options?: PutOptions): Promise<PutResult> {
+      checkKey(key, "put");
+      if (!isJsonValue(value, MAX_STORE_VALUE_DEPTH)) throw refused("value", "put");
+      if (options !== undefined) {
+        checkOptions(options, "put");
+        const expect = options.expectVersion;
+        if (expect !== undefined && expect !== null && !isVersion(expect)) {
+          throw refused("expectVersion", "put");
+        }
+        checkTtl(options.ttlMs, "put");
+      }
+      return await call("put", () => store.put(key, value, options), isPutResult);
+    },
+
+    async take<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
+      checkKey(key, "take");
+      return await call("take", () => store.take<T>(key), isEntryOrNull);
+    },
+
+    async increment(key: string, options?: IncrementOptions): Promise<number> {
+      checkKey(key, "increment");
+      if (options !== undefined) {
+        checkOptions(options, "increment");
+        if (options.by !== undefined && !Number.isSafeInteger(options.by)) {
+          throw refused("by", "increment");
+        }
+        checkTtl(options.ttlMs, "increment");
+      }
+      return await call("increment", () => store.increment(key, options), Number.isSafeInteger);
+    },
+
+    async delete(key: string): Promise<boolean> {
+      checkKey(key, "delete");
+      return await call(
+        "delete",
+        () => store.delete(key),
+        (r) => typeof r === "boolean",
+      );
+    },
+
+    async list(prefix: string, options?: ListOptions): Promise<ListPage> {
+      checkKeyPart(prefix, "prefix", "list");
+      let limit = 100;
+      if (options !== undefined) {
+        checkOptions(options, "list");
+        if (options.limit !== undefined) {
+          limit = options.limit;
+          if (!(Number.isInteger(limit) && limit >= 1 && limit <= MAX_STORE_LIST_LIMIT)) {
+            throw refused("limit", "list");
+          }
+        }
+        if (options.cursor !== undefined) checkKeyPart(options.cursor, "cursor", "list");
+      }
+      return await call(
+        "list",
+        () => store.list(prefix, options),
+        (page) => isPage(page, limit),
+      );
+    },
+  });
+  guardedStores.add(guarded);
+  return guarded;
+}
+
+/** The refusal of a bad argument: which field, in which operation; never its value. */
+function refused(field: string, operation: string, max?: number): MfaError {
+  return new MfaError("store_invalid_operation", { data: { field, operation, max } });
+}
+
+function checkKey(key: unknown, operation: string): void {
+  if (key === "") throw refused("key", operation);
+  checkKeyPart(key, "key", operation);
+}
+
+/**
+ * The key rules of {@link assertStoreKey} (the SQL adapters' own check), reported as a refused
+ * store call: one definition of a storable key for the whole SDK.
+ */
+function checkKeyPart(key: unknown, field: "key" | "prefix" | "cursor", operation: string): void {
+  try {
+    assertStoreKey(key, field);
+  } catch (error) {
+    throw refused(
+      field,
+      operation,
+      isMfaError(error, "input_too_long") ? MAX_STORE_KEY_BYTES : undefined,
+    );
+  }
+}
+
+function checkOptions(options: unknown, operation: string): void {
+  if (typeof options !== "object" || options === null) throw refused("options", operation);
+}
+
+function checkTtl(ttlMs: unknown, operation: string): void {
+  if (ttlMs === undefined) return;
+  if (
+    !(Number.isSafeInteger(ttlMs) && (ttlMs as number) > 0 && (ttlMs as number) <= MAX_STORE_TTL_MS)
+  ) {
+    throw refused("ttlMs", operation, MAX_STORE_TTL_MS);
+  }
+}
+
+/**
+ * True when `value` is JSON that `JSON.stringify` then `JSON.parse` gives back unchanged.
+ * Only plain objects (prototype `Object.prototype` or `null`): a `Date` or a class instance
+ * would come back as something else. An `undefined` property is refused too, because it would
+ * silently vanish and a reader could not tell it was ever set.
+ */
+function isJsonValue(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object": {
+      if (value === null) return true;
+      if (depth === 0) return false;
+      if (Array.isArray(value)) {
+        // By index, so a hole reads as undefined and is refused (JSON would make it null).
+        for (let i = 0; i < value.length; i++) {
+          if (!isJsonValue(value[i], depth - 1)) return false;
+        }
+        return true;
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) {
+        if (!isJsonValue((value as Record<string, unknown>)[key], depth - 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function isVersion(version: unknown): boolean {
+  return Number.isSafeInteger(version) && (version as number) > 0;
+}
+
+function isEntry(entry: unknown): boolean {
+  return (
+    typeof entry === "object" &&
+    entry !== null &&
+    "value" in entry &&
+    isVersion((entry as { version?: unknown }).version)
+  );
+}
+
+function isEntryOrNull(entry: unknown): boolean {
+  return entry === null || isEntry(entry);
+}
+
+function isPutResult(result: PutResult): boolean {
+  if (typeof result !== "object" || result === null) return false;
+  if (result.ok === true) return isVersion(result.version);
+  return result.ok === false && isEntryOrNull(result.current);
+}
+
+function isPage(page: ListPage, limit: number): boolean {
+  if (typeof page !== "object" || page === null || !Array.isArray(page.items)) return false;
+  if (page.items.length > limit) return false;
+  if (page.cursor !== null && typeof page.cursor !== "string") return false;
+  for (const item of page.items) {
+    if (!isEntry(item) || typeof item.key !== "string") return false;
+  }
+  return true;
+}

@@ -1,0 +1,349 @@
+// guardStore: every bad call is refused before it reaches the adapter (a recording spy in front
+// of a real memory store proves it), adapter failures come out typed, and a guarded memory store
+// still passes the whole Store conformance kit.
+import { isMfaError, type JsonValue, MfaError, memoryStore, type Store } from "@mfakit/core";
+import { fakeClock, testStore } from "@mfakit/testing";
+import { describe, expect, it } from "vitest";
+import {
+  guardStore,
+  MAX_STORE_LIST_LIMIT,
+  MAX_STORE_TTL_MS,
+  MAX_STORE_VALUE_DEPTH,
+} from "../src/ports/guarded-store.js";
+
+const clock = fakeClock();
+
+testStore({
+  name: "memory, guarded",
+  create: () => guardStore(memoryStore({ clock })),
+  advance: (ms) => clock.advance(ms),
+});
+
+/** A real memory store behind a recorder of every call that reached it. */
+function spiedStore() {
+  const inner = memoryStore({ clock: fakeClock() });
+  const calls: Array<{ method: string; args: unknown[] }> = [];
+  const seen = <R>(method: string, args: unknown[], run: () => R): R => {
+    calls.push({ method, args });
+    return run();
+  };
+  const store: Store = {
+    id: "spy",
+    get: (key) => seen("get", [key], () => inner.get(key)),
+    put: (key, value, options) =>
+      seen("put", [key, value, options], () => inner.put(key, value, options)),
+    take: (key) => seen("take", [key], () => inner.take(key)),
+    increment: (key, options) =>
+      seen("increment", [key, options], () => inner.increment(key, options)),
+    delete: (key) => seen("delete", [key], () => inner.delete(key)),
+    list: (prefix, options) => seen("list", [prefix, options], () => inner.list(prefix, options)),
+  };
+  return { store, calls, guarded: guardStore(store) };
+}
+
+const errorOf = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+/** Expects `run` to be refused with store_invalid_operation for `field`, the adapter untouched. */
+async function expectRefused(
+  run: (store: Store) => Promise<unknown>,
+  field: string,
+  max?: number,
+): Promise<void> {
+  const { calls, guarded } = spiedStore();
+  const error = await errorOf(run(guarded));
+  expect(isMfaError(error, "store_invalid_operation"), String(error)).toBe(true);
+  expect((error as MfaError).data.field).toBe(field);
+  if (max !== undefined) expect((error as MfaError).data.max).toBe(max);
+  expect(calls).toEqual([]);
+}
+
+/** Builds a value nested `depth` arrays deep around a number. */
+const nested = (depth: number): JsonValue => {
+  let value: JsonValue = 1;
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+};
+
+const k = "mfa:{u1}:x";
+
+describe("guardStore: refused calls never reach the adapter (REL-07)", () => {
+  const badKeys: Array<[string, unknown, number?]> = [
+    ["not a string", 42],
+    ["empty", ""],
+    ["a lone high surrogate", "mfa:\ud800"],
+    ["a lone low surrogate", "\udc00mfa"],
+    ["NUL", "mfa:\u0000"],
+    ["513 ASCII bytes", "a".repeat(513), 512],
+    ["514 bytes of two-byte characters", "é".repeat(257), 512],
+  ];
+  const byKey: Array<[string, (s: Store, key: string) => Promise<unknown>]> = [
+    ["get", (s, key) => s.get(key)],
+    ["put", (s, key) => s.put(key, 1)],
+    ["take", (s, key) => s.take(key)],
+    ["increment", (s, key) => s.increment(key)],
+    ["delete", (s, key) => s.delete(key)],
+  ];
+  for (const [what, key, max] of badKeys) {
+    it(`a key with ${what}, in every method`, async () => {
+      for (const [, call] of byKey) await expectRefused((s) => call(s, key as string), "key", max);
+    });
+  }
+
+  it("accepts a key of exactly 512 UTF-8 bytes and a surrogate pair", async () => {
+    const { calls, guarded } = spiedStore();
+    for (const key of ["a".repeat(512), "é".repeat(256), "😀".repeat(128), "mfa:{é 😀}:x"]) {
+      expect((await guarded.put(key, 1)).ok).toBe(true);
+      expect((await guarded.get(key))?.value).toBe(1);
+    }
+    expect(calls).toHaveLength(8);
+  });
+
+  const cyclic: Record<string, unknown> = { a: 1 };
+  cyclic.self = cyclic;
+  class Point {
+    x = 1;
+  }
+  const badValues: Array<[string, unknown]> = [
+    ["undefined", undefined],
+    ["a function", () => 1],
+    ["a symbol", Symbol("s")],
+    ["a bigint", 1n],
+    ["NaN", Number.NaN],
+    ["Infinity", Number.POSITIVE_INFINITY],
+    ["-Infinity inside an object", { n: Number.NEGATIVE_INFINITY }],
+    ["undefined in an array", [1, undefined]],
+    ["a hole in an array", new Array(2)],
+    ["an undefined property", { a: 1, b: undefined }],
+    ["a function property", { f: () => 1 }],
+    ["a Date", new Date(0)],
+    ["a Map", new Map([["a", 1]])],
+    ["a class instance", new Point()],
+    ["a Uint8Array", new Uint8Array(2)],
+    [`nesting deeper than ${MAX_STORE_VALUE_DEPTH}`, nested(MAX_STORE_VALUE_DEPTH + 1)],
+    ["a circular object", cyclic],
+  ];
+  for (const [what, value] of badValues) {
+    it(`a value that is ${what}`, async () => {
+      await expectRefused((s) => s.put(k, value as JsonValue), "value");
+    });
+  }
+
+  it("accepts JSON at the depth limit and a null-prototype object, passed on uncloned", async () => {
+    const { calls, guarded } = spiedStore();
+    const deep = nested(MAX_STORE_VALUE_DEPTH);
+    expect((await guarded.put(k, deep)).ok).toBe(true);
+    const bare = Object.assign(Object.create(null) as Record<string, JsonValue>, { a: [1, "b"] });
+    const options = { ttlMs: 1000 };
+    expect((await guarded.put(k, bare, options)).ok).toBe(true);
+    expect((await guarded.get(k))?.value).toEqual({ a: [1, "b"] });
+    // The very objects the caller passed reach the adapter: no copy on the hot path.
+    expect(calls[0]?.args[1]).toBe(deep);
+    expect(calls[1]?.args[1]).toBe(bare);
+    expect(calls[1]?.args[2]).toBe(options);
+  });
+
+  it("the refusal names the field, never the value (STORE-06)", async () => {
+    const { guarded } = spiedStore();
+    const error = await errorOf(guarded.put(k, { seed: "sealed-7f3a9c", n: Number.NaN }));
+    expect(isMfaError(error, "store_invalid_operation")).toBe(true);
+    expect((error as MfaError).data).toMatchObject({ field: "value", operation: "put" });
+    expect(JSON.stringify(error)).not.toContain("sealed-7f3a9c");
+    expect(String((error as Error).stack)).not.toContain("sealed-7f3a9c");
+  });
+
+  for (const expectVersion of [0, -1, 1.5, Number.NaN, 2 ** 53, "1"]) {
+    it(`expectVersion ${String(expectVersion)}`, async () => {
+      await expectRefused((s) => s.put(k, 1, { expectVersion } as never), "expectVersion");
+    });
+  }
+
+  it("accepts expectVersion undefined, null and a positive integer", async () => {
+    const { guarded } = spiedStore();
+    expect(await guarded.put(k, 1, { expectVersion: null })).toEqual({ ok: true, version: 1 });
+    expect(await guarded.put(k, 2, { expectVersion: 1 })).toEqual({ ok: true, version: 2 });
+    expect(await guarded.put(k, 3, { expectVersion: undefined })).toEqual({ ok: true, version: 3 });
+  });
+
+  for (const ttlMs of [
+    0,
+    -1,
+    1.5,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    MAX_STORE_TTL_MS + 1,
+    "1000",
+  ]) {
+    it(`ttlMs ${String(ttlMs)}, in put and increment`, async () => {
+      await expectRefused((s) => s.put(k, 1, { ttlMs } as never), "ttlMs", MAX_STORE_TTL_MS);
+      await expectRefused((s) => s.increment(k, { ttlMs } as never), "ttlMs", MAX_STORE_TTL_MS);
+    });
+  }
+
+  it("accepts ttlMs from 1 to the ten-year bound", async () => {
+    const { guarded } = spiedStore();
+    expect((await guarded.put(k, 1, { ttlMs: 1 })).ok).toBe(true);
+    expect((await guarded.put(k, 1, { ttlMs: MAX_STORE_TTL_MS })).ok).toBe(true);
+    expect(await guarded.increment(`${k}n`, { ttlMs: MAX_STORE_TTL_MS })).toBe(1);
+  });
+
+  for (const by of [1.5, Number.NaN, 2 ** 53, -(2 ** 53), Number.POSITIVE_INFINITY, "1"]) {
+    it(`increment by ${String(by)}`, async () => {
+      await expectRefused((s) => s.increment(k, { by } as never), "by");
+    });
+  }
+
+  for (const limit of [0, -1, MAX_STORE_LIST_LIMIT + 1, 1.5, Number.NaN, "10"]) {
+    it(`list limit ${String(limit)}`, async () => {
+      await expectRefused((s) => s.list("mfa:", { limit } as never), "limit");
+    });
+  }
+
+  it("a list prefix or cursor that is not a storable key string", async () => {
+    for (const bad of [5, "mfa:\ud800", "mfa:\u0000", "a".repeat(513)]) {
+      await expectRefused((s) => s.list(bad as string), "prefix");
+      await expectRefused((s) => s.list("mfa:", { cursor: bad as string }), "cursor");
+    }
+  });
+
+  it("accepts an empty prefix and the largest page", async () => {
+    const { guarded } = spiedStore();
+    await guarded.put(k, 1);
+    const page = await guarded.list("", { limit: MAX_STORE_LIST_LIMIT, cursor: "" });
+    expect(page.items.map((i) => i.key)).toEqual([k]);
+  });
+
+  it("options that are not an object", async () => {
+    await expectRefused((s) => s.put(k, 1, "fast" as never), "options");
+    await expectRefused((s) => s.increment(k, 5 as never), "options");
+    await expectRefused((s) => s.list("mfa:", null as never), "options");
+  });
+});
+
+/** A store whose every method fails with `error`, thrown at once or as a rejection. */
+function failingStore(error: unknown, how: "throw" | "reject"): Store {
+  const fail = (): never => {
+    throw error;
+  };
+  const method = how === "throw" ? fail : async () => fail();
+  return {
+    id: "failing",
+    get: method,
+    put: method,
+    take: method,
+    increment: method,
+    delete: method,
+    list: method,
+  };
+}
+
+const everyCall: Array<[string, (s: Store) => Promise<unknown>]> = [
+  ["get", (s) => s.get(k)],
+  ["put", (s) => s.put(k, 1)],
+  ["take", (s) => s.take(k)],
+  ["increment", (s) => s.increment(k)],
+  ["delete", (s) => s.delete(k)],
+  ["list", (s) => s.list("mfa:")],
+];
+
+describe("guardStore: adapter failures come out typed (REL-06)", () => {
+  const failures: Array<[string, unknown, "throw" | "reject"]> = [
+    ["a TypeError thrown synchronously", new TypeError("socket closed"), "throw"],
+    ["a TypeError rejected", new TypeError("socket closed"), "reject"],
+    ["a thrown string", "connection reset", "throw"],
+    ["a rejected string", "connection reset", "reject"],
+  ];
+  for (const [what, failure, how] of failures) {
+    it(`${what} becomes store_unavailable with it as cause, in every method`, async () => {
+      const store = guardStore(failingStore(failure, how));
+      for (const [operation, call] of everyCall) {
+        const error = await errorOf(call(store));
+        expect(isMfaError(error, "store_unavailable")).toBe(true);
+        expect((error as Error).cause).toBe(failure);
+        expect((error as MfaError).data).toMatchObject({ store: "failing", operation });
+      }
+    });
+  }
+
+  it("an adapter's MfaError passes through as the same object", async () => {
+    const own = new MfaError("store_invalid_operation", { data: { operation: "increment" } });
+    const store = guardStore(failingStore(own, "reject"));
+    for (const [, call] of everyCall) expect(await errorOf(call(store))).toBe(own);
+  });
+
+  const malformed: Array<[string, Partial<Store>, (s: Store) => Promise<unknown>]> = [
+    [
+      "a put result without a version",
+      { put: async () => ({ ok: true }) as never },
+      (s) => s.put(k, 1),
+    ],
+    [
+      "a put result with version 0",
+      { put: async () => ({ ok: true, version: 0 }) },
+      (s) => s.put(k, 1),
+    ],
+    [
+      "a refused put without current",
+      { put: async () => ({ ok: false }) as never },
+      (s) => s.put(k, 1),
+    ],
+    ["a put result that is undefined", { put: async () => undefined as never }, (s) => s.put(k, 1)],
+    ["an entry without a version", { get: async () => ({ value: 1 }) as never }, (s) => s.get(k)],
+    ["an entry without a value", { take: async () => ({ version: 1 }) as never }, (s) => s.take(k)],
+    ["an increment of 1.5", { increment: async () => 1.5 }, (s) => s.increment(k)],
+    ["an increment of NaN", { increment: async () => Number.NaN }, (s) => s.increment(k)],
+    ["an increment as a string", { increment: async () => "3" as never }, (s) => s.increment(k)],
+    ["a delete answering 1", { delete: async () => 1 as never }, (s) => s.delete(k)],
+    [
+      "a page longer than the limit",
+      {
+        list: async () => ({
+          items: [1, 2, 3].map((n) => ({ key: `mfa:${n}`, value: n, version: 1 })),
+          cursor: null,
+        }),
+      },
+      (s) => s.list("mfa:", { limit: 2 }),
+    ],
+    [
+      "a page item without a key",
+      { list: async () => ({ items: [{ value: 1, version: 1 }], cursor: null }) as never },
+      (s) => s.list("mfa:"),
+    ],
+    [
+      "a page with a numeric cursor",
+      { list: async () => ({ items: [], cursor: 5 }) as never },
+      (s) => s.list("mfa:"),
+    ],
+  ];
+  for (const [what, overrides, call] of malformed) {
+    it(`${what} is store_unavailable (malformed_result)`, async () => {
+      const store = guardStore({ ...memoryStore(), id: "odd", ...overrides });
+      const error = await errorOf(call(store));
+      expect(isMfaError(error, "store_unavailable")).toBe(true);
+      expect((error as MfaError).data).toMatchObject({ store: "odd", reason: "malformed_result" });
+    });
+  }
+});
+
+describe("guardStore: identity", () => {
+  it("keeps the adapter's id, and guarding a guarded store returns it as is", () => {
+    const inner = memoryStore();
+    const guarded = guardStore(inner);
+    expect(guarded).not.toBe(inner);
+    expect(guarded.id).toBe("memory");
+    expect(guardStore(guarded)).toBe(guarded);
+    expect(Object.isFrozen(guarded)).toBe(true);
+  });
+
+  it("guarding the same adapter twice gives two wrappers around it, not one around the other", async () => {
+    const { store, calls } = spiedStore();
+    const a = guardStore(store);
+    const b = guardStore(store);
+    await guardStore(a).put(k, 1);
+    await b.get(k);
+    expect(calls.map((c) => c.method)).toEqual(["put", "get"]);
+  });
+});
