@@ -8,8 +8,9 @@ import {
   type PhoneRules,
   parsePhone,
 } from "@mfakit/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mfaErrorOf } from "./rules-support.js";
+import { acceptedOrNull, mfaErrorOf } from "./rules-support.js";
 
 const phone = (input: Partial<ParsePhoneInput> & { number: string }, rules?: PhoneRules) =>
   parsePhone({ use: "sms", ...input }, rules);
@@ -532,7 +533,6 @@ describe("parsePhone: canonical form and input (PHONE-01, PHONE-06)", () => {
   it.each([
     ["text around the number", "call +44 7400 123456 now", "not_a_number"],
     ["trailing text", "+44 7400 123456 abc", "not_a_number"],
-    ["a tel: URI", "tel:+44-7400-123456", "not_a_number"],
     ["letters", "abcdef", "not_a_number"],
     ["empty", "", "not_a_number"],
     ["a lone plus", "+", "not_a_number"],
@@ -540,9 +540,10 @@ describe("parsePhone: canonical form and input (PHONE-01, PHONE-06)", () => {
     ["unknown calling code", "+999 1234 5678", "invalid_country"],
     ["national input without a country", "07400 123456", "invalid_country"],
   ])("invalid_phone: %s", (_what, number, reason) => {
-    const err = mfaErrorOf(() => phone({ number }));
-    expect(err.code).toBe("invalid_phone");
-    expect(err.data.reason).toBe(reason);
+    expect(mfaErrorOf(() => phone({ number }))).toEqual({
+      code: "invalid_phone",
+      data: { field: "number", reason },
+    });
   });
 
   it.each([
@@ -553,7 +554,7 @@ describe("parsePhone: canonical form and input (PHONE-01, PHONE-06)", () => {
   ])("PHONE-02: isValid(), not just possible: %s", (_what, number) => {
     expect(mfaErrorOf(() => phone({ number }))).toEqual({
       code: "invalid_phone",
-      data: { reason: "invalid" },
+      data: { field: "number", reason: "invalid" },
     });
   });
 
@@ -643,7 +644,7 @@ describe("parsePhone: extensions (PHONE-04)", () => {
   ])("invalid_phone: malformed extension, %s", (_what, extension) => {
     expect(mfaErrorOf(() => phone({ number: office, extension, use: "office" }))).toEqual({
       code: "invalid_phone",
-      data: { reason: "invalid_extension", max: 10 },
+      data: { field: "extension", reason: "invalid_extension", max: 10 },
     });
   });
 
@@ -651,14 +652,17 @@ describe("parsePhone: extensions (PHONE-04)", () => {
     const err = mfaErrorOf(() => phone({ number: `${office} ext. 12345678901`, use: "office" }));
     expect(err).toEqual({
       code: "invalid_phone",
-      data: { reason: "invalid_extension", max: 10 },
+      data: { field: "number", reason: "invalid_extension", max: 10 },
     });
   });
 
   it("invalid_phone: the number and the field disagree", () => {
     expect(
       mfaErrorOf(() => phone({ number: `${office} x123`, extension: "124", use: "office" })),
-    ).toEqual({ code: "invalid_phone", data: { reason: "extension_mismatch" } });
+    ).toEqual({
+      code: "invalid_phone",
+      data: { field: "extension", reason: "extension_mismatch" },
+    });
   });
 });
 
@@ -729,6 +733,178 @@ describe("parsePhone: country allow-list (FRAUD-01)", () => {
     expect(
       mfaErrorOf(() => phone({ number: "+1 900 234 5678" }, { allowedCountries: ["GB"] })).code,
     ).toBe("country_not_allowed");
+  });
+});
+
+describe("parsePhone: tel: URIs (RFC 3966; PHONE-01, PHONE-04)", () => {
+  it.each([
+    ["plain", "tel:+12015550123"],
+    ["upper-case scheme", "TEL:+12015550123"],
+    ["mixed-case scheme", "Tel:+1-201-555-0123"],
+    ["dashes", "tel:+1-201-555-0123"],
+    ["dots and brackets", "tel:+1(201)555.0123"],
+    ["a separator right after the plus", "tel:+-1-(201)-555-0123"],
+  ])("PHONE-01: a global tel: URI parses like the typed number: %s", (_what, number) => {
+    expect(phone({ number })).toEqual(phone({ number: "+1 (201) 555-0123" }));
+  });
+
+  it("PHONE-01: property: any visual separators in a tel: URI give the same E.164", () => {
+    const numbers = ["+12015550123", "+447400123456", "+33612345678", "+4915123456789"];
+    const separated = fc
+      .tuple(
+        fc.constantFrom(...numbers),
+        fc.infiniteStream(fc.constantFrom("", "-", ".", "(", ")")),
+      )
+      .map(([e164, seps]) => ({
+        e164,
+        uri: `tel:+${[...e164.slice(1)].map((d) => d + seps.next().value).join("")}`,
+      }));
+    fc.assert(
+      fc.property(separated, fc.constantFrom("tel:", "TEL:", "tEl:"), ({ e164, uri }, scheme) => {
+        expect(phone({ number: scheme + uri.slice(4) }).e164).toBe(e164);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  const office = "tel:+44-20-7946-0018";
+
+  it.each([
+    ["ext", `${office};ext=123`, undefined],
+    ["EXT, case-insensitive parameter name", `${office};EXT=123`, undefined],
+    ["separators in the extension", `${office};ext=1-2.3`, undefined],
+    ["and the same extension in the field", `${office};ext=123`, "123"],
+  ])("PHONE-04: an office tel: URI takes ;ext=: %s", (_what, number, extension) => {
+    const p = phone({ number, extension, use: "office" });
+    expect(p.e164).toBe("+442079460018");
+    expect(p.extension).toBe("123");
+  });
+
+  it.each(["sms", "voice"] as const)("PHONE-04: %s refuses a tel: URI with ;ext=", (use) => {
+    expect(mfaErrorOf(() => phone({ number: `${office};ext=123`, use }))).toEqual({
+      code: "phone_extension_not_allowed",
+      data: { use },
+    });
+  });
+
+  it("PHONE-02: a well-formed tel: URI of an unassigned number is still invalid", () => {
+    expect(mfaErrorOf(() => phone({ number: "tel:+44-7700-900123" }))).toEqual({
+      code: "invalid_phone",
+      data: { field: "number", reason: "invalid" },
+    });
+  });
+
+  it.each([
+    ["a local number", "tel:2015550123", "tel_local_number"],
+    ["a local number with phone-context", "tel:5550123;phone-context=+1-201", "tel_local_number"],
+    ["phone-context on a global number", "tel:+12015550123;phone-context=+1", "tel_local_number"],
+    ["phone-context after ext", `${office};ext=1;Phone-Context=example.com`, "tel_local_number"],
+    ["an ISDN subaddress", "tel:+12015550123;isub=1234", "tel_parameter"],
+    ["an unknown parameter", "tel:+12015550123;foo=bar", "tel_parameter"],
+    ["a parameter without a value", "tel:+12015550123;foo", "tel_parameter"],
+    ["an empty parameter", "tel:+12015550123;", "tel_parameter"],
+    ["two extensions", `${office};ext=1;ext=1`, "tel_parameter"],
+    ["nothing after the scheme", "tel:", "tel_syntax"],
+    ["a lone plus", "tel:+", "tel_syntax"],
+    ["only separators", "tel:+-().", "tel_syntax"],
+    ["spaces (not a visual separator in RFC 3966)", "tel:+1 201 555 0123", "tel_syntax"],
+    ["full-width digits (RFC 3966 DIGIT is ASCII)", "tel:+１２０１５５５０１２３", "tel_syntax"],
+    ["a percent-encoded plus", "tel:%2B12015550123", "tel_syntax"],
+    ["a query", "tel:+12015550123?x=1", "tel_syntax"],
+    ["a NUL", "tel:+1201555\u00000123", "tel_syntax"],
+    ["an emoji", "tel:+1201555📞0123", "tel_syntax"],
+    ["a lone high surrogate", "tel:+1201555\uD8000123", "tel_syntax"],
+    ["a lone low surrogate", "tel:+1201555\uDC000123", "tel_syntax"],
+    ["a second scheme", "tel:tel:+12015550123", "tel_syntax"],
+  ])(
+    "PHONE-01: a tel: URI is refused with a typed error naming the field: %s",
+    (_w, number, reason) => {
+      expect(mfaErrorOf(() => phone({ number, use: "office" }))).toEqual({
+        code: "invalid_phone",
+        data: { field: "number", reason },
+      });
+    },
+  );
+
+  it.each([
+    ["empty", `${office};ext=`],
+    ["only separators", `${office};ext=--`],
+    ["a letter", `${office};ext=12a`],
+    ["an emoji", `${office};ext=1😀`],
+    ["11 digits", `${office};ext=12345678901`],
+  ])("PHONE-04: a malformed ;ext= is refused, naming the number: %s", (_what, number) => {
+    expect(mfaErrorOf(() => phone({ number, use: "office" }))).toEqual({
+      code: "invalid_phone",
+      data: { field: "number", reason: "invalid_extension", max: 10 },
+    });
+  });
+
+  it("PHONE-04: a tel: extension and a different extension field disagree", () => {
+    expect(
+      mfaErrorOf(() => phone({ number: `${office};ext=123`, extension: "124", use: "office" })),
+    ).toEqual({
+      code: "invalid_phone",
+      data: { field: "extension", reason: "extension_mismatch" },
+    });
+  });
+});
+
+describe("parsePhone: hostile input (REL-07, PHONE-06)", () => {
+  const megabyte = 1024 * 1024;
+
+  it.each([
+    ["1 MB of digits", `+1${"2".repeat(megabyte)}`],
+    ["a 1 MB tel: URI", `tel:+1${"2".repeat(megabyte)}`],
+    ["a tel: URI with 1 MB of parameters", `tel:+12015550123${";ext=1".repeat(megabyte / 6)}`],
+    ["1 MB of emoji", "📞".repeat(megabyte / 2)],
+    ["1 MB of lone surrogates", "\uD800".repeat(megabyte)],
+  ])("REL-07: %s is refused by size, before any parsing", (_what, number) => {
+    expect(mfaErrorOf(() => phone({ number }))).toEqual({
+      code: "input_too_long",
+      data: { field: "number", max: 64 },
+    });
+  });
+
+  it.each([
+    ["an emoji", "📞"],
+    ["an emoji around a number", "📞 +1 201 555 0123"],
+    ["a lone high surrogate", "\uD800"],
+    ["a lone low surrogate inside a number", "+1 201 555\uDC00 0123"],
+    ["a reversed surrogate pair", "+1\uDC00\uD800 201 555 0123"],
+    ["a BOM", "\uFEFF"],
+    ["right-to-left override", "\u202E+1 201 555 0123"],
+  ])("PHONE-06: %s is a typed error naming the number", (_what, number) => {
+    const err = mfaErrorOf(() => phone({ number }));
+    expect(err.code).toBe("invalid_phone");
+    expect(err.data.field).toBe("number");
+  });
+
+  it("REL-07: property: any string, any extension, any use is accepted or a typed error naming its field", () => {
+    // "binary" units include lone surrogates; the prefixes steer some inputs into each parser.
+    const text = fc.string({ unit: "binary", maxLength: 80 });
+    const number = fc.oneof(
+      text,
+      text.map((t) => `tel:+${t}`),
+      text.map((t) => `tel:+12015550123;${t}`),
+      text.map((t) => `+44 20 7946 0018${t}`),
+    );
+    const fields: unknown[] = ["number", "extension"];
+    fc.assert(
+      fc.property(
+        number,
+        fc.option(text, { nil: undefined }),
+        fc.constantFrom("sms", "voice", "office" as const),
+        (n, extension, use) => {
+          // acceptedOrNull lets only MfaErrors through: any other throw fails the property.
+          if (acceptedOrNull(() => parsePhone({ number: n, extension, use })) !== null) return;
+          const { code, data } = mfaErrorOf(() => parsePhone({ number: n, extension, use }));
+          if (["invalid_phone", "input_too_long", "invalid_input"].includes(code)) {
+            expect(fields).toContain(data.field);
+          }
+        },
+      ),
+      { numRuns: 3_000 },
+    );
   });
 });
 

@@ -16,7 +16,12 @@ export type DeliveryError = "delivery_rejected" | "delivery_unavailable";
 /** The outcome of one send. */
 export type DeliveryOutcome =
   | { readonly ok: true }
-  | { readonly ok: false; readonly error: DeliveryError };
+  | {
+      readonly ok: false;
+      readonly error: DeliveryError;
+      /** What the sender threw, for logs; never shown to a user. */
+      readonly cause?: unknown;
+    };
 
 /** A one-time code to deliver. */
 export interface CodeDelivery {
@@ -51,17 +56,29 @@ export interface Messenger {
 }
 
 /**
- * Runs one send and maps the port's typed failures to an outcome. Anything else (a bug, a
- * misconfigured sender) is rethrown: fail closed, never "probably sent".
+ * Runs one send and turns every failure into an outcome the flow keeps (REL-04):
+ * `delivery_rejected` stays a rejection (this destination will not take it); anything else —
+ * `delivery_unavailable`, a timeout, a sender's `TypeError`, another `MfaError` — is
+ * `delivery_unavailable`: the state is saved and the user may try again or choose another way,
+ * never "probably sent", never a crash out of `submit`. The thrown value is kept as `cause`.
+ *
+ * `config_invalid` is rethrown: a misconfiguration must be loud, and retrying cannot mend it.
+ *
+ * @throws {MfaError} `config_invalid`, as `send` threw it.
+ * @example
+ * ```ts
+ * const outcome = await deliveryOutcome(() => sms.send(message));
+ * if (!outcome.ok) log.warn("sms failed", { error: outcome.error, cause: outcome.cause });
+ * ```
  */
 export async function deliveryOutcome(send: () => Promise<unknown>): Promise<DeliveryOutcome> {
   try {
     await send();
     return { ok: true };
   } catch (e) {
-    if (isMfaError(e, "delivery_rejected")) return { ok: false, error: "delivery_rejected" };
-    if (isMfaError(e, "delivery_unavailable")) return { ok: false, error: "delivery_unavailable" };
-    throw e;
+    if (isMfaError(e, "config_invalid")) throw e;
+    const error = isMfaError(e, "delivery_rejected") ? "delivery_rejected" : "delivery_unavailable";
+    return { ok: false, error, cause: e };
   }
 }
 

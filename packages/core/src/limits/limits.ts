@@ -17,6 +17,7 @@ import { z } from "zod";
 import { globalKey, userKey } from "../keys.js";
 import type { Clock } from "../ports/clock.js";
 import type { Store } from "../ports/store.js";
+import { destinationBucket, ipBucket } from "./buckets.js";
 
 /** The zod schema of the limits; `z.input` is what an app writes. */
 export const limitsSchema = z
@@ -132,9 +133,26 @@ function failureRecord(value: unknown): FailureRecord {
 export interface Limiter {
   /** The limits in force. */
   readonly limits: Limits;
-  /** Checks and counts one send at every layer; call before the provider. */
+  /**
+   * Checks and counts one send at every layer; call before the provider. Destinations and IPs
+   * are counted per bucket (see `destinationBucket`, `ipBucket`). A refused send counts
+   * nothing: whatever it counted before the layer that refused it is undone, so a send refused
+   * for its IP or user does not use up its destination's quota.
+   * @throws {MfaError} `invalid_input` (`data.field`: `"destination"` or `"ip"`) before any
+   *   counter moves.
+   */
   allowSend(subject: SendSubject): Promise<SendAllowance>;
-  /** Undoes what an allowed {@link Limiter.allowSend} of `subject` counted (a send refused later). */
+  /**
+   * Undoes what an allowed {@link Limiter.allowSend} of the same subject counted: every hourly
+   * counter goes down by one (never below zero) and the destination's cooldown is released.
+   * Call it at once when a send that was allowed does not happen for a reason the destination
+   * cannot be blamed for — the app's `beforeSend` hook refused it — so that whoever fails the
+   * bot check cannot stop a chosen number from receiving codes (FRAUD-03, FRAUD-05).
+   *
+   * Call it only after an allowed `allowSend`, once, and before the cooldown ends: the
+   * cooldown claim names no send, so a refund after it lapsed could release a later send's.
+   * @throws {MfaError} `invalid_input` as `allowSend` does.
+   */
   refundSend(subject: SendSubject): Promise<void>;
   /**
    * Whether a factor may be checked now (not disabled, not in a progressive delay). A read only,
@@ -222,10 +240,10 @@ export function createLimiter(
     limits,
 
     async allowSend(subject) {
-      const { destination, userId, country, ip } = subject;
-      if (limits.destinationCooldownSeconds > 0) {
+      const { cooldownKey, layers } = sendPlan(limits, subject);
+      if (cooldownKey !== null) {
         const until = clock.now() + limits.destinationCooldownSeconds * 1000;
-        const claimed = await store.put(globalKey("rl", "cooldown", destination), until, {
+        const claimed = await store.put(cooldownKey, until, {
           expectVersion: null,
           ttlMs: limits.destinationCooldownSeconds * 1000,
         });
@@ -237,23 +255,9 @@ export function createLimiter(
           return { ok: false, reason: "rate_limited", scope: "cooldown", retryAfterSeconds: wait };
         }
       }
-      const layers: Array<[LimitScope, string, number]> = [
-        ["destination", globalKey("rl", "dest", destination), limits.perDestinationPerHour],
-        ["user", userKey(userId, "rl", "sends"), limits.perUserPerHour],
-      ];
-      if (ip) layers.push(["ip", globalKey("rl", "ip", ip), limits.perIpPerHour]);
-      if (/^\+\d{8,15}$/.test(destination)) {
-        layers.push([
-          "prefix",
-          globalKey("rl", "prefix", destination.slice(0, -4)),
-          limits.perPrefixPerHour,
-        ]);
-      }
-      if (country)
-        layers.push(["country", globalKey("rl", "country", country), limits.perCountryPerHour]);
-      layers.push(["global", globalKey("rl", "global"), limits.globalPerHour]);
-      for (const [scope, key, max] of layers) {
+      for (const [index, [scope, key, max]] of layers.entries()) {
         if (!(await withinHour(key, max))) {
+          await uncount(store, cooldownKey, layers.slice(0, index + 1));
           return { ok: false, reason: "rate_limited", scope, retryAfterSeconds: 3600 };
         }
       }
@@ -261,16 +265,8 @@ export function createLimiter(
     },
 
     async refundSend(subject) {
-      const { destination, userId, country, ip } = subject;
-      const keys = [globalKey("rl", "dest", destination), userKey(userId, "rl", "sends")];
-      if (ip) keys.push(globalKey("rl", "ip", ip));
-      if (/^\+\d{8,15}$/.test(destination))
-        keys.push(globalKey("rl", "prefix", destination.slice(0, -4)));
-      if (country) keys.push(globalKey("rl", "country", country));
-      keys.push(globalKey("rl", "global"));
-      for (const key of keys) await store.increment(key, { by: -1, ttlMs: HOUR_MS });
-      if (limits.destinationCooldownSeconds > 0)
-        await store.delete(globalKey("rl", "cooldown", destination));
+      const { cooldownKey, layers } = sendPlan(limits, subject);
+      await uncount(store, cooldownKey, layers);
     },
 
     async allowCheck(userId, factorKey) {
@@ -365,4 +361,56 @@ export function createLimiter(
       );
     },
   };
+}
+
+/** One hourly layer of a send: its scope, counter key and maximum. */
+type SendLayer = readonly [scope: LimitScope, key: string, max: number];
+
+/**
+ * The cooldown key and the hourly layers of a send, in the order they are counted, keyed on
+ * buckets (FRAUD-03, RATE-06). Validates the destination and IP, so a bad subject throws
+ * before any counter moves.
+ */
+function sendPlan(
+  limits: Limits,
+  subject: SendSubject,
+): { cooldownKey: string | null; layers: SendLayer[] } {
+  const { userId, country } = subject;
+  const destination = destinationBucket(subject.destination);
+  const ip = subject.ip === undefined ? undefined : ipBucket(subject.ip);
+  const layers: SendLayer[] = [
+    ["destination", globalKey("rl", "dest", destination), limits.perDestinationPerHour],
+    ["user", userKey(userId, "rl", "sends"), limits.perUserPerHour],
+  ];
+  if (ip !== undefined) layers.push(["ip", globalKey("rl", "ip", ip), limits.perIpPerHour]);
+  if (/^\+\d{8,15}$/.test(destination)) {
+    layers.push([
+      "prefix",
+      globalKey("rl", "prefix", destination.slice(0, -4)),
+      limits.perPrefixPerHour,
+    ]);
+  }
+  if (country)
+    layers.push(["country", globalKey("rl", "country", country), limits.perCountryPerHour]);
+  layers.push(["global", globalKey("rl", "global"), limits.globalPerHour]);
+  const cooldownKey =
+    limits.destinationCooldownSeconds > 0 ? globalKey("rl", "cooldown", destination) : null;
+  return { cooldownKey, layers };
+}
+
+/** Takes one count off each layer's counter and releases the cooldown claim. */
+async function uncount(
+  store: Store,
+  cooldownKey: string | null,
+  layers: readonly SendLayer[],
+): Promise<void> {
+  for (const [, key] of layers) {
+    // The TTL matters only if the window ended since the count: the decrement then creates a
+    // counter, which must expire like any window rather than live forever…
+    if ((await store.increment(key, { by: -1, ttlMs: HOUR_MS })) < 0) {
+      // …and at -1 it would allow one send too many in that window: back to zero.
+      await store.increment(key, { by: 1 });
+    }
+  }
+  if (cooldownKey !== null) await store.delete(cooldownKey);
 }

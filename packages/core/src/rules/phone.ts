@@ -74,7 +74,10 @@ export interface ParsePhoneInput {
    * The number as typed: international (`"+44 7400 123456"`) or national with `country`
    * (`"07400 123456"`). Spaces, dashes, dots and brackets, Unicode digits (full-width,
    * Arabic-Indic) and invisible characters such as ZWSP are accepted (PHONE-06); an extension
-   * may be written in the number (`"… ext. 123"`, `"… x123"`). Other text is refused.
+   * may be written in the number (`"… ext. 123"`, `"… x123"`). A `tel:` URI with a global
+   * number is accepted too (RFC 3966: `"tel:+1-201-555-0123;ext=12"`), strictly: ASCII digits
+   * and the visual separators `-.()`, no parameter but `;ext=`, no local number
+   * (`;phone-context=`). Other text is refused.
    */
   number: string;
   /** ISO 3166-1 alpha-2 code used for national input; case does not matter. */
@@ -120,7 +123,8 @@ const E164 = /^\+[1-9]\d{1,14}$/;
  * @throws {MfaError} `input_too_long` (number or extension over {@link MAX_PHONE_INPUT_LENGTH});
  *   `invalid_input` (`country` is not an ISO alpha-2 code, or `use` is unknown);
  *   `config_invalid` (an `allowedCountries` entry is not an ISO alpha-2 code);
- *   `invalid_phone` (unparseable, not a valid number, a malformed extension; `data.reason`);
+ *   `invalid_phone` (unparseable, not a valid number, a malformed `tel:` URI or extension;
+ *   `data.reason`, and `data.field`: `"number"` or `"extension"`, whichever holds the fault);
  *   `country_not_allowed` (`data.country`, `data.countryCallingCode`);
  *   `phone_extension_not_allowed` (an extension for SMS or voice);
  *   `phone_type_not_allowed` (`data.type`, `data.use`).
@@ -141,9 +145,10 @@ export function parsePhone(input: ParsePhoneInput, rules: PhoneRules = {}): Phon
   const defaultCountry = countryOption(input.country);
   const allowed = allowedCountrySet(rules.allowedCountries);
 
-  const parsed = parseNumber(number, defaultCountry);
+  const uri = TEL_SCHEME.test(number) ? telUri(number) : null;
+  const parsed = parseNumber(uri?.number ?? number, defaultCountry);
   if (!parsed.isValid()) {
-    throw new MfaError("invalid_phone", { data: { reason: "invalid" } });
+    throw invalidPhone("invalid");
   }
 
   const country = parsed.country;
@@ -155,7 +160,7 @@ export function parsePhone(input: ParsePhoneInput, rules: PhoneRules = {}): Phon
     });
   }
 
-  const extension = mergedExtension(parsed.ext, input.extension);
+  const extension = mergedExtension(uri ? uri.extension : parsed.ext, input.extension);
   if (extension !== null && use !== "office") {
     throw new MfaError("phone_extension_not_allowed", { data: { use } });
   }
@@ -246,31 +251,75 @@ function parseNumber(number: string, defaultCountry: CountryCode | undefined): P
     // `extract: false`: the whole input must be the number, not text that contains one.
     return parsePhoneNumberWithError(text, { defaultCountry, extract: false });
   } catch (e) {
-    if (e instanceof ParseError) {
-      throw new MfaError("invalid_phone", { data: { reason: e.message.toLowerCase() }, cause: e });
-    }
-    throw new MfaError("internal", { cause: e });
+    // Whatever the parser throws, the input made it throw: a user's typing is never a crash.
+    const reason = e instanceof ParseError ? e.message.toLowerCase() : "unparseable";
+    throw invalidPhone(reason, "number", e);
   }
+}
+
+const TEL_SCHEME = /^tel:/i;
+// RFC 3966 `1*phonedigit` with at least one DIGIT: ASCII digits and the visual separators.
+const PHONEDIGITS = /^[\d().-]*\d[\d().-]*$/;
+const VISUAL_SEPARATORS = /[().-]/g;
+
+/**
+ * A `tel:` URI's global number (`+` and digits) and extension (RFC 3966 §3, §5.1).
+ *
+ * Only the parts this SDK can act on are accepted. A local number (no `+`, or any
+ * `;phone-context=`) is dialled relative to a context the server does not share, so its
+ * E.164 form would be a guess. `;isub=` and other parameters change what is called in ways a
+ * code delivery cannot honour; refusing them beats silently dropping them.
+ */
+function telUri(uri: string): { number: string; extension: string | undefined } {
+  const [subscriber = "", ...params] = uri.slice("tel:".length).split(";");
+  if (!subscriber.startsWith("+")) {
+    throw invalidPhone(PHONEDIGITS.test(subscriber) ? "tel_local_number" : "tel_syntax");
+  }
+  if (!PHONEDIGITS.test(subscriber.slice(1))) throw invalidPhone("tel_syntax");
+  let extension: string | undefined;
+  for (const param of params) {
+    const equals = param.indexOf("=");
+    const value = equals < 0 ? undefined : param.slice(equals + 1);
+    // Parameter names are case-insensitive (RFC 3966 §3).
+    const lower = (equals < 0 ? param : param.slice(0, equals)).toLowerCase();
+    if (lower === "phone-context") throw invalidPhone("tel_local_number");
+    if (lower !== "ext" || extension !== undefined) throw invalidPhone("tel_parameter");
+    if (value === undefined || !PHONEDIGITS.test(value)) throw invalidPhone("invalid_extension");
+    extension = value.replace(VISUAL_SEPARATORS, "");
+  }
+  return { number: `+${subscriber.slice(1).replace(VISUAL_SEPARATORS, "")}`, extension };
+}
+
+/** `invalid_phone` naming the field at fault, so a form can mark it. */
+function invalidPhone(
+  reason: string,
+  field: "number" | "extension" = "number",
+  cause?: unknown,
+): MfaError {
+  const data =
+    reason === "invalid_extension"
+      ? { field, reason, max: MAX_EXTENSION_DIGITS }
+      : { field, reason };
+  return new MfaError("invalid_phone", { data, cause });
 }
 
 function mergedExtension(inNumber: string | undefined, field: string | undefined): string | null {
   const fromField =
-    field === undefined || field.trim() === "" ? null : extensionDigits(field.trim());
-  const fromNumber = inNumber === undefined || inNumber === "" ? null : extensionDigits(inNumber);
+    field === undefined || field.trim() === "" ? null : extensionDigits(field.trim(), "extension");
+  const fromNumber =
+    inNumber === undefined || inNumber === "" ? null : extensionDigits(inNumber, "number");
   if (fromField !== null && fromNumber !== null && fromField !== fromNumber) {
-    throw new MfaError("invalid_phone", { data: { reason: "extension_mismatch" } });
+    throw invalidPhone("extension_mismatch", "extension");
   }
   return fromField ?? fromNumber;
 }
 
-function extensionDigits(raw: string): string {
+function extensionDigits(raw: string, field: "number" | "extension"): string {
   // parseDigits maps Unicode decimal digits to ASCII and drops everything else, so a length
   // change means there was something other than a digit.
   const digits = parseDigits(raw);
   if (digits.length !== raw.length || digits.length > MAX_EXTENSION_DIGITS) {
-    throw new MfaError("invalid_phone", {
-      data: { reason: "invalid_extension", max: MAX_EXTENSION_DIGITS },
-    });
+    throw invalidPhone("invalid_extension", field);
   }
   return digits;
 }

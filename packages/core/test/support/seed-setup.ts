@@ -7,6 +7,7 @@ import {
   type MfaEvent,
   memoryStore,
   type PolicyInput,
+  type Senders,
   type SendRiskHook,
   type Store,
   seedPolicy,
@@ -22,6 +23,8 @@ export function seedSetup(
     limits?: LimitsInput;
     store?: Store;
     beforeSend?: SendRiskHook;
+    /** Senders used instead of the outbox's, channel by channel. */
+    senders?: Senders;
   } = {},
 ) {
   const clock = fakeClock(Date.UTC(2026, 10, 25, 9, 0, 0));
@@ -34,7 +37,7 @@ export function seedSetup(
     keyring,
     tenant: { name: "Contoso", domains: ["contoso.com", "contoso.onmicrosoft.com"] },
     policy: options.policy ?? seedPolicy(["GB", "US", "DE"]),
-    senders: outbox,
+    senders: { sms: outbox.sms, voice: outbox.voice, email: outbox.email, ...options.senders },
     limits: options.limits,
     clock,
     events: { emit: (e) => void events.push(e) },
