@@ -19,6 +19,7 @@ import { createAppPasswordService } from "./app-passwords/service.js";
 import type { AppPasswordOptions, AppPasswordService } from "./app-passwords/types.js";
 import { type ChallengeApi, createChallenge } from "./challenge/challenge.js";
 import { type CodeOptions, type CodeService, createCodeService } from "./codes/index.js";
+import { guardSenders } from "./delivery/guarded-sender.js";
 import { createMessageRenderer, type TemplateOverrides } from "./delivery/templates.js";
 import { createEnrolmentEngine, type EnrolmentEngine } from "./enrolment/engine.js";
 import { createMessenger, type Senders } from "./enrolment/messenger.js";
@@ -207,7 +208,13 @@ export function createMfa(config: MfaConfig): Mfa {
   const limiter = createLimiter({ store, clock }, config.limits);
   const registrations = registrationStore(store);
   const renderer = createMessageRenderer(config.messages ?? {});
-  const messenger = createMessenger({ senders, renderer, appName: config.tenant.name });
+  // Each sender is wrapped once: a failure that is not typed, or no answer within the deadline,
+  // is delivery_unavailable (REL-04/05), so every flow sees only outcomes it can show.
+  const messenger = createMessenger({
+    senders: guardSenders(senders),
+    renderer,
+    appName: config.tenant.name,
+  });
   const tenant = Object.freeze({ name: config.tenant.name, domains });
   const beforeSend = config.beforeSend ?? allowAllSends;
   const gate = createGate({ policy, clock, events, messenger });

@@ -7,6 +7,7 @@ import type { FlowDeps } from "../flow-deps.js";
 import { type CheckFailure, checkFactor } from "../flows/check.js";
 import { deliverCode, type SendRefusal, screenSend } from "../flows/send.js";
 import { userKey } from "../keys.js";
+import { ipBucket } from "../limits/buckets.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
 import type { PhoneMethod } from "../registration/registration.js";
 import { maskPhone, parsePhone } from "../rules/phone.js";
@@ -309,12 +310,4 @@ function isPreferred(
   return option.factorId !== undefined
     ? option.factorId === reg.preferred
     : option.method === reg.preferred;
-}
-
-/**
- * The network an IP belongs to, for throttling: IPv4 as is, IPv6 by its /64, IPv4-mapped IPv6 as
- * IPv4 (RATE-06).
- */
-function ipBucket(ip: string): string {
-  return ip;
 }
