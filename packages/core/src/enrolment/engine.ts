@@ -135,6 +135,12 @@ const revisitable = (step: Step) => !SKIPPED_BY_BACK.has(step);
  * Answers that change nothing a step-up protects: moving around the wizard and postponing it.
  * Every other answer is gated.
  */
+/** Check outcomes that a concurrent tab's success also produces (it used or locked the code). */
+const RACE_NOTICES: ReadonlySet<string> = new Set(["code_expired", "code_locked", "factor_locked"]);
+/** How long a losing tab waits for the winner's write: 20 × 10 ms at most, and only on failure. */
+const RACE_WAIT_ROUNDS = 20;
+const RACE_WAIT_MS = 10;
+
 const NO_STEP_UP: ReadonlySet<string> = new Set(["back", "cancel", "snooze", "different-method"]);
 
 /** Throws `invalid_input` unless the policy offers `value` (a method or a delivery). */
@@ -989,10 +995,14 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     if (t.record === rec && !t.after) {
       // A code that is suddenly gone or dead may have been used by another tab that moved the
       // enrolment on: that tab's step is the truth, not "ask for a new code".
-      if (t.notice?.code === "code_expired" || t.notice?.code === "code_locked") {
-        const fresh = await load(rec.id, rec.userId);
-        if (fresh.version !== version)
-          return render(fresh.record, fresh.version, { code: "conflict" });
+      if (t.notice && RACE_NOTICES.has(t.notice.code)) {
+        // Its write may still be on its way: wait a moment for it rather than say "ask again".
+        for (let i = 0; i < RACE_WAIT_ROUNDS; i++) {
+          const fresh = await load(rec.id, rec.userId);
+          if (fresh.version !== version)
+            return render(fresh.record, fresh.version, { code: "conflict" });
+          await new Promise((resolve) => setTimeout(resolve, RACE_WAIT_MS));
+        }
       }
       return render(rec, version, t.notice ?? null, t.shown);
     }

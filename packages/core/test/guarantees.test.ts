@@ -1,0 +1,529 @@
+/**
+ * The guarantees the core reshape writes once (step-up, failure caps, notices, typed errors),
+ * tried on every path that needs them: each defect found by the attack on the old shape has a
+ * regression test here, named after its requirement id.
+ */
+import { base32Decode, isMfaError, type Mfa, type MfaEvent, totpAt } from "@mfakit/core";
+import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
+import { describe, expect, it } from "vitest";
+import { expectStep, seedSetup } from "./support/seed-setup.ts";
+
+const USER = "ana@contoso.com";
+const PHONE = "+447400123456";
+const OTHER_PHONE = "+447400654321";
+const EMAIL = "ana.personal@example.org";
+const STALE_MS = 11 * 60 * 1000; // the policy's step-up window is 10 minutes (BIND-01)
+
+const policy = {
+  mfa: {
+    methods: ["authentication-phone" as const, "authenticator-app" as const],
+    required: 1,
+  },
+  recovery: { methods: ["email" as const, "phone" as const], required: 0 },
+  appPasswords: { enabled: true, offerDuringEnrolment: false },
+  phone: { allowedCountries: ["GB"] },
+};
+
+/** A user with a verified authentication phone and recovery email, enrolled through the wizard. */
+async function enrolled(options: Parameters<typeof seedSetup>[0] = {}) {
+  const setup = seedSetup({ policy, ...options });
+  const { mfa, outbox, clock } = setup;
+  const session = () => ({ userId: USER, authenticatedAt: clock.now() });
+  let view = await mfa.enrolment.start({ ...session(), locale: "de" });
+  view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session());
+  view = await mfa.enrolment.submit(
+    view.id,
+    {
+      step: "mfa-method",
+      method: "authentication-phone",
+      number: "07400 123456",
+      country: "GB",
+      delivery: "sms",
+    },
+    session(),
+  );
+  view = await mfa.enrolment.submit(
+    view.id,
+    { step: "verify-code", code: outbox.lastCode(PHONE) },
+    session(),
+  );
+  if (view.step === "app-password")
+    view = await mfa.enrolment.submit(view.id, { step: "app-password", action: "done" }, session());
+  expectStep(view, "finish");
+  view = await mfa.enrolment.submit(view.id, { step: "finish", action: "finish" }, session());
+  clock.advance(31_000);
+  // The recovery email through Security info's scoped enrolment.
+  let add = await mfa.securityInfo.add(session(), "recovery-email");
+  add = await mfa.enrolment.submit(add.id, { step: "recovery-email", email: EMAIL }, session());
+  add = await mfa.enrolment.submit(
+    add.id,
+    { step: "verify-code", code: outbox.lastCode(EMAIL) },
+    session(),
+  );
+  expectStep(add, "finish");
+  clock.advance(31_000);
+  return { ...setup, session };
+}
+
+const stale = (clock: FakeClock) => ({ userId: USER, authenticatedAt: clock.now() - STALE_MS });
+
+/** Messages and events after a mark. */
+function since(outbox: CapturingOutbox, events: MfaEvent[]) {
+  const m = outbox.messages.length;
+  const e = events.length;
+  return {
+    messages: () => outbox.messages.slice(m),
+    events: () => events.slice(e),
+  };
+}
+
+describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
+  /**
+   * Every state-changing entry point, each with what it does for a fresh session. A new entry
+   * point belongs in this table: the test then checks it like the others.
+   */
+  const entryPoints: Array<{
+    name: string;
+    act: (
+      mfa: Mfa,
+      session: { userId: string; authenticatedAt: number },
+      clock: FakeClock,
+    ) => Promise<unknown>;
+    /** The event it must emit. */
+    event: MfaEvent["type"];
+  }> = [
+    {
+      name: "security info: add an authenticator app (begin shows a secret)",
+      act: async (mfa, s, clock) => {
+        let view = await mfa.securityInfo.add(s, "authenticator-app");
+        view = await mfa.enrolment.submit(
+          view.id,
+          { step: "mfa-method", method: "authenticator-app" },
+          s,
+        );
+        const setup = expectStep(view, "authenticator-setup");
+        const code = totpAt(base32Decode(setup.secret ?? ""), clock.now() / 1000);
+        view = await mfa.enrolment.submit(view.id, { step: "authenticator-setup", code }, s);
+        return expectStep(view, "finish");
+      },
+      event: "factor.added",
+    },
+    {
+      name: "security info: remove the recovery email",
+      act: (mfa, s) => mfa.securityInfo.remove(s, "recovery-email"),
+      event: "factor.removed",
+    },
+    {
+      name: "security info: create an app password",
+      act: (mfa, s) => mfa.securityInfo.appPasswords.create(s, "Outlook"),
+      event: "factor.added",
+    },
+    {
+      name: "security info: revoke an app password",
+      act: async (mfa, s) => {
+        const { id } = await mfa.securityInfo.appPasswords.create({ ...s }, "Old phone");
+        return mfa.securityInfo.appPasswords.revoke(s, id);
+      },
+      event: "factor.removed",
+    },
+  ];
+
+  for (const entry of entryPoints) {
+    it(`${entry.name}: refused with a stale sign-in, nothing changed, nothing sent (BIND-01)`, async () => {
+      const { mfa, clock, store, outbox, events } = await enrolled();
+      const before = JSON.stringify((await store.list("mfa:{")).items);
+      const mark = since(outbox, events);
+      const error = await entry.act(mfa, stale(clock), clock).catch((e: unknown) => e);
+      expect(isMfaError(error, "reauthentication_required")).toBe(true);
+      expect(mark.messages()).toEqual([]);
+      expect(JSON.stringify((await store.list("mfa:{")).items)).toBe(before);
+    });
+
+    it(`${entry.name}: a notice to the channels registered before, in the user's language, and an event (BIND-02)`, async () => {
+      const { mfa, clock, outbox, events, session } = await enrolled();
+      const mark = since(outbox, events);
+      await entry.act(mfa, session(), clock);
+      const notices = mark
+        .messages()
+        .filter(
+          (m) => !/\d{6}/.test(m.channel === "email" ? m.text : m.channel === "sms" ? m.text : ""),
+        );
+      const to = notices.map((m) => m.to).sort();
+      expect(to).toContain(PHONE);
+      if (!entry.name.includes("recovery email")) expect(to).toContain(EMAIL);
+      // German: the user's language, from the registration (not the admin's or "en").
+      for (const m of notices) expect(JSON.stringify(m)).toMatch(/Anmeldemethode|Konto/);
+      expect(mark.events().map((e) => e.type)).toContain(entry.event);
+      clock.advance(1000);
+    });
+  }
+
+  it("the wizard: every answer that can bind or mint needs a recent sign-in, not only choosing a method (BIND-01)", async () => {
+    const setup = seedSetup({
+      policy: { ...policy, appPasswords: { enabled: true, offerDuringEnrolment: true } },
+    });
+    const { mfa, clock, store } = setup;
+    let view = await mfa.enrolment.start({ userId: USER, authenticatedAt: clock.now() });
+    const before = JSON.stringify((await store.list("mfa:{")).items);
+    // With an old sign-in, "Set it up now" used to lead on to a minted app password.
+    for (const input of [{ step: "intro", action: "setup" }] as const) {
+      const error = await mfa.enrolment
+        .submit(view.id, input, stale(clock))
+        .catch((e: unknown) => e);
+      expect(isMfaError(error, "reauthentication_required")).toBe(true);
+    }
+    expect(JSON.stringify((await store.list("mfa:{")).items)).toBe(before);
+    // An abandoned authenticator setup, restarted after the window, shows no new secret.
+    view = await mfa.enrolment.submit(
+      view.id,
+      { step: "intro", action: "setup" },
+      { userId: USER, authenticatedAt: clock.now() },
+    );
+    view = await mfa.enrolment.submit(
+      view.id,
+      { step: "mfa-method", method: "authenticator-app" },
+      { userId: USER, authenticatedAt: clock.now() },
+    );
+    expectStep(view, "authenticator-setup");
+    const restart = await mfa.enrolment
+      .submit(view.id, { step: "authenticator-setup", action: "restart" }, stale(clock))
+      .catch((e: unknown) => e);
+    expect(isMfaError(restart, "reauthentication_required")).toBe(true);
+    // Navigation stays open: going back needs no step-up.
+    const back = await mfa.enrolment.submit(
+      view.id,
+      { step: "authenticator-setup", action: "back" },
+      stale(clock),
+    );
+    expect(back.step).toBe("mfa-method");
+  });
+
+  it("admin: removing every factor (re-registration) and revoking app passwords notify the user, in their language (BIND-02)", async () => {
+    const { mfa, outbox, events, session } = await enrolled();
+    await mfa.securityInfo.appPasswords.create(session(), "Thunderbird");
+    const mark = since(outbox, events);
+    await mfa.admin.requireReregistration(USER);
+    await mfa.admin.revokeAppPasswords(USER);
+    const notices = mark.messages();
+    expect(notices.length).toBeGreaterThanOrEqual(2);
+    for (const m of notices) expect(JSON.stringify(m)).toMatch(/entfernt/);
+    expect(mark.events().filter((e) => e.type === "factor.removed").length).toBeGreaterThanOrEqual(
+      2,
+    );
+  });
+
+  it("confirming a recovery phone that also becomes a sign-in factor sends a notice for it (BIND-02, BIND-04)", async () => {
+    const setup = seedSetup({
+      policy: {
+        ...policy,
+        mfa: { methods: ["authenticator-app" as const], required: 1 },
+        recovery: { methods: ["email" as const, "phone" as const], required: 0 },
+      },
+    });
+    const { mfa, clock, outbox, events } = setup;
+    const session = () => ({ userId: USER, authenticatedAt: clock.now() });
+    let add = await mfa.securityInfo.add(session(), "recovery-email");
+    add = await mfa.enrolment.submit(add.id, { step: "recovery-email", email: EMAIL }, session());
+    await mfa.enrolment.submit(
+      add.id,
+      { step: "verify-code", code: outbox.lastCode(EMAIL) },
+      session(),
+    );
+    const mark = since(outbox, events);
+    let phone = await mfa.securityInfo.add(session(), "recovery-phone");
+    phone = await mfa.enrolment.submit(
+      phone.id,
+      { step: "recovery-phone", delivery: "sms", country: "GB", number: "07400 123456" },
+      session(),
+    );
+    phone = await mfa.enrolment.submit(
+      phone.id,
+      { step: "verify-code", code: outbox.lastCode(PHONE) },
+      session(),
+    );
+    expectStep(phone, "finish");
+    const added = mark
+      .events()
+      .filter((e) => e.type === "factor.added")
+      .map((e) => (e as { method: string }).method);
+    expect(added).toEqual(expect.arrayContaining(["authentication-phone", "recovery-phone"]));
+    expect(mark.messages().filter((m) => m.to === EMAIL)).toHaveLength(2);
+  });
+});
+
+describe("failure caps hold under parallel guesses (RATE-02, RATE-04, REL-02)", () => {
+  it("60 parallel wrong codes at sign-in: no more compared than sequential guessing allows", async () => {
+    const { mfa, clock, outbox } = await enrolled({ limits: { delayAfterFailures: 10 } });
+    const started = await mfa.challenge.start({ userId: USER, method: "authentication-phone" });
+    if (!started.ok) throw new Error("not started");
+    const right = outbox.lastCode(PHONE);
+    const wrong = right === "000000" ? "111111" : "000000";
+    const results = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        mfa.challenge.verify({ userId: USER, challengeId: started.challengeId, code: wrong }),
+      ),
+    );
+    const compared = results.filter((r) => !r.ok && r.reason === "code_mismatch").length;
+    expect(compared).toBeLessThanOrEqual(5); // RATE-01: 5 per challenge
+    expect(results.every((r) => !r.ok)).toBe(true);
+    clock.advance(1000);
+  });
+
+  it("after the cap, the right code is refused; an admin's clear makes it work, and listMethods agrees with the limiter (RATE-02)", async () => {
+    const { mfa, clock, outbox } = await enrolled({
+      limits: { maxConsecutiveFailures: 12, delayAfterFailures: 100 },
+    });
+    for (let round = 0; round < 3; round++) {
+      const started = await mfa.challenge.start({ userId: USER, method: "authentication-phone" });
+      if (!started.ok) break;
+      const code = outbox.lastCode(PHONE);
+      const wrong = code === "000000" ? "111111" : "000000";
+      await Promise.all(
+        Array.from({ length: 20 }, () =>
+          mfa.challenge.verify({ userId: USER, challengeId: started.challengeId, code: wrong }),
+        ),
+      );
+      clock.advance(31_000);
+    }
+    const started = await mfa.challenge.start({ userId: USER, method: "authentication-phone" });
+    expect(started).toEqual({ ok: false, reason: "factor_disabled" });
+    expect(await mfa.admin.clearFailures(USER)).toBeGreaterThan(0);
+    const again = await mfa.challenge.start({ userId: USER, method: "authentication-phone" });
+    expect(again.ok).toBe(true);
+    if (!again.ok) return;
+    expect(
+      await mfa.challenge.verify({
+        userId: USER,
+        challengeId: again.challengeId,
+        code: outbox.lastCode(PHONE),
+      }),
+    ).toEqual({
+      ok: true,
+      method: "authentication-phone",
+    });
+  });
+
+  it("a stranger's burst of wrong app passwords never locks the owner out (RATE-08)", async () => {
+    const { mfa, clock, session } = await enrolled();
+    const { password } = await mfa.securityInfo.appPasswords.create(session(), "Mail");
+    const burst = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        mfa.challenge.verifyAppPassword({
+          userId: USER,
+          password: "abcd efgh ijkl mnop",
+          ip: "203.0.113.9",
+        }),
+      ),
+    );
+    expect(burst.some((r) => !r.ok && r.reason === "factor_disabled")).toBe(false);
+    // The owner, from another network, at once.
+    expect(
+      await mfa.challenge.verifyAppPassword({ userId: USER, password, ip: "198.51.100.7" }),
+    ).toEqual({
+      ok: true,
+      method: "app-password",
+    });
+    // And from the stranger's network too, once the throttle's window has passed.
+    clock.advance(3601_000);
+    expect(
+      (await mfa.challenge.verifyAppPassword({ userId: USER, password, ip: "203.0.113.9" })).ok,
+    ).toBe(true);
+    // 30 days later nothing is left over.
+    clock.advance(30 * 86_400_000);
+    expect((await mfa.challenge.verifyAppPassword({ userId: USER, password })).ok).toBe(true);
+  });
+});
+
+describe("the registration campaign and what counts (one rule)", () => {
+  it("inside the grace period a snooze is counted: 3 allowed, the 4th refused", async () => {
+    const setup = seedSetup({
+      policy: { ...policy, campaign: { graceDays: 14, maxSnoozes: 3, snoozeDays: 1 } },
+    });
+    const { mfa, clock } = setup;
+    const enabledAt = clock.now();
+    for (let i = 0; i < 3; i++) {
+      const view = await mfa.enrolment.start({
+        userId: USER,
+        authenticatedAt: clock.now(),
+        enabledAt,
+      });
+      expect(expectStep(view, "intro").snoozesLeft).toBe(3 - i);
+      await mfa.enrolment.submit(
+        view.id,
+        { step: "intro", action: "snooze" },
+        { userId: USER, authenticatedAt: clock.now() },
+      );
+      clock.advance(86_400_000 + 1000);
+    }
+    const view = await mfa.enrolment.start({
+      userId: USER,
+      authenticatedAt: clock.now(),
+      enabledAt,
+    });
+    expect(expectStep(view, "intro").requirement).toBe("required");
+    const refused = await mfa.enrolment
+      .submit(
+        view.id,
+        { step: "intro", action: "snooze" },
+        { userId: USER, authenticatedAt: clock.now() },
+      )
+      .catch((e: unknown) => e);
+    expect(isMfaError(refused, "invalid_input")).toBe(true);
+    expect((await mfa.required(USER, { enabledAt })).status).toBe("required");
+  });
+
+  it("after re-registration with an app only, required(), the wizard and the report agree on recovery", async () => {
+    const { mfa, clock } = await enrolled();
+    await mfa.admin.requireReregistration(USER);
+    const report = await mfa.admin.registrationReport();
+    // The recovery phone was the authentication phone: it went with it.
+    expect(report.recovery.phone ?? 0).toBe(0);
+    expect(report.mfa["authentication-phone"]).toBe(0);
+    const listed = await mfa.securityInfo.list({ userId: USER, authenticatedAt: clock.now() });
+    expect(listed.factors.map((f) => f.kind)).toEqual(["recovery-email"]);
+  });
+});
+
+describe("typed errors, never stuck (REL-06, REL-07)", () => {
+  it("a sender that throws a plain TypeError: the wizard says delivery failed and keeps the step", async () => {
+    const boom = {
+      id: "boom",
+      send: async () => {
+        throw new TypeError("fetch failed");
+      },
+    };
+    const setup = seedSetup({ policy, senders: { sms: boom, voice: boom, email: boom } });
+    const { mfa, clock } = setup;
+    const session = { userId: USER, authenticatedAt: clock.now() };
+    let view = await mfa.enrolment.start(session);
+    view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
+    view = await mfa.enrolment.submit(
+      view.id,
+      {
+        step: "mfa-method",
+        method: "authentication-phone",
+        number: "07400 123456",
+        country: "GB",
+        delivery: "sms",
+      },
+      session,
+    );
+    expect(view.step).toBe("verify-code");
+    expect(view.notice).toEqual({ code: "delivery_failed", retryable: true });
+  });
+
+  it("an account label with an emoji cut at position 127 enrols an app (no URIError, no stuck record)", async () => {
+    const setup = seedSetup({ policy });
+    const { mfa, clock } = setup;
+    const session = { userId: USER, authenticatedAt: clock.now() };
+    let view = await mfa.enrolment.start({ ...session, accountName: `${"a".repeat(127)}😀tail` });
+    view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
+    view = await mfa.enrolment.submit(
+      view.id,
+      { step: "mfa-method", method: "authenticator-app" },
+      session,
+    );
+    expect(expectStep(view, "authenticator-setup").uri).toMatch(/^otpauth:/);
+  });
+
+  it("a user at the app-password cap can still finish the wizard (APP-02)", async () => {
+    const setup = seedSetup({
+      policy: { ...policy, appPasswords: { enabled: true, offerDuringEnrolment: true, cap: 2 } },
+    });
+    const { mfa, clock, outbox } = setup;
+    const session = () => ({ userId: USER, authenticatedAt: clock.now() });
+    await mfa.securityInfo.appPasswords.create(session(), "one");
+    await mfa.securityInfo.appPasswords.create(session(), "two");
+    let view = await mfa.enrolment.start(session());
+    view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session());
+    view = await mfa.enrolment.submit(
+      view.id,
+      {
+        step: "mfa-method",
+        method: "authentication-phone",
+        number: "07400 123456",
+        country: "GB",
+        delivery: "sms",
+      },
+      session(),
+    );
+    view = await mfa.enrolment.submit(
+      view.id,
+      { step: "verify-code", code: outbox.lastCode(PHONE) },
+      session(),
+    );
+    expect(view.notice).toEqual({ code: "app_password_limit_reached", cap: 2 });
+    expect(view.step).toBe("finish");
+  });
+
+  it("tel: URIs (RFC 3966) are accepted like the typed number", async () => {
+    const setup = seedSetup({ policy });
+    const { mfa, clock, outbox } = setup;
+    const session = { userId: USER, authenticatedAt: clock.now() };
+    let view = await mfa.enrolment.start(session);
+    view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
+    view = await mfa.enrolment.submit(
+      view.id,
+      {
+        step: "mfa-method",
+        method: "authentication-phone",
+        number: "tel:+44-7400-654321",
+        delivery: "sms",
+      },
+      session,
+    );
+    expect(view.step).toBe("verify-code");
+    expect(outbox.to(OTHER_PHONE)).toHaveLength(1);
+  });
+});
+
+describe("races end in the conflict view, and make nothing (REL-01)", () => {
+  it("50 parallel right codes: one tab moves on, the other 49 get the current view with a conflict notice", async () => {
+    const setup = seedSetup({ policy });
+    const { mfa, clock, outbox } = setup;
+    const session = { userId: USER, authenticatedAt: clock.now() };
+    let view = await mfa.enrolment.start(session);
+    view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
+    view = await mfa.enrolment.submit(
+      view.id,
+      {
+        step: "mfa-method",
+        method: "authentication-phone",
+        number: "07400 123456",
+        country: "GB",
+        delivery: "sms",
+      },
+      session,
+    );
+    const code = outbox.lastCode(PHONE);
+    const views = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        mfa.enrolment.submit(view.id, { step: "verify-code", code }, session),
+      ),
+    );
+    expect(views.filter((v) => v.step === "finish" && v.notice === null)).toHaveLength(1);
+    for (const v of views.filter((x) => x.notice !== null)) {
+      expect(v.notice).toEqual({ code: "conflict" });
+      expect(v.step).toBe("finish");
+    }
+  });
+
+  it("50 parallel 'Set it up now' mint one app password, never 50 (APP-02)", async () => {
+    // A user who already has a phone: "Set it up now" leads straight to the app password.
+    const { mfa, clock, session } = await enrolled({
+      policy: { ...policy, appPasswords: { enabled: true, offerDuringEnrolment: true } },
+    });
+    const view = await mfa.enrolment.start(session());
+    const views = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session()),
+      ),
+    );
+    const shown = views.filter((v) => v.step === "app-password" && v.password !== null);
+    expect(shown).toHaveLength(1);
+    expect(await mfa.securityInfo.appPasswords.list(session())).toHaveLength(2); // first + this one
+    for (const v of views.filter((x) => x !== shown[0]))
+      expect(v.notice).toEqual({ code: "conflict" });
+    clock.advance(1000);
+  });
+});
