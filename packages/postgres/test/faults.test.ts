@@ -387,6 +387,66 @@ describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", (
     });
   });
 
+  describe("a write stuck behind a row lock past its deadline", () => {
+    /** A transaction outside the store holding `key`'s row lock, by `statement`. */
+    const holdRow = async (table: string, key: string, statement: string) => {
+      const tx = new pg.Client({ connectionString: server.url });
+      tx.on("error", () => undefined);
+      await tx.connect();
+      await tx.query("BEGIN");
+      await tx.query(`${statement.replace("$t", `"${table}"`)}`, [key]);
+      return {
+        commit: async () => {
+          await tx.query("COMMIT");
+          await tx.end();
+        },
+      };
+    };
+
+    it("REL-05: behind a transaction that updates the row: the write re-checks its deadline after the wait and writes nothing", async () => {
+      const store = postgresStore({
+        pool: newPool(),
+        tableName: `fault_${++n}`,
+        timeoutMs: TIMEOUT,
+      });
+      const key = "mfa:{lock}:code";
+      await store.put(key, "old");
+      const tx = await holdRow(`fault_${n}`, key, "UPDATE $t SET value = value WHERE key = $1");
+      const calls = await Promise.all([
+        timed(store.put(key, "new")),
+        timed(store.put(key, "new", { expectVersion: 1 })),
+        timed(store.take(key)),
+        timed(store.increment(key)),
+      ]);
+      for (const { error, ms } of calls) {
+        expectDeadline(error);
+        expect(ms).toBeLessThan(TIMEOUT + MARGIN);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      await tx.commit();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await store.get(key)).toEqual({ value: "old", version: 1 });
+    });
+
+    it("REL-05: behind a transaction that only locks the row (FOR UPDATE): the pool's statement_timeout makes the server cancel the wait", async () => {
+      const pool = newPool({ statement_timeout: TIMEOUT });
+      const store = postgresStore({ pool, tableName: `fault_${++n}`, timeoutMs: TIMEOUT });
+      const key = "mfa:{lock}:code";
+      await store.put(key, "old");
+      const tx = await holdRow(`fault_${n}`, key, "SELECT 1 FROM $t WHERE key = $1 FOR UPDATE");
+      const calls = await Promise.all([
+        timed(store.put(key, "new", { expectVersion: 1 })),
+        timed(store.take(key)),
+        timed(store.delete(key)),
+      ]);
+      for (const { error } of calls) expect(isMfaError(error, "store_unavailable")).toBe(true);
+      await new Promise((r) => setTimeout(r, 300)); // the server has cancelled them by now
+      await tx.commit();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await store.get(key)).toEqual({ value: "old", version: 1 });
+    });
+  });
+
   it("REL-05: pg's default pool (no connectionTimeoutMillis) with its one connection held: store_unavailable within timeoutMs, nothing written", async () => {
     const pool = newPool({ max: 1, connectionTimeoutMillis: 0 });
     const store = postgresStore({ pool, tableName: `fault_${++n}`, timeoutMs: TIMEOUT });
@@ -406,7 +466,7 @@ describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", (
 });
 
 describe("a killed server (SIGKILL, crash recovery) (REL-01, REL-05)", () => {
-  it("REL-01/REL-05: calls fail within timeoutMs while it is dead; after recovery nothing acknowledged is lost and nothing is taken twice", async () => {
+  it("REL-01/REL-05: a killed server (SIGKILL): calls fail within timeoutMs while it is dead; after recovery nothing acknowledged is lost and nothing is taken twice", async () => {
     const TIMEOUT = 800;
     // synchronous_commit=on: an acknowledged commit is in the WAL, which survives a killed
     // server (the throwaway cluster's default, off, trades that away for speed).

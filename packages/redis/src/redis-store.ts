@@ -1,6 +1,8 @@
 /**
- * The Redis Store: native TTLs, `GETDEL` and Lua for the atomic primitives, one hash slot per
- * user so it also runs on Redis Cluster.
+ * The Redis Store: native TTLs and Lua for the atomic primitives, one hash slot per user so it
+ * also runs on Redis Cluster. Every call ends within `timeoutMs`, and every write script checks
+ * its deadline on the server's clock first, so one that runs late writes nothing (see
+ * `deadline.ts`).
  *
  * @module
  */

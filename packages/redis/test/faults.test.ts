@@ -43,12 +43,12 @@ function parseRaw(raw: string | null): { version: number; value: unknown } | nul
   return { version: Number(match[1]), value: JSON.parse(match[2] as string) };
 }
 
-describe("Redis restarts mid-run", () => {
+describe("Redis restarts and crashes mid-run", () => {
   let server: RedisServer;
   let client: Redis;
   let admin: Redis;
   beforeAll(async () => {
-    // AOF with fsync on every write: an acknowledged write must survive the restart.
+    // AOF with fsync on every write: an acknowledged write must survive a restart or a crash.
     server = await startRedisServer(["--appendonly", "yes", "--appendfsync", "always"]);
     client = connect(server.url, "workload");
     admin = connect(server.url, "admin");
@@ -114,6 +114,74 @@ describe("Redis restarts mid-run", () => {
     const after = await store.increment(counter);
     expect(after).toBe(count + 1);
     expect(await store.put("mfa:{restart}:after", 1)).toEqual({ ok: true, version: 1 });
+  });
+
+  it("REL-01/REL-05: a killed server (SIGKILL): calls fail within timeoutMs while it is dead; after recovery nothing acknowledged is lost and nothing is taken twice", async () => {
+    const TIMEOUT = 800;
+    const store = redisStore({ client, timeoutMs: TIMEOUT });
+    const codes = Array.from({ length: 400 }, (_, i) => `mfa:{kill}:code:${i}`);
+    for (const key of codes) await store.put(key, key);
+    const taken = new Map<string, number>();
+    const puts = new Map<string, boolean>();
+    const increments: Array<number | null> = [];
+    const untyped: unknown[] = [];
+    let slowest = 0;
+    let stop = false;
+    let next = 0;
+    const attempt = async <T>(p: Promise<T>): Promise<T | null> => {
+      const started = performance.now();
+      try {
+        return await p;
+      } catch (error) {
+        if (!isMfaError(error, "store_unavailable")) untyped.push(error);
+        await sleep(20);
+        return null;
+      } finally {
+        slowest = Math.max(slowest, performance.now() - started);
+      }
+    };
+    const worker = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        const key = codes[next++ % codes.length] as string;
+        const entry = await attempt(store.take(key));
+        if (entry) taken.set(key, (taken.get(key) ?? 0) + 1);
+        const item = `mfa:{kill}:item:${w}:${i}`;
+        const put = await attempt(store.put(item, { w, i }, { expectVersion: null }));
+        puts.set(item, put?.ok === true);
+        increments.push(await attempt(store.increment("mfa:{kill}:count")));
+      }
+    };
+    const workers = Array.from({ length: 8 }, (_, w) => worker(w));
+    await sleep(300);
+    await server.kill();
+    await sleep(400);
+    await server.start();
+    await waitUntilBack(store);
+    await sleep(100);
+    stop = true;
+    await Promise.all(workers);
+
+    expect(untyped).toEqual([]);
+    expect(slowest).toBeLessThan(TIMEOUT + 400);
+    expect(increments.filter((v) => v === null).length).toBeGreaterThan(0); // the crash was felt
+    // Acknowledged puts survived; an acknowledged take stays taken; no code was taken twice.
+    for (const [item, acknowledged] of puts) {
+      if (acknowledged) expect(parseRaw(await admin.get(item))?.version).toBe(1);
+    }
+    for (const [key, times] of taken) {
+      expect(times).toBe(1);
+      expect(await admin.get(key)).toBeNull();
+    }
+    // Retrying every code now: each one is taken at most once in all.
+    for (const key of codes) {
+      if (await store.take(key)) taken.set(key, (taken.get(key) ?? 0) + 1);
+    }
+    expect([...taken.values()].every((t) => t === 1)).toBe(true);
+    const acknowledged = increments.filter((v): v is number => v !== null);
+    const count = (parseRaw(await admin.get("mfa:{kill}:count"))?.value as number) ?? 0;
+    expect(new Set(acknowledged).size).toBe(acknowledged.length);
+    expect(count).toBeGreaterThanOrEqual(Math.max(...acknowledged));
+    expect(count).toBeLessThanOrEqual(increments.length);
   });
 });
 
@@ -332,90 +400,5 @@ describe("deadlines: a paused Redis (SIGSTOP) (REL-01, REL-05)", () => {
         challengeId: issued.challengeId,
       });
     });
-  });
-});
-
-describe("a killed Redis (SIGKILL) (REL-01, REL-05)", () => {
-  let server: RedisServer;
-  let client: Redis;
-  let admin: Redis;
-  beforeAll(async () => {
-    // AOF with fsync on every write: an acknowledged write must survive the crash.
-    server = await startRedisServer(["--appendonly", "yes", "--appendfsync", "always"]);
-    client = connect(server.url, "workload");
-    admin = connect(server.url, "admin");
-  });
-  afterAll(async () => {
-    client.disconnect();
-    admin.disconnect();
-    await server.destroy();
-  });
-
-  it("REL-01/REL-05: calls fail within timeoutMs while it is dead; after recovery nothing acknowledged is lost and nothing is taken twice", async () => {
-    const TIMEOUT = 800;
-    const store = redisStore({ client, timeoutMs: TIMEOUT });
-    const codes = Array.from({ length: 400 }, (_, i) => `mfa:{kill}:code:${i}`);
-    for (const key of codes) await store.put(key, key);
-    const taken = new Map<string, number>();
-    const puts = new Map<string, boolean>();
-    const increments: Array<number | null> = [];
-    const untyped: unknown[] = [];
-    let slowest = 0;
-    let stop = false;
-    let next = 0;
-    const attempt = async <T>(p: Promise<T>): Promise<T | null> => {
-      const started = performance.now();
-      try {
-        return await p;
-      } catch (error) {
-        if (!isMfaError(error, "store_unavailable")) untyped.push(error);
-        await sleep(20);
-        return null;
-      } finally {
-        slowest = Math.max(slowest, performance.now() - started);
-      }
-    };
-    const worker = async (w: number) => {
-      for (let i = 0; !stop; i++) {
-        const key = codes[next++ % codes.length] as string;
-        const entry = await attempt(store.take(key));
-        if (entry) taken.set(key, (taken.get(key) ?? 0) + 1);
-        const item = `mfa:{kill}:item:${w}:${i}`;
-        const put = await attempt(store.put(item, { w, i }, { expectVersion: null }));
-        puts.set(item, put?.ok === true);
-        increments.push(await attempt(store.increment("mfa:{kill}:count")));
-      }
-    };
-    const workers = Array.from({ length: 8 }, (_, w) => worker(w));
-    await sleep(300);
-    await server.kill();
-    await sleep(400);
-    await server.start();
-    await waitUntilBack(store);
-    await sleep(100);
-    stop = true;
-    await Promise.all(workers);
-
-    expect(untyped).toEqual([]);
-    expect(slowest).toBeLessThan(TIMEOUT + 400);
-    expect(increments.filter((v) => v === null).length).toBeGreaterThan(0); // the crash was felt
-    // Acknowledged puts survived; an acknowledged take stays taken; no code was taken twice.
-    for (const [item, acknowledged] of puts) {
-      if (acknowledged) expect(parseRaw(await admin.get(item))?.version).toBe(1);
-    }
-    for (const [key, times] of taken) {
-      expect(times).toBe(1);
-      expect(await admin.get(key)).toBeNull();
-    }
-    // Retrying every code now: each one is taken at most once in all.
-    for (const key of codes) {
-      if (await store.take(key)) taken.set(key, (taken.get(key) ?? 0) + 1);
-    }
-    expect([...taken.values()].every((t) => t === 1)).toBe(true);
-    const acknowledged = increments.filter((v): v is number => v !== null);
-    const count = (parseRaw(await admin.get("mfa:{kill}:count"))?.value as number) ?? 0;
-    expect(new Set(acknowledged).size).toBe(acknowledged.length);
-    expect(count).toBeGreaterThanOrEqual(Math.max(...acknowledged));
-    expect(count).toBeLessThanOrEqual(increments.length);
   });
 });
