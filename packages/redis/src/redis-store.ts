@@ -126,8 +126,10 @@ export function redisStore(options: RedisStoreOptions): Store {
   const reading = new Map<string, Promise<ServerClockReading>>();
   const nodeOf = (key: string): string => {
     if (!client.isCluster) return "";
-    const slot = new Command("get", [key]).getSlot();
-    return (slot === null ? undefined : (client as Cluster).slots[slot]?.[0]) ?? "";
+    const slot = new Command("get", [key]).getSlot() ?? 0;
+    // Before the client knows the slot table, a reading is kept per slot, never shared with a
+    // key that may live on another node.
+    return (client as Cluster).slots[slot]?.[0] ?? `slot:${slot}`;
   };
   /** Reads the clock of the server holding `key` (the script runs on the key's node). */
   const readClock = (key: string, node: string): Promise<ServerClockReading> => {
