@@ -24,21 +24,25 @@ function brokenCompareAndSet(store: Store): Store {
 }
 
 describe("Failure caps: the kit fails on a store whose put ignores expectVersion (REL-02)", () => {
-  const bursts: FailureCapCaseName[] = [
-    "signInSmsBurst",
-    "signInSmsSpreadBurst",
-    "signInTotpBurst",
-    "appPasswordBurst",
-    "appPasswordIpBurst",
-    "wizardCodeBurst",
-    "wizardAuthenticatorBurst",
+  // Each case, and the assertion that must catch the broken compare-and-set.
+  const expected: Array<[FailureCapCaseName, RegExp]> = [
+    ["signInSmsBurst", /failures counted/],
+    ["signInSmsSpreadBurst", /compared at once/],
+    ["signInTotpBurst", /compared at once/],
+    ["appPasswordBurst", /compared at once/],
+    ["appPasswordIpBurst", /compared at once/],
+    ["wizardCodeBurst", /failures counted/],
+    ["wizardAuthenticatorBurst", /compared at once/],
+    ["signInSmsDisable", /the factor is disabled/],
+    ["signInTotpDisable", /compared before the one that disabled/],
+    ["wizardCodeDisable", /the factor is disabled/],
   ];
-  for (const name of bursts) {
+  for (const [name, failure] of expected) {
     it(`rejects: ${failureCapCases[name].title}`, async () => {
       const clock = fakeClock();
       await expect(
         failureCapCases[name].run({ store: brokenCompareAndSet(memoryStore({ clock })), clock }),
-      ).rejects.toThrow(/compared at once|failures counted/);
+      ).rejects.toThrow(failure);
     });
   }
 });
