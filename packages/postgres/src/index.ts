@@ -5,9 +5,10 @@
  */
 
 // Schema
-export { migrations, type PgClientLike, SCHEMA_VERSION } from "./migrations.js";
+export { migrations, SCHEMA_VERSION } from "./migrations.js";
 // Stores
 export {
+  type PgClientLike,
   type PgPoolLike,
   type PostgresStore,
   type PostgresStoreOptions,

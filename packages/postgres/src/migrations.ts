@@ -12,11 +12,8 @@
 
 import { MfaError } from "@mfakit/core";
 
-/** The few methods of a `pg` client the migrator uses (a `PoolClient` has them). */
-export interface PgClientLike {
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
-  release(destroy?: boolean | Error): void;
-}
+/** Runs one statement on the migration's connection. */
+export type MigrationQuery = (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
 
 /**
  * The schema steps, in order; step `i` takes the schema from version `i` to `i + 1`. Released
@@ -53,21 +50,22 @@ export const SCHEMA_VERSION = migrations.length;
 const LOCK_CLASS = 0x6d66616b;
 
 /**
- * Brings `table` up to {@link SCHEMA_VERSION} on `client`; resolves to the version found
+ * Brings `table` up to {@link SCHEMA_VERSION}, each statement through `query` (all on one
+ * connection, as they form one transaction); resolves to the version found
  * before. Rejects with `config_invalid` if the database was migrated by a newer release.
  */
-export async function migrateTable(client: PgClientLike, table: string): Promise<number> {
-  await client.query("BEGIN");
+export async function migrateTable(query: MigrationQuery, table: string): Promise<number> {
+  await query("BEGIN");
   try {
-    await client.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [LOCK_CLASS, table]);
-    await client.query(
+    await query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [LOCK_CLASS, table]);
+    await query(
       `CREATE TABLE IF NOT EXISTS "${table}_migrations" (
          version int PRIMARY KEY,
          name text NOT NULL,
          applied_at timestamptz NOT NULL DEFAULT now()
        )`,
     );
-    const { rows } = await client.query(
+    const { rows } = await query(
       `SELECT coalesce(max(version), 0)::int AS v FROM "${table}_migrations"`,
     );
     const found = (rows[0] as { v: number }).v;
@@ -79,16 +77,16 @@ export async function migrateTable(client: PgClientLike, table: string): Promise
     }
     for (const [i, step] of migrations.entries()) {
       if (i < found) continue;
-      await client.query(step.sql(table));
-      await client.query(`INSERT INTO "${table}_migrations" (version, name) VALUES ($1, $2)`, [
+      await query(step.sql(table));
+      await query(`INSERT INTO "${table}_migrations" (version, name) VALUES ($1, $2)`, [
         i + 1,
         step.name,
       ]);
     }
-    await client.query("COMMIT");
+    await query("COMMIT");
     return found;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
+    await query("ROLLBACK").catch(() => undefined);
     throw error;
   }
 }

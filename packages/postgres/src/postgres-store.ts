@@ -33,26 +33,52 @@ import {
   type StoreEntry,
   systemClock,
 } from "@mfakit/core";
-import { migrateTable, type PgClientLike } from "./migrations.js";
+import {
+  beforeDeadline,
+  DEADLINE_EXCEEDED,
+  deadlineExceeded,
+  mayHaveMissedDeadline,
+  type ServerClockReading,
+  serverDeadline,
+} from "./deadline.js";
+import { migrateTable } from "./migrations.js";
 
-/** The two methods of a `pg.Pool` the store uses; a `pg.Pool` is one. */
-export interface PgPoolLike {
+/** The methods of a pooled connection the store uses; a `pg.PoolClient` has them. */
+export interface PgClientLike {
   query(config: {
     readonly text: string;
     readonly values?: unknown[];
     readonly name?: string;
-  }): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  }): Promise<{ rows: unknown[] }>;
+  /** Gives the connection back; with an error (or `true`) the pool closes it instead. */
+  release(destroy?: boolean | Error): void;
+  /** A checked-out connection reports a drop outside a statement here (`"error"`). */
+  on(event: "error", listener: (error: Error) => void): unknown;
+  off(event: "error", listener: (error: Error) => void): unknown;
+}
+
+/** The method of a `pg.Pool` the store uses; a `pg.Pool` is one. */
+export interface PgPoolLike {
   connect(): Promise<PgClientLike>;
 }
 
 /** Options of {@link postgresStore}. */
 export interface PostgresStoreOptions {
   /**
-   * The connection pool (a `pg.Pool`). The app owns it: it sets its size,
-   * `connectionTimeoutMillis` (how long a call waits for a free connection before it fails with
-   * `store_unavailable`), listens to its `"error"` event and ends it.
+   * The connection pool (a `pg.Pool`). The app owns it: it sets its size, listens to its
+   * `"error"` event and ends it. Waiting for a free connection counts against `timeoutMs`
+   * whatever the pool's `connectionTimeoutMillis` (pg's default waits forever).
    */
   readonly pool: PgPoolLike;
+  /**
+   * The most a call may take, in milliseconds: waiting for a connection, the statement, and the
+   * first-use schema check. Past it the call throws `store_unavailable` with
+   * `data.code: "deadline_exceeded"`, and its connection is closed. A write that timed out
+   * either took effect before the deadline or never will: it carries the deadline and the
+   * server refuses it if it runs late (see the README, "Deadlines").
+   * @default 2000
+   */
+  readonly timeoutMs?: number;
   /**
    * The table of entries; `<tableName>_migrations` records the schema version. Letters, digits
    * and `_`, at most 48 characters (it is also part of index and statement names). Use a schema
@@ -108,6 +134,25 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 const MAX_SAFE = "9007199254740991";
 /** The largest page `list` returns (as the Redis store). */
 const MAX_LIST_LIMIT = 1000;
+/** A reading of the server's clock older than this is refreshed in the background. */
+const CLOCK_REFRESH_MS = 10_000;
+/** The longest timer Node keeps (setTimeout clamps anything longer to 1 ms). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** One statement on the call's connection: its name (for preparing), text and values. */
+type Run = <R>(name: string, text: string, values: unknown[]) => Promise<R[]>;
+
+/** What a store call body gets: reads as they are, writes guarded by the call's deadline. */
+interface Statements {
+  /** A statement without side effects (or whose late run is harmless, like a sweep). */
+  read: Run;
+  /**
+   * A statement that changes state. Its last parameter (appended here) is the server-clock
+   * deadline its SQL checks. No row back means "nothing written"; when that may have been the
+   * deadline guard rather than the statement's own condition, it rejects as timed out.
+   */
+  write: Run;
+}
 
 /**
  * A Store in PostgreSQL.
@@ -125,8 +170,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const table = options.tableName ?? "mfa_store";
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
   const sweepBatchSize = options.sweepBatchSize ?? 1000;
+  const timeoutMs = options.timeoutMs ?? 2000;
   const problems = [
-    typeof options.pool?.query !== "function" && "pool: a pg Pool",
+    typeof options.pool?.connect !== "function" && "pool: a pg Pool",
+    !(Number.isInteger(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS) &&
+      "timeoutMs: an integer > 0",
     !TABLE_NAME.test(table) && "tableName: letters, digits and _, at most 48",
     !(Number.isInteger(sweepIntervalMs) && sweepIntervalMs >= 0) &&
       "sweepIntervalMs: an integer >= 0",
@@ -145,8 +193,15 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const t = `"${table}"`;
   const at = (n: number) => `to_timestamp($${n}::float8 / 1000)`;
   const live = (n: number) => `(expires_at IS NULL OR expires_at > ${at(n)})`;
-  const upsert = `INSERT INTO ${t} AS s (key, value, version, expires_at)
-    VALUES ($1, $2, 1, ${at(3)})
+  // The write deadline, on the server's clock: clock_timestamp() (not now(), which is the
+  // transaction's start) at the moment the row is checked. A statement the server reaches late
+  // matches nothing; one that waited for a row lock re-checks its WHERE, deadline included,
+  // against the new row version (Read Committed), so a wait past the deadline writes nothing.
+  const inTime = (n: number) => `clock_timestamp() < ${at(n)}`;
+  // INSERT … SELECT … WHERE in time: a late insert inserts nothing; a late conflict updates
+  // nothing (the DO UPDATE WHERE below checks the deadline after taking the row lock).
+  const upsert = (d: number) => `INSERT INTO ${t} AS s (key, value, version, expires_at)
+    SELECT $1, $2, 1, ${at(3)} WHERE ${inTime(d)}
     ON CONFLICT (key) DO UPDATE
     SET value = excluded.value, version = s.version + 1, expires_at = excluded.expires_at`;
   // A counter's row is replaced when it has expired, else its number is added to; the WHERE
@@ -155,62 +210,100 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   const expired = `s.expires_at <= ${at(4)}`;
   const sql = {
     get: `SELECT value, version FROM ${t} WHERE key = $1 AND ${live(2)}`,
-    put: `${upsert} RETURNING version`,
+    put: `${upsert(4)} WHERE ${inTime(4)} RETURNING version`,
     // The row may be there but expired: then it is overwritten as if absent.
-    putIfAbsent: `${upsert} WHERE s.expires_at <= ${at(4)} RETURNING version`,
+    putIfAbsent: `${upsert(5)} WHERE s.expires_at <= ${at(4)} AND ${inTime(5)} RETURNING version`,
     putIfVersion: `UPDATE ${t} SET value = $2, version = version + 1, expires_at = ${at(3)}
-      WHERE key = $1 AND version = $4 AND ${live(5)} RETURNING version`,
+      WHERE key = $1 AND version = $4 AND ${live(5)} AND ${inTime(6)} RETURNING version`,
     // Deleting an expired row is harmless (it is a sweep); it just does not count as found.
-    take: `DELETE FROM ${t} WHERE key = $1 RETURNING value, version, ${live(2)} AS live`,
-    delete: `DELETE FROM ${t} WHERE key = $1 RETURNING ${live(2)} AS live`,
+    take: `DELETE FROM ${t} WHERE key = $1 AND ${inTime(3)}
+      RETURNING value, version, ${live(2)} AS live`,
+    delete: `DELETE FROM ${t} WHERE key = $1 AND ${inTime(3)} RETURNING ${live(2)} AS live`,
     increment: `INSERT INTO ${t} AS s (key, value, version, expires_at)
-      VALUES ($1, $2::bigint::text, 1, ${at(3)})
+      SELECT $1, $2::bigint::text, 1, ${at(3)} WHERE ${inTime(5)}
       ON CONFLICT (key) DO UPDATE SET
         value = CASE WHEN ${expired} THEN excluded.value
                      ELSE (s.value::bigint + $2::bigint)::text END,
         version = s.version + 1,
         expires_at = CASE WHEN ${expired} THEN excluded.expires_at ELSE s.expires_at END
-      WHERE ${expired}
+      WHERE ${inTime(5)} AND (${expired}
          OR CASE WHEN s.value ~ '^-?[0-9]{1,16}$'
                  THEN abs(s.value::bigint) <= ${MAX_SAFE}
                       AND abs(s.value::bigint + $2::bigint) <= ${MAX_SAFE}
-                 ELSE false END
+                 ELSE false END)
       RETURNING value`,
-    // SKIP LOCKED: sweeps from many instances at once take disjoint rows and never wait.
-    sweep: `DELETE FROM ${t} WHERE key IN (
+    // SKIP LOCKED: sweeps from many instances at once take disjoint rows and never wait. Only
+    // expired rows, so a late run is harmless and needs no deadline.
+    sweep: `WITH gone AS (DELETE FROM ${t} WHERE key IN (
         SELECT key FROM ${t} WHERE expires_at <= ${at(1)}
-        ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1)
+      SELECT count(*)::int AS n FROM gone`,
+    clock: "SELECT extract(epoch FROM clock_timestamp())::float8 * 1000 AS ms",
     list: (after: boolean, bounded: boolean) =>
       `SELECT key, value, version FROM ${t}
        WHERE key ${after ? ">" : ">="} $1 ${bounded ? "AND key < $4" : ""} AND ${live(2)}
        ORDER BY key LIMIT $3`,
   };
 
+  /** Any backend failure as the port's error; our own MfaErrors pass through. */
+  const unavailable = (operation: string, error: unknown): MfaError => {
+    if (isMfaError(error)) return error;
+    const code = driverCode(error);
+    return new MfaError("store_unavailable", {
+      cause: error,
+      data: {
+        store: "postgres",
+        operation,
+        code,
+        ...(code === DEADLINE_EXCEEDED ? { timeoutMs } : {}),
+      },
+    });
+  };
+
   /**
-   * Runs one statement; prepared under a name unique to this table and statement (at most
-   * 4 + 48 + 1 + 7 characters: PostgreSQL cuts statement names at 63 bytes).
+   * Runs `work` on one pooled connection, every step before the local `deadline`. A connection
+   * that arrives after the deadline goes straight back to the pool; one whose statement timed
+   * out or failed is closed, not reused (a timed-out statement may still be in its socket).
    */
-  const query = <R>(name: string, text: string, values: unknown[]) =>
-    pool
-      .query(prepared ? { name: `mfa_${table}_${name}`, text, values } : { text, values })
-      .then((r) => r.rows as R[]);
+  const withConnection = async <T>(deadline: number, work: (run: Run) => Promise<T>) => {
+    const client = await beforeDeadline(pool.connect(), deadline, timeoutMs, (late) =>
+      late.release(),
+    );
+    let broken = false;
+    // Without a listener a connection dropped while checked out (a restart, a terminated
+    // backend) would be an uncaught exception; the pool listens only while it is idle.
+    const dropped = () => {
+      broken = true;
+    };
+    client.on("error", dropped);
+    // Prepared under a name unique to this table and statement (at most 4 + 48 + 1 + 7
+    // characters: PostgreSQL cuts statement names at 63 bytes).
+    const run: Run = async <R>(name: string, text: string, values: unknown[]) => {
+      const config =
+        prepared && name ? { name: `mfa_${table}_${name}`, text, values } : { text, values };
+      try {
+        return (await beforeDeadline(client.query(config), deadline, timeoutMs)).rows as R[];
+      } catch (error) {
+        broken = true;
+        throw error;
+      }
+    };
+    try {
+      return await work(run);
+    } finally {
+      client.off("error", dropped);
+      client.release(broken);
+    }
+  };
 
   let schemaReady: Promise<number> | null = null;
   let migrated = options.migrate === false;
   const migrate = () => {
-    schemaReady ??= (async () => {
-      const client = await pool.connect();
-      let failed = false;
-      try {
-        return await migrateTable(client, table);
-      } catch (error) {
-        failed = true;
-        throw error;
-      } finally {
-        // A connection that failed mid-migration may be broken: destroy it, do not reuse it.
-        client.release(failed);
-      }
-    })().then(
+    // Its own deadline: a migration abandoned by a caller still ends (its connection closed,
+    // its transaction rolled back) rather than holding the advisory lock.
+    schemaReady ??= withConnection(performance.now() + timeoutMs, (run) =>
+      migrateTable((text, values = []) => run("", text, values).then((rows) => ({ rows })), table),
+    ).then(
       (found) => {
         migrated = true;
         return found;
@@ -223,29 +316,75 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     return schemaReady;
   };
 
-  /** Wraps every backend failure as store_unavailable; our own MfaErrors pass through. */
-  const run = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+  // The server's clock, read now and then: writes derive their server-side deadline from it.
+  let reading: ServerClockReading | null = null;
+  let pendingReading: Promise<ServerClockReading> | null = null;
+  const readClock = () => {
+    pendingReading ??= withConnection(performance.now() + timeoutMs, async (run) => {
+      const sentAt = performance.now();
+      const [row] = await run<{ ms: number }>("clock", sql.clock, []);
+      return { server: Number(row?.ms), sentAt, receivedAt: performance.now() };
+    }).then(
+      (fresh) => {
+        pendingReading = null;
+        // A slow reading widens the margin in which a refusal is reported as a timeout; keep a
+        // fast one unless there is none.
+        if (!reading || fresh.receivedAt - fresh.sentAt < timeoutMs / 4) reading = fresh;
+        return reading;
+      },
+      (error: unknown) => {
+        pendingReading = null;
+        throw error;
+      },
+    );
+    return pendingReading;
+  };
+  const serverClock = (deadline: number): Promise<ServerClockReading> => {
+    if (!reading) return beforeDeadline(readClock(), deadline, timeoutMs);
+    if (performance.now() - reading.receivedAt > CLOCK_REFRESH_MS) {
+      readClock().catch(() => undefined); // the current reading stays valid meanwhile
+    }
+    return Promise.resolve(reading);
+  };
+
+  /**
+   * One store call: within `timeoutMs` from now, on one connection; every backend failure
+   * becomes store_unavailable, our own MfaErrors pass through.
+   */
+  const call = async <T>(
+    operation: string,
+    writes: boolean,
+    work: (s: Statements) => Promise<T>,
+  ): Promise<T> => {
+    const deadline = performance.now() + timeoutMs;
     try {
-      if (!migrated) await migrate();
-      return await fn();
+      if (!migrated) await beforeDeadline(migrate(), deadline, timeoutMs);
+      // Before taking the call's connection: a reading may need one of its own.
+      const clockNow = writes ? await serverClock(deadline) : null;
+      return await withConnection(deadline, (run) =>
+        work({
+          read: run,
+          write: async <R>(name: string, text: string, values: unknown[]) => {
+            if (!clockNow) throw new Error("a write in a read-only call");
+            const rows = await run<R>(name, text, [...values, serverDeadline(clockNow, deadline)]);
+            if (rows.length === 0 && mayHaveMissedDeadline(clockNow, performance.now(), deadline)) {
+              throw deadlineExceeded(timeoutMs);
+            }
+            return rows;
+          },
+        }),
+      );
     } catch (error) {
-      if (isMfaError(error)) throw error;
-      throw new MfaError("store_unavailable", {
-        cause: error,
-        data: { store: "postgres", operation, code: driverCode(error) },
-      });
+      throw unavailable(operation, error);
     }
   };
 
   let lastSweep = clock.now();
   const sweepBatch = (now: number, limit: number) =>
-    pool
-      .query(
-        prepared
-          ? { name: `mfa_${table}_sweep`, text: sql.sweep, values: [now, limit] }
-          : { text: sql.sweep, values: [now, limit] },
-      )
-      .then((r) => r.rowCount ?? 0);
+    call("sweep", false, async (s) => {
+      const [row] = await s.read<{ n: number }>("sweep", sql.sweep, [now, limit]);
+      return row?.n ?? 0;
+    });
   /** Lazy sweeping: now and then a write starts one bounded delete in the background. */
   const afterWrite = (now: number) => {
     if (sweepIntervalMs === 0 || now - lastSweep < sweepIntervalMs) return;
@@ -258,15 +397,15 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     id: "postgres",
 
     get<T extends JsonValue>(key: string) {
-      return run("get", async () => {
+      return call("get", false, async (s) => {
         const k = assertStoreKey(key, "key");
-        const [row] = await query<Row>("get", sql.get, [k, clock.now()]);
+        const [row] = await s.read<Row>("get", sql.get, [k, clock.now()]);
         return row ? entry<T>(row) : null;
       });
     },
 
     put(key: string, value: JsonValue, opts: PutOptions = {}) {
-      return run("put", async (): Promise<PutResult> => {
+      return call("put", true, async (s): Promise<PutResult> => {
         const k = assertStoreKey(key, "key");
         const json = serialize(value);
         const expect = opts.expectVersion;
@@ -277,38 +416,38 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         const expiresAt = expiry(now, opts.ttlMs);
         const [written] =
           expect === undefined
-            ? await query<Row>("put", sql.put, [k, json, expiresAt])
+            ? await s.write<Row>("put", sql.put, [k, json, expiresAt])
             : expect === null
-              ? await query<Row>("put_abs", sql.putIfAbsent, [k, json, expiresAt, now])
-              : await query<Row>("put_ver", sql.putIfVersion, [k, json, expiresAt, expect, now]);
+              ? await s.write<Row>("put_abs", sql.putIfAbsent, [k, json, expiresAt, now])
+              : await s.write<Row>("put_ver", sql.putIfVersion, [k, json, expiresAt, expect, now]);
         afterWrite(now);
         if (written) return { ok: true, version: Number(written.version) };
         // The write was refused atomically; report what is stored now (a second round trip,
         // only on this losing path).
-        const [current] = await query<Row>("get", sql.get, [k, now]);
+        const [current] = await s.read<Row>("get", sql.get, [k, now]);
         return { ok: false, current: current ? entry(current) : null };
       });
     },
 
     take<T extends JsonValue>(key: string) {
-      return run("take", async () => {
+      return call("take", true, async (s) => {
         const k = assertStoreKey(key, "key");
         const now = clock.now();
-        const [row] = await query<Row & { live: boolean }>("take", sql.take, [k, now]);
+        const [row] = await s.write<Row & { live: boolean }>("take", sql.take, [k, now]);
         afterWrite(now);
         return row?.live ? entry<T>(row) : null;
       });
     },
 
     increment(key: string, opts: IncrementOptions = {}) {
-      return run("increment", async () => {
+      return call("increment", true, async (s) => {
         const k = assertStoreKey(key, "key");
         const by = opts.by ?? 1;
         if (!Number.isSafeInteger(by)) {
           throw new MfaError("invalid_input", { data: { field: "by" } });
         }
         const now = clock.now();
-        const [row] = await query<{ value: string }>("incr", sql.increment, [
+        const [row] = await s.write<{ value: string }>("incr", sql.increment, [
           k,
           by,
           expiry(now, opts.ttlMs),
@@ -323,17 +462,17 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     },
 
     delete(key: string) {
-      return run("delete", async () => {
+      return call("delete", true, async (s) => {
         const k = assertStoreKey(key, "key");
         const now = clock.now();
-        const [row] = await query<{ live: boolean }>("del", sql.delete, [k, now]);
+        const [row] = await s.write<{ live: boolean }>("del", sql.delete, [k, now]);
         afterWrite(now);
         return Boolean(row?.live);
       });
     },
 
     list(prefix: string, opts: ListOptions = {}) {
-      return run("list", async (): Promise<ListPage> => {
+      return call("list", false, async (s): Promise<ListPage> => {
         const limit = opts.limit ?? 100;
         if (!(Number.isInteger(limit) && limit > 0 && limit <= MAX_LIST_LIMIT)) {
           throw new MfaError("invalid_input", { data: { field: "limit", max: MAX_LIST_LIMIT } });
@@ -346,7 +485,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         const values: unknown[] = [after ? cursor : prefix, clock.now(), limit + 1];
         if (upper !== null) values.push(upper);
         // One row more than asked says whether there is a next page.
-        const rows = await query<Row & { key: string }>(
+        const rows = await s.read<Row & { key: string }>(
           `list_${after ? "a" : "f"}${upper === null ? "" : "b"}`,
           sql.list(after, upper !== null),
           values,
@@ -357,20 +496,21 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     },
 
     migrate() {
-      return run("migrate", migrate);
+      return migrate().catch((error: unknown) => {
+        throw unavailable("migrate", error);
+      });
     },
 
-    sweep() {
-      return run("sweep", async () => {
-        const now = clock.now();
-        lastSweep = now;
-        let total = 0;
-        for (;;) {
-          const deleted = await sweepBatch(now, 10_000);
-          total += deleted;
-          if (deleted < 10_000) return total;
-        }
-      });
+    async sweep() {
+      const now = clock.now();
+      lastSweep = now;
+      let total = 0;
+      // Each batch is its own call, with its own deadline.
+      for (;;) {
+        const deleted = await sweepBatch(now, 10_000);
+        total += deleted;
+        if (deleted < 10_000) return total;
+      }
     },
   };
 }

@@ -2,11 +2,19 @@
  * @mfakit/postgres under faults, on a throwaway cluster of its own (it is restarted, stopped
  * and has connections killed, so never a shared server): every failure is a typed
  * `store_unavailable`, nothing is ever half-written, and work resumes once the server is back.
+ * Then deadlines: a paused server (SIGSTOP), a full pool and a killed server (SIGKILL): every call
+ * ends within `timeoutMs`, and a write the caller was told failed never happens later.
  */
-import { isMfaError, type MfaError } from "@mfakit/core";
+import {
+  createCodeService,
+  createKeyring,
+  isMfaError,
+  type MfaError,
+  type Store,
+} from "@mfakit/core";
 import { type PostgresStore, postgresStore } from "@mfakit/postgres";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type PgServer, startPostgres } from "./pg-server.js";
 
 let server: PgServer;
@@ -204,5 +212,330 @@ describe("postgres faults (REL-01, REL-04)", () => {
     await server.start();
     expect(await store.take("mfa:{u}:k")).toEqual({ value: "kept", version: 1 });
     expect(await store.increment("mfa:{u}:n")).toBe(1);
+  });
+});
+
+/** A call's outcome and how long it took (`performance.now()` ms). */
+const timed = async <T>(p: Promise<T>) => {
+  const started = performance.now();
+  const error = await failure(p);
+  return { error, ms: performance.now() - started };
+};
+/** `error` is the port's timeout: store_unavailable with data.code "deadline_exceeded". */
+const expectDeadline = (error: unknown) => {
+  expect(isMfaError(error, "store_unavailable")).toBe(true);
+  expect((error as MfaError).data.code).toBe("deadline_exceeded");
+  expect((error as MfaError).cause).toBeInstanceOf(Error);
+};
+/** Opens `count` connections in `pool` at once, leaving them idle in it. */
+const warm = (pool: pg.Pool, count: number) =>
+  Promise.all(Array.from({ length: count }, () => pool.query("SELECT pg_sleep(0.05)")));
+/** After a resume or a restart: waits until a new connection answers, then a while longer, so
+ * statements that were waiting in sockets have certainly run by now. */
+async function settle(): Promise<void> {
+  const probe = new pg.Client({ connectionString: server.url });
+  probe.on("error", () => undefined);
+  for (let i = 0; ; i++) {
+    const ok = await probe.connect().then(
+      () => true,
+      () => false,
+    );
+    if (ok) break;
+    if (i > 100) throw new Error("the server did not come back");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await probe.query("SELECT 1");
+  await probe.end();
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+/** A store that pauses the server just before the first call `when` picks, then makes it. */
+function pausingBefore(store: Store, when: (operation: string, key: string) => boolean): Store {
+  let armed = true;
+  const gate = async (operation: string, key: string) => {
+    if (armed && when(operation, key)) {
+      armed = false;
+      await server.pause();
+    }
+  };
+  return {
+    id: store.id,
+    get: (key) => gate("get", key).then(() => store.get(key)),
+    put: (key, value, o) => gate("put", key).then(() => store.put(key, value, o)),
+    take: (key) => gate("take", key).then(() => store.take(key)),
+    increment: (key, o) => gate("increment", key).then(() => store.increment(key, o)),
+    delete: (key) => gate("delete", key).then(() => store.delete(key)),
+    list: (prefix, o) => gate("list", prefix).then(() => store.list(prefix, o)),
+  };
+}
+
+describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", () => {
+  const TIMEOUT = 600;
+  // Generous for a busy 2-core machine; a call without a deadline would take the whole pause.
+  const MARGIN = 400;
+  afterEach(() => server.resume()); // never leave it stopped, even when an assertion failed
+
+  it("REL-05: every call to a paused server throws store_unavailable within timeoutMs, and none of the writes happens when it resumes", async () => {
+    // pg's default pool: no connectionTimeoutMillis, so only the store's deadline bounds a wait.
+    const pool = newPool({ max: 4, connectionTimeoutMillis: 0 });
+    const store = postgresStore({ pool, tableName: `fault_${++n}`, timeoutMs: TIMEOUT });
+    const cold = postgresStore({
+      pool: newPool({ connectionTimeoutMillis: 0 }),
+      tableName: `fault_${n}`,
+      timeoutMs: TIMEOUT,
+      migrate: false,
+    });
+    const k = (name: string) => `mfa:{paused}:${name}`;
+    await store.put(k("cas"), "old");
+    await store.put(k("any"), "old");
+    await store.put(k("code"), { h: "digest" });
+    await store.put(k("del"), "here");
+    await store.increment(k("count"));
+    const before = await Promise.all(
+      ["cas", "any", "code", "del", "count"].map((x) => store.get(k(x))),
+    );
+    await warm(pool, 4); // four idle connections: four statements reach the paused server
+
+    await server.pause();
+    const calls = await Promise.all([
+      // Eight calls on four connections: four statements sent, four callers waiting in the pool.
+      timed(store.put(k("cas"), "new", { expectVersion: 1 })),
+      timed(store.put(k("any"), "new")),
+      timed(store.take(k("code"))),
+      timed(store.increment(k("count"))),
+      timed(store.delete(k("del"))),
+      timed(store.put(k("absent"), "new", { expectVersion: null })),
+      timed(store.get(k("cas"))),
+      timed(store.list("mfa:{paused}:")),
+      // A pool with no idle connection: the new connection waits in the paused server's backlog.
+      timed(cold.get(k("cas"))),
+      timed(cold.put(k("any"), "cold")),
+    ]);
+    await new Promise((r) => setTimeout(r, 200)); // well past every deadline
+    await server.resume();
+    await settle();
+
+    for (const { error, ms } of calls) {
+      expectDeadline(error);
+      expect(ms).toBeGreaterThanOrEqual(TIMEOUT - 20);
+      expect(ms).toBeLessThan(TIMEOUT + MARGIN);
+    }
+    // Every write above was sent (or about to be) and the server ran the sent ones on resuming:
+    // each carried its deadline, so none changed anything.
+    const after = await Promise.all(
+      ["cas", "any", "code", "del", "count"].map((x) => store.get(k(x))),
+    );
+    expect(after).toEqual(before);
+    expect(await store.get(k("absent"))).toBeNull();
+    // And the retries succeed, once.
+    expect(await store.put(k("cas"), "new", { expectVersion: 1 })).toEqual({
+      ok: true,
+      version: 2,
+    });
+    expect(await store.take(k("code"))).toEqual({ value: { h: "digest" }, version: 1 });
+    expect(await store.take(k("code"))).toBeNull();
+    expect(await store.increment(k("count"))).toBe(2);
+    expect(await cold.get(k("any"))).toEqual({ value: "old", version: 1 });
+  });
+
+  describe("a one-time code checked while the server is paused (createCodeService)", () => {
+    const keyring = createKeyring({ current: "k1", keys: { k1: new Uint8Array(32).fill(9) } });
+    const signin = {
+      userId: "alice@contoso.example",
+      purpose: "signin:sms",
+      destination: "+447400123456",
+    };
+    let store: PostgresStore;
+    beforeAll(async () => {
+      store = postgresStore({ pool: newPool(), tableName: `fault_${++n}`, timeoutMs: TIMEOUT });
+      await store.put("mfa:{u}:warm", 1); // schema made, server clock read, a connection idle
+    });
+    /** The code service on `store`; with `pausedAt`, the server is paused before that call. */
+    const service = (pausedAt?: (operation: string, key: string) => boolean) =>
+      createCodeService({ store: pausedAt ? pausingBefore(store, pausedAt) : store, keyring });
+
+    it("REL-01/REL-05: paused before the consume: the check times out, the late consume is a no-op, the retry verifies exactly once", async () => {
+      const issued = await service().issue(signin);
+      const check = { ...signin, challengeId: issued.challengeId, code: issued.code };
+      const paused = service((op, key) => op === "put" && key.includes(":code:"));
+      const { error, ms } = await timed(paused.verify(check));
+      expectDeadline(error);
+      expect(ms).toBeLessThan(TIMEOUT + MARGIN);
+      await new Promise((r) => setTimeout(r, 200));
+      await server.resume();
+      await settle();
+      const retry = service();
+      expect(await retry.verify(check)).toEqual({ ok: true, challengeId: issued.challengeId });
+      expect(await retry.verify(check)).toEqual({ ok: false, reason: "not_found" });
+    });
+
+    it("REL-05: paused before the attempt is counted: the late increment is a no-op, no attempt is lost", async () => {
+      const codes = service();
+      const issued = await codes.issue(signin);
+      const ref = { userId: signin.userId, challengeId: issued.challengeId };
+      const paused = service((op, key) => op === "increment" && key.includes(":code-attempts:"));
+      const { error } = await timed(paused.verify({ ...signin, ...ref, code: issued.code }));
+      expectDeadline(error);
+      await new Promise((r) => setTimeout(r, 200));
+      await server.resume();
+      await settle();
+      expect((await codes.status(ref))?.attemptsLeft).toBe(codes.options.maxAttempts);
+      expect(await codes.verify({ ...signin, ...ref, code: issued.code })).toEqual({
+        ok: true,
+        challengeId: issued.challengeId,
+      });
+    });
+  });
+
+  describe("a write stuck behind a row lock past its deadline", () => {
+    /** A transaction outside the store holding `key`'s row lock, by `statement`. */
+    const holdRow = async (table: string, key: string, statement: string) => {
+      const tx = new pg.Client({ connectionString: server.url });
+      tx.on("error", () => undefined);
+      await tx.connect();
+      await tx.query("BEGIN");
+      await tx.query(`${statement.replace("$t", `"${table}"`)}`, [key]);
+      return {
+        commit: async () => {
+          await tx.query("COMMIT");
+          await tx.end();
+        },
+      };
+    };
+
+    it("REL-05: behind a transaction that updates the row: the write re-checks its deadline after the wait and writes nothing", async () => {
+      const store = postgresStore({
+        pool: newPool(),
+        tableName: `fault_${++n}`,
+        timeoutMs: TIMEOUT,
+      });
+      const key = "mfa:{lock}:code";
+      await store.put(key, "old");
+      const tx = await holdRow(`fault_${n}`, key, "UPDATE $t SET value = value WHERE key = $1");
+      const calls = await Promise.all([
+        timed(store.put(key, "new")),
+        timed(store.put(key, "new", { expectVersion: 1 })),
+        timed(store.take(key)),
+        timed(store.increment(key)),
+      ]);
+      for (const { error, ms } of calls) {
+        expectDeadline(error);
+        expect(ms).toBeLessThan(TIMEOUT + MARGIN);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      await tx.commit();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await store.get(key)).toEqual({ value: "old", version: 1 });
+    });
+
+    it("REL-05: behind a transaction that only locks the row (FOR UPDATE): the pool's statement_timeout makes the server cancel the wait", async () => {
+      const pool = newPool({ statement_timeout: TIMEOUT });
+      const store = postgresStore({ pool, tableName: `fault_${++n}`, timeoutMs: TIMEOUT });
+      const key = "mfa:{lock}:code";
+      await store.put(key, "old");
+      const tx = await holdRow(`fault_${n}`, key, "SELECT 1 FROM $t WHERE key = $1 FOR UPDATE");
+      const calls = await Promise.all([
+        timed(store.put(key, "new", { expectVersion: 1 })),
+        timed(store.take(key)),
+        timed(store.delete(key)),
+      ]);
+      for (const { error } of calls) expect(isMfaError(error, "store_unavailable")).toBe(true);
+      await new Promise((r) => setTimeout(r, 300)); // the server has cancelled them by now
+      await tx.commit();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await store.get(key)).toEqual({ value: "old", version: 1 });
+    });
+  });
+
+  it("REL-05: pg's default pool (no connectionTimeoutMillis) with its one connection held: store_unavailable within timeoutMs, nothing written", async () => {
+    const pool = newPool({ max: 1, connectionTimeoutMillis: 0 });
+    const store = postgresStore({ pool, tableName: `fault_${++n}`, timeoutMs: TIMEOUT });
+    await store.migrate();
+    await store.put("mfa:{u}:warm", 1); // the clock reading is taken: the next put needs one connection
+    const held = await pool.connect();
+    const { error, ms } = await timed(store.put("mfa:{u}:k", 1));
+    expectDeadline(error);
+    expect(ms).toBeGreaterThanOrEqual(TIMEOUT - 20);
+    expect(ms).toBeLessThan(TIMEOUT + MARGIN);
+    held.release();
+    // The abandoned wait got the connection and gave it straight back: the pool is usable.
+    expect(await store.get("mfa:{u}:k")).toBeNull();
+    expect((await store.put("mfa:{u}:k", 1)).ok).toBe(true);
+    expect(pool.totalCount).toBe(1);
+  });
+});
+
+describe("a killed server (SIGKILL, crash recovery) (REL-01, REL-05)", () => {
+  it("REL-01/REL-05: a killed server (SIGKILL): calls fail within timeoutMs while it is dead; after recovery nothing acknowledged is lost and nothing is taken twice", async () => {
+    const TIMEOUT = 800;
+    // synchronous_commit=on: an acknowledged commit is in the WAL, which survives a killed
+    // server (the throwaway cluster's default, off, trades that away for speed).
+    const pool = newPool({ options: "-c synchronous_commit=on" });
+    const store = postgresStore({ pool, tableName: `fault_${++n}`, timeoutMs: TIMEOUT });
+    const codes = Array.from({ length: 400 }, (_, i) => `mfa:{kill}:code:${i}`);
+    for (const key of codes) await store.put(key, key);
+    const taken = new Map<string, number>();
+    const puts = new Map<string, boolean>();
+    const increments: Array<number | null> = [];
+    const untyped: unknown[] = [];
+    let slowest = 0;
+    let stop = false;
+    let next = 0;
+    const attempt = async <T>(p: Promise<T>): Promise<T | null> => {
+      const started = performance.now();
+      try {
+        return await p;
+      } catch (error) {
+        if (!isMfaError(error, "store_unavailable")) untyped.push(error);
+        await new Promise((r) => setTimeout(r, 20));
+        return null;
+      } finally {
+        slowest = Math.max(slowest, performance.now() - started);
+      }
+    };
+    const worker = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        const key = codes[next++ % codes.length] as string;
+        const entry = await attempt(store.take(key));
+        if (entry) taken.set(key, (taken.get(key) ?? 0) + 1);
+        const item = `mfa:{kill}:item:${w}:${i}`;
+        puts.set(
+          item,
+          (await attempt(store.put(item, { w, i }, { expectVersion: null })))?.ok === true,
+        );
+        increments.push(await attempt(store.increment("mfa:{kill}:count")));
+      }
+    };
+    const workers = Array.from({ length: 8 }, (_, w) => worker(w));
+    await new Promise((r) => setTimeout(r, 300));
+    await server.kill();
+    await new Promise((r) => setTimeout(r, 400));
+    await server.start();
+    await settle();
+    stop = true;
+    await Promise.all(workers);
+
+    expect(untyped).toEqual([]);
+    expect(slowest).toBeLessThan(TIMEOUT + 400);
+    expect(increments.filter((v) => v === null).length).toBeGreaterThan(0); // the crash was felt
+    // Acknowledged puts survived; an acknowledged take stays taken; no code was taken twice.
+    for (const [item, acknowledged] of puts) {
+      if (acknowledged)
+        expect(await store.get(item)).toEqual({ value: expect.any(Object), version: 1 });
+    }
+    for (const [key, times] of taken) {
+      expect(times).toBe(1);
+      expect(await store.get(key)).toBeNull();
+    }
+    // Retrying every code now: each one is taken at most once in all.
+    for (const key of codes) {
+      if (await store.take(key)) taken.set(key, (taken.get(key) ?? 0) + 1);
+    }
+    expect([...taken.values()].every((t) => t === 1)).toBe(true);
+    const acknowledged = increments.filter((v): v is number => v !== null);
+    const count = (await store.get<number>("mfa:{kill}:count"))?.value ?? 0;
+    expect(new Set(acknowledged).size).toBe(acknowledged.length);
+    expect(count).toBeGreaterThanOrEqual(Math.max(...acknowledged));
+    expect(count).toBeLessThanOrEqual(increments.length);
   });
 });

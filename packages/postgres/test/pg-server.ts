@@ -7,7 +7,7 @@
  * (as .ci/run does); as any other user they run as that user.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +30,19 @@ export interface PgServer {
   stop(): Promise<void>;
   /** Starts a stopped server again on the same port and data. */
   start(): Promise<void>;
+  /**
+   * SIGSTOP to the postmaster, then to every process it started: connections stay open,
+   * statements sent meanwhile wait in their sockets, new connections wait in the backlog.
+   */
+  pause(): Promise<void>;
+  /** SIGCONT to every process {@link PgServer.pause} stopped. */
+  resume(): Promise<void>;
+  /**
+   * SIGKILL to the postmaster and every process it started (a crash, not a shutdown); the next
+   * {@link PgServer.start} runs crash recovery. What survives is what was committed with
+   * `synchronous_commit=on` (set it on the connections whose commits must survive).
+   */
+  kill(): Promise<void>;
   /** Stops the server and deletes its files. */
   destroy(): Promise<void>;
 }
@@ -67,26 +80,76 @@ export async function startPostgres(): Promise<PgServer> {
   );
   const port = await freePort();
   // Throwaway data: no fsync. Connections: several pools of 16 at once, plus spares.
-  const settings = `-p ${port} -c listen_addresses=127.0.0.1 -k ${home} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${home} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
   const ctl = (...args: string[]) =>
     pg("pg_ctl", ["-D", data, "-l", join(home, "log"), "-w", "-t", "30", ...args]);
-  await ctl("start", "-o", settings);
+  await ctl("start", "-o", options);
   let running = true;
+  let stopped: number[] = [];
+  /** The postmaster's pid, then its children's (read after the postmaster is stopped). */
+  const postmaster = () =>
+    Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+  const children = async (pid: number) =>
+    (
+      await exec("ps", ["-o", "pid=", "--ppid", String(pid)])
+        .then((r) => r.stdout)
+        .catch(() => "")
+    )
+      .split("\n")
+      .map((line) => Number(line.trim()))
+      .filter((p) => p > 0);
+  const signalAll = async (signal: NodeJS.Signals) => {
+    const pid = postmaster();
+    process.kill(pid, signal); // first, so it starts no new backend meanwhile
+    const rest = await children(pid);
+    for (const child of rest) process.kill(child, signal);
+    return [pid, ...rest];
+  };
+  const resume = async () => {
+    for (const pid of stopped) process.kill(pid, "SIGCONT");
+    stopped = [];
+  };
+  /** Gone, or a zombie nobody has reaped yet (it holds no shared memory any more). */
+  const gone = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.startsWith("Z") ?? true;
+    } catch {
+      return true;
+    }
+  };
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     async restart() {
-      await ctl("restart", "-m", "fast", "-o", settings);
+      await ctl("restart", "-m", "fast", "-o", options);
+    },
+    async pause() {
+      stopped = await signalAll("SIGSTOP");
+    },
+    resume,
+    async kill() {
+      await resume();
+      const pids = await signalAll("SIGKILL");
+      // Until every process is gone, a new postmaster would find the old shared memory in use.
+      for (let i = 0; i < 500 && !pids.every(gone); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      // Its lock files are stale now; PostgreSQL would still honour them while the dead
+      // postmaster is an unreaped zombie (its pid answers kill -0).
+      rmSync(join(data, "postmaster.pid"), { force: true });
+      rmSync(join(home, `.s.PGSQL.${port}.lock`), { force: true });
+      running = false;
     },
     async stop() {
       await ctl("stop", "-m", "fast");
       running = false;
     },
     async start() {
-      await ctl("start", "-o", settings);
+      await ctl("start", "-o", options);
       running = true;
     },
     async destroy() {
+      await resume();
       if (running) await ctl("stop", "-m", "immediate").catch(() => undefined);
       running = false;
       rmSync(root, { recursive: true, force: true });

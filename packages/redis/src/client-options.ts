@@ -23,9 +23,9 @@ import type { Cluster, Redis, RedisOptions } from "ioredis";
  *   is rejected at once (with any other number, ioredis 6 may drop in-flight commands without
  *   settling them when it reconnects before the limit is reached).
  * - `autoResendUnfulfilledCommands: false`: a command whose reply was lost is never replayed.
- * - `commandTimeout: 2000`: a server that accepts the connection but does not answer (paused,
- *   overloaded) still yields an error after 2 s. The command may still have run: the Store call
- *   then throws `store_unavailable` and its effect is all or nothing, as the port allows.
+ * - `commandTimeout: 2000`: a command to a server that accepts the connection but does not
+ *   answer (paused, overloaded) is settled by the client too, not only abandoned by the store
+ *   (whose `timeoutMs` bounds every call either way).
  *
  * The offline queue stays on, so calls made while the client (re)connects wait for the next
  * connection attempt and fail if it fails.

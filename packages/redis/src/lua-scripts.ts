@@ -8,6 +8,11 @@
  *
  * Values are kept as `<version>:<json>` (see `envelope.ts`).
  *
+ * Every write is a script, even the ones a native command could do (`GETDEL`, `DEL`), because
+ * each first checks its deadline on the server's clock: a script the server runs after the
+ * caller gave up (the server was paused with it in its socket) refuses with
+ * {@link DEADLINE_PASSED} and writes nothing (see `deadline.ts`).
+ *
  * @module
  */
 
@@ -36,20 +41,43 @@ const WRITE = `local function write(payload, ttl)
 end
 `;
 
-const script = (name: string, body: string): LuaScript => {
-  const lua = WRITE + body;
-  return { name, lua, sha: createHash("sha1").update(lua).digest("hex") };
-};
-
 /** The error a script raises when the key holds something this adapter did not write. */
 export const FOREIGN_VALUE = "MFA_FOREIGN_VALUE";
 /** The error the increment script raises when the key holds no (safe) integer. */
 export const NOT_INTEGER = "MFA_NOT_INTEGER";
+/** The error a write script raises, writing nothing, when the server runs it past its deadline. */
+export const DEADLINE_PASSED = "MFA_DEADLINE_PASSED";
+
+/**
+ * Refuses a script run at or after ARGV[1], the deadline in server epoch milliseconds. `TIME`
+ * is the server's clock (scripts are replicated by their effects, so reading it is allowed).
+ */
+const GUARD = `local now = redis.call('TIME')
+if tonumber(now[1]) * 1000 + tonumber(now[2]) / 1000 >= tonumber(ARGV[1]) then
+  return redis.error_reply('${DEADLINE_PASSED}')
+end
+`;
+
+/** A script from its body; `write` scripts get the deadline guard and the `write` helper. */
+const script = (name: string, body: string, kind: "write" | "read" = "write"): LuaScript => {
+  const lua = kind === "write" ? WRITE + GUARD + body : body;
+  return { name, lua, sha: createHash("sha1").update(lua).digest("hex") };
+};
+
+/** The server's clock: `{seconds, microseconds}`. On the key's node, for a cluster. */
+export const timeScript = script("time", "return redis.call('TIME')", "read");
+
+/** Atomic read-and-delete (`GETDEL`) with a deadline. ARGV[1] the deadline. */
+export const takeScript = script("take", "return redis.call('GETDEL', KEYS[1])");
+
+/** Delete with a deadline; returns how many keys were deleted. ARGV[1] the deadline. */
+export const deleteScript = script("delete", "return redis.call('DEL', KEYS[1])");
 
 /**
  * Compare-and-set.
- * KEYS[1] the key. ARGV[1] `any` | `absent` | `version`; ARGV[2] the expected version;
- * ARGV[3] the JSON value; ARGV[4] the TTL in ms, or "" for none (a TTL <= 0 expires at once).
+ * KEYS[1] the key. ARGV[1] the deadline; ARGV[2] `any` | `absent` | `version`; ARGV[3] the
+ * expected version; ARGV[4] the JSON value; ARGV[5] the TTL in ms, or "" for none (a TTL <= 0
+ * expires at once).
  * Returns `{1, newVersion}` or `{0, currentRawValueOrNil}`.
  */
 export const putScript = script(
@@ -60,19 +88,19 @@ if current then
   version = tonumber(string.match(current, '^(%d+):'))
   if not version then return redis.error_reply('${FOREIGN_VALUE}') end
 end
-local mode = ARGV[1]
-if (mode == 'absent' and current) or (mode == 'version' and (not current or version ~= tonumber(ARGV[2]))) then
+local mode = ARGV[2]
+if (mode == 'absent' and current) or (mode == 'version' and (not current or version ~= tonumber(ARGV[3]))) then
   return {0, current}
 end
 version = version + 1
-write(version .. ':' .. ARGV[3], ARGV[4])
+write(version .. ':' .. ARGV[4], ARGV[5])
 return {1, version}`,
 );
 
 /**
  * Counter bump with a TTL set only on create (a fixed window that never slides).
- * KEYS[1] the key. ARGV[1] the integer to add; ARGV[2] the TTL in ms if this call creates the
- * counter, or "" for none. Returns the new count as a decimal string (ioredis 6 rounds integer
+ * KEYS[1] the key. ARGV[1] the deadline; ARGV[2] the integer to add; ARGV[3] the TTL in ms if
+ * this call creates the counter, or "" for none. Returns the new count as a decimal string (ioredis 6 rounds integer
  * replies near 2^53, a bulk string is exact). Refuses anything but a safe integer, and a
  * result outside the safe-integer range, without writing.
  */
@@ -88,14 +116,14 @@ if current then
   if not count or math.abs(count) > max then return redis.error_reply('${NOT_INTEGER}') end
   version = tonumber(v)
 end
-count = count + tonumber(ARGV[1])
+count = count + tonumber(ARGV[2])
 if math.abs(count) > max then return redis.error_reply('${NOT_INTEGER}') end
 local text = string.format('%d', count)
 local payload = (version + 1) .. ':' .. text
 if current then
   redis.call('SET', KEYS[1], payload, 'KEEPTTL')
 else
-  write(payload, ARGV[2])
+  write(payload, ARGV[3])
 end
 return text`,
 );

@@ -1,6 +1,8 @@
 /**
- * The Redis Store: native TTLs, `GETDEL` and Lua for the atomic primitives, one hash slot per
- * user so it also runs on Redis Cluster.
+ * The Redis Store: native TTLs and Lua for the atomic primitives, one hash slot per user so it
+ * also runs on Redis Cluster. Every call ends within `timeoutMs`, and every write script checks
+ * its deadline on the server's clock first, so one that runs late writes nothing (see
+ * `deadline.ts`).
  *
  * @module
  */
@@ -16,10 +18,19 @@ import {
   type Store,
   type StoreEntry,
 } from "@mfakit/core";
-import type { Cluster, Redis } from "ioredis";
+import { type Cluster, Command, type Redis } from "ioredis";
 import { assertClientOptions } from "./client-options.js";
+import { beforeDeadline, type ServerClockReading, serverDeadline } from "./deadline.js";
 import { decodeEntry } from "./envelope.js";
-import { incrementScript, putScript, runScript } from "./lua-scripts.js";
+import {
+  deleteScript,
+  incrementScript,
+  type LuaScript,
+  putScript,
+  runScript,
+  takeScript,
+  timeScript,
+} from "./lua-scripts.js";
 import { prefixPattern, scanKeys } from "./scan-keys.js";
 import { storeError } from "./store-error.js";
 
@@ -41,18 +52,32 @@ export interface RedisStoreOptions {
   readonly keyPrefix?: string;
   /** The `COUNT` hint of each `SCAN` call made by `list` (keys examined per round trip). @default 1000 */
   readonly scanCount?: number;
+  /**
+   * The most a call may take, in milliseconds, whatever the client's `commandTimeout`,
+   * reconnect attempts or offline queue. Past it the call throws `store_unavailable` with
+   * `data.code: "deadline_exceeded"`. A write that timed out either took effect before the
+   * deadline or never will: its script checks the deadline on the server's clock first (see
+   * the README, "Deadlines").
+   * @default 2000
+   */
+  readonly timeoutMs?: number;
 }
 
 /** Largest `limit` of one `list` page. */
 const MAX_LIST_LIMIT = 1000;
+/** A reading of a server's clock older than this is refreshed in the background. */
+const CLOCK_REFRESH_MS = 10_000;
+/** The longest timer Node keeps (setTimeout clamps anything longer to 1 ms). */
+const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /**
  * A Store in Redis (7 or later; 6.2 at the least, for `GETDEL`).
  *
  * Each entry is one string key `<keyPrefix><key>` holding `<version>:<json>`, with the entry's
- * TTL as the key's own expiry. Round trips: `get`, `take`, `delete` are one native command
- * (`GET`, `GETDEL`, `DEL`); `put` and `increment` are one `EVALSHA`; `list` is a full `SCAN`
- * plus one `MGET` per page.
+ * TTL as the key's own expiry. Round trips: `get` is one `GET`; `put`, `increment`, `take`
+ * and `delete` are one `EVALSHA` each (a script, so that it can check its deadline on the
+ * server); `list` is a full `SCAN` plus one `MGET` per page. Every call ends within
+ * `timeoutMs`.
  *
  * @example
  * ```ts
@@ -64,8 +89,11 @@ const MAX_LIST_LIMIT = 1000;
  * ```
  */
 export function redisStore(options: RedisStoreOptions): Store {
-  const { client, keyPrefix = "", scanCount = 1000 } = options;
+  const { client, keyPrefix = "", scanCount = 1000, timeoutMs = 2000 } = options;
   assertClientOptions(client);
+  if (!(Number.isInteger(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new MfaError("config_invalid", { data: { field: "timeoutMs" } });
+  }
   if (/[{}]/.test(keyPrefix)) {
     throw new MfaError("config_invalid", {
       message: "redisStore's keyPrefix must not contain { or } (they would change the hash slot).",
@@ -79,13 +107,62 @@ export function redisStore(options: RedisStoreOptions): Store {
   const full = (key: string) => keyPrefix + key;
   const decode = <T extends JsonValue>(raw: string | null, operation: string) =>
     raw === null ? null : decodeEntry<T>(raw, operation);
-  /** Runs `fn`, turning any driver failure into the port's typed error. */
-  const call = async <R>(operation: string, fn: () => Promise<R>): Promise<R> => {
+  /**
+   * Runs `fn` with a deadline `timeoutMs` from now (it gets the deadline, a `performance.now()`
+   * instant), turning any driver failure into the port's typed error.
+   */
+  const call = async <R>(operation: string, fn: (deadline: number) => Promise<R>): Promise<R> => {
+    const deadline = performance.now() + timeoutMs;
     try {
-      return await fn();
+      return await beforeDeadline(fn(deadline), deadline, timeoutMs);
     } catch (error) {
       throw storeError(error, operation);
     }
+  };
+
+  // Readings of each server's clock ("" for a single server, the master's address on a
+  // cluster: every node has its own clock), from which writes derive their deadlines.
+  const readings = new Map<string, ServerClockReading>();
+  const reading = new Map<string, Promise<ServerClockReading>>();
+  const nodeOf = (key: string): string => {
+    if (!client.isCluster) return "";
+    const slot = new Command("get", [key]).getSlot() ?? 0;
+    // Before the client knows the slot table, a reading is kept per slot, never shared with a
+    // key that may live on another node.
+    return (client as Cluster).slots[slot]?.[0] ?? `slot:${slot}`;
+  };
+  /** Reads the clock of the server holding `key` (the script runs on the key's node). */
+  const readClock = (key: string, node: string): Promise<ServerClockReading> => {
+    let pending = reading.get(node);
+    if (!pending) {
+      const sentAt = performance.now();
+      pending = runScript(client, timeScript, key, []).then((reply) => {
+        const [seconds, micros] = reply as [string, string];
+        const fresh = {
+          server: Number(seconds) * 1000 + Number(micros) / 1000,
+          sentAt,
+          receivedAt: performance.now(),
+        };
+        // Keep a fast reading over a slow one (a slow one was taken in a bad moment).
+        const current = readings.get(node);
+        if (!current || fresh.receivedAt - fresh.sentAt < timeoutMs / 4) readings.set(node, fresh);
+        return readings.get(node) ?? fresh;
+      });
+      const forget = () => reading.delete(node);
+      pending.then(forget, forget);
+      reading.set(node, pending);
+    }
+    return pending;
+  };
+  /** Runs write script `s` on `key` with the call's deadline as the script's first argument. */
+  const write = async (s: LuaScript, key: string, deadline: number, args: readonly string[]) => {
+    const node = nodeOf(key);
+    let clock = readings.get(node);
+    if (!clock) clock = await readClock(key, node);
+    else if (performance.now() - clock.receivedAt > CLOCK_REFRESH_MS) {
+      readClock(key, node).catch(() => undefined); // the current reading stays valid meanwhile
+    }
+    return runScript(client, s, key, [String(serverDeadline(clock, deadline)), ...args]);
   };
 
   return {
@@ -99,8 +176,8 @@ export function redisStore(options: RedisStoreOptions): Store {
       const expect = opts.expectVersion;
       const mode = expect === undefined ? "any" : expect === null ? "absent" : "version";
       const args = [mode, String(expect ?? ""), JSON.stringify(value), ttlArg(opts.ttlMs)];
-      return call("put", async () => {
-        const [ok, result] = (await runScript(client, putScript, full(key), args)) as [
+      return call("put", async (deadline) => {
+        const [ok, result] = (await write(putScript, full(key), deadline, args)) as [
           number,
           number | string | null,
         ];
@@ -110,7 +187,9 @@ export function redisStore(options: RedisStoreOptions): Store {
     },
 
     take<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
-      return call("take", async () => decode<T>(await client.getdel(full(key)), "take"));
+      return call("take", async (deadline) =>
+        decode<T>((await write(takeScript, full(key), deadline, [])) as string | null, "take"),
+      );
     },
 
     async increment(key: string, opts: IncrementOptions = {}): Promise<number> {
@@ -119,13 +198,16 @@ export function redisStore(options: RedisStoreOptions): Store {
         throw new MfaError("invalid_input", { data: { field: "by" } });
       }
       const args = [String(by), ttlArg(opts.ttlMs)];
-      return call("increment", async () =>
-        Number(await runScript(client, incrementScript, full(key), args)),
+      return call("increment", async (deadline) =>
+        Number(await write(incrementScript, full(key), deadline, args)),
       );
     },
 
     delete(key: string): Promise<boolean> {
-      return call("delete", async () => (await client.del(full(key))) > 0);
+      return call(
+        "delete",
+        async (deadline) => ((await write(deleteScript, full(key), deadline, [])) as number) > 0,
+      );
     },
 
     async list(prefix: string, opts: ListOptions = {}): Promise<ListPage> {

@@ -5,13 +5,16 @@
  */
 
 import { isMfaError, MfaError } from "@mfakit/core";
+import { DEADLINE_EXCEEDED } from "./deadline.js";
 import { foreignValue } from "./envelope.js";
-import { FOREIGN_VALUE, NOT_INTEGER } from "./lua-scripts.js";
+import { DEADLINE_PASSED, FOREIGN_VALUE, NOT_INTEGER } from "./lua-scripts.js";
 
 /**
  * The typed error for a failed Redis call: `store_invalid_operation` when the key's data does
  * not allow the operation (a script's refusal, `WRONGTYPE`), otherwise `store_unavailable`
- * (connection refused or closed, timeouts, `LOADING`, `OOM`, cluster down, ...).
+ * (connection refused or closed, timeouts, `LOADING`, `OOM`, cluster down, ...), with
+ * `data.code: "deadline_exceeded"` when the call ran out of time on the client or a write
+ * script refused to run past its deadline on the server.
  *
  * ioredis attaches the failed command's arguments to reply errors (`error.command.args`): they
  * hold stored values, so they are removed before the error becomes a `cause` that may be logged
@@ -34,5 +37,11 @@ export function storeError(error: unknown, operation: string): MfaError {
   if (message.includes(FOREIGN_VALUE) || message.startsWith("WRONGTYPE")) {
     return foreignValue(operation, error);
   }
-  return new MfaError("store_unavailable", { data: { operation }, cause: error });
+  const late =
+    message.includes(DEADLINE_PASSED) ||
+    (error as { code?: unknown } | null)?.code === DEADLINE_EXCEEDED;
+  return new MfaError("store_unavailable", {
+    data: { operation, ...(late ? { code: DEADLINE_EXCEEDED } : {}) },
+    cause: error,
+  });
 }

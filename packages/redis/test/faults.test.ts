@@ -1,11 +1,19 @@
 /**
  * Faults on a Redis of this file's own (never the shared one): a restart in the middle of a
- * workload, and a connection killed in the middle of compare-and-sets and increments.
+ * workload, and a connection killed in the middle of compare-and-sets and increments. Then
+ * deadlines: a paused server (SIGSTOP) and a killed one (SIGKILL): every call ends within
+ * `timeoutMs`, and a write the caller was told failed never happens later.
  */
 
-import { isMfaError, type Store } from "@mfakit/core";
+import {
+  createCodeService,
+  createKeyring,
+  isMfaError,
+  type MfaError,
+  type Store,
+} from "@mfakit/core";
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { redisStore } from "../src/index.js";
 import { connect, type RedisServer, sleep, startRedisServer } from "./support/redis-server.js";
 
@@ -35,12 +43,12 @@ function parseRaw(raw: string | null): { version: number; value: unknown } | nul
   return { version: Number(match[1]), value: JSON.parse(match[2] as string) };
 }
 
-describe("Redis restarts mid-run", () => {
+describe("Redis restarts and crashes mid-run", () => {
   let server: RedisServer;
   let client: Redis;
   let admin: Redis;
   beforeAll(async () => {
-    // AOF with fsync on every write: an acknowledged write must survive the restart.
+    // AOF with fsync on every write: an acknowledged write must survive a restart or a crash.
     server = await startRedisServer(["--appendonly", "yes", "--appendfsync", "always"]);
     client = connect(server.url, "workload");
     admin = connect(server.url, "admin");
@@ -107,6 +115,74 @@ describe("Redis restarts mid-run", () => {
     expect(after).toBe(count + 1);
     expect(await store.put("mfa:{restart}:after", 1)).toEqual({ ok: true, version: 1 });
   });
+
+  it("REL-01/REL-05: a killed server (SIGKILL): calls fail within timeoutMs while it is dead; after recovery nothing acknowledged is lost and nothing is taken twice", async () => {
+    const TIMEOUT = 800;
+    const store = redisStore({ client, timeoutMs: TIMEOUT });
+    const codes = Array.from({ length: 400 }, (_, i) => `mfa:{kill}:code:${i}`);
+    for (const key of codes) await store.put(key, key);
+    const taken = new Map<string, number>();
+    const puts = new Map<string, boolean>();
+    const increments: Array<number | null> = [];
+    const untyped: unknown[] = [];
+    let slowest = 0;
+    let stop = false;
+    let next = 0;
+    const attempt = async <T>(p: Promise<T>): Promise<T | null> => {
+      const started = performance.now();
+      try {
+        return await p;
+      } catch (error) {
+        if (!isMfaError(error, "store_unavailable")) untyped.push(error);
+        await sleep(20);
+        return null;
+      } finally {
+        slowest = Math.max(slowest, performance.now() - started);
+      }
+    };
+    const worker = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        const key = codes[next++ % codes.length] as string;
+        const entry = await attempt(store.take(key));
+        if (entry) taken.set(key, (taken.get(key) ?? 0) + 1);
+        const item = `mfa:{kill}:item:${w}:${i}`;
+        const put = await attempt(store.put(item, { w, i }, { expectVersion: null }));
+        puts.set(item, put?.ok === true);
+        increments.push(await attempt(store.increment("mfa:{kill}:count")));
+      }
+    };
+    const workers = Array.from({ length: 8 }, (_, w) => worker(w));
+    await sleep(300);
+    await server.kill();
+    await sleep(400);
+    await server.start();
+    await waitUntilBack(store);
+    await sleep(100);
+    stop = true;
+    await Promise.all(workers);
+
+    expect(untyped).toEqual([]);
+    expect(slowest).toBeLessThan(TIMEOUT + 400);
+    expect(increments.filter((v) => v === null).length).toBeGreaterThan(0); // the crash was felt
+    // Acknowledged puts survived; an acknowledged take stays taken; no code was taken twice.
+    for (const [item, acknowledged] of puts) {
+      if (acknowledged) expect(parseRaw(await admin.get(item))?.version).toBe(1);
+    }
+    for (const [key, times] of taken) {
+      expect(times).toBe(1);
+      expect(await admin.get(key)).toBeNull();
+    }
+    // Retrying every code now: each one is taken at most once in all.
+    for (const key of codes) {
+      if (await store.take(key)) taken.set(key, (taken.get(key) ?? 0) + 1);
+    }
+    expect([...taken.values()].every((t) => t === 1)).toBe(true);
+    const acknowledged = increments.filter((v): v is number => v !== null);
+    const count = (parseRaw(await admin.get("mfa:{kill}:count"))?.value as number) ?? 0;
+    expect(new Set(acknowledged).size).toBe(acknowledged.length);
+    expect(count).toBeGreaterThanOrEqual(Math.max(...acknowledged));
+    expect(count).toBeLessThanOrEqual(increments.length);
+  });
 });
 
 describe("a connection killed in the middle of compare-and-sets", () => {
@@ -167,5 +243,162 @@ describe("a connection killed in the middle of compare-and-sets", () => {
 
     await waitUntilBack(store);
     expect(await store.increment(counter)).toBe(count + 1);
+  });
+});
+
+/** A call's outcome and how long it took (`performance.now()` ms). */
+const timed = async <T>(p: Promise<T>) => {
+  const started = performance.now();
+  const outcome = await settle(p);
+  return {
+    error: outcome.ok ? new Error("expected a rejection") : outcome.error,
+    ms: performance.now() - started,
+  };
+};
+/** `error` is the port's timeout: store_unavailable with data.code "deadline_exceeded". */
+const expectDeadline = (error: unknown) => {
+  expect(isMfaError(error, "store_unavailable")).toBe(true);
+  expect((error as MfaError).data.code).toBe("deadline_exceeded");
+  expect((error as MfaError).cause).toBeInstanceOf(Error);
+};
+
+describe("deadlines: a paused Redis (SIGSTOP) (REL-01, REL-05)", () => {
+  const TIMEOUT = 600;
+  // Generous for a busy 2-core machine; a call without a deadline would take the whole pause.
+  const MARGIN = 400;
+  let server: RedisServer;
+  let client: Redis;
+  let admin: Redis;
+  let store: Store;
+  beforeAll(async () => {
+    server = await startRedisServer();
+    client = connect(server.url, "paused");
+    admin = connect(server.url, "admin");
+    store = redisStore({ client, timeoutMs: TIMEOUT });
+    await store.put("mfa:{warm}:x", 1); // the server's clock is read once
+  });
+  afterEach(() => server.resume()); // never leave it stopped, even when an assertion failed
+  afterAll(async () => {
+    client.disconnect();
+    admin.disconnect();
+    await server.destroy();
+  });
+  /** After SIGCONT: until the queued commands have run and the store answers again. */
+  const afterResume = async () => {
+    await waitUntilBack(store);
+    await sleep(100);
+  };
+
+  /** A store that pauses the server just before the first call `when` picks, then makes it. */
+  const pausingBefore = (when: (operation: string, key: string) => boolean): Store => {
+    let armed = true;
+    const gate = async (operation: string, key: string) => {
+      if (armed && when(operation, key)) {
+        armed = false;
+        server.pause();
+      }
+    };
+    return {
+      id: store.id,
+      get: (key) => gate("get", key).then(() => store.get(key)),
+      put: (key, value, o) => gate("put", key).then(() => store.put(key, value, o)),
+      take: (key) => gate("take", key).then(() => store.take(key)),
+      increment: (key, o) => gate("increment", key).then(() => store.increment(key, o)),
+      delete: (key) => gate("delete", key).then(() => store.delete(key)),
+      list: (prefix, o) => gate("list", prefix).then(() => store.list(prefix, o)),
+    };
+  };
+
+  it("REL-05: every call to a paused server throws store_unavailable within timeoutMs, and none of the writes happens when it resumes", async () => {
+    const k = (name: string) => `mfa:{paused}:${name}`;
+    await store.put(k("cas"), "old");
+    await store.put(k("any"), "old");
+    await store.put(k("code"), { h: "digest" });
+    await store.put(k("del"), "here");
+    await store.increment(k("count"));
+    const names = ["cas", "any", "code", "del", "count", "absent"];
+    const before = await admin.mget(names.map(k));
+    // A client connected only now: its connection waits in the paused server's backlog and
+    // its commands in ioredis's offline queue.
+    const cold = connect(server.url, "cold");
+    const coldStore = redisStore({ client: cold, timeoutMs: TIMEOUT });
+
+    server.pause();
+    const calls = await Promise.all([
+      timed(store.put(k("cas"), "new", { expectVersion: 1 })),
+      timed(store.put(k("any"), "new")),
+      timed(store.take(k("code"))),
+      timed(store.increment(k("count"))),
+      timed(store.delete(k("del"))),
+      timed(store.put(k("absent"), "new", { expectVersion: null })),
+      timed(store.get(k("cas"))),
+      timed(store.list("mfa:{paused}:")),
+      timed(coldStore.get(k("cas"))),
+      timed(coldStore.put(k("any"), "cold")),
+    ]);
+    await sleep(200); // well past every deadline
+    server.resume();
+    await afterResume();
+
+    for (const { error, ms } of calls) {
+      expectDeadline(error);
+      expect(ms).toBeGreaterThanOrEqual(TIMEOUT - 20);
+      expect(ms).toBeLessThan(TIMEOUT + MARGIN);
+    }
+    // The writes above sat in the socket and ran on resuming: each script checked its deadline
+    // first, so none changed anything.
+    expect(await admin.mget(names.map(k))).toEqual(before);
+    // And the retries succeed, once.
+    expect(await store.put(k("cas"), "new", { expectVersion: 1 })).toEqual({
+      ok: true,
+      version: 2,
+    });
+    expect(await store.take(k("code"))).toEqual({ value: { h: "digest" }, version: 1 });
+    expect(await store.take(k("code"))).toBeNull();
+    expect(await store.increment(k("count"))).toBe(2);
+    expect(await coldStore.get(k("any"))).toEqual({ value: "old", version: 1 });
+    cold.disconnect();
+  });
+
+  describe("a one-time code checked while Redis is paused (createCodeService)", () => {
+    const keyring = createKeyring({ current: "k1", keys: { k1: new Uint8Array(32).fill(9) } });
+    const signin = {
+      userId: "alice@contoso.example",
+      purpose: "signin:sms",
+      destination: "+447400123456",
+    };
+    const service = (pausedAt?: (operation: string, key: string) => boolean) =>
+      createCodeService({ store: pausedAt ? pausingBefore(pausedAt) : store, keyring });
+
+    it("REL-01/REL-05: paused before the consume: the check times out, the late consume is a no-op, the retry verifies exactly once", async () => {
+      const issued = await service().issue(signin);
+      const check = { ...signin, challengeId: issued.challengeId, code: issued.code };
+      const paused = service((op, key) => op === "put" && key.includes(":code:"));
+      const { error, ms } = await timed(paused.verify(check));
+      expectDeadline(error);
+      expect(ms).toBeLessThan(TIMEOUT + MARGIN);
+      await sleep(200);
+      server.resume();
+      await afterResume();
+      const retry = service();
+      expect(await retry.verify(check)).toEqual({ ok: true, challengeId: issued.challengeId });
+      expect(await retry.verify(check)).toEqual({ ok: false, reason: "not_found" });
+    });
+
+    it("REL-05: paused before the attempt is counted: the late increment is a no-op, no attempt is lost", async () => {
+      const codes = service();
+      const issued = await codes.issue(signin);
+      const ref = { userId: signin.userId, challengeId: issued.challengeId };
+      const paused = service((op, key) => op === "increment" && key.includes(":code-attempts:"));
+      expectDeadline((await timed(paused.verify({ ...signin, ...ref, code: issued.code }))).error);
+      await sleep(200);
+      server.resume();
+      await afterResume();
+      expect((await codes.status(ref))?.attemptsLeft).toBe(codes.options.maxAttempts);
+      expect(await codes.verify({ ...signin, ...ref, code: issued.code })).toEqual({
+        ok: true,
+        challengeId: issued.challengeId,
+      });
+    });
   });
 });

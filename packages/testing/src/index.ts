@@ -12,6 +12,15 @@ export {
   capturingOutbox,
   type InjectedFailure,
 } from "./capturing-outbox.js";
+export {
+  type FailureCapCase,
+  type FailureCapCaseName,
+  type FailureCapContext,
+  type FailureCapKitOptions,
+  failureCapCases,
+  failureCapLimits,
+  testFailureCaps,
+} from "./failure-cap-kit.js";
 export { type FakeClock, fakeClock } from "./fake-clock.js";
 export {
   type CreateSenderUnderTest,

@@ -4,7 +4,7 @@
  */
 
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +22,12 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port and directory, and waits until it answers. */
   start(): Promise<void>;
+  /** SIGSTOP: connections stay open, commands sent meanwhile wait in their sockets. */
+  pause(): void;
+  /** SIGCONT after {@link RedisServer.pause}. */
+  resume(): void;
+  /** SIGKILL (a crash: only what persistence wrote survives), and waits until the port closes. */
+  kill(): Promise<void>;
   /** Stops it and removes its directory. */
   destroy(): Promise<void>;
 }
@@ -61,9 +67,26 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
     ...["--logfile", join(dir, "redis.log")],
     ...extraArgs,
   ];
+  // The pid of this server only, from its own pid file: never a signal to any other process.
+  const pid = () => Number(readFileSync(join(dir, "redis.pid"), "utf8").trim());
+  let paused = false;
+  const resume = () => {
+    if (paused) process.kill(pid(), "SIGCONT");
+    paused = false;
+  };
   const server: RedisServer = {
     port,
     url: `redis://127.0.0.1:${port}`,
+    pause() {
+      process.kill(pid(), "SIGSTOP");
+      paused = true;
+    },
+    resume,
+    async kill() {
+      resume();
+      process.kill(pid(), "SIGKILL");
+      await waitFor(async () => !(await ping(port)), "it is gone");
+    },
     async start() {
       await run("redis-server", args);
       await waitFor(() => ping(port), "it answers");
@@ -73,6 +96,7 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
       await waitFor(async () => !(await ping(port)), "it stops");
     },
     async destroy() {
+      resume();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -1,0 +1,48 @@
+/**
+ * The failure-cap kit on the memory store, and proof the kit can fail: the same cases against a
+ * memory store whose `put` ignores `expectVersion` (a compare-and-set that does not compare)
+ * must reject, because then parallel checks all reserve the same attempt (REL-02).
+ */
+import { memoryStore, type Store } from "@mfakit/core";
+import {
+  type FailureCapCaseName,
+  failureCapCases,
+  fakeClock,
+  testFailureCaps,
+} from "@mfakit/testing";
+import { describe, expect, it } from "vitest";
+
+testFailureCaps({ name: "memory", store: (clock) => memoryStore({ clock }) });
+
+/** `store` with a broken compare-and-set: every put succeeds, whatever version it expected. */
+function brokenCompareAndSet(store: Store): Store {
+  return {
+    ...store,
+    id: `${store.id}-broken-cas`,
+    put: (key, value, options) => store.put(key, value, { ...options, expectVersion: undefined }),
+  };
+}
+
+describe("Failure caps: the kit fails on a store whose put ignores expectVersion (REL-02)", () => {
+  // Each case, and the assertion that must catch the broken compare-and-set.
+  const expected: Array<[FailureCapCaseName, RegExp]> = [
+    ["signInSmsBurst", /failures counted/],
+    ["signInSmsSpreadBurst", /compared at once/],
+    ["signInTotpBurst", /compared at once/],
+    ["appPasswordBurst", /compared at once/],
+    ["appPasswordIpBurst", /compared at once/],
+    ["wizardCodeBurst", /failures counted/],
+    ["wizardAuthenticatorBurst", /compared at once/],
+    ["signInSmsDisable", /the factor is disabled/],
+    ["signInTotpDisable", /compared before the one that disabled/],
+    ["wizardCodeDisable", /the factor is disabled/],
+  ];
+  for (const [name, failure] of expected) {
+    it(`rejects: ${failureCapCases[name].title}`, async () => {
+      const clock = fakeClock();
+      await expect(
+        failureCapCases[name].run({ store: brokenCompareAndSet(memoryStore({ clock })), clock }),
+      ).rejects.toThrow(failure);
+    });
+  }
+});
