@@ -648,8 +648,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
         flash(c, { errors: { name: "Give it a name of 1 to 64 characters." } });
         return go(c, "/security-info");
       }
-      if (!mfa.appPasswords) throw new MfaError("invalid_input", { data: { field: "name" } });
-      const created = await mfa.appPasswords.create({ userId, name });
+      const created = await mfa.securityInfo.appPasswords.create(enrolSession(c), name);
       // Shown once, in this answer only (APP-01).
       return securityInfo(c, {}, { name: created.name, password: created.password });
     }),
@@ -658,7 +657,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.post("/security-info/app-passwords/revoke", (c) =>
     change(c, async (userId) => {
       const id = (await formOf(c)).id ?? "";
-      const revoked = (await mfa.appPasswords?.revoke({ userId, id })) ?? false;
+      const revoked = await mfa.securityInfo.appPasswords.revoke(enrolSession(c), id);
       flash(c, {
         banner: revoked
           ? { kind: "success", message: "App password revoked. Apps using it will stop working." }

@@ -85,10 +85,11 @@ export interface Mfa {
   readonly policy: Policy;
   /** Whether a user must register now (none / nudge / required). */
   required(userId: string, options?: { enabledAt?: number }): Promise<RegistrationRequirement>;
-  /** The building blocks, for apps that compose their own flows. */
-  readonly codes: CodeService;
-  readonly totp: TotpService;
-  readonly appPasswords: AppPasswordService | null;
+  /**
+   * The limiter (conversion figures, FRAUD-06). The building blocks (codes, TOTP, app passwords)
+   * are not on this object: their checks carry no failure cap of their own, so an app checks
+   * factors through `challenge` and manages them through `securityInfo`.
+   */
   readonly limiter: Limiter;
   readonly registrations: RegistrationStore;
 }
@@ -249,9 +250,6 @@ export function createMfa(config: MfaConfig): Mfa {
         options.enabledAt,
       );
     },
-    codes,
-    totp,
-    appPasswords,
     limiter,
     registrations,
   });

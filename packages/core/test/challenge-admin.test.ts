@@ -201,9 +201,11 @@ describe("sign-in challenge", () => {
   });
 
   it("app passwords: verified for legacy sign-in, counted as failures when wrong, revoked at once (APP-05, BIND-08)", async () => {
-    const { mfa } = seedSetup({ policy: mfaOnly });
-    const created = await mfa.appPasswords?.create({ userId: USER, name: "iPhone Mail" });
-    if (!created) throw new Error("app passwords are enabled");
+    const { mfa, clock } = seedSetup({ policy: mfaOnly });
+    const created = await mfa.securityInfo.appPasswords.create(
+      { userId: USER, authenticatedAt: clock.now() },
+      "iPhone Mail",
+    );
     expect(
       await mfa.challenge.verifyAppPassword({ userId: USER, password: created.password }),
     ).toEqual({ ok: true, method: "app-password" });
@@ -368,7 +370,10 @@ describe("administration", () => {
     const { mfa, outbox, clock, events } = seedSetup({ policy: mfaOnly });
     await enrolPhone(mfa, outbox, clock);
     await enrolPhone(mfa, outbox, clock, "second@contoso.com");
-    await mfa.appPasswords?.create({ userId: USER, name: "Outlook 2010" });
+    await mfa.securityInfo.appPasswords.create(
+      { userId: USER, authenticatedAt: clock.now() },
+      "Outlook 2010",
+    );
     const list = await mfa.admin.listMethods(USER);
     expect(list.phones).toEqual([
       {
@@ -429,8 +434,10 @@ describe("administration", () => {
 describe("app passwords and the password change (APP-03)", () => {
   it("the app's change-password step revokes older app passwords and keeps the one just shown", async () => {
     const { mfa, outbox, clock } = seedSetup();
-    const old = await mfa.appPasswords?.create({ userId: USER, name: "Old phone" });
-    if (!old) throw new Error("app passwords are enabled in the seed policy");
+    const old = await mfa.securityInfo.appPasswords.create(
+      { userId: USER, authenticatedAt: clock.now() },
+      "Old phone",
+    );
     let { view, session } = await verifyPhone(mfa, outbox, clock, USER, ["change-password"]);
     const fresh = expectStep(view, "app-password").password ?? "";
     view = await mfa.enrolment.submit(view.id, { step: "app-password", action: "done" }, session);
@@ -445,7 +452,7 @@ describe("app passwords and the password change (APP-03)", () => {
     expect((await mfa.challenge.verifyAppPassword({ userId: USER, password: fresh })).ok).toBe(
       true,
     );
-    expect((await mfa.appPasswords?.list({ userId: USER }))?.map((a) => a.name)).toEqual([
+    expect((await mfa.securityInfo.appPasswords.list(session)).map((a) => a.name)).toEqual([
       expect.stringMatching(/^Mail app/),
     ]);
   });

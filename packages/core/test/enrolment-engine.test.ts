@@ -11,6 +11,7 @@ import {
   memoryStore,
   type SubmitInput,
   totpAt,
+  userKey,
 } from "@mfakit/core";
 import { describe, expect, it } from "vitest";
 import { expectStep, KEY, seedSetup } from "./support/seed-setup.ts";
@@ -325,7 +326,8 @@ describe("authenticator app", () => {
       session,
     );
     expect(back.step).toBe("mfa-method");
-    expect(await setup.mfa.totp.list({ userId: USER })).toEqual([]);
+    // The unconfirmed app's record is gone.
+    expect((await setup.store.list(userKey(USER, "totp", ""))).items).toEqual([]);
   });
 });
 
@@ -430,7 +432,9 @@ describe("concurrency", () => {
     expect(minted.length).toBeLessThanOrEqual(1);
     const reg = await setup.mfa.registrations.get(USER);
     expect(Object.keys(reg.phones)).toEqual(["authentication-phone"]);
-    expect(await setup.mfa.appPasswords?.list({ userId: USER })).toHaveLength(1);
+    expect(
+      await setup.mfa.securityInfo.appPasswords.list({ userId: USER, authenticatedAt: 0 }),
+    ).toHaveLength(1);
   });
 });
 

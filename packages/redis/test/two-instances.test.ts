@@ -152,6 +152,6 @@ describe("enrolment: two createMfa instances drive one user's enrolment at once"
     );
     expect(verified.filter((v) => v.step === "app-password" && v.notice === null)).toHaveLength(1);
     expect(Object.keys((await a.registrations.get(user)).phones)).toEqual(["authentication-phone"]);
-    expect(await b.appPasswords?.list({ userId: user })).toHaveLength(1);
+    expect(await b.securityInfo.appPasswords.list(session)).toHaveLength(1);
   });
 });

@@ -1016,7 +1016,8 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     let writtenVersion = put.version;
     let shown = t.shown;
     let notice = t.notice ?? null;
-    if (t.record.status !== "active") await store.delete(currentKey(rec.userId));
+    // A scoped enrolment (Security info) never held the wizard's pointer: it leaves it alone.
+    if (t.record.status !== "active" && !rec.scope) await store.delete(currentKey(rec.userId));
     if (t.after) {
       const result = await t.after(written);
       const work: AfterWork | null =

@@ -213,8 +213,12 @@ export function createLimiter(
       ? 0
       : Math.min(limits.maxDelaySeconds, 2 ** (failures - limits.delayAfterFailures));
 
-  /** A throttled counter forgets itself this long after its last failure (RATE-08). */
-  const throttleWindowMs = limits.maxDelaySeconds * 1000;
+  /**
+   * A throttled counter forgets itself this long after its last failure (RATE-08): twice the
+   * longest delay, so someone who waits out each delay still finds the count, and stays at one
+   * guess per longest delay, while a quiet hour or two leaves nothing behind.
+   */
+  const throttleWindowMs = 2 * limits.maxDelaySeconds * 1000;
 
   const readFailures = async (key: string) => {
     const entry = await store.get<FailureRecord & Record<string, never>>(key);
