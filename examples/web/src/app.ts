@@ -14,17 +14,12 @@
 import { timingSafeEqual } from "node:crypto";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import {
-  assertRecentAuth,
   type Clock,
-  type EnrolmentEngine,
-  type EnrolmentSession,
   type EnrolmentView,
+  type FactorKind,
   isMfaError,
   type Mfa,
-  MfaError,
-  mfaMethodsOf,
-  type RemovableMethod,
-  type SubmitInput,
+  type Session as SdkSession,
 } from "@mfakit/core";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -42,13 +37,8 @@ import type { DemoAccount, UserDirectory } from "./users.js";
 
 /** What the app is built from. */
 export interface AppDeps {
-  /** The SDK with the seed's policy. */
+  /** The SDK with the seed's policy: it holds every security rule (step-up, last method, …). */
   readonly mfa: Mfa;
-  /**
-   * The SDK under the same store with a policy asking for `required` MFA methods and no app
-   * password: "add a sign-in method" is an enrolment under it.
-   */
-  readonly mfaRequiring: (required: number) => Mfa;
   readonly users: UserDirectory;
   readonly sessions: SessionStore;
   readonly clock: Clock;
@@ -185,23 +175,19 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }
   };
 
-  const enrolSession = (c: Ctx): EnrolmentSession => ({
+  /** The signed-in user as every SDK call takes them: the SDK judges `authenticatedAt` (BIND-01). */
+  const sdkSession = (c: Ctx): SdkSession => ({
     userId: data(c).userId as string,
     authenticatedAt: data(c).authenticatedAt ?? 0,
     ...(ipOf(c) ? { ip: ipOf(c) } : {}),
   });
 
-  const engineOf = (c: Ctx): EnrolmentEngine =>
-    data(c).enrolMode === "add" ? deps.mfaRequiring(data(c).addRequired).enrolment : mfa.enrolment;
-
   const displayName = async (c: Ctx) =>
     (await users.get(data(c).userId ?? ""))?.displayName ?? data(c).userId ?? "";
 
-  /** How many MFA methods the user has registered (usable now or not). */
-  const mfaCount = async (userId: string) =>
-    mfaMethodsOf(await mfa.registrations.get(userId)).filter((m) =>
-      mfa.policy.mfa.methods.includes(m),
-    ).length;
+  /** Whether the SDK lists a sign-in method for the user (usable now or not). */
+  const holdsSignInMethod = async (c: Ctx) =>
+    (await mfa.securityInfo.list(sdkSession(c))).factors.some((f) => f.role === "mfa");
 
   /** Sends a user who is not signed in, or who owes a second factor, where they must go. */
   const gate = async (c: Ctx, needMfa: boolean): Promise<Response | null> => {
@@ -210,7 +196,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (s.mfaAt) return null;
     // Registered, not "usable now": a factor disabled by wrong codes still needs proving, or
     // locking it would let a password alone register a new one (RATE-08).
-    if ((await mfaCount(s.userId)) > 0) return go(c, "/challenge");
+    if (await holdsSignInMethod(c)) return go(c, "/challenge");
     return needMfa ? go(c, "/enrol") : null;
   };
 
@@ -218,7 +204,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const onward = async (c: Ctx) => {
     const s = data(c);
     const userId = s.userId as string;
-    if (!s.mfaAt && (await mfaCount(userId)) > 0) return go(c, "/challenge");
+    if (!s.mfaAt && (await holdsSignInMethod(c))) return go(c, "/challenge");
     // Missing methods block; a nudge (recovery info) is offered, except on the way back from
     // a step-up, which returns where it came from.
     const next = localPath(s.next);
@@ -286,7 +272,6 @@ export function createApp(deps: AppDeps): Hono<Env> {
       mfaAt: same ? old.mfaAt : null,
       enrolmentId: same ? old.enrolmentId : null,
       enrolMode: same ? old.enrolMode : "register",
-      addRequired: same ? old.addRequired : 0,
       next: old.next,
     };
     c.set("session", fresh);
@@ -446,17 +431,17 @@ export function createApp(deps: AppDeps): Hono<Env> {
   /** The current view: the session's enrolment, or the user's open one, or a new one. */
   const currentView = async (c: Ctx): Promise<EnrolmentView> => {
     const s = data(c);
-    const engine = engineOf(c);
     if (s.enrolmentId) {
       try {
-        return await engine.get(s.enrolmentId, enrolSession(c));
+        return await mfa.enrolment.get(s.enrolmentId, sdkSession(c));
       } catch (e) {
-        if (!isMfaError(e, "enrolment_not_found")) throw e;
+        // A Security info change that is gone ends there, not in the wizard.
+        if (!isMfaError(e, "enrolment_not_found") || s.enrolMode === "add") throw e;
       }
     }
     const user = await users.get(s.userId as string);
-    const view = await engine.start({
-      ...enrolSession(c),
+    const view = await mfa.enrolment.start({
+      ...sdkSession(c),
       locale: "en",
       appSteps: user?.temporaryPassword ? ["change-password"] : [],
     });
@@ -464,13 +449,72 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return view;
   };
 
+  /** Leaves a Security info change for its page, with `banner` if there is news. */
+  const backToSecurityInfo = (c: Ctx, banner: Banner | null) => {
+    update(c, { enrolmentId: null, enrolMode: "register" });
+    if (banner) flash(c, { banner });
+    return go(c, "/security-info");
+  };
+
+  /** An SDK refusal of a wizard page, as the page to show next. */
+  const enrolmentRefused = (c: Ctx, e: unknown, form: FormFields = {}) => {
+    if (!isMfaError(e)) throw e;
+    if (e.code === "reauthentication_required") return reauthenticate(c, "/enrol");
+    if (e.code === "enrolment_not_found") {
+      const banner: Banner = { kind: "notice", message: e.message };
+      if (data(c).enrolMode === "add") return backToSecurityInfo(c, banner);
+      update(c, { enrolmentId: null });
+      flash(c, { banner });
+      return go(c, "/enrol");
+    }
+    const { message, field } = errorMessage(e, tenant.domains);
+    flash(c, {
+      ...(field ? { errors: { [field]: message } } : { banner: { kind: "error", message } }),
+      values: echoValues(form),
+    });
+    return go(c, "/enrol");
+  };
+
+  /**
+   * A Security info change (add or replace) is an enrolment the SDK scoped to one method: once
+   * the method is bound it stands at `finish`, which is answered here, and the user is back on
+   * Security info; a cancelled one goes back too. `null` while the change is still going.
+   */
+  const endOfChange = async (c: Ctx, view: EnrolmentView): Promise<Response | null> => {
+    if (data(c).enrolMode !== "add") return null;
+    if (view.step === "cancelled") return backToSecurityInfo(c, null);
+    if (view.step !== "finish" && view.step !== "done") return null;
+    if (view.step === "finish") {
+      try {
+        await mfa.enrolment.submit(view.id, { step: "finish", action: "finish" }, sdkSession(c));
+      } catch (e) {
+        if (isMfaError(e, "reauthentication_required")) return reauthenticate(c, "/enrol");
+        // Finished by another tab meanwhile: the method is bound either way. Anything else is
+        // an error page, not a redirect to this same page.
+        if (!isMfaError(e, "enrolment_not_found")) throw e;
+      }
+    }
+    return backToSecurityInfo(c, {
+      kind: "success",
+      message: "Saved. Your security info is up to date.",
+    });
+  };
+
   app.get("/enrol", async (c) => {
     const blocked = await gate(c, false);
     if (blocked) return blocked;
-    const view = await currentView(c);
+    let view: EnrolmentView;
+    try {
+      view = await currentView(c);
+    } catch (e) {
+      // Only a Security info change that is gone gets here; anything else is an error page.
+      if (!isMfaError(e, "enrolment_not_found")) throw e;
+      return enrolmentRefused(c, e);
+    }
+    const ended = await endOfChange(c, view);
+    if (ended) return ended;
     // A finished or postponed enrolment is shown once; the next visit starts afresh.
-    if (view.step === "done" || view.step === "cancelled")
-      update(c, { enrolmentId: null, enrolMode: "register" });
+    if (view.step === "done" || view.step === "cancelled") update(c, { enrolmentId: null });
     return c.html(enrolmentPage(view, await enrolmentContext(c, takeFlash(c))));
   });
 
@@ -509,30 +553,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
     let view: EnrolmentView;
     try {
-      view = await engineOf(c).submit(s.enrolmentId, enrolmentInput(form), enrolSession(c));
+      view = await mfa.enrolment.submit(s.enrolmentId, enrolmentInput(form), sdkSession(c));
     } catch (e) {
-      if (!isMfaError(e)) throw e;
-      if (e.code === "reauthentication_required") return reauthenticate(c, "/enrol");
-      if (e.code === "enrolment_not_found") {
-        update(c, { enrolmentId: null, enrolMode: "register" });
-        flash(c, { banner: { kind: "notice", message: e.message } });
-        return go(c, "/enrol");
-      }
-      const { message, field } = errorMessage(e, tenant.domains);
-      flash(c, {
-        ...(field ? { errors: { [field]: message } } : { banner: { kind: "error", message } }),
-        values: echoValues(form),
-      });
-      return go(c, "/enrol");
+      return enrolmentRefused(c, e, form);
     }
 
     // Whoever just proved a new factor here has passed a second factor in this session.
-    if (!s.mfaAt && (await mfaCount(userId)) > 0) update(c, { mfaAt: now() });
-    if (view.step === "cancelled" && data(c).enrolMode === "add") {
-      update(c, { enrolmentId: null, enrolMode: "register" });
-      return go(c, "/security-info");
-    }
-    if (view.step === "done") update(c, { enrolMode: "register" });
+    if (!s.mfaAt && (await holdsSignInMethod(c))) update(c, { mfaAt: now() });
+    const ended = await endOfChange(c, view);
+    if (ended) return ended;
     const f = noticeFlash(view);
     if (carriesSecret(view)) {
       // Shown once: rendered in this answer, kept nowhere (APP-01, TOTP-06).
@@ -543,28 +572,25 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
 
   // ------------------------------------------------------------ security info
-
-  /** Step-up for changes: the password must be recent (BIND-01). */
-  const stepUp = (c: Ctx) => assertRecentAuth(mfa.policy, now(), data(c).authenticatedAt ?? 0);
+  //
+  // Every rule is the SDK's (`mfa.securityInfo`): the step-up (BIND-01), the notice (BIND-02),
+  // "not your last sign-in method", what may be added. This app only shows what it answers.
 
   const securityInfo = async (
     c: Ctx,
     f: Flash,
     newAppPassword: { name: string; password: string } | null = null,
-  ) => {
-    const userId = data(c).userId as string;
-    return c.html(
+  ) =>
+    c.html(
       securityInfoPage({
         csrf: data(c).csrf,
         user: await displayName(c),
         banner: f.banner ?? null,
         errors: f.errors ?? {},
-        methods: await mfa.admin.listMethods(userId),
-        canAdd: (await mfaCount(userId)) < mfa.policy.mfa.methods.length,
+        info: await mfa.securityInfo.list(sdkSession(c)),
         newAppPassword,
       }),
     );
-  };
 
   app.get("/security-info", async (c) => {
     const blocked = await gate(c, true);
@@ -572,13 +598,18 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return securityInfo(c, takeFlash(c));
   });
 
-  /** Runs a Security info change behind the step-up; errors become messages. */
-  const change = async (c: Ctx, run: (userId: string) => Promise<Response>) => {
+  /**
+   * Runs a Security info change; the SDK's refusals become messages, and a sign-in it finds
+   * too old (`reauthentication_required`) sends the user to sign in again, then back here.
+   */
+  const change = async (
+    c: Ctx,
+    run: (session: SdkSession, form: FormFields) => Promise<Response>,
+  ) => {
     const blocked = await gate(c, true);
     if (blocked) return blocked;
     try {
-      stepUp(c);
-      return await run(data(c).userId as string);
+      return await run(sdkSession(c), await formOf(c));
     } catch (e) {
       if (!isMfaError(e)) throw e;
       if (e.code === "reauthentication_required") return reauthenticate(c, "/security-info");
@@ -588,50 +619,28 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }
   };
 
+  /** Continues in the wizard's pages with the enrolment the SDK scoped to one method. */
+  const changeIn = (c: Ctx, view: EnrolmentView) => {
+    update(c, { enrolmentId: view.id, enrolMode: "add" });
+    return go(c, "/enrol");
+  };
+
   app.post("/security-info/add", (c) =>
-    change(c, async (userId) => {
-      const required = Math.min(mfa.policy.mfa.methods.length, (await mfaCount(userId)) + 1);
-      const engine = deps.mfaRequiring(required).enrolment;
-      let view = await engine.start({ ...enrolSession(c), locale: "en" });
-      if (view.step !== "intro") {
-        // The user had a registration open (start resumes it): set it aside for this one.
-        await engine.submit(
-          view.id,
-          { step: view.step, action: "cancel" } as SubmitInput,
-          enrolSession(c),
-        );
-        view = await engine.start({ ...enrolSession(c), locale: "en" });
-      }
-      if (view.step === "intro")
-        view = await engine.submit(view.id, { step: "intro", action: "setup" }, enrolSession(c));
-      update(c, { enrolmentId: view.id, enrolMode: "add", addRequired: required });
-      return go(c, "/enrol");
-    }),
+    change(c, async (session, form) =>
+      // The SDK refuses a kind its policy does not offer.
+      changeIn(c, await mfa.securityInfo.add(session, form.kind as FactorKind, { locale: "en" })),
+    ),
+  );
+
+  app.post("/security-info/replace", (c) =>
+    change(c, async (session, form) =>
+      changeIn(c, await mfa.securityInfo.replace(session, form.id ?? "", { locale: "en" })),
+    ),
   );
 
   app.post("/security-info/remove", (c) =>
-    change(c, async (userId) => {
-      const form = await formOf(c);
-      const which: RemovableMethod | null =
-        form.which === "authentication-phone" || form.which === "office-phone"
-          ? { method: form.which }
-          : form.which === "authenticator-app" && form.factorId
-            ? { method: "authenticator-app", factorId: form.factorId }
-            : form.which === "recovery-email"
-              ? { method: "recovery-email" }
-              : null;
-      if (!which) throw new MfaError("invalid_input", { data: { field: "which" } });
-      if (which.method !== "recovery-email" && (await mfaCount(userId)) <= 1) {
-        flash(c, {
-          banner: {
-            kind: "error",
-            message:
-              "This is your only sign-in method. Add another one before you remove it, so you can still sign in.",
-          },
-        });
-        return go(c, "/security-info");
-      }
-      const removed = await mfa.admin.removeMethod(userId, which, "user");
+    change(c, async (session, form) => {
+      const removed = await mfa.securityInfo.remove(session, form.id ?? "");
       flash(c, {
         banner: removed
           ? { kind: "success", message: "Removed. We've let you know on your other methods." }
@@ -642,22 +651,16 @@ export function createApp(deps: AppDeps): Hono<Env> {
   );
 
   app.post("/security-info/app-passwords", (c) =>
-    change(c, async (userId) => {
-      const name = ((await formOf(c)).name ?? "").trim();
-      if (!name || name.length > 64) {
-        flash(c, { errors: { name: "Give it a name of 1 to 64 characters." } });
-        return go(c, "/security-info");
-      }
-      const created = await mfa.securityInfo.appPasswords.create(enrolSession(c), name);
+    change(c, async (session, form) => {
+      const created = await mfa.securityInfo.appPasswords.create(session, form.name ?? "");
       // Shown once, in this answer only (APP-01).
       return securityInfo(c, {}, { name: created.name, password: created.password });
     }),
   );
 
   app.post("/security-info/app-passwords/revoke", (c) =>
-    change(c, async (userId) => {
-      const id = (await formOf(c)).id ?? "";
-      const revoked = await mfa.securityInfo.appPasswords.revoke(enrolSession(c), id);
+    change(c, async (session, form) => {
+      const revoked = await mfa.securityInfo.appPasswords.revoke(session, form.id ?? "");
       flash(c, {
         banner: revoked
           ? { kind: "success", message: "App password revoked. Apps using it will stop working." }

@@ -13,7 +13,6 @@ import {
   createMfa,
   type EventSink,
   type Mfa,
-  type MfaConfig,
   seedPolicy,
   systemClock,
 } from "@mfakit/core";
@@ -110,44 +109,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       if (verbose) log(`[event] ${e.type} ${e.userId}`);
     },
   };
-  const base: Omit<MfaConfig, "policy"> = {
+  const mfa = createMfa({
     store: wiring.store,
     keyring: wiring.keyring,
     tenant: DEMO_TENANT,
     senders: wiring.senders,
     clock,
     events,
-  };
-  const policy = seedPolicy(["GB", "US", "IE", "FR", "DE", "ES", "NL"]);
-  const mfa = createMfa({ ...base, policy });
-
-  // "Add a sign-in method" = an enrolment under a policy asking for one more method, and
-  // nothing else (no app password, no recovery phase); same store, so the engine sees
-  // everything the user has.
-  const addPolicies = new Map<number, Mfa>();
-  const mfaRequiring = (required: number) => {
-    let m = addPolicies.get(required);
-    if (!m) {
-      m = createMfa({
-        ...base,
-        policy: {
-          ...policy,
-          mfa: { methods: policy.mfa?.methods, required },
-          recovery: { ...policy.recovery, required: 0 },
-          appPasswords: { enabled: true, offerDuringEnrolment: false },
-        },
-      });
-      addPolicies.set(required, m);
-    }
-    return m;
-  };
+    policy: seedPolicy(["GB", "US", "IE", "FR", "DE", "ES", "NL"]),
+  });
 
   const users = userDirectory(wiring.store);
   await users.seed(DEMO_ACCOUNTS);
 
   const app = createApp({
     mfa,
-    mfaRequiring,
     users,
     sessions: sessionStore(wiring.store),
     clock,

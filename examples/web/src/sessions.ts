@@ -42,10 +42,11 @@ export interface SessionData {
   readonly mfaAt: number | null;
   /** The enrolment this browser is in. */
   readonly enrolmentId: string | null;
-  /** `register`: the policy's wizard; `add`: one more sign-in method from Security info. */
+  /**
+   * `register`: the policy's wizard; `add`: a method added or replaced from Security info (an
+   * enrolment the SDK scoped to that method, which ends back on Security info).
+   */
   readonly enrolMode: "register" | "add";
-  /** With `add`: how many MFA methods the add-policy asks for. */
-  readonly addRequired: number;
   /** The sign-in challenge in progress. */
   readonly challenge: PendingChallenge | null;
   /** Where to go after sign-in. */
@@ -88,7 +89,6 @@ export function emptySession(): SessionData {
     mfaAt: null,
     enrolmentId: null,
     enrolMode: "register",
-    addRequired: 0,
     challenge: null,
     next: null,
     flash: null,

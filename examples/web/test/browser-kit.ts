@@ -164,3 +164,10 @@ export async function enrolAlexByPhone(h: Harness): Promise<void> {
   await h.page.fill("#code", await h.codeFor(PHONE.e164, 1));
   await h.page.click("#verify");
 }
+
+/** Alex with a phone (the wizard left at its recovery part), on Security info. */
+export async function alexOnSecurityInfo(h: Harness): Promise<void> {
+  await enrolAlexByPhone(h);
+  await h.page.click("#done");
+  await h.page.goto(h.url("/security-info"));
+}

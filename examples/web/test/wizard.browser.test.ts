@@ -5,12 +5,13 @@
  * Screenshots of each step go to docs/screenshots/.
  */
 
-import { base32Decode, totpAt } from "@mfakit/core";
+import { base32Decode, type MfaError, totpAt } from "@mfakit/core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ADELE,
   ALEX,
+  alexOnSecurityInfo,
   choosePhone,
   enrolAlexByPhone,
   type Harness,
@@ -148,9 +149,10 @@ describe("the seed's wizard in a browser", () => {
       h.clock.advance(60_000);
       await page.click("#text-me");
 
-      // 19. The code (the 3rd message to the phone: code, "email added" notice, this code).
+      // 19. The code (the 4th message to the phone: code, "app password added" and "email
+      // added" notices (BIND-02), this code).
       expect(await heading(page)).toBe("Step 2: Enter your code");
-      await page.fill("#code", await h.codeFor(PHONE.e164, 3));
+      await page.fill("#code", await h.codeFor(PHONE.e164, 4));
       await page.click("#verify");
 
       // 20. Two forms of verification and the recovery details → finish.
@@ -176,7 +178,7 @@ describe("the seed's wizard in a browser", () => {
       await page.fill("#code", "000000");
       await page.click("#verify");
       expect(await text(page, "#code-error")).toMatch(/didn't work/);
-      await page.fill("#code", await h.codeFor(PHONE.e164, 4));
+      await page.fill("#code", await h.codeFor(PHONE.e164, 5));
       await page.click("#verify");
       expect(await heading(page)).toBe("Security info");
       await shot(page, "15-security-info");
@@ -335,12 +337,10 @@ describe("the seed's wizard in a browser", () => {
     });
   });
 
-  it("manages Security info: app password shown once and revoked, a method added through the wizard, removal behind a recent sign-in (APP-01, BIND-01)", async () => {
+  it("manages Security info through mfa.securityInfo: app password shown once and revoked, a method added in a scoped enrolment, removal behind a recent sign-in (APP-01, BIND-01)", async () => {
     await withApp(async (h) => {
       const { page } = h;
-      await enrolAlexByPhone(h);
-      await page.click("#done");
-      await page.goto(h.url("/security-info"));
+      await alexOnSecurityInfo(h);
       expect(await heading(page)).toBe("Security info");
 
       // A new app password appears once, in the answer that made it.
@@ -358,21 +358,37 @@ describe("the seed's wizard in a browser", () => {
       expect(await text(page, "#banner")).toMatch(/revoked/);
       expect(await page.locator("#app-password-list tbody tr").count()).toBe(1);
 
-      // The only sign-in method cannot be removed.
-      await page.click("#remove-authentication-phone");
-      expect(await text(page, "#banner")).toMatch(/only sign-in method/);
+      // "Add a method" offers what the SDK's list says may be added, sign-in and password reset.
+      const offered = await page
+        .locator("#kind option")
+        .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+      expect(offered).toEqual([
+        ...h.server.mfa.policy.mfa.methods,
+        "recovery-email",
+        "recovery-phone",
+      ]);
 
-      // Add an authenticator app through the wizard (under a policy asking for one more).
+      // Cancel leaves the scoped enrolment and changes nothing.
+      await page.selectOption("#kind", "authenticator-app");
       await page.click("#add-method");
       expect(await heading(page)).toBe("Step 1: How should we contact you?");
-      await page.selectOption("#method", "authenticator-app");
+      await page.click("button[value=cancel]");
+      expect(await heading(page)).toBe("Security info");
+      expect(await page.locator('#signin-list tr[data-kind="authenticator-app"]').count()).toBe(0);
+
+      // The scoped enrolment starts at the method's step, offering that method only, and
+      // ends back on Security info.
+      await page.selectOption("#kind", "authenticator-app");
+      await page.click("#add-method");
+      expect(await page.locator("#method option").evaluateAll((os) => os.length)).toBe(1);
+      expect(await page.locator("#method").inputValue()).toBe("authenticator-app");
       await page.click("#contact");
+      expect(await heading(page)).toBe("Set up your authenticator app");
       await page.fill("#code", await totpFromPage(page, h.clock.now()));
       await page.click("#verify");
-      expect(await heading(page)).toBe("You're almost done");
-      await page.click("#finish");
-      await page.click("#to-security-info");
-      expect(await page.locator("#remove-authenticator-app").count()).toBe(1);
+      expect(await heading(page)).toBe("Security info");
+      expect(await text(page, "#banner")).toMatch(/Saved/);
+      expect(await page.locator('#signin-list tr[data-kind="authenticator-app"]').count()).toBe(1);
 
       // Eleven minutes later a removal needs the password again (BIND-01), then goes through.
       h.clock.advance(11 * 60_000);
@@ -387,6 +403,103 @@ describe("the seed's wizard in a browser", () => {
       expect(await page.locator("#remove-authentication-phone").count()).toBe(0);
       await page.goto(h.url("/outbox"));
       await shot(page, "20-outbox");
+    });
+  });
+
+  it("adds a recovery email and replaces the phone from Security info, each a scoped enrolment that starts at its own step (BIND-02, MAIL-03)", async () => {
+    await withApp(async (h) => {
+      const { page } = h;
+      await alexOnSecurityInfo(h);
+
+      // Recovery email: straight to the address, the tenant's domains refused, then its code.
+      await page.selectOption("#kind", "recovery-email");
+      await page.click("#add-method");
+      expect(await heading(page)).toBe("Authentication email");
+      await page.fill("#email", "alex@contoso.com");
+      await page.click("#email-me");
+      expect(await text(page, "#email-error")).toMatch(/can't use an address at contoso\.com/);
+      await page.fill("#email", "alex.w@personal.example");
+      await page.click("#email-me");
+      expect(await heading(page)).toBe("Verify your authentication email");
+      await page.fill("#code", await h.codeFor("alex.w@personal.example", 1));
+      await page.click("#verify");
+      expect(await heading(page)).toBe("Security info");
+      expect(await text(page, "#banner")).toMatch(/Saved/);
+      expect(await text(page, '#reset-list tr[data-kind="recovery-email"]')).toContain("@");
+
+      // Replace the phone: the new number is bound first; the old one is told (BIND-02).
+      const before = (await h.messagesTo(PHONE.e164)).length;
+      h.clock.advance(31_000);
+      await page.click("#replace-authentication-phone");
+      expect(await page.locator("#method").inputValue()).toBe("authentication-phone");
+      await page.selectOption("#country", "GB");
+      await page.fill("#number", "07400 654321");
+      await page.click("#contact");
+      await page.fill("#code", await h.codeFor("+447400654321", 1));
+      await page.click("#verify");
+      expect(await heading(page)).toBe("Security info");
+      expect(await text(page, '#signin-list tr[data-kind="authentication-phone"]')).toMatch(/321/);
+      const toOld = (await h.messagesTo(PHONE.e164)).slice(before);
+      expect(toOld.length).toBeGreaterThan(0);
+      expect(toOld.every((m) => !m.code)).toBe(true); // a notice, no code
+    });
+  });
+
+  it("keeps no security rule of its own: a stale sign-in is sent back by the SDK's error, the only method and an unoffered kind are refused by the SDK (BIND-01)", async () => {
+    await withApp(async (h) => {
+      const { page } = h;
+      const { mfa } = h.server;
+      await alexOnSecurityInfo(h);
+      const stale = () => h.clock.advance((mfa.policy.reauthMaxAgeSeconds + 1) * 1000);
+      const signInAgain = async () => {
+        expect(await heading(page)).toBe("Sign in to Contoso");
+        expect(await text(page, "#banner")).toMatch(/sign in again/);
+        await page.fill("#password", ALEX.password);
+        await page.click("#sign-in");
+        expect(await heading(page)).toBe("Security info");
+      };
+      const session = () => ({ userId: ALEX.id, authenticatedAt: h.clock.now() });
+
+      // Past the policy's reauthMaxAgeSeconds, each change is refused by the SDK and nothing
+      // happens: no app password, no enrolment, no removal.
+      stale();
+      await page.fill("#name", "Stale");
+      await page.click("#create-app-password");
+      await signInAgain();
+      const names = (await mfa.securityInfo.appPasswords.list(session())).map((a) => a.name);
+      expect(names).not.toContain("Stale");
+
+      stale();
+      await page.selectOption("#kind", "authenticator-app");
+      await page.click("#add-method");
+      await signInAgain();
+
+      stale();
+      await page.click("#remove-authentication-phone");
+      await signInAgain();
+      expect(await page.locator("#remove-authentication-phone").count()).toBe(1);
+
+      // The only sign-in method: the SDK's refusal, word for word.
+      const refusal = await mfa.securityInfo.remove(session(), "authentication-phone").then(
+        () => null,
+        (e: unknown) => e as MfaError,
+      );
+      expect(refusal?.code).toBe("invalid_input");
+      expect(refusal?.data.reason).toBe("last_method");
+      await page.click("#remove-authentication-phone");
+      expect(await text(page, "#banner")).toBe(refusal?.message);
+      expect(await page.locator("#remove-authentication-phone").count()).toBe(1);
+
+      // A kind the policy does not offer, forced into the form: the SDK refuses it.
+      await page
+        .locator("#kind")
+        .evaluate((el) =>
+          el.insertAdjacentHTML("beforeend", '<option value="alternate-phone">x</option>'),
+        );
+      await page.selectOption("#kind", "alternate-phone");
+      await page.click("#add-method");
+      expect(await heading(page)).toBe("Security info");
+      expect(await text(page, "#banner")).toBe("That method is not offered.");
     });
   });
 });

@@ -1,11 +1,13 @@
 /**
- * "Security info": the user's sign-in methods, password-reset details and app passwords, with
- * add, remove and revoke (each change behind a recent sign-in, BIND-01).
+ * "Security info": what `mfa.securityInfo.list` answers — the user's sign-in methods,
+ * password-reset methods and app passwords — with a form for each change the SDK offers (add,
+ * change, remove, create and revoke an app password). Which changes are allowed, and when, is
+ * the SDK's to say; the page only shows its answer.
  *
  * @module
  */
 
-import type { MethodList } from "@mfakit/core";
+import type { FactorKind, RegisteredFactor, SecurityInfo } from "@mfakit/core";
 import { html } from "hono/html";
 import { type Banner, button, field, form, type Html, page, when } from "../html.js";
 import { METHOD_LABELS } from "./enrolment.js";
@@ -16,46 +18,89 @@ export interface SecurityInfoContext {
   readonly user: string;
   readonly banner: Banner | null;
   readonly errors: Readonly<Record<string, string>>;
-  readonly methods: MethodList;
-  /** Whether another MFA method can be added under the policy. */
-  readonly canAdd: boolean;
+  /** The SDK's list: factors, app passwords, the kinds that may be added. */
+  readonly info: SecurityInfo;
   /** A new app password, in the answer that created it only. */
   readonly newAppPassword: { readonly name: string; readonly password: string } | null;
 }
 
-const removeForm = (csrf: string, which: string, label: string, extra: Html | string = "") =>
+/** How each kind of factor is called on screen. */
+export const KIND_LABELS: Readonly<Record<FactorKind, string>> = {
+  ...METHOD_LABELS,
+  "recovery-email": "Authentication email",
+  "recovery-phone": "Authentication phone",
+};
+
+/** A one-button form acting on factor `f`, named for screen readers by its kind and details. */
+const factorAction = (
+  csrf: string,
+  path: string,
+  label: string,
+  verb: string,
+  f: RegisteredFactor,
+) =>
   form(
-    "/security-info/remove",
+    path,
     csrf,
-    html`<input type="hidden" name="which" value="${which}">${extra}${button("Remove", {
+    html`<input type="hidden" name="id" value="${f.id}">${button(label, {
       kind: "link",
-      id: `remove-${which}`,
-    })}<span class="visually-hidden"> ${label}</span>`,
+      id: `${verb}-${f.id}`,
+    })}<span class="visually-hidden"> ${KIND_LABELS[f.kind]} ${f.display}</span>`,
     { className: "inline" },
   );
 
+/** One table of factors (sign-in or password reset), or a line saying there is none. */
+function factorTable(ctx: SecurityInfoContext, role: RegisteredFactor["role"], id: string): Html {
+  const rows = ctx.info.factors.filter((f) => f.role === role);
+  if (rows.length === 0) return html`<p>None yet.</p>`;
+  return html`<table class="list" id="${id}"><thead><tr><th scope="col">Method</th><th scope="col">Details</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>${rows.map(
+    (f) =>
+      html`<tr data-kind="${f.kind}"><th scope="row">${KIND_LABELS[f.kind]}</th><td>${f.display}</td><td>${when(
+        f.verifiedAt,
+      )}</td><td>${factorAction(ctx.csrf, "/security-info/replace", "Change", "replace", f)} ${factorAction(
+        ctx.csrf,
+        "/security-info/remove",
+        "Remove",
+        "remove",
+        f,
+      )}</td></tr>`,
+  )}</tbody></table>`;
+}
+
+/** "Add a method": one choice among the kinds the SDK says may be added, grouped by role. */
+function addForm(ctx: SecurityInfoContext): Html {
+  const { canAdd } = ctx.info;
+  if (canAdd.length === 0) return html``;
+  const group = (label: string, kinds: readonly FactorKind[]) =>
+    kinds.length
+      ? html`<optgroup label="${label}">${kinds.map(
+          (k) => html`<option value="${k}">${KIND_LABELS[k]}</option>`,
+        )}</optgroup>`
+      : "";
+  const isRecovery = (k: FactorKind) => k === "recovery-email" || k === "recovery-phone";
+  const choice = form(
+    "/security-info/add",
+    ctx.csrf,
+    html`<div class="field">
+  <label for="kind">Method to add</label>
+  <select id="kind" name="kind">
+    ${group(
+      "Sign-in",
+      canAdd.filter((k) => !isRecovery(k)),
+    )}${group("Password reset", canAdd.filter(isRecovery))}
+  </select>
+</div>
+<div class="actions">${button("Add method", { kind: "secondary", id: "add-method" })}</div>`,
+  );
+  return html`<section aria-labelledby="add-heading">
+  <h2 id="add-heading">Add a method</h2>
+  ${choice}
+</section>`;
+}
+
 /** The page. */
 export function securityInfoPage(ctx: SecurityInfoContext): Html {
-  const m = ctx.methods;
-  const signInRows = [
-    ...m.phones.map(
-      (p) =>
-        html`<tr><th scope="row">${METHOD_LABELS[p.method]}</th><td>${p.display}</td><td>${when(
-          p.verifiedAt,
-        )}</td><td>${removeForm(ctx.csrf, p.method, METHOD_LABELS[p.method])}</td></tr>`,
-    ),
-    ...m.authenticators.map(
-      (a) =>
-        html`<tr><th scope="row">Authenticator app</th><td>${a.label}</td><td>${when(
-          a.activatedAt,
-        )}</td><td>${removeForm(
-          ctx.csrf,
-          "authenticator-app",
-          "authenticator app",
-          html`<input type="hidden" name="factorId" value="${a.factorId}">`,
-        )}</td></tr>`,
-    ),
-  ];
+  const { appPasswords, canCreateAppPasswords } = ctx.info;
   const created = ctx.newAppPassword
     ? html`<div class="secret-box" role="status">
   <p class="label" id="app-password-label">New app password "${ctx.newAppPassword.name}"</p>
@@ -68,38 +113,19 @@ export function securityInfoPage(ctx: SecurityInfoContext): Html {
     html`<p class="lead">These are the methods you use to sign in and to reset your password.</p>
 <section aria-labelledby="signin-methods">
   <h2 id="signin-methods">Sign-in methods</h2>
-  ${
-    signInRows.length
-      ? html`<table class="list"><thead><tr><th scope="col">Method</th><th scope="col">Details</th><th scope="col">Added</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>${signInRows}</tbody></table>`
-      : html`<p>No sign-in method yet.</p>`
-  }
-  ${
-    ctx.canAdd
-      ? form(
-          "/security-info/add",
-          ctx.csrf,
-          button("Add sign-in method", { kind: "secondary", id: "add-method" }),
-        )
-      : ""
-  }
+  ${factorTable(ctx, "mfa", "signin-list")}
 </section>
 <section aria-labelledby="reset-methods">
   <h2 id="reset-methods">Password reset</h2>
-  <table class="list"><tbody>
-    <tr><th scope="row">Authentication email</th><td>${m.recoveryEmail?.display ?? "not set"}</td><td>${
-      m.recoveryEmail ? removeForm(ctx.csrf, "recovery-email", "authentication email") : ""
-    }</td></tr>
-    <tr><th scope="row">Authentication phone</th><td>${
-      m.recoveryPhoneVerifiedAt ? `verified ${when(m.recoveryPhoneVerifiedAt)}` : "not verified"
-    }</td><td></td></tr>
-  </tbody></table>
+  ${factorTable(ctx, "recovery", "reset-list")}
 </section>
+${addForm(ctx)}
 <section aria-labelledby="app-passwords">
   <h2 id="app-passwords">App passwords</h2>
   ${created}
   ${
-    m.appPasswords.length
-      ? html`<table class="list" id="app-password-list"><thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>${m.appPasswords.map(
+    appPasswords.length
+      ? html`<table class="list" id="app-password-list"><thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>${appPasswords.map(
           (a) =>
             html`<tr><th scope="row">${a.name}</th><td>${when(a.createdAt)}</td><td>${when(
               a.lastUsedAt,
@@ -114,19 +140,23 @@ export function securityInfoPage(ctx: SecurityInfoContext): Html {
         )}</tbody></table>`
       : html`<p>No app passwords.</p>`
   }
-  ${form(
-    "/security-info/app-passwords",
-    ctx.csrf,
-    html`${field({
-      name: "name",
-      label: "Name for a new app password",
-      state: { error: ctx.errors.name },
-      maxlength: 64,
-      required: true,
-      hint: "Where you'll use it, e.g. \u201ciPhone Mail\u201d",
-    })}
+  ${
+    canCreateAppPasswords
+      ? form(
+          "/security-info/app-passwords",
+          ctx.csrf,
+          html`${field({
+            name: "name",
+            label: "Name for a new app password",
+            state: { error: ctx.errors.name },
+            maxlength: 64,
+            required: true,
+            hint: "Where you'll use it, e.g. \u201ciPhone Mail\u201d",
+          })}
 <div class="actions">${button("Create app password", { kind: "secondary", id: "create-app-password" })}</div>`,
-  )}
+        )
+      : ""
+  }
 </section>`,
   );
 }
