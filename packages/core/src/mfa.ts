@@ -16,9 +16,9 @@ import {
   registrationRequirement,
 } from "./admin/admin.js";
 import { createAppPasswordService } from "./app-passwords/service.js";
-import type { AppPasswordOptions, AppPasswordService } from "./app-passwords/types.js";
+import type { AppPasswordOptions } from "./app-passwords/types.js";
 import { type ChallengeApi, createChallenge } from "./challenge/challenge.js";
-import { type CodeOptions, type CodeService, createCodeService } from "./codes/index.js";
+import { type CodeOptions, createCodeService } from "./codes/index.js";
 import { guardSenders } from "./delivery/guarded-sender.js";
 import { createMessageRenderer, type TemplateOverrides } from "./delivery/templates.js";
 import { createEnrolmentEngine, type EnrolmentEngine } from "./enrolment/engine.js";
@@ -37,7 +37,7 @@ import type { Store } from "./ports/store.js";
 import { type RegistrationStore, registrationStore } from "./registration/registration.js";
 import { normaliseDomain } from "./rules/domain.js";
 import { createSecurityInfo, type SecurityInfoApi } from "./security-info/security-info.js";
-import { createTotpService, type TotpOptions, type TotpService } from "./totp/service.js";
+import { createTotpService, type TotpOptions } from "./totp/service.js";
 
 /** Everything `createMfa` takes. */
 export interface MfaConfig {
