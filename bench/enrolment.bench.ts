@@ -11,15 +11,12 @@ import {
   createKeyring,
   createMfa,
   type EnrolmentView,
-  keyedHash,
   memoryStore,
-  randomDigits,
-  randomId,
-  randomLetters,
   type Store,
   type SubmitInput,
   seedPolicy,
 } from "@mfakit/core";
+import { keyedHash, randomDigits, randomId, randomLetters } from "@mfakit/core/crypto";
 import { capturingOutbox, fakeClock } from "@mfakit/testing";
 import { figure, measure, report } from "./harness.ts";
 

@@ -10,7 +10,7 @@
  * neither works. Its tables are dropped at the end.
  */
 import { createRequire } from "node:module";
-import { userKey } from "@mfakit/core";
+import { userKey } from "@mfakit/core/adapter";
 import { type PostgresStore, postgresStore } from "@mfakit/postgres";
 import type * as Pg from "../packages/postgres/node_modules/@types/pg/index.d.ts";
 import { type PgServer, startPostgres } from "../packages/postgres/test/pg-server.ts";

@@ -14,7 +14,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { userKey } from "@mfakit/core";
+import { userKey } from "@mfakit/core/adapter";
 import { redisClientOptions, redisStore } from "@mfakit/redis";
 import type * as IORedis from "../packages/redis/node_modules/ioredis";
 import { figure, type Measurement, measure, report } from "./harness.ts";

@@ -15,8 +15,8 @@ import {
   type Mfa,
   type MfaConfig,
   seedPolicy,
-  systemClock,
 } from "@mfakit/core";
+import { systemClock } from "@mfakit/core/adapter";
 import type { DevOutbox } from "@mfakit/dev-outbox";
 import { createApp } from "./app.js";
 import { sessionStore } from "./sessions.js";

@@ -3,15 +3,14 @@
  * resends, lockouts, step-up, the authenticator app, notices, and two app instances.
  */
 import {
-  base32Decode,
   createMfa,
   type EnrolmentView,
   isMfaError,
   MfaError,
   memoryStore,
   type SubmitInput,
-  totpAt,
 } from "@mfakit/core";
+import { base32Decode, totpAt } from "@mfakit/core/totp";
 import { describe, expect, it } from "vitest";
 import { expectStep, KEY, seedSetup } from "./support/seed-setup.ts";
 

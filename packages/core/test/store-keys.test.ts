@@ -1,4 +1,5 @@
-import { assertStoreKey, isMfaError, MAX_STORE_KEY_BYTES, prefixUpperBound } from "@mfakit/core";
+import { isMfaError } from "@mfakit/core";
+import { assertStoreKey, MAX_STORE_KEY_BYTES, prefixUpperBound } from "@mfakit/core/adapter";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 

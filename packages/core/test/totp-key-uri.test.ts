@@ -6,7 +6,14 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { base32Decode, base32Encode, buildKeyUri, parseKeyUri, qrSvg, qrText } from "@mfakit/core";
+import {
+  base32Decode,
+  base32Encode,
+  buildKeyUri,
+  parseKeyUri,
+  qrSvg,
+  qrText,
+} from "@mfakit/core/totp";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { MfaError } from "@mfakit/core";
+import { MfaError } from "@mfakit/core/adapter";
 
 /** The few methods of a `pg` client the migrator uses (a `PoolClient` has them). */
 export interface PgClientLike {

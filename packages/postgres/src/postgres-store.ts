@@ -32,7 +32,7 @@ import {
   type Store,
   type StoreEntry,
   systemClock,
-} from "@mfakit/core";
+} from "@mfakit/core/adapter";
 import { migrateTable, type PgClientLike } from "./migrations.js";
 
 /** The two methods of a `pg.Pool` the store uses; a `pg.Pool` is one. */

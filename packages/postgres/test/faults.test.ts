@@ -3,7 +3,7 @@
  * and has connections killed, so never a shared server): every failure is a typed
  * `store_unavailable`, nothing is ever half-written, and work resumes once the server is back.
  */
-import { isMfaError, type MfaError } from "@mfakit/core";
+import { isMfaError, type MfaError } from "@mfakit/core/adapter";
 import { type PostgresStore, postgresStore } from "@mfakit/postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -15,7 +15,7 @@ import {
   type PutResult,
   type Store,
   type StoreEntry,
-} from "@mfakit/core";
+} from "@mfakit/core/adapter";
 import type { Cluster, Redis } from "ioredis";
 import { assertClientOptions } from "./client-options.js";
 import { decodeEntry } from "./envelope.js";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { isMfaError, MfaError } from "@mfakit/core";
+import { isMfaError, MfaError } from "@mfakit/core/adapter";
 import { foreignValue } from "./envelope.js";
 import { FOREIGN_VALUE, NOT_INTEGER } from "./lua-scripts.js";
 

@@ -3,7 +3,7 @@
  * workload, and a connection killed in the middle of compare-and-sets and increments.
  */
 
-import { isMfaError, type Store } from "@mfakit/core";
+import { isMfaError, type Store } from "@mfakit/core/adapter";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisStore } from "../src/index.js";

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { isMfaError, type JsonValue, type Store } from "@mfakit/core";
+import { isMfaError, type JsonValue, type Store } from "@mfakit/core/adapter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** How {@link testStore} gets a store and moves its time. */
