@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { isMfaError } from "@mfakit/core";
+import { isMfaError } from "@mfakit/core/adapter";
 import { migrations, SCHEMA_VERSION, sqliteStore } from "@mfakit/sqlite";
 import { fakeClock, testStore } from "@mfakit/testing";
 import Database from "better-sqlite3";
