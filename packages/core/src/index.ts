@@ -214,6 +214,7 @@ export {
   type MfaEventType,
   noEvents,
 } from "./ports/events.js";
+export { guardStore } from "./ports/guarded-store.js";
 export {
   createKeyring,
   type Keyring,
@@ -291,6 +292,17 @@ export type {
 } from "./security-info/security-info.js";
 // Stores
 export { type MemoryStoreOptions, memoryStore } from "./store/memory-store.js";
+// Modules: server-clock deadlines for network store adapters
+export {
+  beforeDeadline,
+  DEADLINE_EXCEEDED,
+  deadlineExceeded,
+  mayHaveMissedDeadline,
+  type ServerClock,
+  type ServerClockReading,
+  serverClock,
+  serverDeadline,
+} from "./store/server-deadline.js";
 // Modules: store keys for adapters (key check, prefix range)
 export { assertStoreKey, MAX_STORE_KEY_BYTES, prefixUpperBound } from "./store/store-keys.js";
 // Modules: authenticator apps (TOTP)

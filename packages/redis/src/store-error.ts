@@ -4,8 +4,7 @@
  * @module
  */
 
-import { isMfaError, MfaError } from "@mfakit/core";
-import { DEADLINE_EXCEEDED } from "./deadline.js";
+import { DEADLINE_EXCEEDED, isMfaError, MfaError } from "@mfakit/core";
 import { foreignValue } from "./envelope.js";
 import { DEADLINE_PASSED, FOREIGN_VALUE, NOT_INTEGER } from "./lua-scripts.js";
 
