@@ -41,17 +41,22 @@ export function countingKeyring(inner: Keyring): Keyring & { lookups: number } {
 /** Counts every store call by method (a proxy: generic methods stay generic). */
 export function countingStore(inner: Store): Store & { calls: Record<string, number> } {
   const calls: Record<string, number> = {};
-  const probe = new Proxy(inner, {
-    get(target, name, receiver) {
-      if (name === "calls") return calls;
-      const value: unknown = Reflect.get(target, name, receiver);
-      if (typeof value !== "function" || typeof name !== "string") return value;
-      return (...args: unknown[]) => {
-        calls[name] = (calls[name] ?? 0) + 1;
-        return value.apply(target, args);
-      };
+  // Over a copy: the stores are frozen (guardStore), and a proxy of a frozen object may only
+  // return the object's own methods, not counting wrappers of them.
+  const probe = new Proxy(
+    { ...inner },
+    {
+      get(target, name, receiver) {
+        if (name === "calls") return calls;
+        const value: unknown = Reflect.get(target, name, receiver);
+        if (typeof value !== "function" || typeof name !== "string") return value;
+        return (...args: unknown[]) => {
+          calls[name] = (calls[name] ?? 0) + 1;
+          return value.apply(target, args);
+        };
+      },
     },
-  });
+  );
   return probe as Store & { calls: Record<string, number> };
 }
 

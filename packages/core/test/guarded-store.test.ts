@@ -330,12 +330,27 @@ describe("guardStore: adapter failures come out typed (REL-06)", () => {
 
 describe("guardStore: identity", () => {
   it("keeps the adapter's id, and guarding a guarded store returns it as is", () => {
-    const inner = memoryStore();
+    const { store: inner } = spiedStore();
     const guarded = guardStore(inner);
     expect(guarded).not.toBe(inner);
-    expect(guarded.id).toBe("memory");
+    expect(guarded.id).toBe("spy");
     expect(guardStore(guarded)).toBe(guarded);
     expect(Object.isFrozen(guarded)).toBe(true);
+  });
+
+  it("extras sit on the wrapper as they are, never in place of a port method; the result is guarded once", async () => {
+    const { store, calls } = spiedStore();
+    const sweep = () => Promise.resolve(0);
+    const bypass = () => Promise.resolve(null);
+    const guarded = guardStore(store, { sweep, get: bypass });
+    expect(guarded.sweep).toBe(sweep);
+    expect(guardStore(guarded)).toBe(guarded);
+    expect(Object.isFrozen(guarded)).toBe(true);
+    // The port's get is the guarded one, not the extra: a bad key is refused, a good one reaches
+    // the adapter.
+    expect(isMfaError(await errorOf(guarded.get("")), "store_invalid_operation")).toBe(true);
+    await guarded.get(k);
+    expect(calls.map((c) => c.method)).toEqual(["get"]);
   });
 
   it("guarding the same adapter twice gives two wrappers around it, not one around the other", async () => {

@@ -669,17 +669,21 @@ describe("attempts (RATE-01, RATE-02's counter)", () => {
     const s = setup();
     const e = await activeFactor(s);
     let calls = 0;
-    const counting = new Proxy(s.store, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        return typeof value === "function"
-          ? (...args: unknown[]) => {
-              calls++;
-              return value.apply(target, args);
-            }
-          : value;
+    // Over a copy: a proxy of the frozen (guarded) store may not swap its methods.
+    const counting = new Proxy(
+      { ...s.store },
+      {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver);
+          return typeof value === "function"
+            ? (...args: unknown[]) => {
+                calls++;
+                return value.apply(target, args);
+              }
+            : value;
+        },
       },
-    });
+    );
     const totp = createTotpService(
       { store: counting, keyring: s.keyring, clock: s.clock },
       {

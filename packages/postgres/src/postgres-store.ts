@@ -14,29 +14,34 @@
  * servers sync their clocks (NTP); a skew of a second against lifetimes of minutes is harmless,
  * and a counter's fixed window is set once by the instance that creates it.
  *
+ * Arguments are checked by the core's `guardStore`, which {@link postgresStore} returns its
+ * store wrapped in: keys, values, versions, TTLs and list bounds reach this code already valid.
+ * What stays here is what only the stored data can tell (an increment of a non-integer or past
+ * the safe integers), the deadlines, and the backend's failures as `store_unavailable` with the
+ * driver's `code` (or `"deadline_exceeded"`).
+ *
  * @module
  */
 
 import { type Clock, isMfaError, type JsonValue, MfaError, type Store } from "@mfakit/core";
 import {
-  assertStoreKey,
-  type IncrementOptions,
-  type ListOptions,
-  type ListPage,
-  type PutOptions,
-  type PutResult,
-  prefixUpperBound,
-  type StoreEntry,
-  systemClock,
-} from "@mfakit/core/adapter";
-import {
   beforeDeadline,
   DEADLINE_EXCEEDED,
   deadlineExceeded,
+  guardStore,
+  type IncrementOptions,
+  type ListOptions,
+  type ListPage,
   mayHaveMissedDeadline,
+  type PutOptions,
+  type PutResult,
+  prefixUpperBound,
   type ServerClockReading,
+  type StoreEntry,
+  serverClock,
   serverDeadline,
-} from "./deadline.js";
+  systemClock,
+} from "@mfakit/core/adapter";
 import { migrateTable } from "./migrations.js";
 
 /** The methods of a pooled connection the store uses; a `pg.PoolClient` has them. */
@@ -128,10 +133,6 @@ interface Row {
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 // Stored integer counters are what JSON.stringify writes for a safe integer: plain digits.
 const MAX_SAFE = "9007199254740991";
-/** The largest page `list` returns (as the Redis store). */
-const MAX_LIST_LIMIT = 1000;
-/** A reading of the server's clock older than this is refreshed in the background. */
-const CLOCK_REFRESH_MS = 10_000;
 /** The longest timer Node keeps (setTimeout clamps anything longer to 1 ms). */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
@@ -151,7 +152,8 @@ interface Statements {
 }
 
 /**
- * A Store in PostgreSQL.
+ * A Store in PostgreSQL, returned already wrapped in the core's `guardStore` (so it refuses a
+ * malformed call as the SDK does, and createMfa's own wrap is a no-op).
  *
  * @example
  * ```ts
@@ -313,35 +315,15 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   };
 
   // The server's clock, read now and then: writes derive their server-side deadline from it.
-  let reading: ServerClockReading | null = null;
-  let pendingReading: Promise<ServerClockReading> | null = null;
-  const readClock = () => {
-    pendingReading ??= withConnection(performance.now() + timeoutMs, async (run) => {
+  // A reading has its own connection and deadline; `sentAt` is taken once the connection is
+  // there, so waiting for one does not widen the reading.
+  const clockReadings = serverClock(timeoutMs);
+  const readClock = () =>
+    withConnection(performance.now() + timeoutMs, async (run): Promise<ServerClockReading> => {
       const sentAt = performance.now();
       const [row] = await run<{ ms: number }>("clock", sql.clock, []);
       return { server: Number(row?.ms), sentAt, receivedAt: performance.now() };
-    }).then(
-      (fresh) => {
-        pendingReading = null;
-        // A slow reading widens the margin in which a refusal is reported as a timeout; keep a
-        // fast one unless there is none.
-        if (!reading || fresh.receivedAt - fresh.sentAt < timeoutMs / 4) reading = fresh;
-        return reading;
-      },
-      (error: unknown) => {
-        pendingReading = null;
-        throw error;
-      },
-    );
-    return pendingReading;
-  };
-  const serverClock = (deadline: number): Promise<ServerClockReading> => {
-    if (!reading) return beforeDeadline(readClock(), deadline, timeoutMs);
-    if (performance.now() - reading.receivedAt > CLOCK_REFRESH_MS) {
-      readClock().catch(() => undefined); // the current reading stays valid meanwhile
-    }
-    return Promise.resolve(reading);
-  };
+    });
 
   /**
    * One store call: within `timeoutMs` from now, on one connection; every backend failure
@@ -356,7 +338,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     try {
       if (!migrated) await beforeDeadline(migrate(), deadline, timeoutMs);
       // Before taking the call's connection: a reading may need one of its own.
-      const clockNow = writes ? await serverClock(deadline) : null;
+      const clockNow = writes ? await clockReadings.reading(deadline, readClock) : null;
       return await withConnection(deadline, (run) =>
         work({
           read: run,
@@ -389,47 +371,47 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     sweepBatch(now, sweepBatchSize).catch(() => undefined);
   };
 
-  return {
+  const store: Store & { readonly id: "postgres" } = {
     id: "postgres",
 
     get<T extends JsonValue>(key: string) {
       return call("get", false, async (s) => {
-        const k = assertStoreKey(key, "key");
-        const [row] = await s.read<Row>("get", sql.get, [k, clock.now()]);
+        const [row] = await s.read<Row>("get", sql.get, [key, clock.now()]);
         return row ? entry<T>(row) : null;
       });
     },
 
     put(key: string, value: JsonValue, opts: PutOptions = {}) {
       return call("put", true, async (s): Promise<PutResult> => {
-        const k = assertStoreKey(key, "key");
-        const json = serialize(value);
+        const json = JSON.stringify(value);
         const expect = opts.expectVersion;
-        if (expect !== undefined && expect !== null && !Number.isInteger(expect)) {
-          throw new MfaError("invalid_input", { data: { field: "expectVersion" } });
-        }
         const now = clock.now();
         const expiresAt = expiry(now, opts.ttlMs);
         const [written] =
           expect === undefined
-            ? await s.write<Row>("put", sql.put, [k, json, expiresAt])
+            ? await s.write<Row>("put", sql.put, [key, json, expiresAt])
             : expect === null
-              ? await s.write<Row>("put_abs", sql.putIfAbsent, [k, json, expiresAt, now])
-              : await s.write<Row>("put_ver", sql.putIfVersion, [k, json, expiresAt, expect, now]);
+              ? await s.write<Row>("put_abs", sql.putIfAbsent, [key, json, expiresAt, now])
+              : await s.write<Row>("put_ver", sql.putIfVersion, [
+                  key,
+                  json,
+                  expiresAt,
+                  expect,
+                  now,
+                ]);
         afterWrite(now);
         if (written) return { ok: true, version: Number(written.version) };
         // The write was refused atomically; report what is stored now (a second round trip,
         // only on this losing path).
-        const [current] = await s.read<Row>("get", sql.get, [k, now]);
+        const [current] = await s.read<Row>("get", sql.get, [key, now]);
         return { ok: false, current: current ? entry(current) : null };
       });
     },
 
     take<T extends JsonValue>(key: string) {
       return call("take", true, async (s) => {
-        const k = assertStoreKey(key, "key");
         const now = clock.now();
-        const [row] = await s.write<Row & { live: boolean }>("take", sql.take, [k, now]);
+        const [row] = await s.write<Row & { live: boolean }>("take", sql.take, [key, now]);
         afterWrite(now);
         return row?.live ? entry<T>(row) : null;
       });
@@ -437,15 +419,10 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
 
     increment(key: string, opts: IncrementOptions = {}) {
       return call("increment", true, async (s) => {
-        const k = assertStoreKey(key, "key");
-        const by = opts.by ?? 1;
-        if (!Number.isSafeInteger(by)) {
-          throw new MfaError("invalid_input", { data: { field: "by" } });
-        }
         const now = clock.now();
         const [row] = await s.write<{ value: string }>("incr", sql.increment, [
-          k,
-          by,
+          key,
+          opts.by ?? 1,
           expiry(now, opts.ttlMs),
           now,
         ]);
@@ -459,9 +436,8 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
 
     delete(key: string) {
       return call("delete", true, async (s) => {
-        const k = assertStoreKey(key, "key");
         const now = clock.now();
-        const [row] = await s.write<{ live: boolean }>("del", sql.delete, [k, now]);
+        const [row] = await s.write<{ live: boolean }>("del", sql.delete, [key, now]);
         afterWrite(now);
         return Boolean(row?.live);
       });
@@ -470,12 +446,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     list(prefix: string, opts: ListOptions = {}) {
       return call("list", false, async (s): Promise<ListPage> => {
         const limit = opts.limit ?? 100;
-        if (!(Number.isInteger(limit) && limit > 0 && limit <= MAX_LIST_LIMIT)) {
-          throw new MfaError("invalid_input", { data: { field: "limit", max: MAX_LIST_LIMIT } });
-        }
-        assertStoreKey(prefix, "prefix");
-        const cursor =
-          opts.cursor === undefined ? undefined : assertStoreKey(opts.cursor, "cursor");
+        const cursor = opts.cursor;
         const after = cursor !== undefined && cursor >= prefix;
         const upper = prefixUpperBound(prefix);
         const values: unknown[] = [after ? cursor : prefix, clock.now(), limit + 1];
@@ -490,14 +461,16 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         return { items, cursor: rows.length > limit ? (items.at(-1)?.key ?? null) : null };
       });
     },
+  };
 
-    migrate() {
+  const extras = {
+    migrate(): Promise<number> {
       return migrate().catch((error: unknown) => {
         throw unavailable("migrate", error);
       });
     },
 
-    async sweep() {
+    async sweep(): Promise<number> {
       const now = clock.now();
       lastSweep = now;
       let total = 0;
@@ -509,6 +482,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       }
     },
   };
+  return guardStore(store, extras);
 }
 
 function driverCode(error: unknown): string | undefined {
@@ -521,14 +495,6 @@ function entry<T extends JsonValue>(row: Row): StoreEntry<T> {
   return { value: JSON.parse(row.value) as T, version: Number(row.version) };
 }
 
-function serialize(value: JsonValue): string {
-  const json = JSON.stringify(value) as string | undefined;
-  if (json === undefined) throw new MfaError("invalid_input", { data: { field: "value" } });
-  return json;
-}
-
 function expiry(now: number, ttlMs: number | undefined): number | null {
-  if (ttlMs === undefined) return null;
-  if (!Number.isFinite(ttlMs)) throw new MfaError("invalid_input", { data: { field: "ttlMs" } });
-  return now + ttlMs;
+  return ttlMs === undefined ? null : now + ttlMs;
 }

@@ -6,7 +6,8 @@
  * The server is .ci/run's (TEST_PG_URL) or, when that is unset, a throwaway cluster this file
  * starts itself. Every suite uses its own table, so suites never see each other's rows.
  */
-import { isMfaError, type JsonValue } from "@mfakit/core/adapter";
+import { isMfaError, type JsonValue } from "@mfakit/core";
+import { guardStore } from "@mfakit/core/adapter";
 import { migrations, postgresStore, SCHEMA_VERSION } from "@mfakit/postgres";
 import { fakeClock, testStore } from "@mfakit/testing";
 import pg from "pg";
@@ -174,7 +175,7 @@ describe("postgres: schema and migrations", () => {
     const name = table("idx");
     const pool = await newPool({ max: 1 });
     const store = postgresStore({ pool, tableName: name });
-    for (let i = 0; i < 50; i++) await store.put(`mfa:{u${i}}:f`, i, { ttlMs: 1000 * i });
+    for (let i = 0; i < 50; i++) await store.put(`mfa:{u${i}}:f`, i, { ttlMs: 1000 * (i + 1) });
     const client = await pool.connect();
     try {
       // Only asks "can an index serve it?": a 50-row table is cheaper to scan whole.
@@ -231,16 +232,27 @@ describe("postgres: values and sweeping", () => {
     }
     expect((await store.get("mfa:{u}:edge"))?.value).toBe(Number.MAX_SAFE_INTEGER);
     expect(await store.increment("mfa:{u}:neg", { by: -3 })).toBe(-3);
-    const page = await store.list("mfa:", { limit: 1001 }).catch((e: unknown) => e);
-    expect(isMfaError(page, "invalid_input")).toBe(true);
   });
 
-  it("refuses keys PostgreSQL text cannot hold exactly (NUL, lone surrogate) as invalid_input (REL-07)", async () => {
-    const store = postgresStore({ pool: await newPool(), tableName: table("bad") });
-    for (const key of ["a\u0000b", "a\udc00"]) {
-      const error = await store.put(key, 1).catch((e: unknown) => e);
-      expect(isMfaError(error, "invalid_input")).toBe(true);
+  // The refusals themselves are guardStore's, tested once in core; here only that this store
+  // comes guarded, keeps its own methods, and a refused call never reaches the server.
+  it("comes wrapped in guardStore: a malformed call is store_invalid_operation and sends nothing (REL-07)", async () => {
+    const name = table("bad");
+    const pool = await newPool();
+    const store = postgresStore({ pool, tableName: name });
+    expect(guardStore(store)).toBe(store);
+    const refused = [
+      store.put("a\u0000b", 1),
+      store.list("mfa:", { limit: 1001 }),
+      store.increment("mfa:{u}:n", { ttlMs: 0 }),
+    ];
+    for (const call of refused) {
+      const error = await call.catch((e: unknown) => e);
+      expect(isMfaError(error, "store_invalid_operation")).toBe(true);
     }
+    // Not even the first-use migration ran: no call reached the pool.
+    expect(pool.totalCount).toBe(0);
+    expect(await store.migrate()).toBe(0);
   });
 
   it("sweep() deletes expired rows only; writes sweep lazily in bounded batches", async () => {

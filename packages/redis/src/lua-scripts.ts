@@ -11,7 +11,7 @@
  * Every write is a script, even the ones a native command could do (`GETDEL`, `DEL`), because
  * each first checks its deadline on the server's clock: a script the server runs after the
  * caller gave up (the server was paused with it in its socket) refuses with
- * {@link DEADLINE_PASSED} and writes nothing (see `deadline.ts`).
+ * {@link DEADLINE_PASSED} and writes nothing (see `serverDeadline` in @mfakit/core).
  *
  * @module
  */
@@ -27,16 +27,14 @@ export interface LuaScript {
 }
 
 /**
- * Shared by both scripts: writes the entry with a TTL in ms ("" for none, which also removes an
- * earlier one; <= 0 expires at once, like a TTL that has already run out).
+ * Shared by both scripts: writes the entry with a TTL in whole ms ("" for none, which also
+ * removes an earlier one). The core's guard lets only a positive integer TTL reach a script.
  */
 const WRITE = `local function write(payload, ttl)
   if ttl == '' then
     redis.call('SET', KEYS[1], payload)
-  elseif tonumber(ttl) > 0 then
-    redis.call('SET', KEYS[1], payload, 'PX', ttl)
   else
-    redis.call('DEL', KEYS[1])
+    redis.call('SET', KEYS[1], payload, 'PX', ttl)
   end
 end
 `;
@@ -76,8 +74,7 @@ export const deleteScript = script("delete", "return redis.call('DEL', KEYS[1])"
 /**
  * Compare-and-set.
  * KEYS[1] the key. ARGV[1] the deadline; ARGV[2] `any` | `absent` | `version`; ARGV[3] the
- * expected version; ARGV[4] the JSON value; ARGV[5] the TTL in ms, or "" for none (a TTL <= 0
- * expires at once).
+ * expected version; ARGV[4] the JSON value; ARGV[5] the TTL in ms, or "" for none.
  * Returns `{1, newVersion}` or `{0, currentRawValueOrNil}`.
  */
 export const putScript = script(

@@ -2,23 +2,33 @@
  * The Redis Store: native TTLs and Lua for the atomic primitives, one hash slot per user so it
  * also runs on Redis Cluster. Every call ends within `timeoutMs`, and every write script checks
  * its deadline on the server's clock first, so one that runs late writes nothing (see
- * `deadline.ts`).
+ * `server-deadline.ts` in @mfakit/core).
+ *
+ * Arguments are checked by the core's `guardStore`, which {@link redisStore} returns its store
+ * wrapped in: keys, values, versions, TTLs and list bounds reach this code already valid. What
+ * stays here is what only the stored data can tell (a non-integer counter, a value this store
+ * did not write) and the server's failures as typed errors (`store-error.ts`).
  *
  * @module
  */
 
 import { type JsonValue, MfaError, type Store } from "@mfakit/core";
-import type {
-  IncrementOptions,
-  ListOptions,
-  ListPage,
-  PutOptions,
-  PutResult,
-  StoreEntry,
+import {
+  beforeDeadline,
+  guardStore,
+  type IncrementOptions,
+  type ListOptions,
+  type ListPage,
+  type PutOptions,
+  type PutResult,
+  type ServerClock,
+  type ServerClockReading,
+  type StoreEntry,
+  serverClock,
+  serverDeadline,
 } from "@mfakit/core/adapter";
 import { type Cluster, Command, type Redis } from "ioredis";
 import { assertClientOptions } from "./client-options.js";
-import { beforeDeadline, type ServerClockReading, serverDeadline } from "./deadline.js";
 import { decodeEntry } from "./envelope.js";
 import {
   deleteScript,
@@ -61,15 +71,13 @@ export interface RedisStoreOptions {
   readonly timeoutMs?: number;
 }
 
-/** Largest `limit` of one `list` page. */
-const MAX_LIST_LIMIT = 1000;
-/** A reading of a server's clock older than this is refreshed in the background. */
-const CLOCK_REFRESH_MS = 10_000;
 /** The longest timer Node keeps (setTimeout clamps anything longer to 1 ms). */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /**
- * A Store in Redis (7 or later; 6.2 at the least, for `GETDEL`).
+ * A Store in Redis (7 or later; 6.2 at the least, for `GETDEL`), returned already wrapped in the
+ * core's `guardStore` (so it refuses a malformed call as the SDK does, and createMfa's own wrap
+ * is a no-op).
  *
  * Each entry is one string key `<keyPrefix><key>` holding `<version>:<json>`, with the entry's
  * TTL as the key's own expiry. Round trips: `get` is one `GET`; `put`, `increment`, `take`
@@ -120,8 +128,7 @@ export function redisStore(options: RedisStoreOptions): Store {
 
   // Readings of each server's clock ("" for a single server, the master's address on a
   // cluster: every node has its own clock), from which writes derive their deadlines.
-  const readings = new Map<string, ServerClockReading>();
-  const reading = new Map<string, Promise<ServerClockReading>>();
+  const clocks = new Map<string, ServerClock>();
   const nodeOf = (key: string): string => {
     if (!client.isCluster) return "";
     const slot = new Command("get", [key]).getSlot() ?? 0;
@@ -130,40 +137,25 @@ export function redisStore(options: RedisStoreOptions): Store {
     return (client as Cluster).slots[slot]?.[0] ?? `slot:${slot}`;
   };
   /** Reads the clock of the server holding `key` (the script runs on the key's node). */
-  const readClock = (key: string, node: string): Promise<ServerClockReading> => {
-    let pending = reading.get(node);
-    if (!pending) {
-      const sentAt = performance.now();
-      pending = runScript(client, timeScript, key, []).then((reply) => {
-        const [seconds, micros] = reply as [string, string];
-        const fresh = {
-          server: Number(seconds) * 1000 + Number(micros) / 1000,
-          sentAt,
-          receivedAt: performance.now(),
-        };
-        // Keep a fast reading over a slow one (a slow one was taken in a bad moment).
-        const current = readings.get(node);
-        if (!current || fresh.receivedAt - fresh.sentAt < timeoutMs / 4) readings.set(node, fresh);
-        return readings.get(node) ?? fresh;
-      });
-      const forget = () => reading.delete(node);
-      pending.then(forget, forget);
-      reading.set(node, pending);
-    }
-    return pending;
+  const readClock = async (key: string): Promise<ServerClockReading> => {
+    const sentAt = performance.now();
+    const [seconds, micros] = (await runScript(client, timeScript, key, [])) as [string, string];
+    const server = Number(seconds) * 1000 + Number(micros) / 1000;
+    return { server, sentAt, receivedAt: performance.now() };
   };
   /** Runs write script `s` on `key` with the call's deadline as the script's first argument. */
   const write = async (s: LuaScript, key: string, deadline: number, args: readonly string[]) => {
     const node = nodeOf(key);
-    let clock = readings.get(node);
-    if (!clock) clock = await readClock(key, node);
-    else if (performance.now() - clock.receivedAt > CLOCK_REFRESH_MS) {
-      readClock(key, node).catch(() => undefined); // the current reading stays valid meanwhile
+    let clock = clocks.get(node);
+    if (!clock) {
+      clock = serverClock(timeoutMs);
+      clocks.set(node, clock);
     }
-    return runScript(client, s, key, [String(serverDeadline(clock, deadline)), ...args]);
+    const reading = await clock.reading(deadline, () => readClock(key));
+    return runScript(client, s, key, [String(serverDeadline(reading, deadline)), ...args]);
   };
 
-  return {
+  const store: Store = {
     id: "redis",
 
     get<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
@@ -191,11 +183,7 @@ export function redisStore(options: RedisStoreOptions): Store {
     },
 
     async increment(key: string, opts: IncrementOptions = {}): Promise<number> {
-      const by = opts.by ?? 1;
-      if (!Number.isSafeInteger(by)) {
-        throw new MfaError("invalid_input", { data: { field: "by" } });
-      }
-      const args = [String(by), ttlArg(opts.ttlMs)];
+      const args = [String(opts.by ?? 1), ttlArg(opts.ttlMs)];
       return call("increment", async (deadline) =>
         Number(await write(incrementScript, full(key), deadline, args)),
       );
@@ -210,9 +198,6 @@ export function redisStore(options: RedisStoreOptions): Store {
 
     async list(prefix: string, opts: ListOptions = {}): Promise<ListPage> {
       const limit = opts.limit ?? 100;
-      if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-        throw new MfaError("invalid_input", { data: { field: "limit", max: MAX_LIST_LIMIT } });
-      }
       return call("list", async () => {
         const after = opts.cursor;
         const found = await scanKeys(client, prefixPattern(full(prefix)), scanCount);
@@ -238,16 +223,12 @@ export function redisStore(options: RedisStoreOptions): Store {
       });
     },
   };
+  return guardStore(store);
 }
 
-/**
- * The TTL argument of the scripts: whole milliseconds (rounded up, so an entry never lives
- * shorter than asked), or "" for none. Refuses what is not a number of milliseconds.
- */
+/** The TTL argument of the scripts: whole milliseconds (the guard let only those in), or "". */
 function ttlArg(ttlMs: number | undefined): string {
-  if (ttlMs === undefined) return "";
-  if (!Number.isFinite(ttlMs)) throw new MfaError("invalid_input", { data: { field: "ttlMs" } });
-  return String(Math.ceil(ttlMs));
+  return ttlMs === undefined ? "" : String(ttlMs);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 
 import { isMfaError, MfaError } from "@mfakit/core";
-import { DEADLINE_EXCEEDED } from "./deadline.js";
+import { DEADLINE_EXCEEDED } from "@mfakit/core/adapter";
 import { foreignValue } from "./envelope.js";
 import { DEADLINE_PASSED, FOREIGN_VALUE, NOT_INTEGER } from "./lua-scripts.js";
 

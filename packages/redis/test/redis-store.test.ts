@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
-import { isMfaError, MfaError, type Store } from "@mfakit/core/adapter";
+import { isMfaError, MfaError, type Store } from "@mfakit/core";
+import { guardStore } from "@mfakit/core/adapter";
 import { testStore } from "@mfakit/testing";
 import { Redis, type RedisOptions } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -104,14 +105,6 @@ describe("redisStore: key layout and encoding", () => {
     expect(await raw.get(`app1:${key}`)).toBe("3:3");
   });
 
-  it("a put or a counter created with a TTL of 0 or less expires at once", async () => {
-    const key = `mfa:{${unique()}}:gone`;
-    expect((await store.put(key, 1, { ttlMs: 0 })).ok).toBe(true);
-    expect(await store.get(key)).toBeNull();
-    expect(await store.increment(key, { ttlMs: -5 })).toBe(1);
-    expect(await store.get(key)).toBeNull();
-  });
-
   it("stores with different prefixes over one Redis do not see each other's keys", async () => {
     const other = redisStore({ client: client(), keyPrefix: "app2:" });
     const key = `mfa:{${unique()}}:x`;
@@ -130,13 +123,23 @@ describe("redisStore: refusals", () => {
     store = redisStore({ client: client(), keyPrefix: "ref:" });
   });
 
-  it("increment refuses a non-integer amount as invalid_input and writes nothing", async () => {
-    const key = `{${unique()}}:n`;
-    for (const by of [1.5, Number.NaN, 2 ** 53]) {
-      const error = await errorOf(store.increment(key, { by }));
-      expect(isMfaError(error, "invalid_input")).toBe(true);
+  // The refusals themselves are guardStore's, tested once in core; here only that this store
+  // comes guarded and a refused call never reaches Redis.
+  it("comes wrapped in guardStore: a malformed call is store_invalid_operation and sends nothing (REL-07)", async () => {
+    const idle = new Redis(redis.url, { ...redisClientOptions, lazyConnect: true });
+    clients.push(idle);
+    const guarded = redisStore({ client: idle });
+    expect(guardStore(guarded)).toBe(guarded);
+    const refused = [
+      guarded.increment(`{${unique()}}:n`, { by: 1.5 }),
+      guarded.put(`{${unique()}}:t`, 1, { ttlMs: Number.NaN }),
+      guarded.list("{x}:", { limit: 1001 }),
+    ];
+    for (const call of refused) {
+      expect(isMfaError(await errorOf(call), "store_invalid_operation")).toBe(true);
     }
-    expect(await raw.exists(`ref:${key}`)).toBe(0);
+    // A lazy client connects on its first command: still waiting means none was sent.
+    expect(idle.status).toBe("wait");
   });
 
   it("increment refuses a non-integer number, and a result beyond the safe integers", async () => {
@@ -169,16 +172,6 @@ describe("redisStore: refusals", () => {
     }
     expect(await raw.get(`ref:${key}`)).toBe("not an entry");
     expect(await raw.hget(`ref:${hash}`, "f")).toBe("v");
-  });
-
-  it("refuses a TTL that is not a number and a list limit out of range", async () => {
-    const key = `{${unique()}}:ttl`;
-    expect(
-      isMfaError(await errorOf(store.put(key, 1, { ttlMs: Number.NaN })), "invalid_input"),
-    ).toBe(true);
-    expect(await store.get(key)).toBeNull();
-    await expect(store.list(key, { limit: 0 })).rejects.toThrow(MfaError);
-    await expect(store.list(key, { limit: 1001 })).rejects.toThrow(MfaError);
   });
 
   it("errors carry no stored value: ioredis's command arguments are stripped (STORE-06)", async () => {

@@ -10,12 +10,17 @@
  *
  * A write is acknowledged only after its commit succeeded: see {@link writeOne}.
  *
+ * Arguments are checked by the core's `guardStore`, which {@link sqliteStore} returns its store
+ * wrapped in: keys, values, versions, TTLs and list bounds reach this code already valid. What
+ * stays here is what only the stored data can tell (an increment of a non-integer or past the
+ * safe integers) and the driver's failures as `store_unavailable` with SQLite's `code`.
+ *
  * @module
  */
 
 import {
-  assertStoreKey,
   type Clock,
+  guardStore,
   type IncrementOptions,
   isMfaError,
   type JsonValue,
@@ -100,11 +105,10 @@ interface Row {
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 const MAX_SAFE = "9007199254740991";
-/** The largest page `list` returns (as the Redis store). */
-const MAX_LIST_LIMIT = 1000;
 
 /**
- * A Store in SQLite.
+ * A Store in SQLite, returned already wrapped in the core's `guardStore` (so it refuses a
+ * malformed call as the SDK does, and createMfa's own wrap is a no-op).
  *
  * @example
  * ```ts
@@ -213,9 +217,10 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     sql.sweep.run({ now, limit: sweepBatchSize });
   };
 
-  // Every driver failure (busy, I/O, closed database) becomes store_unavailable; our own
-  // MfaErrors (bad input, a non-integer counter) pass through unchanged.
-  function guarded<T>(operation: string, fn: () => T): Promise<T> {
+  // Every driver failure (busy, I/O, closed database) becomes store_unavailable here rather
+  // than in the guard, so that it carries SQLite's code (SQLITE_BUSY: safe to retry); our own
+  // MfaErrors (a non-integer counter) pass through unchanged.
+  function settle<T>(operation: string, fn: () => T): Promise<T> {
     try {
       return Promise.resolve(unavailableOnThrow(operation, fn));
     } catch (error) {
@@ -223,28 +228,21 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     }
   }
 
-  return {
+  const store: Store & { readonly id: "sqlite" } = {
     id: "sqlite",
 
     get<T extends JsonValue>(key: string) {
-      return guarded("get", () => {
-        const row = sql.get.get({ key: assertStoreKey(key, "key"), now: clock.now() });
+      return settle("get", () => {
+        const row = sql.get.get({ key, now: clock.now() });
         return row ? entry<T>(row) : null;
       });
     },
 
     put(key: string, value: JsonValue, opts: PutOptions = {}) {
-      return guarded("put", (): PutResult => {
+      return settle("put", (): PutResult => {
         const now = clock.now();
-        const params = {
-          key: assertStoreKey(key, "key"),
-          value: serialize(value),
-          expiresAt: expiry(now, opts.ttlMs),
-        };
+        const params = { key, value: JSON.stringify(value), expiresAt: expiry(now, opts.ttlMs) };
         const expect = opts.expectVersion;
-        if (expect !== undefined && expect !== null && !Number.isInteger(expect)) {
-          throw new MfaError("invalid_input", { data: { field: "expectVersion" } });
-        }
         beforeWrite(now);
         const written =
           expect === undefined
@@ -261,9 +259,9 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
 
     take<T extends JsonValue>(key: string) {
-      return guarded("take", () => {
+      return settle("take", () => {
         const now = clock.now();
-        const params = { key: assertStoreKey(key, "key"), now };
+        const params = { key, now };
         beforeWrite(now);
         const row = writeOne(sql.take, params);
         return row?.live ? entry<T>(row) : null;
@@ -271,14 +269,11 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
 
     increment(key: string, opts: IncrementOptions = {}) {
-      return guarded("increment", () => {
+      return settle("increment", () => {
         const by = opts.by ?? 1;
-        if (!Number.isSafeInteger(by)) {
-          throw new MfaError("invalid_input", { data: { field: "by" } });
-        }
         const now = clock.now();
         const params = {
-          key: assertStoreKey(key, "key"),
+          key,
           value: String(by),
           expiresAt: expiry(now, opts.ttlMs),
           now,
@@ -294,9 +289,9 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
 
     delete(key: string) {
-      return guarded("delete", () => {
+      return settle("delete", () => {
         const now = clock.now();
-        const params = { key: assertStoreKey(key, "key"), now };
+        const params = { key, now };
         beforeWrite(now);
         const row = writeOne(sql.delete, params);
         return Boolean(row?.live);
@@ -304,14 +299,9 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
 
     list(prefix: string, opts: ListOptions = {}) {
-      return guarded("list", (): ListPage => {
+      return settle("list", (): ListPage => {
         const limit = opts.limit ?? 100;
-        if (!(Number.isInteger(limit) && limit > 0 && limit <= MAX_LIST_LIMIT)) {
-          throw new MfaError("invalid_input", { data: { field: "limit", max: MAX_LIST_LIMIT } });
-        }
-        assertStoreKey(prefix, "prefix");
-        const cursor =
-          opts.cursor === undefined ? undefined : assertStoreKey(opts.cursor, "cursor");
+        const cursor = opts.cursor;
         const after = cursor !== undefined && cursor >= prefix;
         const upper = prefixUpperBound(prefix);
         // One row more than asked says whether there is a next page.
@@ -329,9 +319,11 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
         return { items, cursor: rows.length > limit ? (items.at(-1)?.key ?? null) : null };
       });
     },
+  };
 
-    sweep() {
-      return guarded("sweep", () => {
+  const extras = {
+    sweep(): Promise<number> {
+      return settle("sweep", () => {
         const now = clock.now();
         lastSweep = now;
         let total = 0;
@@ -343,10 +335,11 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       });
     },
 
-    close() {
+    close(): void {
       if (owned && db.open) db.close();
     },
   };
+  return guardStore(store, extras);
 }
 
 interface WriteParams {
@@ -414,14 +407,6 @@ function entry<T extends JsonValue>(row: Row): StoreEntry<T> {
   return { value: JSON.parse(row.value) as T, version: row.version };
 }
 
-function serialize(value: JsonValue): string {
-  const json = JSON.stringify(value) as string | undefined;
-  if (json === undefined) throw new MfaError("invalid_input", { data: { field: "value" } });
-  return json;
-}
-
 function expiry(now: number, ttlMs: number | undefined): number | null {
-  if (ttlMs === undefined) return null;
-  if (!Number.isFinite(ttlMs)) throw new MfaError("invalid_input", { data: { field: "ttlMs" } });
-  return now + ttlMs;
+  return ttlMs === undefined ? null : now + ttlMs;
 }

@@ -17,12 +17,15 @@ function flawedStore(flaw: Flaw, clock = fakeClock()) {
     const entry = await inner.get(key);
     if (entry) await inner.put(key, entry.value, { ttlMs, expectVersion: entry.version });
   };
-  /** Increments without the port's checks when `skipCheck` says so (read, add, write). */
+  /**
+   * Increments without the port's checks when `skipCheck` says so (read, add, write; what is
+   * not a number counts from 0, since the guarded memory store would refuse to write a NaN).
+   */
   const lenient =
     (skipCheck: (held: JsonValue, next: number) => boolean) =>
     async (key: string, options?: IncrementOptions) => {
       const entry = await inner.get(key);
-      const next = Number(entry?.value) + (options?.by ?? 1);
+      const next = (Number(entry?.value) || 0) + (options?.by ?? 1);
       if (entry && skipCheck(entry.value, next)) {
         await inner.put(key, next, { expectVersion: entry.version });
         return next;

@@ -64,3 +64,13 @@ export {
   MAX_STORE_TTL_MS,
   MAX_STORE_VALUE_DEPTH,
 } from "../ports/guarded-store.js";
+export {
+  beforeDeadline,
+  DEADLINE_EXCEEDED,
+  deadlineExceeded,
+  mayHaveMissedDeadline,
+  type ServerClock,
+  type ServerClockReading,
+  serverClock,
+  serverDeadline,
+} from "../store/server-deadline.js";

@@ -82,17 +82,24 @@ const guardedStores = new WeakSet<Store>();
  * guarded; a network store's round trip is a hundred times that.)
  *
  * Guarding a guarded store returns it unchanged, so the core may guard whatever it is given
- * without stacking wrappers. The result keeps the adapter's `id`; adapter-specific extras
- * (`close`, `sweep`, `size`) stay on the adapter object.
+ * without stacking wrappers. The result keeps the adapter's `id`. An adapter's own methods
+ * beyond the port (`close`, `sweep`, `size`) are passed as `extras` and sit on the wrapper as
+ * they are (unchecked): that is how the adapters' factories return their store already guarded,
+ * so a direct user gets the same checks and the core's own wrap is a no-op.
  *
  * @example
  * ```ts
- * const store = guardStore(sqliteStore({ path: "mfa.db" }));
+ * const store = guardStore(myStore); // the packaged adapters return theirs guarded already
  * await store.put("mfa:{u1}:x", undefined as never); // throws store_invalid_operation, field "value"
+ * // At the end of an adapter's factory:
+ * return guardStore(store, { close, sweep });
  * ```
  */
-export function guardStore(store: Store): Store {
-  if (guardedStores.has(store)) return store;
+export function guardStore<S extends Store, E extends object = Record<never, never>>(
+  store: S,
+  extras?: E,
+): Store & Pick<S, "id"> & E {
+  if (guardedStores.has(store) && extras === undefined) return store as Store & Pick<S, "id"> & E;
   const id = store.id;
 
   /** Runs one adapter call: any non-MfaError becomes store_unavailable; the result is checked. */
@@ -128,6 +135,7 @@ export function guardStore(store: Store): Store {
   };
 
   const guarded: Store = Object.freeze({
+    ...extras,
     id,
 
     async get<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
@@ -196,7 +204,7 @@ export function guardStore(store: Store): Store {
     },
   });
   guardedStores.add(guarded);
-  return guarded;
+  return guarded as Store & Pick<S, "id"> & E;
 }
 
 /** The refusal of a bad argument: which field, in which operation; never its value. */

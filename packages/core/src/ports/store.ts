@@ -5,6 +5,12 @@
  * single use and counting race-free. Adapters implement it exactly; there is no emulation
  * fallback. Every guarantee below is checked by `testStore()` in `@mfakit/testing`.
  *
+ * The core's `guardStore` (`guarded-store.ts`) sits in front of every adapter: it refuses a
+ * malformed argument with `store_invalid_operation` before the adapter sees it, and turns
+ * anything but an `MfaError` the adapter throws into `store_unavailable` with `cause`. So an
+ * adapter is given only valid keys, values and options, and owns only what the data and the
+ * backend decide. The packaged adapters' factories return their store already guarded.
+ *
  * @module
  */
 
@@ -82,8 +88,16 @@ export interface ListPage {
  * one hash slot. Values are JSON. An expired entry behaves exactly as an absent one in every
  * method, whether or not the adapter has swept it yet.
  *
- * Adapters throw `MfaError("store_unavailable")` (with the driver error as `cause`) when the
- * backend cannot be reached; a call that throws has either fully happened or not at all.
+ * Arguments: a key is 1 to 512 UTF-8 bytes of well-formed UTF-16 without NUL; a value is JSON
+ * that survives a round trip (finite numbers, plain objects, at most 32 deep); `ttlMs` a
+ * positive integer of at most ten years; `by` a safe integer; `limit` 1 to 1000. `guardStore`
+ * refuses anything else with `MfaError("store_invalid_operation", { data: { field } })`.
+ *
+ * Failures: a backend that cannot be reached throws `MfaError("store_unavailable")` with the
+ * driver error as `cause`. A call that throws has either fully happened or not at all. A call
+ * that ran out of time carries `data.code: "deadline_exceeded"`: a write then happened before
+ * the deadline or never will (the network adapters make their writes carry the deadline to
+ * the server), so a caller may treat it as "unknown, but settled".
  */
 export interface Store {
   /** A short name for logs, e.g. `"memory"`, `"postgres"`. */

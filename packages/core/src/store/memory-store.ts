@@ -5,16 +5,17 @@
  * JavaScript's single thread. TTLs run on the injected clock, so tests move time without
  * waiting. Data lives only as long as the process.
  *
- * Arguments are checked by the core's `guardStore`, which wraps every store the SDK is given,
- * so this adapter keeps only the checks that depend on what is stored (an increment of a
- * non-integer, or past the safe integers). Used directly, as tests do, it trusts its caller:
- * a `NaN` TTL would never expire and an `undefined` value would fail on the next read.
+ * Arguments are checked by the core's `guardStore`, which {@link memoryStore} returns its store
+ * wrapped in (so a direct user, as tests are, gets the same refusals as the SDK, and createMfa's
+ * own wrap is a no-op). This adapter keeps only the checks that depend on what is stored: an
+ * increment of a non-integer, or past the safe integers.
  *
  * @module
  */
 
 import { MfaError } from "../errors.js";
 import { type Clock, systemClock } from "../ports/clock.js";
+import { guardStore } from "../ports/guarded-store.js";
 import type {
   IncrementOptions,
   JsonValue,
@@ -39,7 +40,7 @@ interface Slot {
 }
 
 /**
- * A Store kept in a `Map`.
+ * A Store kept in a `Map`, returned already wrapped in `guardStore`.
  *
  * @example
  * ```ts
@@ -67,7 +68,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
   });
   const expiry = (ttlMs: number | undefined) => (ttlMs === undefined ? null : clock.now() + ttlMs);
 
-  return {
+  const store: Store = {
     id: "memory",
 
     async get<T extends JsonValue>(key: string) {
@@ -132,11 +133,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
       }
       return { items, cursor: null };
     },
+  };
 
+  return guardStore(store, {
     size() {
       let n = 0;
       for (const key of slots.keys()) if (live(key)) n++;
       return n;
     },
-  };
+  });
 }

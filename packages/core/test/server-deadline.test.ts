@@ -11,7 +11,7 @@ import {
   DEADLINE_EXCEEDED,
   mayHaveMissedDeadline,
   serverDeadline,
-} from "../src/deadline.js";
+} from "../src/store/server-deadline.js";
 
 /**
  * A consistent world: the server's clock is `offset` ahead of the local monotonic clock and runs
