@@ -1,6 +1,6 @@
 // Vitest >= 4 no longer reads this file by itself; vitest.config.ts imports it.
 // It is the list of the monorepo's test projects (same shape as `test.projects`).
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineProject } from "vitest/config";
 
@@ -11,10 +11,33 @@ const packages = readdirSync(here("./packages"), { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name);
 
-/** Workspace packages resolve to their TypeScript sources in tests: no build needed. */
-export const alias = Object.fromEntries(
-  packages.map((name) => [`@mfakit/${name}`, here(`./packages/${name}/src/index.ts`)]),
+/** A package's entry points (`.`, `./adapter`, …) and the source file of each (`source` condition). */
+function sourceEntries(dir: string): Array<[subpath: string, file: string]> {
+  const { exports } = JSON.parse(readFileSync(here(`./packages/${dir}/package.json`), "utf8"));
+  return Object.entries(exports as Record<string, { source?: string } | string>).flatMap(
+    ([subpath, target]) =>
+      typeof target === "object" && target.source
+        ? [[subpath.slice(1), here(`./packages/${dir}/${target.source}`)]]
+        : [],
+  );
+}
+
+/**
+ * Workspace packages resolve to their TypeScript sources in tests: no build needed. Every entry
+ * point in a package's `exports` with a `source` condition gets one alias, matched exactly (a
+ * prefix match would send `@mfakit/core/adapter` to the root's file).
+ */
+export const alias = packages.flatMap((dir) =>
+  sourceEntries(dir).map(([subpath, file]) => ({
+    find: exactly(`@mfakit/${dir}${subpath}`),
+    replacement: file,
+  })),
 );
+
+/** A pattern matching `specifier` and nothing longer. */
+function exactly(specifier: string): RegExp {
+  return new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+}
 
 const project = (name: string) =>
   defineProject({

@@ -6,7 +6,8 @@
  * against the fastest implementation available, not against our own.
  */
 import { createHmac, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
-import { createAppPasswordService, createKeyring, memoryStore } from "@mfakit/core";
+import { createKeyring, memoryStore } from "@mfakit/core";
+import { createAppPasswordService } from "@mfakit/core/app-passwords";
 import { figure, measure, report } from "./harness.ts";
 
 const SCRYPT = { N: 2 ** 17, r: 8, p: 1, maxmem: 256 * 1024 * 1024 };

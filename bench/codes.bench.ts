@@ -6,7 +6,9 @@
  * and a 128-bit challenge id) and four store calls (put, get, increment, compare-and-set put),
  * so about 3× the floor is what the design costs; the target is 5×.
  */
-import { createCodeService, createKeyring, memoryStore, randomDigits } from "@mfakit/core";
+import { createKeyring, memoryStore } from "@mfakit/core";
+import { createCodeService } from "@mfakit/core/codes";
+import { randomDigits } from "@mfakit/core/crypto";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { utf8ToBytes } from "@noble/hashes/utils.js";

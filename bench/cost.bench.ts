@@ -43,7 +43,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  base32Decode,
   createKeyring,
   createMfa,
   type EnrolmentView,
@@ -53,9 +52,9 @@ import {
   type Store,
   type SubmitInput,
   seedPolicy,
-  totpAt,
-  userKey,
 } from "@mfakit/core";
+import { userKey } from "@mfakit/core/adapter";
+import { base32Decode, totpAt } from "@mfakit/core/totp";
 import { postgresStore } from "@mfakit/postgres";
 import { redisClientOptions, redisStore } from "@mfakit/redis";
 import { sqliteStore } from "@mfakit/sqlite";

@@ -6,13 +6,9 @@
  * - rendering an SMS and an email from the templates against a template literal.
  * A real provider call takes 100–1000 ms, so the absolute figures matter more than the ratios.
  */
-import {
-  createFailoverSender,
-  memoryStore,
-  renderEmail,
-  renderSms,
-  type SmsSender,
-} from "@mfakit/core";
+import { memoryStore } from "@mfakit/core";
+import type { SmsSender } from "@mfakit/core/adapter";
+import { createFailoverSender, renderEmail, renderSms } from "@mfakit/core/delivery";
 import { capturingOutbox } from "@mfakit/testing";
 import { figure, measure, report } from "./harness.ts";
 

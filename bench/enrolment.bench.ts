@@ -11,14 +11,11 @@ import {
   createKeyring,
   createMfa,
   type EnrolmentView,
-  keyedHash,
   memoryStore,
-  randomDigits,
-  randomId,
-  randomLetters,
   type SubmitInput,
   seedPolicy,
 } from "@mfakit/core";
+import { keyedHash, randomDigits, randomId, randomLetters } from "@mfakit/core/crypto";
 import { capturingOutbox, fakeClock } from "@mfakit/testing";
 import { figure, measure, report } from "./harness.ts";
 import { countingStore } from "./support/counting-store.ts";

@@ -9,7 +9,7 @@
  * Uses TEST_PG_URL or starts a throwaway cluster of its own; prints a note and skips when
  * neither works. Its tables are dropped at the end.
  */
-import { userKey } from "@mfakit/core";
+import { userKey } from "@mfakit/core/adapter";
 import { type PostgresStore, postgresStore } from "@mfakit/postgres";
 import type * as Pg from "../packages/postgres/node_modules/@types/pg/index.d.ts";
 import { figure, measure } from "./harness.ts";

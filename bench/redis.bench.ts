@@ -7,7 +7,7 @@
  * Uses TEST_REDIS_URL (database 15, flushed before and after) or starts its own redis-server;
  * prints a note and skips when neither works.
  */
-import { userKey } from "@mfakit/core";
+import { userKey } from "@mfakit/core/adapter";
 import { redisClientOptions, redisStore } from "@mfakit/redis";
 import { figure, type Measurement, measure, report } from "./harness.ts";
 import { Redis, redisServer } from "./support/servers.ts";

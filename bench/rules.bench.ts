@@ -5,7 +5,7 @@
  * syntax and the tenant test — should cost little next to that floor.
  */
 import { createRequire } from "node:module";
-import { parsePhone, parseRecoveryEmail } from "@mfakit/core";
+import { parsePhone, parseRecoveryEmail } from "@mfakit/core/rules";
 import { figure, type Measurement, measure, report } from "./harness.ts";
 
 // libphonenumber-js is a dependency of @mfakit/core, not of the workspace root: load it from

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { userKey } from "@mfakit/core";
+import { userKey } from "@mfakit/core/adapter";
 import { type SqliteStore, sqliteStore } from "@mfakit/sqlite";
 import type BetterSqlite3 from "../packages/sqlite/node_modules/@types/better-sqlite3/index.d.ts";
 import { figure } from "./harness.ts";

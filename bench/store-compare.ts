@@ -2,7 +2,8 @@
  * Shared by the SQL store benchmarks (sqlite, postgres): a store call against the raw driver
  * doing the nearest single statement, and single-call latency at two data sizes.
  */
-import { type Store, userKey } from "@mfakit/core";
+import type { Store } from "@mfakit/core";
+import { userKey } from "@mfakit/core/adapter";
 import { type Measurement, measure, report } from "./harness.ts";
 
 /** A store call and the raw statement it is compared with. */

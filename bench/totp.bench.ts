@@ -13,15 +13,9 @@
  */
 
 import { createRequire } from "node:module";
-import {
-  base32Decode,
-  createKeyring,
-  createTotpService,
-  memoryStore,
-  open,
-  seal,
-  totpAt,
-} from "@mfakit/core";
+import { createKeyring, memoryStore } from "@mfakit/core";
+import { open, seal } from "@mfakit/core/crypto";
+import { base32Decode, createTotpService, totpAt } from "@mfakit/core/totp";
 import { fakeClock } from "@mfakit/testing";
 import { figure, type Measurement, measure, report } from "./harness.ts";
 

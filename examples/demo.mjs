@@ -9,7 +9,8 @@ import { randomBytes } from "node:crypto";
  * Data lives in .mfakit-demo/ (delete it to start over).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { base32Decode, createKeyring, createMfa, qrText, seedPolicy, totpAt } from "@mfakit/core";
+import { createKeyring, createMfa, seedPolicy } from "@mfakit/core";
+import { base32Decode, qrText, totpAt } from "@mfakit/core/totp";
 import { devOutbox } from "@mfakit/dev-outbox";
 import { sqliteStore } from "@mfakit/sqlite";
 

@@ -8,14 +8,8 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
-import {
-  type Clock,
-  createMfa,
-  type EventSink,
-  type Mfa,
-  seedPolicy,
-  systemClock,
-} from "@mfakit/core";
+import { type Clock, createMfa, type EventSink, type Mfa, seedPolicy } from "@mfakit/core";
+import { systemClock } from "@mfakit/core/adapter";
 import type { DevOutbox } from "@mfakit/dev-outbox";
 import { createApp } from "./app.js";
 import { sessionStore } from "./sessions.js";

@@ -24,15 +24,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type Clock,
-  createKeyring,
-  type EmailSender,
-  type Keyring,
-  type SmsSender,
-  type Store,
-  type VoiceSender,
-} from "@mfakit/core";
+import { type Clock, createKeyring, type Keyring, type Store } from "@mfakit/core";
+import type { EmailSender, SmsSender, VoiceSender } from "@mfakit/core/adapter";
 import { type DevOutbox, devOutbox } from "@mfakit/dev-outbox";
 import { sqliteStore } from "@mfakit/sqlite";
 

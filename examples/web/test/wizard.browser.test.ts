@@ -5,7 +5,8 @@
  * Screenshots of each step go to docs/screenshots/.
  */
 
-import { base32Decode, type MfaError, totpAt } from "@mfakit/core";
+import type { MfaError } from "@mfakit/core";
+import { base32Decode, totpAt } from "@mfakit/core/totp";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

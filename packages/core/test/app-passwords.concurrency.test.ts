@@ -2,14 +2,9 @@
  * Concurrency of app passwords, with real concurrent calls. The service uses only the Store
  * port's compare-and-set, so these run unchanged on any store: add a backend to `stores`.
  */
-import {
-  type CreatedAppPassword,
-  createAppPasswordService,
-  isMfaError,
-  memoryStore,
-  type Store,
-  userKey,
-} from "@mfakit/core";
+import { isMfaError, memoryStore, type Store } from "@mfakit/core";
+import { userKey } from "@mfakit/core/adapter";
+import { type CreatedAppPassword, createAppPasswordService } from "@mfakit/core/app-passwords";
 import { describe, expect, it } from "vitest";
 import { dump, jitteryStore, KEY_1, keyringWith } from "./app-passwords.helpers.js";
 

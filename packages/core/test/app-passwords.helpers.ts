@@ -1,7 +1,6 @@
 /** Shared set-up for the app-password tests: real store, real keyring, captured events. */
 import {
   type AppPasswordOptions,
-  createAppPasswordService,
   createKeyring,
   type JsonValue,
   type Keyring,
@@ -9,6 +8,7 @@ import {
   memoryStore,
   type Store,
 } from "@mfakit/core";
+import { createAppPasswordService } from "@mfakit/core/app-passwords";
 import { fakeClock } from "@mfakit/testing";
 
 export const KEY_1 = new Uint8Array(32).fill(1);

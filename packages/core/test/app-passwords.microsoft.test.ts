@@ -2,15 +2,14 @@
  * The "microsoft" format: 16 letters (75.2 bits), so salted scrypt at the OWASP minimum.
  * Each scrypt here costs about a second, so the file runs as few as it can (six).
  */
+import type { RandomSource } from "@mfakit/core";
+import { userKey, webCryptoRandom } from "@mfakit/core/adapter";
 import {
   APP_PASSWORD_SCRYPT,
   type CreatedAppPassword,
   createAppPasswordService,
-  type RandomSource,
-  randomLetters,
-  userKey,
-  webCryptoRandom,
-} from "@mfakit/core";
+} from "@mfakit/core/app-passwords";
+import { randomLetters } from "@mfakit/core/crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { lookupSlot } from "../src/app-passwords/password-hash.js";
 import { dump, KEY_1, keyringWith, lettersOf, setup } from "./app-passwords.helpers.js";

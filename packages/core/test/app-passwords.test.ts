@@ -1,12 +1,10 @@
+import { isMfaError, type MfaError, memoryStore } from "@mfakit/core";
+import { userKey } from "@mfakit/core/adapter";
 import {
   APP_PASSWORD_LENGTH,
   createAppPasswordService,
-  isMfaError,
   MAX_APP_PASSWORD_INPUT_LENGTH,
-  type MfaError,
-  memoryStore,
-  userKey,
-} from "@mfakit/core";
+} from "@mfakit/core/app-passwords";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {

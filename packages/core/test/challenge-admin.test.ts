@@ -2,7 +2,8 @@
  * After enrolment: sign-in challenges, the failure cap, progressive delay, the registration
  * campaign, and administration.
  */
-import { base32Decode, type Mfa, totpAt } from "@mfakit/core";
+import type { Mfa } from "@mfakit/core";
+import { base32Decode, totpAt } from "@mfakit/core/totp";
 import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
 import { expectStep, seedSetup } from "./support/seed-setup.ts";

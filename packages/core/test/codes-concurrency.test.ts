@@ -3,7 +3,8 @@
  * methods are each atomic): single use (REL-01), atomic attempt counting (REL-02) and resends
  * that lose no update (LIFE-07).
  */
-import { isMfaError, userKey } from "@mfakit/core";
+import { isMfaError } from "@mfakit/core";
+import { userKey } from "@mfakit/core/adapter";
 import { describe, expect, it } from "vitest";
 import { PHONE, ref, setup, USER } from "./codes-fixture.js";
 

@@ -5,16 +5,16 @@
  */
 import {
   type CodeOptions,
-  createCodeService,
   createKeyring,
-  type KeyedDigest,
   type Keyring,
   type MfaEvent,
   memoryStore,
   type RandomSource,
   type Store,
-  userKey,
 } from "@mfakit/core";
+import { userKey } from "@mfakit/core/adapter";
+import { createCodeService } from "@mfakit/core/codes";
+import type { KeyedDigest } from "@mfakit/core/crypto";
 import { fakeClock } from "@mfakit/testing";
 
 /** A keyring with one or more 32-byte keys made of a repeated byte (`k1` → 1, `k2` → 2...). */

@@ -3,7 +3,7 @@
  * (GEN-02): chi-square over 10^6 digits of issued codes, overall and per position, with a check
  * that the same test does catch the bias of a naive `byte % 10`.
  */
-import { webCryptoRandom } from "@mfakit/core";
+import { webCryptoRandom } from "@mfakit/core/adapter";
 import { describe, expect, it } from "vitest";
 import { pooledRandom } from "../src/codes/pooled-random.js";
 import { EMAIL, seededRandom, setup, USER } from "./codes-fixture.js";

@@ -3,7 +3,9 @@
  * the server key, and key rotation that keeps codes in flight verifiable (STORE-05).
  */
 import { createHash } from "node:crypto";
-import { createCodeService, isMfaError, keyedHash, memoryStore } from "@mfakit/core";
+import { isMfaError, memoryStore } from "@mfakit/core";
+import { createCodeService } from "@mfakit/core/codes";
+import { keyedHash } from "@mfakit/core/crypto";
 import { fakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
 import {

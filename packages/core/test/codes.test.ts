@@ -1,12 +1,5 @@
-import {
-  assertCodeFormat,
-  createCodeService,
-  isMfaError,
-  type MfaError,
-  maskDestination,
-  memoryStore,
-  type Store,
-} from "@mfakit/core";
+import { isMfaError, type MfaError, memoryStore, type Store } from "@mfakit/core";
+import { assertCodeFormat, createCodeService, maskDestination } from "@mfakit/core/codes";
 import { describe, expect, it } from "vitest";
 import { dump, EMAIL, PHONE, ref, setup, testKeyring, USER } from "./codes-fixture.js";
 

@@ -3,21 +3,18 @@
  * associated data, constant-time comparison, unbiased random strings and ids.
  */
 
+import { createKeyring, isMfaError, type KeyringOptions, type RandomSource } from "@mfakit/core";
 import {
   constantTimeEqual,
   constantTimeEqualHex,
-  createKeyring,
   derivedKey,
-  isMfaError,
-  type KeyringOptions,
   keyedHash,
   open,
-  type RandomSource,
   randomId,
   randomString,
   seal,
   verifyKeyedHash,
-} from "@mfakit/core";
+} from "@mfakit/core/crypto";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";

@@ -1,14 +1,6 @@
-import {
-  createFailoverSender,
-  type DeliveryAttempt,
-  globalKey,
-  isMfaError,
-  type MfaErrorCode,
-  memoryStore,
-  type SendReceipt,
-  type SmsMessage,
-  type SmsSender,
-} from "@mfakit/core";
+import { isMfaError, type MfaErrorCode, memoryStore } from "@mfakit/core";
+import { globalKey, type SendReceipt, type SmsMessage, type SmsSender } from "@mfakit/core/adapter";
+import { createFailoverSender, type DeliveryAttempt } from "@mfakit/core/delivery";
 import { type CapturingOutbox, capturingOutbox, fakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
 

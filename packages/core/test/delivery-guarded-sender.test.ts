@@ -3,19 +3,12 @@
  * answer garbage — the core sees a receipt or a typed delivery error; and `deliveryOutcome`
  * turns every failure but a misconfiguration into a value the flow keeps.
  */
-import {
-  deliveryOutcome,
-  isMfaError,
-  MfaError,
-  type MfaErrorCode,
-  type SendReceipt,
-  type SmsMessage,
-  type SmsSender,
-  type VoiceSender,
-} from "@mfakit/core";
+import { isMfaError, MfaError, type MfaErrorCode } from "@mfakit/core";
+import type { SendReceipt, SmsMessage, SmsSender, VoiceSender } from "@mfakit/core/adapter";
 import { capturingOutbox } from "@mfakit/testing";
 import { describe, expect, it, vi } from "vitest";
 import { guardSender, guardSenders, MAX_SEND_TIMEOUT_MS } from "../src/delivery/guarded-sender.js";
+import { deliveryOutcome } from "../src/enrolment/messenger.js";
 import { expectStep, seedSetup } from "./support/seed-setup.ts";
 
 const sms = (over: Partial<SmsMessage> = {}): SmsMessage => ({

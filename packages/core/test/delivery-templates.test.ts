@@ -1,9 +1,9 @@
+import { isMfaError } from "@mfakit/core";
 import {
   type CodeMessageInput,
   type CodePurpose,
   createMessageRenderer,
   escapeHtml,
-  isMfaError,
   type MessageInput,
   type NoticeMessageInput,
   negotiateLocale,
@@ -11,7 +11,7 @@ import {
   renderSms,
   renderVoice,
   smsSegments,
-} from "@mfakit/core";
+} from "@mfakit/core/delivery";
 import { capturingOutbox } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
 

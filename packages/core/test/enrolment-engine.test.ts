@@ -3,16 +3,15 @@
  * resends, lockouts, step-up, the authenticator app, notices, and two app instances.
  */
 import {
-  base32Decode,
   createMfa,
   type EnrolmentView,
   isMfaError,
   MfaError,
   memoryStore,
   type SubmitInput,
-  totpAt,
-  userKey,
 } from "@mfakit/core";
+import { userKey } from "@mfakit/core/adapter";
+import { base32Decode, totpAt } from "@mfakit/core/totp";
 import { describe, expect, it } from "vitest";
 import { expectStep, KEY, seedSetup } from "./support/seed-setup.ts";
 

@@ -5,14 +5,8 @@
  * policy, never shows a one-time secret outside the answer that created it, and refuses junk
  * without changing state.
  */
-import {
-  base32Decode,
-  type EnrolmentView,
-  isMfaError,
-  type PolicyInput,
-  type SubmitInput,
-  totpAt,
-} from "@mfakit/core";
+import { type EnrolmentView, isMfaError, type PolicyInput, type SubmitInput } from "@mfakit/core";
+import { base32Decode, totpAt } from "@mfakit/core/totp";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { seedSetup } from "./support/seed-setup.ts";

@@ -3,7 +3,8 @@
  * tried on every path that needs them: each defect found by the attack on the old shape has a
  * regression test here, named after its requirement id.
  */
-import { base32Decode, isMfaError, type Mfa, type MfaEvent, totpAt } from "@mfakit/core";
+import { isMfaError, type Mfa, type MfaEvent } from "@mfakit/core";
+import { base32Decode, totpAt } from "@mfakit/core/totp";
 import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
 import { expectStep, seedSetup } from "./support/seed-setup.ts";

@@ -3,7 +3,8 @@
  * one bucket. IPv6 text handling is checked against an independent implementation, the WHATWG
  * URL parser (`new URL("http://[…]")`), which validates IPv6 and prints it in RFC 5952 form.
  */
-import { isMfaError, parseRecoveryEmail } from "@mfakit/core";
+import { isMfaError } from "@mfakit/core";
+import { parseRecoveryEmail } from "@mfakit/core/rules";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { destinationBucket, ipBucket, MAX_IP_LENGTH } from "../src/limits/buckets.js";

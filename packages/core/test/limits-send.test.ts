@@ -2,13 +2,8 @@
  * The send limits over a real store (FRAUD-03, RATE-06): buckets instead of raw strings, a
  * refused send that counts nothing, and `refundSend` for sends the app's risk hook refused.
  */
-import {
-  createLimiter,
-  isMfaError,
-  type LimitsInput,
-  memoryStore,
-  type SendSubject,
-} from "@mfakit/core";
+import { isMfaError, type LimitsInput, memoryStore } from "@mfakit/core";
+import { createLimiter, type SendSubject } from "@mfakit/core/limits";
 import { fakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
 

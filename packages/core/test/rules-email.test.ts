@@ -4,7 +4,7 @@ import {
   maskEmail,
   normaliseDomain,
   parseRecoveryEmail,
-} from "@mfakit/core";
+} from "@mfakit/core/rules";
 import { describe, expect, it } from "vitest";
 import { mfaErrorOf } from "./rules-support.js";
 

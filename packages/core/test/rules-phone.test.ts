@@ -1,13 +1,12 @@
+import { errorMessages, type MfaErrorCode } from "@mfakit/core";
 import {
   ALLOWED_PHONE_TYPES,
-  errorMessages,
   MAX_PHONE_INPUT_LENGTH,
-  type MfaErrorCode,
   maskPhone,
   type ParsePhoneInput,
   type PhoneRules,
   parsePhone,
-} from "@mfakit/core";
+} from "@mfakit/core/rules";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { acceptedOrNull, mfaErrorOf } from "./rules-support.js";

@@ -5,7 +5,7 @@ import {
   type PhoneUse,
   parsePhone,
   parseRecoveryEmail,
-} from "@mfakit/core";
+} from "@mfakit/core/rules";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { acceptedOrNull, mfaErrorOf } from "./rules-support.js";

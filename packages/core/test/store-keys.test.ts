@@ -1,12 +1,12 @@
+import { isMfaError } from "@mfakit/core";
 import {
   assertStoreKey,
   assertUserId,
-  isMfaError,
   MAX_STORE_KEY_BYTES,
   MAX_USER_ID_LENGTH,
   prefixUpperBound,
   userKey,
-} from "@mfakit/core";
+} from "@mfakit/core/adapter";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 

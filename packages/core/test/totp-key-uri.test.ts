@@ -6,17 +6,17 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isMfaError } from "@mfakit/core";
 import {
   assertKeyUriLabelPart,
   base32Decode,
   base32Encode,
   buildKeyUri,
-  isMfaError,
   MAX_KEY_URI_LABEL_PART,
   parseKeyUri,
   qrSvg,
   qrText,
-} from "@mfakit/core";
+} from "@mfakit/core/totp";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";

@@ -4,23 +4,24 @@
  * (RATE-01), sealed storage with bound associated data (STORE-04) and key rotation (STORE-05).
  */
 import {
-  base32Decode,
   createKeyring,
-  createTotpService,
   type JsonValue,
   type Keyring,
   type MfaEvent,
   memoryStore,
-  parseKeyUri,
   type RandomSource,
   type Store,
-  TOTP_MAX_CONFIRM_ATTEMPTS,
   type TotpOptions,
+} from "@mfakit/core";
+import { userKey, webCryptoRandom } from "@mfakit/core/adapter";
+import {
+  base32Decode,
+  createTotpService,
+  parseKeyUri,
+  TOTP_MAX_CONFIRM_ATTEMPTS,
   type TotpService,
   totpAt,
-  userKey,
-  webCryptoRandom,
-} from "@mfakit/core";
+} from "@mfakit/core/totp";
 import { type FakeClock, fakeClock } from "@mfakit/testing";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { generate } from "otplib";

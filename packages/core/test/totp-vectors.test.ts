@@ -13,7 +13,7 @@ import {
   type TotpAlgorithm,
   totpAt,
   totpStep,
-} from "@mfakit/core";
+} from "@mfakit/core/totp";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import fc from "fast-check";
 import { generate } from "otplib";

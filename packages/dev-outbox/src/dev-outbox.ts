@@ -19,7 +19,7 @@ import {
   type SmsSender,
   systemClock,
   type VoiceSender,
-} from "@mfakit/core";
+} from "@mfakit/core/adapter";
 import { type OutboxEntry, type OutgoingMessage, toEntry } from "./entry.js";
 import { renderInboxPage, SECURITY_HEADERS } from "./inbox-page.js";
 import { formatEntry, type OutputStream, wantsColour } from "./terminal.js";

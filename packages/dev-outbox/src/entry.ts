@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { EmailMessage, SmsMessage, VoiceMessage, VoiceSegment } from "@mfakit/core";
+import type { EmailMessage, SmsMessage, VoiceMessage, VoiceSegment } from "@mfakit/core/adapter";
 
 /** A recorded SMS, call or email. */
 export interface OutboxEntry {

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { escapeHtml } from "@mfakit/core";
+import { escapeHtml } from "@mfakit/core/delivery";
 import type { OutboxEntry } from "./entry.js";
 
 const CHANNEL: Record<OutboxEntry["channel"], string> = {

@@ -3,13 +3,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type CodeMessageInput,
-  isMfaError,
-  renderEmail,
-  renderSms,
-  renderVoice,
-} from "@mfakit/core";
+import { isMfaError } from "@mfakit/core/adapter";
+import { type CodeMessageInput, renderEmail, renderSms, renderVoice } from "@mfakit/core/delivery";
 import { devOutbox, type OutboxEntry, type OutputStream } from "@mfakit/dev-outbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

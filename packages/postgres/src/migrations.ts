@@ -10,7 +10,7 @@
  * @module
  */
 
-import { MfaError } from "@mfakit/core";
+import { MfaError } from "@mfakit/core/adapter";
 
 /** Runs one statement on the migration's connection. */
 export type MigrationQuery = (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;

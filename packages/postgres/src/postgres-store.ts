@@ -17,22 +17,18 @@
  * @module
  */
 
+import { type Clock, isMfaError, type JsonValue, MfaError, type Store } from "@mfakit/core";
 import {
   assertStoreKey,
-  type Clock,
   type IncrementOptions,
-  isMfaError,
-  type JsonValue,
   type ListOptions,
   type ListPage,
-  MfaError,
   type PutOptions,
   type PutResult,
   prefixUpperBound,
-  type Store,
   type StoreEntry,
   systemClock,
-} from "@mfakit/core";
+} from "@mfakit/core/adapter";
 import {
   beforeDeadline,
   DEADLINE_EXCEEDED,

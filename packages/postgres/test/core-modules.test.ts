@@ -3,18 +3,10 @@
  * and app-password services), each on its own store instance with its own pool, over one
  * database. The guarantees the core tests on the memory store must hold across instances too.
  */
-import {
-  createAppPasswordService,
-  createCodeService,
-  createKeyring,
-  createMfa,
-  isMfaError,
-  type Keyring,
-  type Mfa,
-  type SubmitInput,
-  seedPolicy,
-  userKey,
-} from "@mfakit/core";
+import { createKeyring, createMfa, type Mfa, type SubmitInput, seedPolicy } from "@mfakit/core";
+import { isMfaError, type Keyring, userKey } from "@mfakit/core/adapter";
+import { createAppPasswordService } from "@mfakit/core/app-passwords";
+import { createCodeService } from "@mfakit/core/codes";
 import { postgresStore } from "@mfakit/postgres";
 import { capturingOutbox, fakeClock } from "@mfakit/testing";
 import pg from "pg";

@@ -5,13 +5,8 @@
  * Then deadlines: a paused server (SIGSTOP), a full pool and a killed server (SIGKILL): every call
  * ends within `timeoutMs`, and a write the caller was told failed never happens later.
  */
-import {
-  createCodeService,
-  createKeyring,
-  isMfaError,
-  type MfaError,
-  type Store,
-} from "@mfakit/core";
+import { createKeyring, isMfaError, type MfaError, type Store } from "@mfakit/core";
+import { createCodeService } from "@mfakit/core/codes";
 import { type PostgresStore, postgresStore } from "@mfakit/postgres";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

@@ -6,7 +6,7 @@
  * The server is .ci/run's (TEST_PG_URL) or, when that is unset, a throwaway cluster this file
  * starts itself. Every suite uses its own table, so suites never see each other's rows.
  */
-import { isMfaError, type JsonValue } from "@mfakit/core";
+import { isMfaError, type JsonValue } from "@mfakit/core/adapter";
 import { migrations, postgresStore, SCHEMA_VERSION } from "@mfakit/postgres";
 import { fakeClock, testStore } from "@mfakit/testing";
 import pg from "pg";

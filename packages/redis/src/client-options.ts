@@ -12,7 +12,7 @@
  * @module
  */
 
-import { MfaError } from "@mfakit/core";
+import { MfaError } from "@mfakit/core/adapter";
 import type { Cluster, Redis, RedisOptions } from "ioredis";
 
 /**

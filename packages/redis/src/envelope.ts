@@ -9,7 +9,7 @@
  * @module
  */
 
-import { type JsonValue, MfaError, type StoreEntry } from "@mfakit/core";
+import { type JsonValue, MfaError, type StoreEntry } from "@mfakit/core/adapter";
 
 /** The stored form of `json` at `version`. */
 export function encodeEntry(version: number, json: string): string {

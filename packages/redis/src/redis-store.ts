@@ -7,17 +7,15 @@
  * @module
  */
 
-import {
-  type IncrementOptions,
-  type JsonValue,
-  type ListOptions,
-  type ListPage,
-  MfaError,
-  type PutOptions,
-  type PutResult,
-  type Store,
-  type StoreEntry,
-} from "@mfakit/core";
+import { type JsonValue, MfaError, type Store } from "@mfakit/core";
+import type {
+  IncrementOptions,
+  ListOptions,
+  ListPage,
+  PutOptions,
+  PutResult,
+  StoreEntry,
+} from "@mfakit/core/adapter";
 import { type Cluster, Command, type Redis } from "ioredis";
 import { assertClientOptions } from "./client-options.js";
 import { beforeDeadline, type ServerClockReading, serverDeadline } from "./deadline.js";

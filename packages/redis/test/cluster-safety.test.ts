@@ -4,7 +4,7 @@
  * prefix in front.
  */
 
-import { userKey, userPrefix } from "@mfakit/core";
+import { userKey, userPrefix } from "@mfakit/core/adapter";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisStore } from "../src/index.js";

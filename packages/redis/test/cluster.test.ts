@@ -3,7 +3,7 @@
  * conformance kit runs unchanged, and the keys of one user land on one node.
  */
 
-import { userKey, userPrefix } from "@mfakit/core";
+import { userKey, userPrefix } from "@mfakit/core/adapter";
 import { testStore } from "@mfakit/testing";
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

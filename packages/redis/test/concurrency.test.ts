@@ -3,7 +3,7 @@
  * its own store instance, as separate app processes would be.
  */
 
-import type { Store } from "@mfakit/core";
+import type { Store } from "@mfakit/core/adapter";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisStore } from "../src/index.js";

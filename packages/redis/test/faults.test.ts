@@ -5,13 +5,8 @@
  * `timeoutMs`, and a write the caller was told failed never happens later.
  */
 
-import {
-  createCodeService,
-  createKeyring,
-  isMfaError,
-  type MfaError,
-  type Store,
-} from "@mfakit/core";
+import { createKeyring, isMfaError, type MfaError, type Store } from "@mfakit/core";
+import { createCodeService } from "@mfakit/core/codes";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { redisStore } from "../src/index.js";

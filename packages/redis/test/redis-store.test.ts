@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { isMfaError, MfaError, type Store } from "@mfakit/core";
+import { isMfaError, MfaError, type Store } from "@mfakit/core/adapter";
 import { testStore } from "@mfakit/testing";
 import { Redis, type RedisOptions } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -4,18 +4,10 @@
  * `createMfa` instances driving one user's enrolment at once.
  */
 
-import {
-  createAppPasswordService,
-  createCodeService,
-  createKeyring,
-  createMfa,
-  isMfaError,
-  type Keyring,
-  type Mfa,
-  type Store,
-  type SubmitInput,
-  seedPolicy,
-} from "@mfakit/core";
+import { createKeyring, createMfa, type Mfa, type SubmitInput, seedPolicy } from "@mfakit/core";
+import { isMfaError, type Keyring, type Store } from "@mfakit/core/adapter";
+import { createAppPasswordService } from "@mfakit/core/app-passwords";
+import { createCodeService } from "@mfakit/core/codes";
 import { capturingOutbox, fakeClock } from "@mfakit/testing";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { MfaError } from "@mfakit/core";
+import { MfaError } from "@mfakit/core/adapter";
 
 /** C0 controls, DEL, C1 controls and the Unicode line/paragraph separators. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse

@@ -5,7 +5,12 @@
  */
 
 import { createHash } from "node:crypto";
-import { type EmailMessage, type EmailSender, MfaError, type SendReceipt } from "@mfakit/core";
+import {
+  type EmailMessage,
+  type EmailSender,
+  MfaError,
+  type SendReceipt,
+} from "@mfakit/core/adapter";
 import nodemailer, { type SendMailOptions } from "nodemailer";
 import { assertHeaderText, assertMailbox, assertSubject } from "./header-safety.js";
 import { toDeliveryError } from "./smtp-errors.js";

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { MfaError } from "@mfakit/core";
+import { MfaError } from "@mfakit/core/adapter";
 
 /** Permanent `RCPT TO` replies that are about the recipient's mailbox or domain. */
 const RECIPIENT_REJECTIONS = new Set([550, 551, 553, 521, 556]);

@@ -1,12 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
-import {
-  createFailoverSender,
-  type EmailMessage,
-  isMfaError,
-  type MfaErrorCode,
-  renderEmail,
-} from "@mfakit/core";
+import { type EmailMessage, isMfaError, type MfaErrorCode } from "@mfakit/core/adapter";
+import { createFailoverSender, renderEmail } from "@mfakit/core/delivery";
 import { smtpEmail } from "@mfakit/smtp";
 import { testSender } from "@mfakit/testing";
 import nodemailer from "nodemailer";

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { MfaError } from "@mfakit/core";
+import { MfaError } from "@mfakit/core/adapter";
 import type BetterSqlite3 from "better-sqlite3";
 
 /**

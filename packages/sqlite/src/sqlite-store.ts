@@ -28,7 +28,7 @@ import {
   type Store,
   type StoreEntry,
   systemClock,
-} from "@mfakit/core";
+} from "@mfakit/core/adapter";
 import Database from "better-sqlite3";
 import { migrate } from "./schema.js";
 

@@ -11,13 +11,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type CodeService,
-  createCodeService,
-  createKeyring,
-  isMfaError,
-  type Store,
-} from "@mfakit/core";
+import { createKeyring } from "@mfakit/core";
+import { isMfaError, type Store } from "@mfakit/core/adapter";
+import { type CodeService, createCodeService } from "@mfakit/core/codes";
 import { type SqliteStore, sqliteStore } from "@mfakit/sqlite";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";

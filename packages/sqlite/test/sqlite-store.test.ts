@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { isMfaError } from "@mfakit/core";
+import { isMfaError } from "@mfakit/core/adapter";
 import { migrations, SCHEMA_VERSION, sqliteStore } from "@mfakit/sqlite";
 import { fakeClock, testStore } from "@mfakit/testing";
 import Database from "better-sqlite3";
@@ -250,9 +250,13 @@ describe("sqlite: several processes on one file (REL-01, REL-02)", () => {
       (out) =>
         JSON.parse(out) as { values: number[]; took: boolean; started: number; finished: number },
     );
-    // The runs really overlapped in time: each started before every other finished.
-    const lastStart = Math.max(...results.map((r) => r.started));
-    expect(lastStart).toBeLessThan(Math.min(...results.map((r) => r.finished)));
+    // The runs really contended: at least two overlapped in time. (All four overlapping is the
+    // usual case, but on a loaded machine the scheduler may start one late; the counts below
+    // must hold either way.)
+    const overlapped = results.some((a, i) =>
+      results.some((b, j) => i !== j && a.started < b.finished && b.started < a.finished),
+    );
+    expect(overlapped).toBe(true);
     const values = results.flatMap((r) => r.values).sort((a, b) => a - b);
     expect(values).toEqual(Array.from({ length: 2000 }, (_, i) => i + 1));
     expect(results.filter((r) => r.took)).toHaveLength(1);

@@ -13,7 +13,7 @@ import {
   type SmsSender,
   type VoiceMessage,
   type VoiceSender,
-} from "@mfakit/core";
+} from "@mfakit/core/adapter";
 
 /** One recorded message, tagged with its channel. */
 export type CapturedMessage =

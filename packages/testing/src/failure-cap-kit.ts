@@ -24,20 +24,18 @@
  */
 
 import {
-  base32Decode,
   createKeyring,
   createMfa,
   type EnrolmentView,
-  type FactorAllowance,
   isMfaError,
   type LimitsInput,
   type Mfa,
   type PolicyInput,
   type Store,
-  TOTP_MAX_CONFIRM_ATTEMPTS,
-  totpAt,
-  userKey,
 } from "@mfakit/core";
+import { userKey } from "@mfakit/core/adapter";
+import type { FactorAllowance } from "@mfakit/core/limits";
+import { base32Decode, TOTP_MAX_CONFIRM_ATTEMPTS, totpAt } from "@mfakit/core/totp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CapturingOutbox, capturingOutbox } from "./capturing-outbox.js";
 import { type FakeClock, fakeClock } from "./fake-clock.js";

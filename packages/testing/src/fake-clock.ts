@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Clock } from "@mfakit/core";
+import type { Clock } from "@mfakit/core/adapter";
 
 /** A {@link Clock} a test controls. */
 export interface FakeClock extends Clock {

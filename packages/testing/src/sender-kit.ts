@@ -26,7 +26,7 @@ import {
   type VoiceMessage,
   type VoiceSegment,
   type VoiceSender,
-} from "@mfakit/core";
+} from "@mfakit/core/adapter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** One message as it reached the provider's endpoint, decoded by the probe. */

@@ -1,6 +1,6 @@
 // The kit run against a reference in-memory "provider", so the kit itself is known to pass a
 // correct sender on every channel. Real adapters run it against their fake provider servers.
-import { MfaError, type SendReceipt, type VoiceMessage } from "@mfakit/core";
+import { MfaError, type SendReceipt, type VoiceMessage } from "@mfakit/core/adapter";
 import {
   type ProbeFailure,
   type ProbeMessage,

@@ -2,7 +2,8 @@
 // plausible adapter bug, and the kit must fail the store on exactly the case written for it
 // (and pass it on every other, so the failure is for the right reason). The reference memory
 // store passes every case.
-import { type IncrementOptions, type JsonValue, memoryStore, type Store } from "@mfakit/core";
+import { type JsonValue, memoryStore, type Store } from "@mfakit/core";
+import type { IncrementOptions } from "@mfakit/core/adapter";
 import { describe, expect, it } from "vitest";
 import { fakeClock, runStoreCases, type StoreCase, storeCases } from "../src/index.js";
 

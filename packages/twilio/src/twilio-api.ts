@@ -14,7 +14,7 @@
  * @module
  */
 
-import { MfaError } from "@mfakit/core";
+import { MfaError } from "@mfakit/core/adapter";
 
 /** Credentials and transport shared by the Twilio senders. */
 export interface TwilioClientOptions {

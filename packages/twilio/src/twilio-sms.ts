@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { SmsSender } from "@mfakit/core";
+import type { SmsSender } from "@mfakit/core/adapter";
 import {
   checkTwilioOptions,
   type TwilioClientOptions,

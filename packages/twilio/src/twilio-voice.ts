@@ -7,7 +7,7 @@
  * @module
  */
 
-import { MfaError, type VoiceSender } from "@mfakit/core";
+import { MfaError, type VoiceSender } from "@mfakit/core/adapter";
 import {
   checkTwilioOptions,
   type TwilioClientOptions,

@@ -9,7 +9,8 @@
  * @module
  */
 
-import { MfaError, negotiateLocale, type VoiceSegment } from "@mfakit/core";
+import { MfaError, type VoiceSegment } from "@mfakit/core/adapter";
+import { negotiateLocale } from "@mfakit/core/delivery";
 
 /**
  * Languages `<Say>` speaks, keyed by lower-case BCP 47 tag or bare language. A locale is looked

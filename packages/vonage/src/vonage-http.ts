@@ -6,7 +6,7 @@
  * @module
  */
 
-import { MfaError } from "@mfakit/core";
+import { MfaError } from "@mfakit/core/adapter";
 
 /** Transport options shared by the Vonage senders. */
 export interface VonageTransportOptions {

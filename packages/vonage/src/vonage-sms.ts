@@ -10,7 +10,8 @@
  * @module
  */
 
-import { type SmsSender, smsSegments } from "@mfakit/core";
+import type { SmsSender } from "@mfakit/core/adapter";
+import { smsSegments } from "@mfakit/core/delivery";
 import {
   assertNoProblems,
   postWithTimeout,

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { type Clock, MfaError, systemClock, type VoiceSender } from "@mfakit/core";
+import { type Clock, MfaError, systemClock, type VoiceSender } from "@mfakit/core/adapter";
 import { applicationJwt, parsePrivateKey } from "./application-jwt.js";
 import { renderNcco, talkLanguage, VONAGE_TALK_LANGUAGES } from "./ncco.js";
 import {

@@ -5,7 +5,7 @@
 // that parses, and Vonage's answers: SMS statuses in an HTTP 200 body, RFC 7807 problems for voice.
 import { generateKeyPairSync, randomBytes, randomUUID, verify } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { smsSegments } from "@mfakit/core";
+import { smsSegments } from "@mfakit/core/delivery";
 import {
   type ProbeFailure,
   type ProbeMessage,

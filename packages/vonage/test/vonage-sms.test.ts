@@ -1,4 +1,4 @@
-import { isMfaError, type MfaError } from "@mfakit/core";
+import { isMfaError, type MfaError } from "@mfakit/core/adapter";
 import { mfaErrorOf } from "@mfakit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { vonageSms } from "../src/index.js";

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { isMfaError } from "@mfakit/core";
+import { isMfaError } from "@mfakit/core/adapter";
 import { codeCallScript, mfaErrorOf } from "@mfakit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderNcco, talkLanguage, vonageVoice } from "../src/index.js";

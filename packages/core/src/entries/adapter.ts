@@ -1,0 +1,66 @@
+/**
+ * `@mfakit/core/adapter`: what an adapter author needs.
+ *
+ * The ports an adapter implements (the {@link Store}, the SMS, voice and email senders, the
+ * keyring, the event sink, the clock and randomness), the error type an adapter throws with the
+ * vendor's error as `cause`, and the store-key helpers (user prefixes, key checks, prefix ranges)
+ * that keep every store's keyspace the same. The conformance kits in `@mfakit/testing` check an
+ * adapter against these contracts. See docs/writing-an-adapter.md.
+ *
+ * @module adapter
+ */
+
+// Ports: the store
+
+export type {
+  IncrementOptions,
+  JsonValue,
+  ListOptions,
+  ListPage,
+  PutOptions,
+  PutResult,
+  Store,
+  StoreEntry,
+} from "../ports/store.js";
+
+// Store keys: user-scoped keys and prefixes (one keyspace for every store), key checks, prefix ranges
+
+export { assertUserId, globalKey, MAX_USER_ID_LENGTH, userKey, userPrefix } from "../keys.js";
+export { assertStoreKey, MAX_STORE_KEY_BYTES, prefixUpperBound } from "../store/store-keys.js";
+
+// Ports: senders
+
+export type {
+  EmailMessage,
+  EmailSender,
+  MessageBase,
+  SendReceipt,
+  SmsMessage,
+  SmsSender,
+  VoiceMessage,
+  VoiceSegment,
+  VoiceSender,
+} from "../ports/senders.js";
+
+// Ports: clock and randomness, keyring, audit events
+
+export { type Clock, type RandomSource, systemClock, webCryptoRandom } from "../ports/clock.js";
+export type { EventBase, EventSink, MfaEvent, MfaEventType } from "../ports/events.js";
+export type { Keyring } from "../ports/keyring.js";
+
+// Errors: the root's own class (one copy in every build, so `isMfaError` holds across entry points)
+
+export {
+  isMfaError,
+  MfaError,
+  type MfaErrorCode,
+  type MfaErrorData,
+  type MfaErrorOptions,
+} from "../errors.js";
+
+export {
+  guardStore,
+  MAX_STORE_LIST_LIMIT,
+  MAX_STORE_TTL_MS,
+  MAX_STORE_VALUE_DEPTH,
+} from "../ports/guarded-store.js";
