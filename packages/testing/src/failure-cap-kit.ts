@@ -33,7 +33,6 @@ import {
   type PolicyInput,
   type Store,
 } from "@mfakit/core";
-import { userKey } from "@mfakit/core/adapter";
 import type { FactorAllowance } from "@mfakit/core/limits";
 import { base32Decode, TOTP_MAX_CONFIRM_ATTEMPTS, totpAt } from "@mfakit/core/totp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
