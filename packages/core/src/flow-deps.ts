@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { UnitOfWork } from "./account/unit-of-work.js";
 import type { AppPasswordService } from "./app-passwords/types.js";
 import type { CodeService } from "./codes/code-service.js";
 import type { Messenger } from "./enrolment/messenger.js";
@@ -17,8 +18,10 @@ import type { Store } from "./ports/store.js";
 import type { RegistrationStore } from "./registration/registration.js";
 import type { TotpService } from "./totp/service.js";
 
-/** The building blocks every flow uses. */
+/** The building blocks every flow uses, over one action's unit of work. */
 export interface FlowDeps {
+  /** The action's unit of work: its store is `store`; `commit()` makes the action durable. */
+  readonly unit: UnitOfWork;
   readonly store: Store;
   readonly clock: Clock;
   readonly events: EventSink;

@@ -9,24 +9,24 @@
  */
 
 import { z } from "zod";
+import { type ActionFlows, flowsOf, inUnit, type SharedDeps } from "./account/flows.js";
+import { detachedUnit } from "./account/unit-of-work.js";
 import {
   type AdminApi,
   createAdmin,
   type RegistrationRequirement,
   registrationRequirement,
 } from "./admin/admin.js";
-import { createAppPasswordService } from "./app-passwords/service.js";
 import type { AppPasswordOptions } from "./app-passwords/types.js";
-import { type ChallengeApi, createChallenge } from "./challenge/challenge.js";
-import { type CodeOptions, createCodeService } from "./codes/index.js";
+import type { ChallengeApi, ChallengeResult } from "./challenge/challenge.js";
+import type { CodeOptions } from "./codes/index.js";
 import { guardSenders } from "./delivery/guarded-sender.js";
 import { createMessageRenderer, type TemplateOverrides } from "./delivery/templates.js";
-import { createEnrolmentEngine, type EnrolmentEngine } from "./enrolment/engine.js";
+import type { EnrolmentEngine } from "./enrolment/engine.js";
 import { createMessenger, type Senders } from "./enrolment/messenger.js";
-import { MfaError } from "./errors.js";
-import type { FlowDeps } from "./flow-deps.js";
-import { createGate } from "./flows/gate.js";
-import { createLimiter, type Limiter, type LimitsInput } from "./limits/limits.js";
+import { isMfaError, MfaError } from "./errors.js";
+import { assertUserId } from "./keys.js";
+import { createLimiter, type Limiter, type LimitsInput, limitsSchema } from "./limits/limits.js";
 import { type Policy, type PolicyInput, policySchema } from "./policy/policy.js";
 import { type Clock, type RandomSource, systemClock, webCryptoRandom } from "./ports/clock.js";
 import { type EventSink, noEvents } from "./ports/events.js";
@@ -36,8 +36,8 @@ import { allowAllSends, type SendRiskHook } from "./ports/risk.js";
 import type { Store } from "./ports/store.js";
 import { type RegistrationStore, registrationStore } from "./registration/registration.js";
 import { normaliseDomain } from "./rules/domain.js";
-import { createSecurityInfo, type SecurityInfoApi } from "./security-info/security-info.js";
-import { createTotpService, type TotpOptions } from "./totp/service.js";
+import type { SecurityInfoApi } from "./security-info/security-info.js";
+import type { TotpOptions } from "./totp/service.js";
 
 /** Everything `createMfa` takes. */
 export interface MfaConfig {
@@ -199,15 +199,6 @@ export function createMfa(config: MfaConfig): Mfa {
   const clock = config.clock ?? systemClock;
   const random = config.random ?? webCryptoRandom;
   const events = config.events ?? noEvents;
-  const base = { store, keyring, clock, random, events };
-
-  const codes = createCodeService(base, config.codes);
-  const totp = createTotpService(base, { ...config.totp, issuer: config.tenant.name });
-  const appPasswords = policy.appPasswords.enabled
-    ? createAppPasswordService(base, { ...config.appPasswords, cap: policy.appPasswords.cap })
-    : null;
-  const limiter = createLimiter({ store, clock }, config.limits);
-  const registrations = registrationStore(store);
   const renderer = createMessageRenderer(config.messages ?? {});
   // Each sender is wrapped once: a failure that is not typed, or no answer within the deadline,
   // is delivery_unavailable (REL-04/05), so every flow sees only outcomes it can show.
@@ -216,40 +207,135 @@ export function createMfa(config: MfaConfig): Mfa {
     renderer,
     appName: config.tenant.name,
   });
-  const tenant = Object.freeze({ name: config.tenant.name, domains });
-  const beforeSend = config.beforeSend ?? allowAllSends;
-  const gate = createGate({ policy, clock, events, messenger });
-  const shared: FlowDeps = {
-    gate,
-    beforeSend,
-    codes,
+  const shared: SharedDeps = {
     store,
+    keyring,
     clock,
+    random,
     events,
     policy,
-    limiter,
-    registrations,
-    totp,
-    appPasswords,
+    limits: limitsSchema.parse(config.limits ?? {}),
+    ...(config.codes ? { codes: config.codes } : {}),
+    totp: { ...config.totp, issuer: config.tenant.name },
+    appPasswords: policy.appPasswords.enabled
+      ? { ...config.appPasswords, cap: policy.appPasswords.cap }
+      : null,
     messenger,
+    beforeSend: config.beforeSend ?? allowAllSends,
+    tenant: Object.freeze({ name: config.tenant.name, domains }),
   };
+  // Options are checked now, once, rather than at the first user action.
+  flowsOf(shared, detachedUnit(store, clock));
 
-  const engine = createEnrolmentEngine({ ...shared, tenant });
-  const { start, get, submit } = engine;
+  /** Runs one user action in its unit of work (one read, at most one commit of the user's state). */
+  const act = <T>(userId: unknown, action: (f: ActionFlows) => Promise<T>, retries?: number) => {
+    assertUserId(userId);
+    return inUnit(shared, userId, action, retries);
+  };
+  /**
+   * A check at sign-in: when this user's other checks keep committing first (a burst of
+   * guesses), it waits its turn instead of running: nothing was compared, nothing is told.
+   */
+  const check = (userId: unknown, action: (f: ActionFlows) => Promise<ChallengeResult>) =>
+    act(userId, action).catch((e: unknown): ChallengeResult => {
+      if (!isMfaError(e, "store_conflict")) throw e;
+      return { ok: false, reason: "factor_locked", retryAfterSeconds: 1 };
+    });
+  const userOf = (session: { userId?: unknown } | null | undefined) => session?.userId;
+
+  const enrolment = Object.freeze<EnrolmentEngine>({
+    start: (options) => act(userOf(options), (f) => f.engine.start(options)),
+    get: (id, session) => act(userOf(session), (f) => f.engine.get(id, session)),
+    // The engine commits itself (a lost race is its conflict view), so it never runs twice.
+    submit: (id, input, session) =>
+      act(userOf(session), (f) => f.engine.submit(id, input, session), 0),
+  });
+
+  const securityInfo = Object.freeze<SecurityInfoApi>({
+    list: (session) => act(userOf(session), (f) => f.securityInfo.list(session)),
+    add: (session, kind, options) =>
+      act(userOf(session), (f) => f.securityInfo.add(session, kind, options)),
+    replace: (session, id, options) =>
+      act(userOf(session), (f) => f.securityInfo.replace(session, id, options)),
+    remove: (session, id) => act(userOf(session), (f) => f.securityInfo.remove(session, id)),
+    setPreferred: (session, id) =>
+      act(userOf(session), (f) => f.securityInfo.setPreferred(session, id)),
+    rename: (session, id, name) =>
+      act(userOf(session), (f) => f.securityInfo.rename(session, id, name)),
+    appPasswords: Object.freeze<SecurityInfoApi["appPasswords"]>({
+      create: (session, name) =>
+        act(userOf(session), (f) => f.securityInfo.appPasswords.create(session, name)),
+      list: (session) => act(userOf(session), (f) => f.securityInfo.appPasswords.list(session)),
+      revoke: (session, id) =>
+        act(userOf(session), (f) => f.securityInfo.appPasswords.revoke(session, id)),
+    }),
+  });
+
+  const challenge = Object.freeze<ChallengeApi>({
+    options: (userId) => act(userId, (f) => f.challenge.options(userId)),
+    // start and resend commit before they send (state before send, REL-04), then send once.
+    start: (input) => act(userOf(input), (f) => f.challenge.start(input), 0),
+    resend: (input) => act(userOf(input), (f) => f.challenge.resend(input), 0),
+    verify: (input) => check(userOf(input), (f) => f.challenge.verify(input)),
+    verifyTotp: (input) => check(userOf(input), (f) => f.challenge.verifyTotp(input)),
+    verifyAppPassword: (input) => check(userOf(input), (f) => f.challenge.verifyAppPassword(input)),
+  });
+
+  const admin = Object.freeze<AdminApi>({
+    listMethods: (userId) => act(userId, (f) => f.admin.listMethods(userId)),
+    removeMethod: (userId, which, by) =>
+      act(userId, (f) => f.admin.removeMethod(userId, which, by)),
+    requireReregistration: (userId) => act(userId, (f) => f.admin.requireReregistration(userId)),
+    revokeAppPasswords: (userId) => act(userId, (f) => f.admin.revokeAppPasswords(userId)),
+    clearFailures: (userId) => act(userId, (f) => f.admin.clearFailures(userId)),
+    // Reads every user's document a page at a time: no user action writes a report index.
+    registrationReport: () =>
+      createAdmin(flowsOf(shared, detachedUnit(store, clock))).registrationReport(),
+  });
+
+  const perUser =
+    <A extends unknown[], R>(
+      method: (f: ActionFlows) => (userId: string, ...args: A) => Promise<R>,
+    ) =>
+    (userId: string, ...args: A) =>
+      act(userId, (f) => method(f)(userId, ...args));
+  const limiterOf = (f: ActionFlows) => f.limiter;
+  const global = createLimiter({ store, clock }, shared.limits);
+  const limiter = Object.freeze<Limiter>({
+    limits: global.limits,
+    allowSend: (subject) => act(userOf(subject), (f) => f.limiter.allowSend(subject)),
+    refundSend: (subject) => act(userOf(subject), (f) => f.limiter.refundSend(subject)),
+    allowCheck: perUser((f) => limiterOf(f).allowCheck),
+    reserveCheck: perUser((f) => limiterOf(f).reserveCheck),
+    settleCheck: perUser((f) => limiterOf(f).settleCheck),
+    clearFailures: perUser((f) => limiterOf(f).clearFailures),
+    clearAllFailures: perUser((f) => limiterOf(f).clearAllFailures),
+    listFailures: perUser((f) => limiterOf(f).listFailures),
+    recordConversion: global.recordConversion,
+    conversion: global.conversion,
+  });
+
+  const registrations = Object.freeze<RegistrationStore>({
+    get: (userId) => act(userId, (f) => f.registrations.get(userId)),
+    update: (userId, change) => act(userId, (f) => f.registrations.update(userId, change)),
+    summaries: (cursor) => registrationStore(store).summaries(cursor),
+  });
+
   return Object.freeze({
-    enrolment: Object.freeze({ start, get, submit }),
-    securityInfo: createSecurityInfo({ ...shared, engine }),
-    challenge: createChallenge(shared),
-    admin: createAdmin(shared),
+    enrolment,
+    securityInfo,
+    challenge,
+    admin,
     policy,
-    async required(userId: string, options: { enabledAt?: number } = {}) {
-      return registrationRequirement(
-        policy,
-        await registrations.get(userId),
-        clock.now(),
-        options.enabledAt,
-      );
-    },
+    required: (userId: string, options: { enabledAt?: number } = {}) =>
+      act(userId, async (f) =>
+        registrationRequirement(
+          policy,
+          await f.registrations.get(userId),
+          clock.now(),
+          options.enabledAt,
+        ),
+      ),
     limiter,
     registrations,
   });

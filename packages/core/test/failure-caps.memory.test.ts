@@ -1,7 +1,7 @@
 /**
  * The failure-cap kit on the memory store, and proof the kit can fail: the same cases against a
  * memory store whose `put` ignores `expectVersion` (a compare-and-set that does not compare)
- * must reject, because then parallel checks all reserve the same attempt (REL-02).
+ * must reject, because then parallel actions all commit over each other's counts (REL-02).
  */
 import { memoryStore, type Store } from "@mfakit/core";
 import {
@@ -26,16 +26,16 @@ function brokenCompareAndSet(store: Store): Store {
 describe("Failure caps: the kit fails on a store whose put ignores expectVersion (REL-02)", () => {
   // Each case, and the assertion that must catch the broken compare-and-set.
   const expected: Array<[FailureCapCaseName, RegExp]> = [
-    ["signInSmsBurst", /failures counted/],
+    ["signInSmsBurst", /compared at once/],
     ["signInSmsSpreadBurst", /compared at once/],
     ["signInTotpBurst", /compared at once/],
     ["appPasswordBurst", /compared at once/],
     ["appPasswordIpBurst", /compared at once/],
-    ["wizardCodeBurst", /failures counted/],
+    ["wizardCodeBurst", /compared at once/],
     ["wizardAuthenticatorBurst", /compared at once/],
-    ["signInSmsDisable", /the factor is disabled/],
+    ["signInSmsDisable", /compared before the one that disabled/],
     ["signInTotpDisable", /compared before the one that disabled/],
-    ["wizardCodeDisable", /the factor is disabled/],
+    ["wizardCodeDisable", /compared before the one that disabled/],
   ];
   for (const [name, failure] of expected) {
     it(`rejects: ${failureCapCases[name].title}`, async () => {

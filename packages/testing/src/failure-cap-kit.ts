@@ -33,7 +33,6 @@ import {
   type PolicyInput,
   type Store,
 } from "@mfakit/core";
-import { userKey } from "@mfakit/core/adapter";
 import type { FactorAllowance } from "@mfakit/core/limits";
 import { base32Decode, TOTP_MAX_CONFIRM_ATTEMPTS, totpAt } from "@mfakit/core/totp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -217,16 +216,7 @@ async function burst(n: number, guess: (i: number) => Promise<string>) {
 
 /** What the limiter holds for every factor of `userId` that has a failure record. */
 async function allowancesOf(sdk: Sdk, userId: string): Promise<FactorAllowance[]> {
-  const prefix = userKey(userId, "failures", "");
-  const out: FactorAllowance[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await sdk.store.list(prefix, { limit: 100, cursor });
-    for (const item of page.items)
-      out.push(await sdk.mfa.limiter.allowCheck(userId, item.key.slice(prefix.length)));
-    cursor = page.cursor ?? undefined;
-  } while (cursor);
-  return out;
+  return (await sdk.mfa.limiter.listFailures(userId)).map((f) => f.allowance);
 }
 
 /** The consecutive failures the limiter holds for every factor of `userId` (REL-02's counter). */

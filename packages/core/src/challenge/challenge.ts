@@ -100,6 +100,9 @@ interface SigninRecord {
   readonly delivery: Delivery;
 }
 
+/** Rounds a sign-in send's commit may lose to this user's other actions before giving up. */
+const DURABLE_ROUNDS = 8;
+
 /** Builds the sign-in API. */
 export function createChallenge(deps: ChallengeDeps): ChallengeApi {
   const { store, clock, limiter, registrations, codes, totp, policy } = deps;
@@ -143,6 +146,18 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       channel: rec.delivery,
       expiresInSeconds: Math.ceil((issued.expiresAt - clock.now()) / 1000),
     };
+  };
+
+  /**
+   * Runs `write` and commits it; if another action of this user committed first, runs it again
+   * on what that one wrote. What follows (the send) happens once, after the commit.
+   */
+  const durably = async <T>(write: () => Promise<T>): Promise<T> => {
+    for (let round = 0; round <= DURABLE_ROUNDS; round++) {
+      const result = await write();
+      if (await deps.unit.commit()) return result;
+    }
+    throw new MfaError("store_conflict", { data: { record: "account" } });
   };
 
   const screen = (userId: string, rec: SigninRecord, ip: string | undefined) =>
@@ -214,15 +229,18 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       const refused = await screen(input.userId, rec, input.ip);
       if (refused) return refusedSend(refused);
       const challengeId = randomId("ch_");
-      // State before send (REL-04): the record and the hashed code exist before the provider call.
-      await store.put(recordKey(input.userId, challengeId), rec as never, {
-        ttlMs: codes.options.ttlSeconds * codes.options.maxSends * 1000,
-      });
-      const issued = await codes.issue({
-        userId: input.userId,
-        challengeId,
-        purpose: `signin:${delivery}`,
-        destination: phone.e164,
+      // State before send (REL-04): the record and the hashed code are committed before the
+      // provider call.
+      const issued = await durably(async () => {
+        await store.put(recordKey(input.userId, challengeId), rec as never, {
+          ttlMs: codes.options.ttlSeconds * codes.options.maxSends * 1000,
+        });
+        return codes.issue({
+          userId: input.userId,
+          challengeId,
+          purpose: `signin:${delivery}`,
+          destination: phone.e164,
+        });
       });
       return send(challengeId, rec, issued, input.locale ?? reg.locale ?? "en");
     },
@@ -235,7 +253,9 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       const rec = entry.value as SigninRecord;
       const refused = await screen(input.userId, rec, input.ip);
       if (refused) return refusedSend(refused);
-      const issued = await codes.resend({ userId: input.userId, challengeId: input.challengeId });
+      const issued = await durably(() =>
+        codes.resend({ userId: input.userId, challengeId: input.challengeId }),
+      );
       return send(input.challengeId, rec, issued, input.locale ?? "en");
     },
 
@@ -260,7 +280,7 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       );
       if (!outcome.ok) return outcome;
       await store.delete(recordKey(input.userId, input.challengeId));
-      await limiter.recordConversion("verified", rec.country);
+      deps.unit.afterCommit(() => limiter.recordConversion("verified", rec.country));
       return { ok: true, method: rec.method };
     },
 

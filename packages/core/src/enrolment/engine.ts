@@ -96,8 +96,6 @@ interface AfterWork {
   readonly record: EnrolmentRecord | null;
   readonly shown?: Shown;
   readonly notice?: ViewNotice | null;
-  /** Undoes what the after-work made if its record change loses the race (nobody saw it). */
-  readonly undo?: () => Promise<unknown>;
 }
 
 /** A transition's result: the record to write and what to show. */
@@ -135,12 +133,6 @@ const revisitable = (step: Step) => !SKIPPED_BY_BACK.has(step);
  * Answers that change nothing a step-up protects: moving around the wizard and postponing it.
  * Every other answer is gated.
  */
-/** Check outcomes that a concurrent tab's success also produces (it used or locked the code). */
-const RACE_NOTICES: ReadonlySet<string> = new Set(["code_expired", "code_locked", "factor_locked"]);
-/** How long a losing tab waits for the winner's write: 20 × 10 ms at most, and only on failure. */
-const RACE_WAIT_ROUNDS = 20;
-const RACE_WAIT_MS = 10;
-
 const NO_STEP_UP: ReadonlySet<string> = new Set(["back", "cancel", "snooze", "different-method"]);
 
 /** Throws `invalid_input` unless the policy offers `value` (a method or a delivery). */
@@ -371,14 +363,15 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
   // ---------------------------------------------------------------- writing
 
   /**
-   * Mints the enrolment's app password, after the move to its step was written (a losing tab
-   * mints nothing). A user already at the cap is told so and the step is passed over: the wizard
-   * can always finish (APP-02).
+   * Mints the enrolment's app password in the same commit as the move to its step: a losing tab
+   * or a crash leaves no password nobody saw. A user already at the cap is told so and the step
+   * is passed over: the wizard can always finish (APP-02).
    */
-  const mintAppPassword = async (rec: EnrolmentRecord): Promise<AfterWork> => {
+  const mintAppPassword = async (rec: EnrolmentRecord): Promise<Transition> => {
     const service = deps.appPasswords;
-    if (!service) return { record: null };
+    if (!service) return { record: rec };
     try {
+      const before = await registrations.get(rec.userId);
       const created = await service.create({ userId: rec.userId, name: appPasswordName(rec) });
       await deps.gate.changed({
         userId: rec.userId,
@@ -386,19 +379,18 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
         factor: "app-password",
         method: "app-password",
         by: "user",
-        before: await registrations.get(rec.userId),
+        before,
         locale: rec.locale,
       });
       return {
         record: { ...rec, appPasswordId: created.id },
         shown: { appPassword: created.password },
-        undo: () => service.revoke({ userId: rec.userId, id: created.id }),
       };
     } catch (e) {
       if (!isMfaError(e, "app_password_limit_reached")) throw e;
       const passed = await advance(rec, { appPasswordDone: true });
       return {
-        record: passed.record,
+        ...passed,
         notice: { code: "app_password_limit_reached", cap: Number(e.data.cap ?? 0) },
       };
     }
@@ -439,7 +431,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
       history,
     };
     if (next.step === "app-password" && !record.appPasswordId && deps.appPasswords) {
-      return { record, after: (written) => mintAppPassword(written) };
+      return mintAppPassword(record);
     }
     return { record };
   };
@@ -666,7 +658,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
       await notify(before, rec, "recovery-email", "recovery-email", pending.address);
       return advance(rec, { recoveryAdded: [...rec.recoveryAdded, "email"] });
     }
-    await limiter.recordConversion("verified", pending.country);
+    deps.unit.afterCommit(() => limiter.recordConversion("verified", pending.country));
     const phone = {
       e164: pending.e164,
       country: pending.country,
@@ -985,39 +977,35 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     return render(fresh.record, fresh.version, { code: "conflict" });
   };
 
-  /** Writes a transition with compare-and-set, runs its after-work, renders the view. */
+  /**
+   * Writes a transition into the unit of work and commits it: the record, and everything the
+   * transition changed on the way (a code consumed, a factor bound, an attempt counted), land
+   * together or not at all. A lost commit is the conflict view. Then the after-work (a send, so
+   * that state is durable before the provider call, REL-04) and the outcome it records.
+   */
   const commit = async (
     rec: EnrolmentRecord,
     version: number,
     t: Transition,
   ): Promise<EnrolmentView> => {
     if (t.stale) return conflict(rec);
-    if (t.record === rec && !t.after) {
-      // A code that is suddenly gone or dead may have been used by another tab that moved the
-      // enrolment on: that tab's step is the truth, not "ask for a new code".
-      if (t.notice && RACE_NOTICES.has(t.notice.code)) {
-        // Its write may still be on its way: wait a moment for it rather than say "ask again".
-        for (let i = 0; i < RACE_WAIT_ROUNDS; i++) {
-          const fresh = await load(rec.id, rec.userId);
-          if (fresh.version !== version)
-            return render(fresh.record, fresh.version, { code: "conflict" });
-          await new Promise((resolve) => setTimeout(resolve, RACE_WAIT_MS));
-        }
-      }
-      return render(rec, version, t.notice ?? null, t.shown);
-    }
     const ttlMs = Math.max(1000, rec.expiresAt - now());
-    const put = await store.put(key(rec.userId, rec.id), t.record as never, {
-      expectVersion: version,
-      ttlMs,
-    });
-    if (!put.ok) return conflict(rec);
-    let written = t.record;
-    let writtenVersion = put.version;
+    let written = rec;
+    let writtenVersion = version;
+    if (t.record !== rec) {
+      const put = await store.put(key(rec.userId, rec.id), t.record as never, {
+        expectVersion: version,
+        ttlMs,
+      });
+      if (!put.ok) return conflict(rec);
+      written = t.record;
+      writtenVersion = put.version;
+      // A scoped enrolment (Security info) never held the wizard's pointer: it leaves it alone.
+      if (t.record.status !== "active" && !rec.scope) await store.delete(currentKey(rec.userId));
+    }
+    if (!(await deps.unit.commit())) return conflict(rec);
     let shown = t.shown;
     let notice = t.notice ?? null;
-    // A scoped enrolment (Security info) never held the wizard's pointer: it leaves it alone.
-    if (t.record.status !== "active" && !rec.scope) await store.delete(currentKey(rec.userId));
     if (t.after) {
       const result = await t.after(written);
       const work: AfterWork | null =
@@ -1027,13 +1015,13 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
           expectVersion: writtenVersion,
           ttlMs,
         });
-        if (!again.ok) {
-          // Another tab moved on between the two writes: what this one made was never shown.
-          await work.undo?.();
-          return conflict(rec);
+        // The outcome is recorded if nobody moved the enrolment meanwhile; shown either way.
+        if (again.ok && (await deps.unit.commit())) {
+          written = work.record;
+          writtenVersion = again.version;
+        } else {
+          written = work.record;
         }
-        written = work.record;
-        writtenVersion = again.version;
       }
       if (work?.shown) shown = work.shown;
       if (work?.notice) notice = work.notice;

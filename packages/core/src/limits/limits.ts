@@ -180,6 +180,10 @@ export interface Limiter {
   clearFailures(userId: string, factorKey: string): Promise<void>;
   /** Forgets every failure counter of a user; the number of factors that had any. */
   clearAllFailures(userId: string): Promise<number>;
+  /** Every factor of a user with a failure record, and what it allows now (for admin and tests). */
+  listFailures(
+    userId: string,
+  ): Promise<Array<{ readonly factorKey: string; readonly allowance: FactorAllowance }>>;
   /** Counts a code sent / verified per country and day, so SMS pumping shows (FRAUD-06). */
   recordConversion(kind: "sent" | "verified", country: string): Promise<void>;
   /** Sent and verified counts per country for one UTC day (`YYYY-MM-DD`). */
@@ -336,6 +340,24 @@ export function createLimiter(
 
     async clearFailures(userId, factorKey) {
       await store.delete(failKey(userId, factorKey));
+    },
+
+    async listFailures(userId) {
+      const prefix = failKey(userId, "");
+      const out: Array<{ factorKey: string; allowance: FactorAllowance }> = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.list(prefix, { limit: 500, cursor });
+        for (const item of page.items) {
+          const factorKey = item.key.slice(prefix.length);
+          out.push({
+            factorKey,
+            allowance: allowanceOf(failureRecord(item.value), "disable", clock.now()),
+          });
+        }
+        cursor = page.cursor ?? undefined;
+      } while (cursor);
+      return out;
     },
 
     async clearAllFailures(userId) {

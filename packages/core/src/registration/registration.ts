@@ -13,7 +13,7 @@
 
 import { MfaError } from "../errors.js";
 import { mfaMethodsHeld, recoveryMethodsHeld } from "../factors/registry.js";
-import { globalKey, userKey } from "../keys.js";
+import { userKey } from "../keys.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
 import type { Store } from "../ports/store.js";
 
@@ -97,16 +97,9 @@ export interface RegistrationStore {
 
 const MAX_CAS_RETRIES = 20;
 
-const summaryOf = (userId: string, reg: Registration) => ({
-  userId,
-  methods: mfaMethodsHeld(reg),
-  recovery: recoveryMethodsHeld(reg),
-});
-
 /** A {@link RegistrationStore} over the Store port. */
 export function registrationStore(store: Store): RegistrationStore {
   const key = (userId: string) => userKey(userId, "registration");
-  const summaryKey = (userId: string) => globalKey("report", encodeURIComponent(userId));
 
   const read = async (userId: string) => {
     const entry = await store.get<Registration & Record<string, never>>(key(userId));
@@ -126,30 +119,36 @@ export function registrationStore(store: Store): RegistrationStore {
         const { registration, version } = await read(userId);
         const next = change(registration);
         const put = await store.put(key(userId), next as never, { expectVersion: version });
-        if (put.ok) {
-          // The report reads what the registry says the user holds: the same rule as required().
-          const summary = {
-            userId,
-            methods: mfaMethodsHeld(next),
-            recovery: recoveryMethodsHeld(next),
-          };
-          const changed =
-            JSON.stringify(summary) !== JSON.stringify(summaryOf(userId, registration));
-          if (changed || version === null) await store.put(summaryKey(userId), summary);
-          return next;
-        }
+        if (put.ok) return next;
       }
       throw new MfaError("store_conflict", { data: { record: "registration" } });
     },
 
     async summaries(cursor) {
-      const page = await store.list(globalKey("report", ""), { limit: 500, cursor });
-      return {
-        items: page.items.map(
-          (i) => i.value as { userId: string; methods: MfaMethod[]; recovery: string[] },
-        ),
-        cursor: page.cursor,
-      };
+      // The report reads the users' documents themselves (no index for an action to keep up to
+      // date) and what the registry says each holds: the same rule as required().
+      const page = await store.list("mfa:{", { limit: 500, cursor });
+      const items: Array<{ userId: string; methods: MfaMethod[]; recovery: string[] }> = [];
+      for (const item of page.items) {
+        const userId = userOfAccountKey(item.key);
+        const slot = (item.value as { e?: Record<string, { v?: unknown }> } | null)?.e
+          ?.registration;
+        if (userId === null || !slot) continue;
+        const reg = { ...emptyRegistration, ...(slot.v as Registration) };
+        items.push({ userId, methods: mfaMethodsHeld(reg), recovery: recoveryMethodsHeld(reg) });
+      }
+      return { items, cursor: page.cursor };
     },
   };
+}
+
+/** The user of an account document's key (`mfa:{<encoded id>}:account`), else `null`. */
+function userOfAccountKey(key: string): string | null {
+  const match = /^mfa:\{(.*)\}:account$/.exec(key);
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
 }

@@ -1,0 +1,132 @@
+/**
+ * The flows of one user action, built over that action's unit of work: the building blocks
+ * (codes, TOTP, app passwords, the limiter, registrations) and the flows (the wizard, the
+ * sign-in challenge, admin, Security info) all see the unit's Store, so everything they change
+ * lands in one commit of the user's document (see `unit-of-work.ts`).
+ *
+ * Audit events and notices are queued on the unit and run after its commit: a lost commit
+ * emits nothing, and nothing is announced before it is durable.
+ *
+ * @module
+ */
+
+import { createAdmin } from "../admin/admin.js";
+import { createAppPasswordService } from "../app-passwords/service.js";
+import type { AppPasswordOptions } from "../app-passwords/types.js";
+import { createChallenge } from "../challenge/challenge.js";
+import { type CodeOptions, createCodeService } from "../codes/index.js";
+import { createEnrolmentEngine, type EngineInternals } from "../enrolment/engine.js";
+import type { Messenger } from "../enrolment/messenger.js";
+import { MfaError } from "../errors.js";
+import type { FlowDeps } from "../flow-deps.js";
+import { createGate } from "../flows/gate.js";
+import { createLimiter, type Limits } from "../limits/limits.js";
+import type { Policy } from "../policy/policy.js";
+import type { Clock, RandomSource } from "../ports/clock.js";
+import { type EventSink, emitEvent } from "../ports/events.js";
+import type { Keyring } from "../ports/keyring.js";
+import type { SendRiskHook } from "../ports/risk.js";
+import type { Store } from "../ports/store.js";
+import { registrationStore } from "../registration/registration.js";
+import { createSecurityInfo, type SecurityInfoApi } from "../security-info/security-info.js";
+import { createTotpService, type TotpOptions } from "../totp/service.js";
+import { openUnit, type UnitOfWork } from "./unit-of-work.js";
+
+/** What every action's flows share: built once by `createMfa`. */
+export interface SharedDeps {
+  readonly store: Store;
+  readonly keyring: Keyring;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly events: EventSink;
+  readonly policy: Policy;
+  readonly limits: Limits;
+  readonly codes?: CodeOptions;
+  readonly totp: TotpOptions;
+  readonly appPasswords: AppPasswordOptions | null;
+  readonly messenger: Messenger;
+  readonly beforeSend: SendRiskHook;
+  readonly tenant: { readonly name: string; readonly domains: readonly string[] };
+}
+
+/** One action's flows. */
+export interface ActionFlows extends FlowDeps {
+  readonly engine: EngineInternals;
+  readonly challenge: ReturnType<typeof createChallenge>;
+  readonly admin: ReturnType<typeof createAdmin>;
+  readonly securityInfo: SecurityInfoApi;
+}
+
+/** How many times an action that lost its commit to another runs again before giving up. */
+export const ACTION_RETRIES = 8;
+
+/** Builds the flows of one unit of work. */
+export function flowsOf(shared: SharedDeps, unit: UnitOfWork): ActionFlows {
+  const { store } = unit;
+  const { keyring, clock, random, policy } = shared;
+  // Events wait for the commit: only what became durable is audited.
+  const events: EventSink = {
+    emit: (event) => unit.afterCommit(() => emitEvent(shared.events, event)),
+  };
+  const base = { store, keyring, clock, random, events };
+  const codes = createCodeService(base, shared.codes);
+  const totp = createTotpService(base, shared.totp);
+  const appPasswords = shared.appPasswords
+    ? createAppPasswordService(base, shared.appPasswords)
+    : null;
+  const limiter = createLimiter({ store, clock }, shared.limits);
+  const registrations = registrationStore(store);
+  const realGate = createGate({
+    policy,
+    clock,
+    events: shared.events,
+    messenger: shared.messenger,
+  });
+  // Notices wait for the commit too: a change is told about once it has happened.
+  const gate = {
+    authorise: realGate.authorise,
+    changed: async (change: Parameters<typeof realGate.changed>[0]) =>
+      unit.afterCommit(() => realGate.changed(change)),
+  };
+  const deps: FlowDeps = {
+    unit,
+    gate,
+    beforeSend: shared.beforeSend,
+    codes,
+    store,
+    clock,
+    events,
+    policy,
+    limiter,
+    registrations,
+    totp,
+    appPasswords,
+    messenger: shared.messenger,
+  };
+  const engine = createEnrolmentEngine({ ...deps, tenant: shared.tenant });
+  return {
+    ...deps,
+    engine,
+    challenge: createChallenge(deps),
+    admin: createAdmin(deps),
+    securityInfo: createSecurityInfo({ ...deps, engine }),
+  };
+}
+
+/**
+ * Runs `action` in a unit of work of `userId` and commits it. If another action committed
+ * first, the action runs again on what it wrote, up to `retries` times; then `store_conflict`.
+ */
+export async function inUnit<T>(
+  shared: SharedDeps,
+  userId: string,
+  action: (flows: ActionFlows) => Promise<T>,
+  retries = ACTION_RETRIES,
+): Promise<T> {
+  const unit = await openUnit(shared.store, shared.clock, userId);
+  for (let round = 0; round <= retries; round++) {
+    const result = await action(flowsOf(shared, unit));
+    if (await unit.commit()) return result;
+  }
+  throw new MfaError("store_conflict", { data: { record: "account" } });
+}

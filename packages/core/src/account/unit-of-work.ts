@@ -1,0 +1,228 @@
+/**
+ * One user action, one durable write: the unit of work every flow runs in.
+ *
+ * All of a user's state lives in ONE document, `mfa:{<user>}:account`: their registration,
+ * enrolments, code challenges, authenticator apps, app passwords and failure counters. An action
+ * (a wizard answer, a sign-in check, a Security info change) reads it once, runs the SDK's own
+ * modules against a private overlay of it — they see an ordinary {@link Store} — and writes it
+ * back with one compare-and-set. So:
+ *
+ * - a step is all-or-nothing: a code consumed, a factor bound and the wizard moved on land
+ *   together or not at all, whatever crashes in between (REL-01, ASVS 2.3.3);
+ * - every check of the user's state and the change that follows are one atomic decision: of two
+ *   racing actions one commits and the other runs again on what the first wrote, or shows the
+ *   current view (a counter or a one-time secret can't be read-then-written by two at once);
+ * - an action costs one read and at most one commit of the user's state, on every store.
+ *
+ * What an action must not do twice or before its state is durable waits for the commit: audit
+ * events and notices are queued and run only after it ({@link UnitOfWork.afterCommit}); a lost
+ * commit drops them. Keys of no user (rate-limit windows, statistics) go straight to the store:
+ * they are shared by all users and counted where they happen.
+ *
+ * Entries keep their versions and TTLs inside the document (on the SDK's clock); expired ones are
+ * dropped at each commit, so the document holds only what is live.
+ *
+ * @module
+ */
+
+import { MfaError } from "../errors.js";
+import { userPrefix } from "../keys.js";
+import type { Clock } from "../ports/clock.js";
+import type {
+  IncrementOptions,
+  JsonValue,
+  ListOptions,
+  ListPage,
+  PutOptions,
+  PutResult,
+  Store,
+  StoreEntry,
+} from "../ports/store.js";
+
+/** One entry of the account document: value, version, expiry (epoch ms) or null. */
+type Slot = { v: JsonValue; n: number; x: number | null };
+
+/** The account document as stored. */
+export type AccountDocument = { readonly v: 1; readonly e: Readonly<Record<string, Slot>> };
+
+/** The document's key: the one key of a user. */
+export const accountKey = (userId: string): string => `${userPrefix(userId)}account`;
+
+/** A user's unit of work: a Store to run an action against, and its commit. */
+export interface UnitOfWork {
+  /** The user whose document this is. */
+  readonly userId: string;
+  /** The Store the action runs against: the user's keys in the overlay, the rest passed through. */
+  readonly store: Store;
+  /**
+   * Writes the overlay back with one compare-and-set, then runs what waited for it. `false`
+   * when another action committed first: nothing was written, the queued work is dropped and the
+   * overlay is reloaded from what is stored now (so the action may run again, or show it).
+   * With nothing changed it writes nothing and answers `true`.
+   */
+  commit(): Promise<boolean>;
+  /** Queues work for after the next successful commit (events, notices). */
+  afterCommit(work: () => Promise<unknown> | unknown): void;
+  /** Whether the overlay holds changes not yet committed. */
+  readonly dirty: boolean;
+}
+
+/** Reads a user's document and opens a unit of work on it (one store round trip). */
+export async function openUnit(base: Store, clock: Clock, userId: string): Promise<UnitOfWork> {
+  const prefix = userPrefix(userId);
+  const docKey = `${prefix}account`;
+  let slots = new Map<string, Slot>();
+  let version: number | null = null;
+  let dirty = false;
+  let queued: Array<() => Promise<unknown> | unknown> = [];
+
+  const load = async () => {
+    const entry = await base.get<AccountDocument & Record<string, never>>(docKey);
+    const doc = entry?.value as AccountDocument | undefined;
+    slots = new Map(Object.entries(doc?.e ?? {}));
+    version = entry?.version ?? null;
+    dirty = false;
+    queued = [];
+  };
+  await load();
+
+  const mine = (key: string) => key.startsWith(prefix) && key !== docKey;
+  const sub = (key: string) => key.slice(prefix.length);
+  const live = (key: string): Slot | undefined => {
+    const slot = slots.get(sub(key));
+    if (slot && slot.x !== null && slot.x <= clock.now()) {
+      slots.delete(sub(key));
+      return undefined;
+    }
+    return slot;
+  };
+  const entryOf = <T extends JsonValue>(slot: Slot): StoreEntry<T> => ({
+    value: slot.v as T,
+    version: slot.n,
+  });
+  const expiry = (ttlMs: number | undefined) => (ttlMs === undefined ? null : clock.now() + ttlMs);
+  const write = (key: string, slot: Slot) => {
+    slots.set(sub(key), slot);
+    dirty = true;
+  };
+
+  const store: Store = {
+    id: `${base.id}+account`,
+
+    async get<T extends JsonValue>(key: string) {
+      if (!mine(key)) return base.get<T>(key);
+      const slot = live(key);
+      return slot ? entryOf<T>(slot) : null;
+    },
+
+    async put(key: string, value: JsonValue, opts: PutOptions = {}): Promise<PutResult> {
+      if (!mine(key)) return base.put(key, value, opts);
+      const slot = live(key);
+      const expect = opts.expectVersion;
+      if (expect !== undefined && (expect === null ? slot : slot?.n !== expect)) {
+        return { ok: false, current: slot ? entryOf(slot) : null };
+      }
+      const n = (slot?.n ?? 0) + 1;
+      write(key, { v: value, n, x: expiry(opts.ttlMs) });
+      return { ok: true, version: n };
+    },
+
+    async take<T extends JsonValue>(key: string) {
+      if (!mine(key)) return base.take<T>(key);
+      const slot = live(key);
+      if (!slot) return null;
+      slots.delete(sub(key));
+      dirty = true;
+      return entryOf<T>(slot);
+    },
+
+    async increment(key: string, opts: IncrementOptions = {}) {
+      if (!mine(key)) return base.increment(key, opts);
+      const slot = live(key);
+      const current = slot ? slot.v : 0;
+      const next = (current as number) + (opts.by ?? 1);
+      if (!Number.isSafeInteger(current) || !Number.isSafeInteger(next)) {
+        throw new MfaError("store_invalid_operation", { data: { operation: "increment" } });
+      }
+      write(key, { v: next, n: (slot?.n ?? 0) + 1, x: slot ? slot.x : expiry(opts.ttlMs) });
+      return next;
+    },
+
+    async delete(key: string) {
+      if (!mine(key)) return base.delete(key);
+      const existed = live(key) !== undefined;
+      if (existed) {
+        slots.delete(sub(key));
+        dirty = true;
+      }
+      return existed;
+    },
+
+    async list(prefixOf: string, opts: ListOptions = {}): Promise<ListPage> {
+      if (!prefixOf.startsWith(prefix)) return base.list(prefixOf, opts);
+      const limit = opts.limit ?? 100;
+      const keys = [...slots.keys()]
+        .map((k) => prefix + k)
+        .filter((k) => k.startsWith(prefixOf) && (opts.cursor === undefined || k > opts.cursor))
+        .sort();
+      const items: Array<{ key: string } & StoreEntry> = [];
+      for (const key of keys) {
+        const slot = live(key);
+        if (!slot) continue;
+        if (items.length === limit) return { items, cursor: items[items.length - 1]?.key ?? null };
+        items.push({ key, ...entryOf(slot) });
+      }
+      return { items, cursor: null };
+    },
+  };
+
+  return {
+    userId,
+    store,
+    get dirty() {
+      return dirty;
+    },
+    afterCommit(work) {
+      queued.push(work);
+    },
+    async commit() {
+      if (dirty) {
+        const now = clock.now();
+        const e: Record<string, Slot> = {};
+        for (const [k, slot] of slots) if (slot.x === null || slot.x > now) e[k] = slot;
+        const doc: AccountDocument = { v: 1, e };
+        const put = await base.put(docKey, doc as unknown as JsonValue, { expectVersion: version });
+        if (!put.ok) {
+          await load();
+          return false;
+        }
+        version = put.version;
+        dirty = false;
+      }
+      const work = queued;
+      queued = [];
+      for (const w of work) await w();
+      return true;
+    },
+  };
+}
+
+/**
+ * A unit over the store itself, for what belongs to no one user (reports over every document,
+ * checking options at construction): no overlay, nothing to commit.
+ */
+export function detachedUnit(base: Store, _clock: Clock): UnitOfWork {
+  const queued: Array<() => Promise<unknown> | unknown> = [];
+  return {
+    userId: "",
+    store: base,
+    dirty: false,
+    afterCommit(work) {
+      queued.push(work);
+    },
+    async commit() {
+      for (const w of queued.splice(0)) await w();
+      return true;
+    },
+  };
+}
