@@ -237,6 +237,45 @@ export async function runCrashPoint(
   };
 }
 
+/** What the child's journal tells the resumed user (and the checks) about the run so far. */
+function readJournal(lines: readonly JournalLine[]) {
+  const inbox: ReceivedMessage[] = [];
+  const verified: string[] = [];
+  const shown = new Set<string>();
+  /** Codes the user typed and saw answered; the cut submit's code they will type again. */
+  const typed = new Set<string>();
+  const accepted = new Map<string, number>();
+  let lastSeen: string | null = null;
+  let cut: SubmitInput | null = null;
+  lines.forEach((line, i) => {
+    if (line.t === "sent") inbox.push(line);
+    if (line.t === "event" && line.type === "code.verified" && line.challengeId)
+      verified.push(line.challengeId);
+    if (line.t === "view") {
+      lastSeen = line.step;
+      if (line.password) shown.add(line.password);
+    }
+    if (line.t !== "submit") return;
+    const answer = lines.slice(i + 1).find((l) => l.t === "view" || l.t === "submit");
+    // No view after the last answer: that submit was cut.
+    if (!answer) cut = line.input;
+    if (answer?.t !== "view" || !("code" in line.input)) return;
+    typed.add(line.input.code);
+    // A code answer followed by a view that moved on: the child saw the code accepted.
+    if (answer.step !== "verify-code")
+      accepted.set(line.input.code, (accepted.get(line.input.code) ?? 0) + 1);
+  });
+  return {
+    inbox,
+    verified,
+    shown,
+    typed,
+    accepted,
+    lastSeen: lastSeen as string | null,
+    cut: cut as SubmitInput | null,
+  };
+}
+
 /** The user comes back and finishes the wizard; the guarantees are checked on the way. */
 async function resume(
   context: CrashContext,
@@ -245,23 +284,8 @@ async function resume(
   violations: string[],
 ) {
   const { clock, callDeadlineMs } = context;
-  const inbox: ReceivedMessage[] = [];
-  const verified: string[] = [];
-  const shown = new Set<string>();
-  let lastSeen: string | null = null;
-  let lastSubmit: SubmitInput | null = null;
-  for (const line of lines) {
-    if (line.t === "sent") inbox.push(line);
-    if (line.t === "event" && line.type === "code.verified" && line.challengeId)
-      verified.push(line.challengeId);
-    if (line.t === "view") {
-      lastSeen = line.step;
-      if (line.password) shown.add(line.password);
-    }
-    if (line.t === "submit") lastSubmit = line.input;
-  }
-  // The child's last answer never came back when no view follows it: that submit was cut.
-  const cut = lines.filter((l) => l.t === "submit" || l.t === "view").at(-1)?.t === "submit";
+  const { inbox, verified, shown, typed, accepted, lastSeen, cut } = readJournal(lines);
+  const accept = (code: string) => accepted.set(code, (accepted.get(code) ?? 0) + 1);
   const mfa: Mfa = crashMfa({
     store: context.store.store,
     clock,
@@ -271,18 +295,6 @@ async function resume(
         if (e.type === "code.verified") verified.push(e.challengeId);
       },
     },
-  });
-  const typed = new Set<string>();
-  const accepted = new Map<string, number>();
-  const accept = (code: string) => accepted.set(code, (accepted.get(code) ?? 0) + 1);
-  // Codes the child typed and saw answered (the cut submit's code the user types again), and
-  // those it saw accepted: a code answer followed by a view that moved on.
-  lines.forEach((line, i) => {
-    if (line.t !== "submit" || !("code" in line.input)) return;
-    const answer = lines.slice(i + 1).find((l) => l.t === "view" || l.t === "submit");
-    if (answer?.t !== "view") return;
-    typed.add(line.input.code);
-    if (answer.step !== "verify-code") accept(line.input.code);
   });
   const codeFor = (to: string) => {
     const code = inbox.filter((m) => m.to === to && m.code !== null).at(-1)?.code ?? null;
@@ -298,13 +310,12 @@ async function resume(
     return listed.ok ? listed.value.length : Number.NaN;
   };
 
-  let started = await call("resume (start)", () =>
-    mfa.enrolment.start({ ...session(), appSteps: [...CRASH_APP_STEPS] }),
-  );
-  if (!started.ok)
-    started = await call("resume (start, again)", () =>
+  // The user signs in again and opens the wizard; a typed error they retry once.
+  const start = () =>
+    call("resume (start)", () =>
       mfa.enrolment.start({ ...session(), appSteps: [...CRASH_APP_STEPS] }),
     );
+  const started = await start().then((first) => (first.ok ? first : start()));
   if (!started.ok) {
     violations.push("the enrolment could not be resumed");
     return {
@@ -320,8 +331,7 @@ async function resume(
   if (lastSeen && ORDER.indexOf(resumedAt) < ORDER.indexOf(lastSeen))
     violations.push(`the user saw "${lastSeen}" but the enrolment resumed at "${resumedAt}"`);
   // The crashed submit's code counts as accepted if the enrolment moved on without the user.
-  if (cut && lastSubmit && "code" in lastSubmit && resumedAt !== lastSubmit.step)
-    accept(lastSubmit.code);
+  if (cut && "code" in cut && resumedAt !== cut.step) accept(cut.code);
 
   let listed: number | null = null;
   let errors = 0;
