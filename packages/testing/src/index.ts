@@ -13,6 +13,18 @@ export {
   type InjectedFailure,
 } from "./capturing-outbox.js";
 export {
+  type CrashContext,
+  type CrashKitOptions,
+  type CrashRun,
+  type CrashStoreSpec,
+  type CrashSubmit,
+  crashPoints,
+  formatCrashTable,
+  runCrashPoint,
+  runCrashSubmit,
+  testCrashes,
+} from "./crash-kit.js";
+export {
   type FailureCapCase,
   type FailureCapCaseName,
   type FailureCapContext,
