@@ -55,7 +55,7 @@ export function enrolmentInput(form: FormFields): SubmitInput {
       if (action === "restart" || action === "different-method") return { step, action };
       return { step, code: form.code ?? "" };
     case "app-password":
-      return { step, action: "done" };
+      return { step, action: action === "new-password" ? "new-password" : "done" };
     case "app-step":
       return { step, action: "done", stepId: form.stepId ?? "" };
     case "recovery-intro":

@@ -527,4 +527,33 @@ describe("races end in the conflict view, and make nothing (REL-01)", () => {
       expect(v.notice).toEqual({ code: "conflict" });
     clock.advance(1000);
   });
+  it("an app-password step shown without its password (a lost answer) mints a new one and revokes the unseen one (APP-01)", async () => {
+    const { mfa, session } = await enrolled({
+      policy: { ...policy, appPasswords: { enabled: true, offerDuringEnrolment: true } },
+    });
+    let view = await mfa.enrolment.start(session());
+    const first = expectStep(
+      await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session()),
+      "app-password",
+    );
+    // The answer that carried it was lost: a reload shows the step without it.
+    view = await mfa.enrolment.get(first.id, session());
+    expect(expectStep(view, "app-password").password).toBeNull();
+    const again = expectStep(
+      await mfa.enrolment.submit(
+        view.id,
+        { step: "app-password", action: "new-password" },
+        session(),
+      ),
+      "app-password",
+    );
+    expect(again.password).not.toBeNull();
+    expect(again.password).not.toBe(first.password);
+    expect(
+      (await mfa.challenge.verifyAppPassword({ userId: USER, password: first.password ?? "" })).ok,
+    ).toBe(false);
+    expect(
+      (await mfa.challenge.verifyAppPassword({ userId: USER, password: again.password ?? "" })).ok,
+    ).toBe(true);
+  });
 });

@@ -255,7 +255,9 @@ export function answerOf(
       return code ? { step: "verify-code", code } : { step: "verify-code", action: "resend" };
     }
     case "app-password":
-      return { step: "app-password", action: "done" };
+      // A step shown without its password (it was minted in a commit whose answer was lost):
+      // the user asks for a new one, as the UI offers; the unseen one is revoked.
+      return { step: "app-password", action: view.password === null ? "new-password" : "done" };
     case "app-step":
       return { step: "app-step", action: "done", stepId: view.stepId };
     case "recovery-intro":

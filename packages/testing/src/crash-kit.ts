@@ -339,7 +339,11 @@ async function resume(
     if (view.step === "app-password" && view.password) shown.add(view.password);
     // Counted before the app step: a password change revokes the passwords not shown (APP-03).
     if (view.step === "app-step" && listed === null) listed = await listAppPasswords();
-    const input = answerOf(view, user, codeFor);
+    // A user who already saw their app password goes on; one who never did asks for a new one.
+    const input: SubmitInput | null =
+      view.step === "app-password" && view.password === null && shown.size > 0
+        ? { step: "app-password", action: "done" }
+        : answerOf(view, user, codeFor);
     if (!input) break;
     if ("code" in input) typed.add(input.code);
     const { id } = view;

@@ -304,11 +304,15 @@ function appPassword(view: ViewOf<"app-password">, ctx: EnrolmentPageContext): H
   <output id="app-password" class="secret" aria-labelledby="app-password-label">${view.password}</output>
 </div>
 <p class="note">Copy it now: it will not be shown again. You can revoke it, or create others, in Security info.</p>`
-    : html`<p class="lead">Your app password "${view.name}" was shown once, when it was created. If you didn't copy it, revoke it and create a new one in Security info later.</p>`;
+    : html`<p class="lead">Your app password "${view.name}" was shown once, when it was created. If you didn't see or copy it, get a new one: the old one stops working.</p>`;
+  const actions = view.password
+    ? button("Done", { id: "done" })
+    : html`${button("Done", { id: "done" })}
+${button("Get a new app password", { name: "action", value: "new-password", kind: "secondary", id: "new-password" })}`;
   return screen(
     ctx,
     { kicker: "Additional security verification", title: "Your app password" },
-    stepForm(view, ctx, body, button("Done", { id: "done" })),
+    stepForm(view, ctx, body, actions),
   );
 }
 

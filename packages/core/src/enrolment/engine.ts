@@ -866,8 +866,17 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
           },
         };
       }
-      case "app-password":
+      case "app-password": {
+        if (input.action === "new-password" && deps.appPasswords) {
+          // The password shown may never have reached the user (a reload, another device, an
+          // answer lost after its commit): the one nobody may have seen goes, a new one is
+          // minted and shown, in one commit (APP-01: none lives unseen).
+          if (rec.appPasswordId)
+            await deps.appPasswords.revoke({ userId: rec.userId, id: rec.appPasswordId });
+          return mintAppPassword({ ...rec, appPasswordId: null });
+        }
         return advance(rec, { appPasswordDone: true });
+      }
       case "app-step": {
         if (!("stepId" in input) || input.stepId !== rec.appStepId) {
           throw new MfaError("step_mismatch", { data: { expected: rec.appStepId ?? "" } });

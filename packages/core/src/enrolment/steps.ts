@@ -97,7 +97,9 @@ export const stepInputs = {
     nav("authenticator-setup"),
   ]),
   "app-password": z.union([
-    z.object({ step: z.literal("app-password"), action: z.literal("done") }).strict(),
+    z
+      .object({ step: z.literal("app-password"), action: z.enum(["done", "new-password"]) })
+      .strict(),
     nav("app-password"),
   ]),
   "app-step": z.union([

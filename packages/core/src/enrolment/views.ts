@@ -92,7 +92,11 @@ export type EnrolmentView = ViewBase &
       }
     | {
         readonly step: "app-password";
-        /** Shown once, in the answer to the submit that minted it; `null` afterwards. */
+        /**
+         * Shown once, in the answer to the submit that minted it; `null` afterwards. A UI that
+         * shows the step without it (a reload, another device) offers `{ action: "new-password" }`:
+         * the unseen one is revoked and a new one shown.
+         */
         readonly password: string | null;
         readonly name: string;
       }
