@@ -12,6 +12,7 @@ export {
   capturingOutbox,
   type InjectedFailure,
 } from "./capturing-outbox.js";
+export type { OpenedCrashStore } from "./crash-child.js";
 export {
   type CrashContext,
   type CrashKitOptions,
