@@ -29,6 +29,7 @@ const policy = {
 async function enrolled(options: Parameters<typeof seedSetup>[0] = {}) {
   const setup = seedSetup({ policy, ...options });
   const { mfa, outbox, clock } = setup;
+  currentOutbox = outbox;
   const session = () => ({ userId: USER, authenticatedAt: clock.now() });
   let view = await mfa.enrolment.start({ ...session(), locale: "de" });
   view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session());
@@ -65,6 +66,12 @@ async function enrolled(options: Parameters<typeof seedSetup>[0] = {}) {
   clock.advance(31_000);
   return { ...setup, session };
 }
+
+/** The last code sent to `to` (the capturing outbox of the SDK under test). */
+async function lastCodeTo(_mfa: Mfa, to: string): Promise<string> {
+  return currentOutbox?.lastCode(to) ?? "";
+}
+let currentOutbox: CapturingOutbox | null = null;
 
 const stale = (clock: FakeClock) => ({ userId: USER, authenticatedAt: clock.now() - STALE_MS });
 
@@ -105,6 +112,29 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
         const setup = expectStep(view, "authenticator-setup");
         const code = totpAt(base32Decode(setup.secret ?? ""), clock.now() / 1000);
         view = await mfa.enrolment.submit(view.id, { step: "authenticator-setup", code }, s);
+        return expectStep(view, "finish");
+      },
+      event: "factor.added",
+    },
+    {
+      name: "wizard engine (scoped): replace the authentication phone by text",
+      act: async (mfa, s, clock) => {
+        let view = await mfa.securityInfo.replace(s, "authentication-phone");
+        view = await mfa.enrolment.submit(
+          view.id,
+          {
+            step: "mfa-method",
+            method: "authentication-phone",
+            number: "07400 654321",
+            country: "GB",
+            delivery: "sms",
+          },
+          s,
+        );
+        expectStep(view, "verify-code");
+        clock.advance(1000);
+        const code = lastCodeTo(mfa, OTHER_PHONE);
+        view = await mfa.enrolment.submit(view.id, { step: "verify-code", code: await code }, s);
         return expectStep(view, "finish");
       },
       event: "factor.added",
@@ -158,6 +188,38 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
       clock.advance(1000);
     });
   }
+
+  /** Admin's state-changing entry points: no user session (an admin acts), a notice and an event. */
+  const adminEntryPoints: Array<{ name: string; act: (mfa: Mfa) => Promise<unknown> }> = [
+    {
+      name: "admin: remove a method",
+      act: (mfa) => mfa.admin.removeMethod(USER, { method: "recovery-email" }),
+    },
+    { name: "admin: require re-registration", act: (mfa) => mfa.admin.requireReregistration(USER) },
+    {
+      name: "admin: revoke app passwords",
+      act: async (mfa) => mfa.admin.revokeAppPasswords(USER),
+    },
+  ];
+  for (const entry of adminEntryPoints) {
+    it(`${entry.name}: a notice to the user's earlier channels in their language, and factor.removed (BIND-02)`, async () => {
+      const { mfa, outbox, events, session } = await enrolled();
+      await mfa.securityInfo.appPasswords.create(session(), "Thunderbird");
+      const mark = since(outbox, events);
+      await entry.act(mfa);
+      const notices = mark.messages();
+      expect(notices.length).toBeGreaterThan(0);
+      for (const m of notices) expect(JSON.stringify(m)).toMatch(/entfernt/);
+      const removed = mark.events().filter((e) => e.type === "factor.removed");
+      expect(removed.length).toBeGreaterThan(0);
+      for (const e of removed) expect(e).toMatchObject({ by: "admin" });
+    });
+  }
+
+  it("the sign-in challenge changes no factor: it has no entry point in these tables (a check only counts failures)", () => {
+    const changing = ["start", "resend", "verify", "verifyTotp", "verifyAppPassword", "options"];
+    expect(Object.keys(seedSetup({ policy }).mfa.challenge).sort()).toEqual(changing.sort());
+  });
 
   it("the wizard: every answer that can bind or mint needs a recent sign-in, not only choosing a method (BIND-01)", async () => {
     const setup = seedSetup({
