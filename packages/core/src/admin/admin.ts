@@ -14,6 +14,7 @@ import { MfaError } from "../errors.js";
 import {
   FACTORS,
   type FactorKind,
+  factorChanges,
   factorModule,
   factorsOf,
   mfaSatisfied,
@@ -24,7 +25,11 @@ import type { FlowDeps } from "../flow-deps.js";
 import type { Actor } from "../flows/gate.js";
 import type { MfaMethod, Policy } from "../policy/policy.js";
 import { emitEvent } from "../ports/events.js";
-import type { PhoneMethod, Registration } from "../registration/registration.js";
+import {
+  emptyRegistration,
+  type PhoneMethod,
+  type Registration,
+} from "../registration/registration.js";
 import { maskEmail } from "../rules/email.js";
 import { maskPhone } from "../rules/phone.js";
 import type { TotpFactorInfo } from "../totp/service.js";
@@ -190,9 +195,10 @@ export function createAdmin(deps: AdminDeps): AdminApi {
     },
 
     async requireReregistration(userId) {
-      const before = await registrations.get(userId);
+      let before: Registration = emptyRegistration;
       const mfa = FACTORS.filter((f) => f.role === "mfa");
-      await registrations.update(userId, (r) => {
+      const after = await registrations.update(userId, (r) => {
+        before = r;
         let next = r;
         for (const f of mfa)
           for (const held of f.list(next)) next = f.remove(next, held.id).registration;
@@ -200,18 +206,7 @@ export function createAdmin(deps: AdminDeps): AdminApi {
       });
       for (const factorId of before.authenticators) await totp.remove({ userId, factorId });
       await limiter.clearAllFailures(userId);
-      // Each removed factor is told about, as any removal is (BIND-02).
-      for (const f of mfa) {
-        if (f.list(before).length === 0) continue;
-        await gate.changed({
-          userId,
-          change: "removed",
-          factor: f.notice,
-          method: f.kind,
-          by: "admin",
-          before,
-        });
-      }
+      await notifyRemoved(deps, { userId, before, after, by: "admin" });
       await audited(userId, "reregistration_required");
     },
 
@@ -284,9 +279,10 @@ export interface FactorRemoval {
 export async function removeFactor(deps: FlowDeps, removal: FactorRemoval): Promise<boolean> {
   const { userId, kind, id, by } = removal;
   const module = factorModule(kind);
-  const before = await deps.registrations.get(userId);
+  let before: Registration = emptyRegistration;
   let removed = false;
-  await deps.registrations.update(userId, (r) => {
+  const after = await deps.registrations.update(userId, (r) => {
+    before = r;
     const out = module.remove(r, id);
     removed = out.removed;
     if (
@@ -306,13 +302,26 @@ export async function removeFactor(deps: FlowDeps, removal: FactorRemoval): Prom
   if (!removed) return false;
   const failureKey = module.failureKey?.(before, id);
   if (failureKey) await deps.limiter.clearFailures(userId, failureKey);
-  await deps.gate.changed({
-    userId,
-    change: "removed",
-    factor: module.notice,
-    method: kind,
-    by,
-    before,
-  });
+  await notifyRemoved(deps, { userId, before, after, by });
   return true;
+}
+
+/**
+ * Tells the user of every factor a change removed, read off the registry (removing the
+ * authentication phone also removes the recovery phone it was: two notices, BIND-02).
+ */
+async function notifyRemoved(
+  deps: FlowDeps,
+  change: { userId: string; before: Registration; after: Registration; by: Actor },
+): Promise<void> {
+  for (const { module } of factorChanges(change.before, change.after).removed) {
+    await deps.gate.changed({
+      userId: change.userId,
+      change: "removed",
+      factor: module.notice,
+      method: module.kind,
+      by: change.by,
+      before: change.before,
+    });
+  }
 }

@@ -21,7 +21,14 @@ import { assertCodeFormat } from "../codes/code-input.js";
 import { randomId } from "../crypto/random-string.js";
 import type { CodePurpose, NoticeFactor } from "../delivery/templates.js";
 import { isMfaError, MfaError } from "../errors.js";
-import { factorsOf, mfaSatisfied, recoverySatisfied } from "../factors/registry.js";
+import {
+  type Binding,
+  bindFactor,
+  factorChanges,
+  factorsOf,
+  mfaSatisfied,
+  recoverySatisfied,
+} from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import { checkFactor, noticeOf } from "../flows/check.js";
 import type { Session } from "../flows/gate.js";
@@ -645,18 +652,12 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
       }),
     );
     if (!outcome.ok) return { record: rec, notice: noticeOf(outcome) };
-    const t = now();
-    // The registration as it was just before this change: notices go only to what it held.
-    let before: Registration = emptyRegistration;
-    const bind = (change: (r: Registration) => Registration) =>
-      registrations.update(rec.userId, (r) => {
-        before = r;
-        return { ...change(r), locale: rec.locale };
-      });
     if (pending.kind === "email") {
-      await bind((r) => ({ ...r, recoveryEmail: { address: pending.address, verifiedAt: t } }));
-      await notify(before, rec, "recovery-email", "recovery-email", pending.address);
-      return advance(rec, { recoveryAdded: [...rec.recoveryAdded, "email"] });
+      return confirmBinding(
+        rec,
+        { kind: "recovery-email", address: pending.address },
+        { recoveryAdded: [...rec.recoveryAdded, "email"] },
+      );
     }
     deps.unit.afterCommit(() => limiter.recordConversion("verified", pending.country));
     const phone = {
@@ -664,33 +665,43 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
       country: pending.country,
       extension: pending.extension,
       delivery: pending.delivery,
-      verifiedAt: t,
     };
-    const verifiedPhones = { ...rec.verifiedPhones, [pending.e164]: t };
-    if (pending.purpose === "recovery") {
-      const after = await bind((r) => ({
-        ...r,
-        recoveryPhoneVerifiedAt: t,
-        phones: r.phones["authentication-phone"]
-          ? r.phones
-          : { ...r.phones, "authentication-phone": phone },
-      }));
-      // Confirming a recovery phone the user did not have also makes it a sign-in factor: that
-      // is an added factor too, and is told about as one (BIND-02, BIND-04).
-      if (!before.phones["authentication-phone"] && after.phones["authentication-phone"])
-        await notify(before, rec, "phone", "authentication-phone", pending.e164);
-      await notify(before, rec, "recovery-phone", "recovery-phone", pending.e164);
-      return advance(rec, { verifiedPhones, recoveryAdded: [...rec.recoveryAdded, "phone"] });
-    }
-    await bind((r) => ({ ...r, phones: { ...r.phones, [pending.method]: phone } }));
-    await notify(
-      before,
-      rec,
-      pending.method === "office-phone" ? "office-phone" : "phone",
-      pending.method,
-      pending.e164,
-    );
-    return advance(rec, { verifiedPhones, added: [...rec.added, pending.method] });
+    const verifiedPhones = { ...rec.verifiedPhones, [pending.e164]: now() };
+    return pending.purpose === "recovery"
+      ? confirmBinding(
+          rec,
+          { kind: "recovery-phone", phone },
+          { verifiedPhones, recoveryAdded: [...rec.recoveryAdded, "phone"] },
+        )
+      : confirmBinding(
+          rec,
+          { kind: pending.method, phone },
+          { verifiedPhones, added: [...rec.added, pending.method] },
+        );
+  };
+
+  /**
+   * Binds a confirmed factor through its registry module, tells the user of every factor that
+   * change added (a recovery phone the user did not have also becomes their authentication
+   * phone: two notices, BIND-02/04), and moves the wizard on.
+   */
+  const confirmBinding = async (
+    rec: EnrolmentRecord,
+    binding: Binding,
+    progress: Partial<EnrolmentRecord>,
+  ): Promise<Transition> => {
+    const t = now();
+    // The registration just before this change: notices go only to what it held.
+    let before: Registration = emptyRegistration;
+    const after = await registrations.update(rec.userId, (r) => {
+      before = r;
+      return { ...bindFactor(r, binding, t), locale: rec.locale };
+    });
+    const destination =
+      "phone" in binding ? binding.phone.e164 : "address" in binding ? binding.address : undefined;
+    for (const { module } of factorChanges(before, after).added)
+      await notify(before, rec, module.notice, module.kind, destination);
+    return advance(rec, progress, after);
   };
 
   const beginTotp = async (
@@ -730,22 +741,13 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     );
     if (stale) return { record: rec, stale: true };
     if (!outcome.ok) return { record: rec, notice: noticeOf(outcome) };
-    let before: Registration = emptyRegistration;
-    await registrations.update(rec.userId, (r) => {
-      before = r;
-      return {
-        ...r,
-        locale: rec.locale,
-        authenticators: r.authenticators.includes(pending.factorId)
-          ? r.authenticators
-          : [...r.authenticators, pending.factorId],
-        authenticatorsAt: { ...(r.authenticatorsAt ?? {}), [pending.factorId]: now() },
-      };
-    });
-    await notify(before, rec, "authenticator-app", "authenticator-app");
-    return pending.purpose === "recovery"
-      ? advance(rec, { recoveryAdded: [...rec.recoveryAdded, "authenticator-app"] })
-      : advance(rec, { added: [...rec.added, "authenticator-app"] });
+    return confirmBinding(
+      rec,
+      { kind: "authenticator-app", factorId: pending.factorId },
+      pending.purpose === "recovery"
+        ? { recoveryAdded: [...rec.recoveryAdded, "authenticator-app"] }
+        : { added: [...rec.added, "authenticator-app"] },
+    );
   };
 
   /**

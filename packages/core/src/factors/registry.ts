@@ -10,7 +10,7 @@
 
 import type { NoticeFactor } from "../delivery/templates.js";
 import type { MfaMethod, Policy, RecoveryMethod } from "../policy/policy.js";
-import type { PhoneMethod, Registration } from "../registration/registration.js";
+import type { PhoneMethod, RegisteredPhone, Registration } from "../registration/registration.js";
 import { maskEmail } from "../rules/email.js";
 import { maskPhone } from "../rules/phone.js";
 
@@ -34,6 +34,15 @@ export interface RegisteredFactor {
   readonly preferred: boolean;
 }
 
+/** A confirmed binding of a factor: what the wizard proved the user holds (BIND-03). */
+export type Binding =
+  | {
+      readonly kind: PhoneMethod | "recovery-phone";
+      readonly phone: Omit<RegisteredPhone, "verifiedAt">;
+    }
+  | { readonly kind: "recovery-email"; readonly address: string }
+  | { readonly kind: "authenticator-app"; readonly factorId: string };
+
 /** What every factor module implements. */
 export interface FactorModule {
   readonly kind: FactorKind;
@@ -49,6 +58,8 @@ export interface FactorModule {
   ): { readonly registration: Registration; readonly removed: boolean };
   /** The limiter's key of factor `id`, for kinds that are checked at sign-in. */
   failureKey?(reg: Registration, id: string): string | null;
+  /** The registration once a binding of this kind is confirmed at `now` (pure). */
+  bind(reg: Registration, binding: Binding, now: number): Registration;
 }
 
 const base = (reg: Registration, id: string) => ({
@@ -98,6 +109,11 @@ function phoneModule(kind: PhoneMethod, notice: NoticeFactor): FactorModule {
       const phone = id === kind ? reg.phones[kind] : undefined;
       return phone ? `phone:${phone.e164}` : null;
     },
+    bind(reg, binding, now) {
+      if (binding.kind !== kind) return reg;
+      // A new number is a new authenticator (BIND-04): it replaces the method's old one.
+      return { ...reg, phones: { ...reg.phones, [kind]: { ...binding.phone, verifiedAt: now } } };
+    },
   };
 }
 
@@ -131,6 +147,17 @@ const authenticatorApp: FactorModule = {
   failureKey(reg, id) {
     return reg.authenticators.includes(id) ? `totp:${id}` : null;
   },
+  bind(reg, binding, now) {
+    if (binding.kind !== "authenticator-app") return reg;
+    const { factorId } = binding;
+    return {
+      ...reg,
+      authenticators: reg.authenticators.includes(factorId)
+        ? reg.authenticators
+        : [...reg.authenticators, factorId],
+      authenticatorsAt: { ...(reg.authenticatorsAt ?? {}), [factorId]: now },
+    };
+  },
 };
 
 const recoveryEmail: FactorModule = {
@@ -153,6 +180,10 @@ const recoveryEmail: FactorModule = {
   remove(reg, id) {
     if (id !== "recovery-email" || !reg.recoveryEmail) return { registration: reg, removed: false };
     return { registration: forget({ ...reg, recoveryEmail: null }, id), removed: true };
+  },
+  bind(reg, binding, now) {
+    if (binding.kind !== "recovery-email") return reg;
+    return { ...reg, recoveryEmail: { address: binding.address, verifiedAt: now } };
   },
 };
 
@@ -179,6 +210,15 @@ const recoveryPhone: FactorModule = {
       return { registration: reg, removed: false };
     return { registration: forget({ ...reg, recoveryPhoneVerifiedAt: null }, id), removed: true };
   },
+  bind(reg, binding, now) {
+    if (binding.kind !== "recovery-phone") return reg;
+    // The recovery phone is the authentication phone confirmed for reset: a user without one
+    // gets it as their authentication phone too (and is told so, as for any added factor).
+    const phones = reg.phones["authentication-phone"]
+      ? reg.phones
+      : { ...reg.phones, "authentication-phone": { ...binding.phone, verifiedAt: now } };
+    return { ...reg, phones, recoveryPhoneVerifiedAt: now };
+  },
 };
 
 /** Every factor module, in the order a UI lists them. */
@@ -196,6 +236,35 @@ export function factorModule(kind: FactorKind): FactorModule {
   const found = FACTORS.find((f) => f.kind === kind);
   if (!found) throw new TypeError(`unknown factor kind ${kind}`);
   return found;
+}
+
+/** Binds a confirmed factor through its module: the registration after it (pure). */
+export function bindFactor(reg: Registration, binding: Binding, now: number): Registration {
+  return factorModule(binding.kind).bind(reg, binding, now);
+}
+
+/** What changed between two registrations, factor by factor: what a notice tells (BIND-02). */
+export function factorChanges(
+  before: Registration,
+  after: Registration,
+): {
+  added: Array<{ module: FactorModule; factor: RegisteredFactor }>;
+  removed: Array<{ module: FactorModule; factor: RegisteredFactor }>;
+} {
+  const added: Array<{ module: FactorModule; factor: RegisteredFactor }> = [];
+  const removed: Array<{ module: FactorModule; factor: RegisteredFactor }> = [];
+  for (const module of FACTORS) {
+    const was = module.list(before);
+    const is = module.list(after);
+    const key = (f: RegisteredFactor) => `${f.id}\u0000${f.verifiedAt}`;
+    const wasKeys = new Set(was.map(key));
+    const isKeys = new Set(is.map(key));
+    for (const factor of is) if (!wasKeys.has(key(factor))) added.push({ module, factor });
+    for (const factor of was)
+      if (!isKeys.has(key(factor)) && !is.some((f) => f.id === factor.id))
+        removed.push({ module, factor });
+  }
+  return { added, removed };
 }
 
 /** Every factor a user holds, in registry order. */
