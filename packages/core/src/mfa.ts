@@ -25,6 +25,7 @@ import { createMessageRenderer, type TemplateOverrides } from "./delivery/templa
 import type { EnrolmentEngine } from "./enrolment/engine.js";
 import { createMessenger, type Senders } from "./enrolment/messenger.js";
 import { isMfaError, MfaError } from "./errors.js";
+import { factorModule } from "./factors/registry.js";
 import { assertUserId } from "./keys.js";
 import { createLimiter, type Limiter, type LimitsInput, limitsSchema } from "./limits/limits.js";
 import { type Policy, type PolicyInput, policySchema } from "./policy/policy.js";
@@ -134,15 +135,13 @@ const configSchema = z.object({
 function missingSenders(policy: Policy, senders: Senders): string[] {
   const gaps: string[] = [];
   const deliveries = policy.phone?.deliveries ?? [];
-  const phones =
-    policy.mfa.methods.some((m) => m !== "authenticator-app") ||
-    policy.recovery.methods.includes("phone");
-  if (phones && deliveries.includes("sms") && !senders.sms)
+  const phones = policy.mfa.methods.filter((m) => factorModule(m).setup === "code");
+  const anyPhone = phones.length > 0 || policy.recovery.methods.includes("phone");
+  if (anyPhone && deliveries.includes("sms") && !senders.sms)
     gaps.push("SMS delivery is enabled → senders.sms is required");
-  const voiceNeeded =
-    phones &&
-    (deliveries.includes("voice") ||
-      policy.mfa.methods.some((m) => m === "office-phone" || m === "alternate-phone"));
+  // A phone that takes no texts (office, alternate) is always called.
+  const callOnly = phones.some((m) => !factorModule(m).deliveries?.(["sms"]).includes("sms"));
+  const voiceNeeded = anyPhone && (deliveries.includes("voice") || callOnly);
   if (voiceNeeded && !senders.voice)
     gaps.push("voice delivery or an office/alternate phone is enabled → senders.voice is required");
   if (policy.recovery.methods.includes("email") && !senders.email)

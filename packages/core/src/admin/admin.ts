@@ -204,7 +204,8 @@ export function createAdmin(deps: AdminDeps): AdminApi {
           for (const held of f.list(next)) next = f.remove(next, held.id).registration;
         return { ...next, reregistrationRequired: true };
       });
-      for (const factorId of before.authenticators) await totp.remove({ userId, factorId });
+      for (const { module, factor } of factorChanges(before, after).removed)
+        await module.forgetSecret?.(deps, userId, factor.id);
       await limiter.clearAllFailures(userId);
       await notifyRemoved(deps, { userId, before, after, by: "admin" });
       await audited(userId, "reregistration_required");
@@ -298,7 +299,8 @@ export async function removeFactor(deps: FlowDeps, removal: FactorRemoval): Prom
     }
     return out.registration;
   });
-  if (kind === "authenticator-app") await deps.totp.remove({ userId, factorId: id });
+  // Its secret (an authenticator's sealed seed) goes with it, removed or already gone.
+  await module.forgetSecret?.(deps, userId, id);
   if (!removed) return false;
   const failureKey = module.failureKey?.(before, id);
   if (failureKey) await deps.limiter.clearFailures(userId, failureKey);

@@ -2,7 +2,7 @@ import { assertCodeFormat } from "../codes/code-input.js";
 import type { IssuedCode } from "../codes/code-service.js";
 import { randomId } from "../crypto/random-string.js";
 import { MfaError } from "../errors.js";
-import { FACTORS } from "../factors/registry.js";
+import { FACTORS, factorModule } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import { type CheckFailure, checkFactor } from "../flows/check.js";
 import { deliverCode, type SendRefusal, screenSend } from "../flows/send.js";
@@ -181,14 +181,15 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
           const key = module.failureKey?.(reg, factor.id);
           if (key && !(await limiter.allowCheck(userId, key)).ok) continue;
           const method = module.kind as MfaMethod;
-          if (method === "authenticator-app") {
-            out.push({ method, display: factor.display, deliveries: [], factorId: factor.id });
-          } else {
-            const deliveries = (policy.phone?.deliveries ?? []).filter(
-              (d) => method === "authentication-phone" || d === "voice",
-            );
-            out.push({ method, display: factor.display, deliveries });
-          }
+          out.push(
+            module.setup === "totp"
+              ? { method, display: factor.display, deliveries: [], factorId: factor.id }
+              : {
+                  method,
+                  display: factor.display,
+                  deliveries: module.deliveries?.(policy.phone?.deliveries ?? []) ?? [],
+                },
+          );
         }
       }
       // The user's preferred factor first (Security info's "default sign-in method").
@@ -200,15 +201,17 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       const phone = reg.phones[input.method];
       if (!phone || !policy.mfa.methods.includes(input.method))
         throw new MfaError("factor_not_found", { data: { method: input.method } });
-      const delivery =
-        input.method === "authentication-phone" ? (input.delivery ?? phone.delivery) : "voice";
+      // The deliveries this kind of phone takes: asked for, else how it was bound, else a call.
+      const module = factorModule(input.method);
+      const textable = module.deliveries?.(["sms"]).includes("sms") ?? false;
+      const delivery: Delivery = textable ? (input.delivery ?? phone.delivery) : "voice";
       if (!policy.phone?.deliveries.includes(delivery))
         throw new MfaError("invalid_input", { data: { field: "delivery" } });
       // Re-classify the stored number now: types and allow-lists change (PHONE-02, FRAUD-01).
       parsePhone(
         {
           number: phone.e164,
-          use: input.method === "office-phone" ? "office" : delivery,
+          use: module.phoneUse?.(delivery) ?? delivery,
           extension: phone.extension ?? undefined,
         },
         { allowedCountries: policy.phone.allowedCountries },

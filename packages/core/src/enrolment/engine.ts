@@ -25,6 +25,7 @@ import {
   type Binding,
   bindFactor,
   factorChanges,
+  factorModule,
   factorsOf,
   mfaSatisfied,
   recoverySatisfied,
@@ -281,7 +282,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
         return { ...base, step: "intro", requirement, snoozesLeft };
       }
       case "mfa-method": {
-        const hasPhone = policy.mfa.methods.some((m) => m !== "authenticator-app");
+        const hasPhone = policy.mfa.methods.some((m) => factorModule(m).setup === "code");
         return {
           ...base,
           step: "mfa-method",
@@ -827,11 +828,14 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
           input.method,
           "method",
         );
-        if (input.method === "authenticator-app") return beginTotp(rec, "mfa");
-        const delivery: Delivery =
-          input.method === "authentication-phone" ? input.delivery : "voice";
-        assertOffered(policy.phone?.deliveries, delivery, "delivery");
-        const use = input.method === "office-phone" ? "office" : delivery;
+        const module = factorModule(input.method);
+        if (module.setup === "totp" || !("number" in input)) return beginTotp(rec, "mfa");
+        // A phone that takes texts gets the delivery asked for; the others are called.
+        const reachable = module.deliveries?.(policy.phone?.deliveries ?? []) ?? [];
+        const textable = module.deliveries?.(["sms"]).includes("sms") ?? false;
+        const delivery: Delivery = textable && "delivery" in input ? input.delivery : "voice";
+        assertOffered(reachable, delivery, "delivery");
+        const use = module.phoneUse?.(delivery) ?? delivery;
         const phone = phoneFrom(input, use);
         return beginCode(rec, session, {
           kind: "phone",

@@ -9,7 +9,7 @@
  */
 
 import type { NoticeFactor } from "../delivery/templates.js";
-import type { MfaMethod, Policy, RecoveryMethod } from "../policy/policy.js";
+import type { Delivery, MfaMethod, Policy, RecoveryMethod } from "../policy/policy.js";
 import type { PhoneMethod, RegisteredPhone, Registration } from "../registration/registration.js";
 import { maskEmail } from "../rules/email.js";
 import { maskPhone } from "../rules/phone.js";
@@ -60,6 +60,21 @@ export interface FactorModule {
   failureKey?(reg: Registration, id: string): string | null;
   /** The registration once a binding of this kind is confirmed at `now` (pure). */
   bind(reg: Registration, binding: Binding, now: number): Registration;
+  /**
+   * How the wizard proves the user holds it: a one-time `code` sent to a destination, or an
+   * authenticator app's first `totp` code. Absent for kinds added through another step.
+   */
+  readonly setup?: "code" | "totp";
+  /** For phones: the deliveries, of those offered, a code may take to it. */
+  deliveries?(offered: readonly Delivery[]): Delivery[];
+  /** For phones: how its number is checked for a delivery (an office phone takes extensions). */
+  phoneUse?(delivery: Delivery): "sms" | "voice" | "office";
+  /** Where the factor's secret lives outside the registration, to delete with it. */
+  forgetSecret?(
+    deps: { totp: { remove(input: { userId: string; factorId: string }): Promise<boolean> } },
+    userId: string,
+    id: string,
+  ): Promise<unknown>;
 }
 
 const base = (reg: Registration, id: string) => ({
@@ -75,11 +90,19 @@ function forget(reg: Registration, id: string): Registration {
   return { ...reg, names, preferred: reg.preferred === id ? null : (reg.preferred ?? null) };
 }
 
-function phoneModule(kind: PhoneMethod, notice: NoticeFactor): FactorModule {
+function phoneModule(
+  kind: PhoneMethod,
+  notice: NoticeFactor,
+  reach: { readonly textable: boolean; readonly office: boolean },
+): FactorModule {
   return {
     kind,
     role: "mfa",
     notice,
+    setup: "code",
+    // Only the authentication phone takes texts; an office or alternate phone is called.
+    deliveries: (offered) => offered.filter((d) => reach.textable || d === "voice"),
+    phoneUse: (delivery) => (reach.office ? "office" : delivery),
     list(reg) {
       const phone = reg.phones[kind];
       if (!phone) return [];
@@ -121,6 +144,8 @@ const authenticatorApp: FactorModule = {
   kind: "authenticator-app",
   role: "mfa",
   notice: "authenticator-app",
+  setup: "totp",
+  forgetSecret: (deps, userId, id) => deps.totp.remove({ userId, factorId: id }),
   list(reg) {
     return reg.authenticators.map((factorId, i) => ({
       ...base(reg, factorId),
@@ -223,9 +248,9 @@ const recoveryPhone: FactorModule = {
 
 /** Every factor module, in the order a UI lists them. */
 export const FACTORS: readonly FactorModule[] = Object.freeze([
-  phoneModule("authentication-phone", "phone"),
-  phoneModule("office-phone", "office-phone"),
-  phoneModule("alternate-phone", "phone"),
+  phoneModule("authentication-phone", "phone", { textable: true, office: false }),
+  phoneModule("office-phone", "office-phone", { textable: false, office: true }),
+  phoneModule("alternate-phone", "phone", { textable: false, office: false }),
   authenticatorApp,
   recoveryEmail,
   recoveryPhone,
