@@ -5,6 +5,11 @@
  *
  * PostgreSQL refuses to run as root, so as root the commands run as the `postgres` system user
  * (as .ci/run does); as any other user they run as that user.
+ *
+ * A cluster can have a small disk of its own (`dataDiskMb`): its data directory on a tmpfs of
+ * that size, so a test can fill it. Its WAL lives outside, on the ordinary temp disk: PostgreSQL
+ * treats a failed WAL write as a PANIC (a crash and restart), while a full data disk fails only
+ * the statement that needed room (`could not extend file`), which is the case under test.
  */
 import { execFile } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -43,8 +48,20 @@ export interface PgServer {
    * `synchronous_commit=on` (set it on the connections whose commits must survive).
    */
   kill(): Promise<void>;
-  /** Stops the server and deletes its files. */
+  /** Stops the server and deletes its files (and unmounts its disk). */
   destroy(): Promise<void>;
+  /** The server's log so far (to tell a PANIC or a refused start from our own failures). */
+  log(): string;
+}
+
+/** Options of {@link startPostgres}. */
+export interface PgServerOptions {
+  /**
+   * Puts the data directory on a tmpfs of this many MiB (WAL stays outside; see the module
+   * notes). Needs root (to mount). About 23 MiB are taken by a new cluster.
+   * @default no disk of its own
+   */
+  readonly dataDiskMb?: number;
 }
 
 /** The newest installed PostgreSQL's bin directory (TEST_PG_BIN wins). */
@@ -58,7 +75,7 @@ export function pgBin(): string {
 }
 
 /** Initialises and starts a new cluster (about half a second). */
-export async function startPostgres(): Promise<PgServer> {
+export async function startPostgres(settings: PgServerOptions = {}): Promise<PgServer> {
   const bin = pgBin();
   const root = mkdtempSync(join(tmpdir(), "mfakit-pg-"));
   chmodSync(root, 0o755); // the postgres user must be able to enter it
@@ -70,12 +87,27 @@ export async function startPostgres(): Promise<PgServer> {
     asRoot
       ? exec("runuser", ["-u", "postgres", "--", join(bin, tool), ...args])
       : exec(join(bin, tool), args);
-  const data = join(home, "data");
+  const disk = settings.dataDiskMb === undefined ? null : join(home, "disk");
+  if (disk) {
+    if (!asRoot) throw new Error("startPostgres: dataDiskMb needs root (to mount a tmpfs)");
+    mkdirSync(disk);
+    await exec("mount", [
+      "-t",
+      "tmpfs",
+      "-o",
+      `size=${settings.dataDiskMb}m,mode=0700`,
+      "tmpfs",
+      disk,
+    ]);
+    await exec("chown", ["postgres:postgres", disk]);
+  }
+  const data = join(disk ?? home, "data");
   await pg(
     "initdb",
     ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8"].concat([
       "--locale=C.UTF-8",
       "--no-sync",
+      ...(disk ? [`--waldir=${join(home, "wal")}`] : []),
     ]),
   );
   const port = await freePort();
@@ -152,8 +184,11 @@ export async function startPostgres(): Promise<PgServer> {
       await resume();
       if (running) await ctl("stop", "-m", "immediate").catch(() => undefined);
       running = false;
+      // Lazy: detaches even while a file on it is still open.
+      if (disk) await exec("umount", ["-l", disk]);
       rmSync(root, { recursive: true, force: true });
     },
+    log: () => readFileSync(join(home, "log"), "utf8"),
   };
 }
 

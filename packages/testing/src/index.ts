@@ -36,6 +36,12 @@ export {
 } from "./failure-cap-kit.js";
 export { type FakeClock, fakeClock } from "./fake-clock.js";
 export {
+  type FaultLedger,
+  type FaultLedgerOptions,
+  type FaultTally,
+  faultLedger,
+} from "./fault-ledger.js";
+export {
   type CreateSenderUnderTest,
   codeCallScript,
   type FakeProviderServer,
