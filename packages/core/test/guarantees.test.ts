@@ -3,7 +3,7 @@
  * tried on every path that needs them: each defect found by the attack on the old shape has a
  * regression test here, named after its requirement id.
  */
-import { isMfaError, type Mfa, type MfaEvent } from "@mfakit/core";
+import { type EnrolmentView, isMfaError, type Mfa, type MfaEvent } from "@mfakit/core";
 import { base32Decode, totpAt } from "@mfakit/core/totp";
 import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
@@ -31,23 +31,11 @@ async function enrolled(options: Parameters<typeof seedSetup>[0] = {}) {
   const { mfa, outbox, clock } = setup;
   currentOutbox = outbox;
   const session = () => ({ userId: USER, authenticatedAt: clock.now() });
-  let view = await mfa.enrolment.start({ ...session(), locale: "de" });
-  view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session());
-  view = await mfa.enrolment.submit(
-    view.id,
-    {
-      step: "mfa-method",
-      method: "authentication-phone",
-      number: "07400 123456",
-      country: "GB",
-      delivery: "sms",
-    },
-    session(),
-  );
-  view = await mfa.enrolment.submit(
-    view.id,
-    { step: "verify-code", code: outbox.lastCode(PHONE) },
-    session(),
+  let view = await phoneThroughWizard(
+    mfa,
+    outbox,
+    session,
+    await mfa.enrolment.start({ ...session(), locale: "de" }),
   );
   if (view.step === "app-password")
     view = await mfa.enrolment.submit(view.id, { step: "app-password", action: "done" }, session());
@@ -72,6 +60,32 @@ async function lastCodeTo(_mfa: Mfa, to: string): Promise<string> {
   return currentOutbox?.lastCode(to) ?? "";
 }
 let currentOutbox: CapturingOutbox | null = null;
+
+/** Answers the wizard from its intro to a verified authentication phone: the view after the code. */
+async function phoneThroughWizard(
+  mfa: Mfa,
+  outbox: CapturingOutbox,
+  session: () => { userId: string; authenticatedAt: number },
+  start: EnrolmentView,
+): Promise<EnrolmentView> {
+  let view = await mfa.enrolment.submit(start.id, { step: "intro", action: "setup" }, session());
+  view = await mfa.enrolment.submit(
+    view.id,
+    {
+      step: "mfa-method",
+      method: "authentication-phone",
+      number: "07400 123456",
+      country: "GB",
+      delivery: "sms",
+    },
+    session(),
+  );
+  return mfa.enrolment.submit(
+    view.id,
+    { step: "verify-code", code: outbox.lastCode(PHONE) },
+    session(),
+  );
+}
 
 const stale = (clock: FakeClock) => ({ userId: USER, authenticatedAt: clock.now() - STALE_MS });
 
@@ -497,23 +511,11 @@ describe("typed errors, never stuck (REL-06, REL-07)", () => {
     const session = () => ({ userId: USER, authenticatedAt: clock.now() });
     await mfa.securityInfo.appPasswords.create(session(), "one");
     await mfa.securityInfo.appPasswords.create(session(), "two");
-    let view = await mfa.enrolment.start(session());
-    view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session());
-    view = await mfa.enrolment.submit(
-      view.id,
-      {
-        step: "mfa-method",
-        method: "authentication-phone",
-        number: "07400 123456",
-        country: "GB",
-        delivery: "sms",
-      },
-      session(),
-    );
-    view = await mfa.enrolment.submit(
-      view.id,
-      { step: "verify-code", code: outbox.lastCode(PHONE) },
-      session(),
+    const view = await phoneThroughWizard(
+      mfa,
+      outbox,
+      session,
+      await mfa.enrolment.start(session()),
     );
     expect(view.notice).toEqual({ code: "app_password_limit_reached", cap: 2 });
     expect(view.step).toBe("finish");
