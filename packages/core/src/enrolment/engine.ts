@@ -21,38 +21,31 @@ import { assertCodeFormat } from "../codes/code-input.js";
 import { randomId } from "../crypto/random-string.js";
 import type { CodePurpose, NoticeFactor } from "../delivery/templates.js";
 import { isMfaError, MfaError } from "../errors.js";
-import {
-  type Binding,
-  bindFactor,
-  factorChanges,
-  factorModule,
-  factorsOf,
-  mfaSatisfied,
-  recoverySatisfied,
-} from "../factors/registry.js";
+import { type Binding, bindFactor, factorChanges, factorModule } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import { checkFactor, noticeOf } from "../flows/check.js";
 import type { Session } from "../flows/gate.js";
 import { deliverCode, screenSend } from "../flows/send.js";
 import { userKey } from "../keys.js";
-import type { Delivery, MfaMethod, RecoveryMethod } from "../policy/policy.js";
+import type { Delivery } from "../policy/policy.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
 import { emptyRegistration, type Registration } from "../registration/registration.js";
-import { maskEmail, parseRecoveryEmail } from "../rules/email.js";
-import { maskPhone, parsePhone } from "../rules/phone.js";
+import { parseRecoveryEmail } from "../rules/email.js";
+import { parsePhone } from "../rules/phone.js";
 import { accountLabel } from "../totp/key-uri.js";
 import type { DeliveryOutcome } from "./messenger.js";
+import { nextStepOf, scopedStep } from "./next-step.js";
+import { createRenderer, revisitable, type Shown } from "./render.js";
 import {
   type EnrolmentRecord,
   type EnrolmentScope,
   type InputStep,
   type PendingEmail,
   type PendingPhone,
-  type Step,
   type SubmitInput,
   stepInputs,
 } from "./steps.js";
-import type { EnrolmentSummary, EnrolmentView, ViewNotice } from "./views.js";
+import type { EnrolmentView, ViewNotice } from "./views.js";
 
 /**
  * Who is submitting: the app's authenticated session. An enrolment of another user is "not
@@ -93,12 +86,6 @@ export interface EngineInternals extends EnrolmentEngine {
   startScoped(options: StartOptions, scope: EnrolmentScope): Promise<EnrolmentView>;
 }
 
-/** The one-time secrets a view may carry, only in the answer that made them. */
-interface Shown {
-  totp?: { secret: string; uri: string; qrSvg: string };
-  appPassword?: string;
-}
-
 /** What a transition's after-work gives back. */
 interface AfterWork {
   readonly record: EnrolmentRecord | null;
@@ -120,22 +107,6 @@ interface Transition {
   /** Another writer moved the enrolment on: show its current view with a conflict notice. */
   readonly stale?: true;
 }
-
-const PHONE_RISK_NOTICE =
-  "Text messages and calls can be intercepted or redirected (for example by SIM swap). " +
-  "An authenticator app is safer.";
-
-/**
- * Steps "back" skips: those that wait for a code (meaningless without their challenge), the
- * app password (shown once) and app steps (the app has done them; they cannot be undone here).
- */
-const SKIPPED_BY_BACK: ReadonlySet<Step> = new Set([
-  "verify-code",
-  "authenticator-setup",
-  "app-password",
-  "app-step",
-]);
-const revisitable = (step: Step) => !SKIPPED_BY_BACK.has(step);
 
 /**
  * Answers that change nothing a step-up protects: moving around the wizard and postponing it.
@@ -177,196 +148,9 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     return { record: entry.value as EnrolmentRecord, version: entry.version };
   };
 
-  const enabledMfa = (reg: Registration): MfaMethod[] => mfaSatisfied(policy, reg);
-  const recoveryHeld = (reg: Registration): RecoveryMethod[] => recoverySatisfied(policy, reg);
-
-  const appStepsDue = (rec: EnrolmentRecord, place: string) =>
-    policy.appSteps.filter(
-      (s) =>
-        s.place === place && rec.pendingAppSteps.includes(s.id) && !rec.appStepsDone.includes(s.id),
-    );
-
-  /** A scoped enrolment's step: its kind's first step until it was added, then finish. */
-  const scopedStep = (rec: EnrolmentRecord, scope: EnrolmentScope): Step => {
-    if (scope.kind === "recovery-email")
-      return rec.recoveryAdded.includes("email") ? "finish" : "recovery-email";
-    if (scope.kind === "recovery-phone")
-      return rec.recoveryAdded.includes("phone") ? "finish" : "recovery-phone";
-    return rec.added.includes(scope.kind) ? "finish" : "mfa-method";
-  };
-
-  /** The step that follows from the policy, the registration and the record. */
-  const nextStep = (
-    rec: EnrolmentRecord,
-    reg: Registration,
-  ): { step: Step; appStepId: string | null } => {
-    if (rec.scope) return { step: scopedStep(rec, rec.scope), appStepId: null };
-    if (!rec.introDone) return { step: "intro", appStepId: null };
-    const before = appStepsDue(rec, "before-mfa")[0];
-    if (before) return { step: "app-step", appStepId: before.id };
-    if (enabledMfa(reg).length < policy.mfa.required)
-      return { step: "mfa-method", appStepId: null };
-    if (
-      deps.appPasswords &&
-      policy.appPasswords.enabled &&
-      policy.appPasswords.offerDuringEnrolment &&
-      !rec.appPasswordDone
-    ) {
-      return { step: "app-password", appStepId: null };
-    }
-    const after = appStepsDue(rec, "after-mfa")[0];
-    if (after) return { step: "app-step", appStepId: after.id };
-    if (recoveryHeld(reg).length < policy.recovery.required) {
-      return {
-        step: rec.recoveryIntroDone ? "recovery-method" : "recovery-intro",
-        appStepId: null,
-      };
-    }
-    const last = appStepsDue(rec, "after-recovery")[0];
-    if (last) return { step: "app-step", appStepId: last.id };
-    return { step: "finish", appStepId: null };
-  };
-
-  const summary = async (
-    userId: string,
-    reg: Registration,
-    rec: EnrolmentRecord,
-  ): Promise<EnrolmentSummary> => {
-    // What the registry lists, grouped as the finish screen shows it.
-    const factors = factorsOf(reg);
-    const mfa = enabledMfa(reg).map((method) => {
-      const held = factors.filter((f) => f.kind === method);
-      return {
-        method,
-        display:
-          method === "authenticator-app"
-            ? `${held.length} authenticator app${held.length > 1 ? "s" : ""}`
-            : (held[0]?.display ?? ""),
-      };
-    });
-    const recoveryKind = { email: "recovery-email", phone: "recovery-phone" } as const;
-    const recovery = recoveryHeld(reg).map((method) => ({
-      method,
-      display:
-        method === "authenticator-app"
-          ? "authenticator app"
-          : (factors.find((f) => f.kind === recoveryKind[method])?.display ?? ""),
-    }));
-    const appPasswords = deps.appPasswords ? (await deps.appPasswords.list({ userId })).length : 0;
-    return { mfa, recovery, appPasswords, addedNow: [...rec.added] };
-  };
-
-  const render = async (
-    rec: EnrolmentRecord,
-    version: number,
-    notice: ViewNotice | null = null,
-    shown: Shown = {},
-  ): Promise<EnrolmentView> => {
-    const base = {
-      id: rec.id,
-      version,
-      locale: rec.locale,
-      canGoBack: rec.status === "active" && rec.history.some(revisitable),
-      notice,
-    };
-    const reg = await registrations.get(rec.userId);
-    switch (rec.step) {
-      case "intro": {
-        const { status, snoozesLeft } = registrationRequirement(
-          policy,
-          reg,
-          now(),
-          rec.enabledAt ?? undefined,
-        );
-        const requirement = status === "required" ? "required" : "nudge";
-        return { ...base, step: "intro", requirement, snoozesLeft };
-      }
-      case "mfa-method": {
-        const hasPhone = policy.mfa.methods.some((m) => factorModule(m).setup === "code");
-        return {
-          ...base,
-          step: "mfa-method",
-          methods: rec.scope ? [rec.scope.kind as MfaMethod] : policy.mfa.methods,
-          deliveries: policy.phone?.deliveries ?? [],
-          countries: policy.phone?.allowedCountries ?? [],
-          phoneRiskNotice: hasPhone ? PHONE_RISK_NOTICE : null,
-        };
-      }
-      case "verify-code": {
-        const pending = rec.pending as PendingPhone | PendingEmail;
-        const status = await codes.status({ userId: rec.userId, challengeId: pending.challengeId });
-        const t = now();
-        const cooldownMs = limiter.limits.destinationCooldownSeconds * 1000;
-        const isPhone = pending.kind === "phone";
-        return {
-          ...base,
-          step: "verify-code",
-          channel: isPhone ? pending.delivery : "email",
-          destination: isPhone ? maskPhone(pending.e164) : maskEmail(pending.address),
-          expiresInSeconds: status ? Math.max(0, Math.ceil((status.expiresAt - t) / 1000)) : 0,
-          resendInSeconds: status
-            ? Math.max(0, Math.ceil((status.lastSentAt + cooldownMs - t) / 1000))
-            : 0,
-          attemptsLeft: status?.attemptsLeft ?? 0,
-          sendsLeft: status?.sendsLeft ?? 0,
-          canSwitchToVoice:
-            isPhone &&
-            pending.delivery === "sms" &&
-            (policy.phone?.deliveries.includes("voice") ?? false),
-          codeLength: codes.options.length,
-        };
-      }
-      case "authenticator-setup":
-        return {
-          ...base,
-          step: "authenticator-setup",
-          secret: shown.totp?.secret ?? null,
-          uri: shown.totp?.uri ?? null,
-          qrSvg: shown.totp?.qrSvg ?? null,
-          codeLength: totp.options.digits,
-        };
-      case "app-password":
-        return {
-          ...base,
-          step: "app-password",
-          password: shown.appPassword ?? null,
-          name: appPasswordName(rec),
-        };
-      case "app-step": {
-        const def = policy.appSteps.find((s) => s.id === rec.appStepId);
-        return { ...base, step: "app-step", stepId: rec.appStepId ?? "", title: def?.title ?? "" };
-      }
-      case "recovery-intro":
-        return { ...base, step: "recovery-intro", required: policy.recovery.required };
-      case "recovery-method": {
-        const have = recoveryHeld(reg);
-        return {
-          ...base,
-          step: "recovery-method",
-          methods: policy.recovery.methods.filter((m) => !have.includes(m)),
-        };
-      }
-      case "recovery-email":
-        return { ...base, step: "recovery-email" };
-      case "recovery-phone": {
-        const phone = reg.phones["authentication-phone"];
-        return {
-          ...base,
-          step: "recovery-phone",
-          phone: phone ? maskPhone(phone.e164) : null,
-          deliveries: policy.phone?.deliveries ?? [],
-        };
-      }
-      case "finish":
-      case "done":
-        return { ...base, step: rec.step, summary: await summary(rec.userId, reg, rec) };
-      case "cancelled":
-        return { ...base, step: "cancelled" };
-    }
-  };
-
-  const appPasswordName = (rec: EnrolmentRecord) =>
-    `Mail app (${new Date(rec.createdAt).toISOString().slice(0, 10)})`;
+  const nextStep = (rec: EnrolmentRecord, reg: Registration) =>
+    nextStepOf(policy, rec, reg, deps.appPasswords !== null);
+  const { render, appPasswordName } = createRenderer(deps);
 
   // ---------------------------------------------------------------- writing
 
