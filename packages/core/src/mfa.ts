@@ -27,7 +27,7 @@ import { createMessenger, type Senders } from "./enrolment/messenger.js";
 import { isMfaError, MfaError } from "./errors.js";
 import { factorModule } from "./factors/registry.js";
 import { assertUserId } from "./keys.js";
-import { createLimiter, type Limiter, type LimitsInput, limitsSchema } from "./limits/limits.js";
+import { createLimiter, type Limiter, type LimitsInput, resolveLimits } from "./limits/limits.js";
 import { type Policy, type PolicyInput, policySchema } from "./policy/policy.js";
 import { type Clock, type RandomSource, systemClock, webCryptoRandom } from "./ports/clock.js";
 import { type EventSink, noEvents } from "./ports/events.js";
@@ -213,7 +213,7 @@ export function createMfa(config: MfaConfig): Mfa {
     random,
     events,
     policy,
-    limits: limitsSchema.parse(config.limits ?? {}),
+    limits: resolveLimits(config.limits ?? {}),
     ...(config.codes ? { codes: config.codes } : {}),
     totp: { ...config.totp, issuer: config.tenant.name },
     appPasswords: policy.appPasswords.enabled

@@ -45,6 +45,15 @@ export const limitsSchema = z
   })
   .prefault({});
 
+const parsedLimits = new WeakSet<object>();
+
+/** Parses limits once (defaults applied, frozen), so that building a limiter from them is free. */
+export function resolveLimits(input: LimitsInput = {}): Limits {
+  const limits = Object.freeze(limitsSchema.parse(input));
+  parsedLimits.add(limits);
+  return limits;
+}
+
 /** Limits as an app writes them. */
 export type LimitsInput = z.input<typeof limitsSchema>;
 /** Limits with defaults applied. */
@@ -207,7 +216,8 @@ export function createLimiter(
   deps: { store: Store; clock: Clock },
   input: LimitsInput = {},
 ): Limiter {
-  const limits = limitsSchema.parse(input);
+  // Limits parsed once (createMfa does, per instance) are not parsed again on every action.
+  const limits = parsedLimits.has(input as object) ? (input as Limits) : resolveLimits(input);
   const { store, clock } = deps;
   const failKey = (userId: string, factorKey: string) => userKey(userId, "failures", factorKey);
 
