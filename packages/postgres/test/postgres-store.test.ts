@@ -160,7 +160,7 @@ describe("postgres: incrementMany", () => {
     expect(texts[0]).toContain("unnest");
   });
 
-  it("a counter holding a non-integer refuses the batch, leaving no trace and the connection usable", async () => {
+  it("a counter holding a non-integer refuses the batch, leaving no trace and the store usable", async () => {
     const pool = await newPool({ max: 1 });
     const store = postgresStore({ pool, tableName: table("refuse") });
     await store.put("mfa:{u}:text", "12x");
