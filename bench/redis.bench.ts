@@ -10,6 +10,7 @@
 import { userKey } from "@mfakit/core/adapter";
 import { redisClientOptions, redisStore } from "@mfakit/redis";
 import { figure, type Measurement, measure, report } from "./harness.ts";
+import { sendCounters } from "./store-compare.ts";
 import { Redis, redisServer } from "./support/servers.ts";
 
 const DB = 15;
@@ -121,6 +122,15 @@ export async function run(): Promise<number> {
         () => client.incr(`raw:{c${n++ % 1000}}:n`),
       ],
       [
+        // The rate-limit counters of one send: one script against seven round trips.
+        "incrementMany (7 counters, with TTL)",
+        () => store.incrementMany(sendCounters("mfa", n++, 60_000)),
+        "INCR × 7 in turn",
+        async () => {
+          for (const { key } of sendCounters("raw", n++)) await client.incr(key);
+        },
+      ],
+      [
         "delete",
         () => store.delete(`mfa:{t${t++}}:code:c`),
         "DEL",
@@ -182,7 +192,7 @@ export async function run(): Promise<number> {
     ]);
     figure(
       "round trips per call",
-      "get 1 (GET), take 1 (GETDEL), delete 1 (DEL), put 1 (EVALSHA: GET + SET), increment 1 (EVALSHA: GET + SET), list: one SCAN per 1000 keys in the database + one MGET per page",
+      "get 1 (GET), take 1 (GETDEL), delete 1 (DEL), put 1 (EVALSHA: GET + SET), increment 1 (EVALSHA: GET + SET), incrementMany of 7 keys 1 (one EVALSHA), list: one SCAN per 1000 keys in the database + one MGET per page",
     );
 
     // Scale: the same operations on 10 k users (database 14) and on 1 M users (database 15) of

@@ -14,6 +14,11 @@ export interface Case {
   readonly baseline: () => unknown;
 }
 
+/** Seven counters in seven hash tags (as a send's rate-limit windows), cycling over 1000 sets. */
+export function sendCounters(prefix: string, i: number, ttlMs?: number) {
+  return Array.from({ length: 7 }, (_, j) => ({ key: `${prefix}:{w${j}}:${i % 1000}`, ttlMs }));
+}
+
 const faster = (a: Measurement | undefined, b: Measurement) =>
   a && a.opsPerSecond >= b.opsPerSecond ? a : b;
 

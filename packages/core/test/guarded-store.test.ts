@@ -2,10 +2,12 @@
 // of a real memory store proves it), adapter failures come out typed, and a guarded memory store
 // still passes the whole Store conformance kit.
 import { isMfaError, type JsonValue, MfaError, memoryStore, type Store } from "@mfakit/core";
+import type { GuardedStore } from "@mfakit/core/adapter";
 import { fakeClock, testStore } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
 import {
   guardStore,
+  MAX_INCREMENT_MANY_ITEMS,
   MAX_STORE_LIST_LIMIT,
   MAX_STORE_TTL_MS,
   MAX_STORE_VALUE_DEPTH,
@@ -17,10 +19,27 @@ testStore({
   name: "memory, guarded",
   create: () => guardStore(memoryStore({ clock })),
   advance: (ms) => clock.advance(ms),
+  batchAllOrNothing: true,
 });
 
-/** A real memory store behind a recorder of every call that reached it. */
-function spiedStore() {
+/** A copy of the memory store without its native `incrementMany`. */
+function withoutBatch(store: Store): Store {
+  const { incrementMany: _native, ...rest } = store;
+  return rest;
+}
+
+// The guard's fallback (parallel increments) is exact per counter but not all or nothing.
+testStore({
+  name: "memory without incrementMany, guarded (the guard's fallback)",
+  create: () => guardStore(withoutBatch(memoryStore({ clock }))),
+  advance: (ms) => clock.advance(ms),
+});
+
+/**
+ * A real memory store behind a recorder of every call that reached it; without `incrementMany`
+ * unless `batch` (so the guard's fallback runs).
+ */
+function spiedStore(batch = false) {
   const inner = memoryStore({ clock: fakeClock() });
   const calls: Array<{ method: string; args: unknown[] }> = [];
   const seen = <R>(method: string, args: unknown[], run: () => R): R => {
@@ -37,6 +56,9 @@ function spiedStore() {
       seen("increment", [key, options], () => inner.increment(key, options)),
     delete: (key) => seen("delete", [key], () => inner.delete(key)),
     list: (prefix, options) => seen("list", [prefix, options], () => inner.list(prefix, options)),
+    ...(batch && {
+      incrementMany: (items) => seen("incrementMany", [items], () => inner.incrementMany(items)),
+    }),
   };
   return { store, calls, guarded: guardStore(store) };
 }
@@ -60,6 +82,10 @@ async function expectRefused(
   if (max !== undefined) expect((error as MfaError).data.max).toBe(max);
   expect(calls).toEqual([]);
 }
+
+/** `incrementMany` on the guarded store (the spy's adapter has none: the fallback runs). */
+const batch = (s: Store, items: Parameters<GuardedStore["incrementMany"]>[0]) =>
+  guardStore(s).incrementMany(items);
 
 /** Builds a value nested `depth` arrays deep around a number. */
 const nested = (depth: number): JsonValue => {
@@ -85,6 +111,7 @@ describe("guardStore: refused calls never reach the adapter (REL-07)", () => {
     ["put", (s, key) => s.put(key, 1)],
     ["take", (s, key) => s.take(key)],
     ["increment", (s, key) => s.increment(key)],
+    ["incrementMany", (s, key) => guardStore(s).incrementMany([{ key: "mfa:{u}:ok" }, { key }])],
     ["delete", (s, key) => s.delete(key)],
   ];
   for (const [what, key, max] of badKeys) {
@@ -177,9 +204,14 @@ describe("guardStore: refused calls never reach the adapter (REL-07)", () => {
     MAX_STORE_TTL_MS + 1,
     "1000",
   ]) {
-    it(`ttlMs ${String(ttlMs)}, in put and increment`, async () => {
+    it(`ttlMs ${String(ttlMs)}, in put, increment and an incrementMany item`, async () => {
       await expectRefused((s) => s.put(k, 1, { ttlMs } as never), "ttlMs", MAX_STORE_TTL_MS);
       await expectRefused((s) => s.increment(k, { ttlMs } as never), "ttlMs", MAX_STORE_TTL_MS);
+      await expectRefused(
+        (s) => batch(s, [{ key: k }, { key: `${k}2`, ttlMs } as never]),
+        "ttlMs",
+        MAX_STORE_TTL_MS,
+      );
     });
   }
 
@@ -191,8 +223,9 @@ describe("guardStore: refused calls never reach the adapter (REL-07)", () => {
   });
 
   for (const by of [1.5, Number.NaN, 2 ** 53, -(2 ** 53), Number.POSITIVE_INFINITY, "1"]) {
-    it(`increment by ${String(by)}`, async () => {
+    it(`increment by ${String(by)}, alone and in an incrementMany item`, async () => {
       await expectRefused((s) => s.increment(k, { by } as never), "by");
+      await expectRefused((s) => batch(s, [{ key: `${k}2` }, { key: k, by } as never]), "by");
     });
   }
 
@@ -216,6 +249,40 @@ describe("guardStore: refused calls never reach the adapter (REL-07)", () => {
     expect(page.items.map((i) => i.key)).toEqual([k]);
   });
 
+  it("incrementMany items that are not an array of 1 to 64 counters", async () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `${k}${i}` }));
+    for (const items of [
+      [],
+      many(MAX_INCREMENT_MANY_ITEMS + 1),
+      undefined,
+      "mfa:{u}:x",
+      { 0: 1 },
+    ]) {
+      await expectRefused((s) => batch(s, items as never), "items", MAX_INCREMENT_MANY_ITEMS);
+    }
+    await expectRefused((s) => batch(s, [{ key: k }, null] as never), "options");
+    await expectRefused((s) => batch(s, [{ key: k }, 5] as never), "options");
+  });
+
+  it("an incrementMany with one key twice (a backend would count it twice, or fail)", async () => {
+    await expectRefused(
+      (s) => batch(s, [{ key: k }, { key: `${k}2` }, { key: k, by: 2 }]),
+      "items",
+    );
+  });
+
+  it("accepts 64 counters, and passes the items as they are to a native incrementMany", async () => {
+    const { calls, guarded } = spiedStore(true);
+    const items = Array.from({ length: MAX_INCREMENT_MANY_ITEMS }, (_, i) => ({
+      key: `${k}${i}`,
+      by: i,
+      ttlMs: MAX_STORE_TTL_MS,
+    }));
+    expect(await guarded.incrementMany(items)).toEqual(items.map((item) => item.by));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0]).toBe(items);
+  });
+
   it("options that are not an object", async () => {
     await expectRefused((s) => s.put(k, 1, "fast" as never), "options");
     await expectRefused((s) => s.increment(k, 5 as never), "options");
@@ -235,6 +302,7 @@ function failingStore(error: unknown, how: "throw" | "reject"): Store {
     put: method,
     take: method,
     increment: method,
+    incrementMany: method,
     delete: method,
     list: method,
   };
@@ -245,6 +313,7 @@ const everyCall: Array<[string, (s: Store) => Promise<unknown>]> = [
   ["put", (s) => s.put(k, 1)],
   ["take", (s) => s.take(k)],
   ["increment", (s) => s.increment(k)],
+  ["incrementMany", (s) => batch(s, [{ key: k }])],
   ["delete", (s) => s.delete(k)],
   ["list", (s) => s.list("mfa:")],
 ];
@@ -267,6 +336,15 @@ describe("guardStore: adapter failures come out typed (REL-06)", () => {
       }
     });
   }
+
+  it("a failing increment behind the incrementMany fallback is store_unavailable too", async () => {
+    const failure = new TypeError("socket closed");
+    const store = guardStore(withoutBatch(failingStore(failure, "reject")));
+    const error = await errorOf(store.incrementMany([{ key: k }, { key: `${k}2` }]));
+    expect(isMfaError(error, "store_unavailable")).toBe(true);
+    expect((error as Error).cause).toBe(failure);
+    expect((error as MfaError).data).toMatchObject({ operation: "incrementMany" });
+  });
 
   it("an adapter's MfaError passes through as the same object", async () => {
     const own = new MfaError("store_invalid_operation", { data: { operation: "increment" } });
@@ -296,6 +374,21 @@ describe("guardStore: adapter failures come out typed (REL-06)", () => {
     ["an increment of 1.5", { increment: async () => 1.5 }, (s) => s.increment(k)],
     ["an increment of NaN", { increment: async () => Number.NaN }, (s) => s.increment(k)],
     ["an increment as a string", { increment: async () => "3" as never }, (s) => s.increment(k)],
+    [
+      "a batch with one count fewer than items",
+      { incrementMany: async () => [1] },
+      (s) => batch(s, [{ key: k }, { key: `${k}2` }]),
+    ],
+    [
+      "a batch with a count of NaN",
+      { incrementMany: async () => [1, Number.NaN] },
+      (s) => batch(s, [{ key: k }, { key: `${k}2` }]),
+    ],
+    [
+      "a batch answering a number",
+      { incrementMany: async () => 1 as never },
+      (s) => batch(s, [{ key: k }]),
+    ],
     ["a delete answering 1", { delete: async () => 1 as never }, (s) => s.delete(k)],
     [
       "a page longer than the limit",
@@ -326,6 +419,33 @@ describe("guardStore: adapter failures come out typed (REL-06)", () => {
       expect((error as MfaError).data).toMatchObject({ store: "odd", reason: "malformed_result" });
     });
   }
+});
+
+describe("guardStore: incrementMany without a native batch", () => {
+  it("runs one increment per item, at once, and answers in the items' order", async () => {
+    const { calls, guarded } = spiedStore();
+    await guarded.put(`${k}b`, 10);
+    calls.length = 0;
+    const items = [
+      { key: `${k}a`, by: 2 },
+      { key: `${k}b`, by: -3, ttlMs: 1000 },
+      { key: `${k}c` },
+    ];
+    expect(await guarded.incrementMany(items)).toEqual([2, 7, 1]);
+    expect(calls.map((c) => [c.method, c.args[0]])).toEqual(
+      items.map((item) => ["increment", item.key]),
+    );
+    // Each increment gets its item's by and ttlMs.
+    expect(calls[1]?.args[1]).toMatchObject({ by: -3, ttlMs: 1000 });
+  });
+
+  it("a refused item is store_invalid_operation; the other items may have been applied", async () => {
+    const { guarded } = spiedStore();
+    await guarded.put(`${k}obj`, { not: "a counter" });
+    const error = await errorOf(guarded.incrementMany([{ key: `${k}n` }, { key: `${k}obj` }]));
+    expect(isMfaError(error, "store_invalid_operation")).toBe(true);
+    expect((await guarded.get(`${k}obj`))?.value).toEqual({ not: "a counter" });
+  });
 });
 
 describe("guardStore: identity", () => {

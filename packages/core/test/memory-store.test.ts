@@ -9,6 +9,7 @@ testStore({
   name: "memory",
   create: () => memoryStore({ clock }),
   advance: (ms) => clock.advance(ms),
+  batchAllOrNothing: true,
 });
 
 // The refusals themselves are guardStore's, tested in guarded-store.test.ts; here only that this

@@ -2,8 +2,9 @@
  * The PostgreSQL Store: many app instances, one database, on an injected `pg` Pool.
  *
  * Every method is ONE statement, so it is atomic on its own and needs no transaction:
- * `INSERT … ON CONFLICT` for writes and counters, `UPDATE … WHERE version = $n` for
- * compare-and-set, `DELETE … RETURNING` for take. Under Read Committed a second writer of the
+ * `INSERT … ON CONFLICT` for writes and counters (`incrementMany` too: one upsert of all its
+ * rows, one commit), `UPDATE … WHERE version = $n` for compare-and-set, `DELETE … RETURNING`
+ * for take. Under Read Committed a second writer of the
  * same row waits for the first to commit and then re-checks its WHERE clause against the new
  * row, so of N racing compare-and-sets exactly one matches, and nothing is ever decided on a
  * value read earlier (no read-then-write race).
@@ -28,7 +29,9 @@ import {
   beforeDeadline,
   DEADLINE_EXCEEDED,
   deadlineExceeded,
+  type GuardedStore,
   guardStore,
+  type IncrementItem,
   type IncrementOptions,
   type ListOptions,
   type ListPage,
@@ -114,7 +117,7 @@ export interface PostgresStoreOptions {
 }
 
 /** The PostgreSQL {@link Store}, plus schema and housekeeping. */
-export interface PostgresStore extends Store {
+export interface PostgresStore extends GuardedStore {
   readonly id: "postgres";
   /**
    * Creates or upgrades the schema now (safe to run from many instances at once); resolves to
@@ -133,6 +136,31 @@ interface Row {
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 // Stored integer counters are what JSON.stringify writes for a safe integer: plain digits.
 const MAX_SAFE = "9007199254740991";
+/** What `incrementMany`'s statement fails with when a row's check ran past the deadline. */
+const DEADLINE_MARK = "mfa_deadline_passed";
+/** What `incrementMany`'s statement fails with when a counter refuses its item. */
+const REFUSED_MARK = "mfa_not_an_integer";
+
+/**
+ * An SQL expression that fails (22P02, `mark` in the message) when evaluated: a text cast to
+ * bigint, kept from constant folding by an empty slice of `column`. The expression is typed
+ * text, so that it can stand in any branch of the value's CASE.
+ */
+const abort = (column: string, mark: string) => `('${mark}' || left(${column}, 0))::bigint::text`;
+
+/**
+ * The error a failed `incrementMany` statement means, if it is one of our aborts: the deadline
+ * (the call's timeout) or a refused counter; `undefined` for any other failure.
+ */
+function refusedBatch(error: unknown, timeoutMs: number): Error | undefined {
+  if (driverCode(error) !== "22P02" || !(error instanceof Error)) return undefined;
+  if (error.message.includes(DEADLINE_MARK)) return deadlineExceeded(timeoutMs);
+  if (error.message.includes(REFUSED_MARK)) {
+    return new MfaError("store_invalid_operation", { data: { operation: "incrementMany" } });
+  }
+  return undefined;
+}
+
 /** The longest timer Node keeps (setTimeout clamps anything longer to 1 ms). */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
@@ -230,6 +258,34 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
                       AND abs(s.value::bigint + $2::bigint) <= ${MAX_SAFE}
                  ELSE false END)
       RETURNING value`,
+    // Many counters in one statement, all or nothing. A single increment refuses by matching
+    // no row, but here a skipped row would leave the others written (an autocommit statement
+    // commits whatever it did), so a row that must be refused, or checked past the deadline,
+    // aborts the whole statement instead: SQL has no RAISE outside PL/pgSQL, so the refusing
+    // CASE branch casts a marker to bigint, which fails with 22P02 and the marker in the
+    // message (see refusedBatch). The marker is concatenated with an empty slice of the row's
+    // key so that the planner cannot fold the failing cast into a constant and raise it up
+    // front. The checks run where increment runs them: the deadline in the inserted row and
+    // again once the conflicting row is locked, the integer checks on the locked row.
+    // Rows go in in the order given, which the caller sorts by key, so concurrent batches over
+    // overlapping keys lock their rows in the same order and cannot deadlock.
+    incrementMany: `INSERT INTO ${t} AS s (key, value, version, expires_at)
+      SELECT i.k, CASE WHEN ${inTime(5)} THEN i.b::text ELSE ${abort("i.k", DEADLINE_MARK)} END,
+        1, to_timestamp(i.e / 1000)
+      FROM unnest($1::text[], $2::bigint[], $3::float8[]) WITH ORDINALITY AS i(k, b, e, n)
+      ORDER BY i.n
+      ON CONFLICT (key) DO UPDATE SET
+        value = CASE
+          WHEN NOT ${inTime(5)} THEN ${abort("s.key", DEADLINE_MARK)}
+          WHEN ${expired} THEN excluded.value
+          WHEN s.value !~ '^-?[0-9]{1,16}$' THEN ${abort("s.key", REFUSED_MARK)}
+          WHEN abs(s.value::bigint) <= ${MAX_SAFE}
+               AND abs(s.value::bigint + excluded.value::bigint) <= ${MAX_SAFE}
+            THEN (s.value::bigint + excluded.value::bigint)::text
+          ELSE ${abort("s.key", REFUSED_MARK)} END,
+        version = s.version + 1,
+        expires_at = CASE WHEN ${expired} THEN excluded.expires_at ELSE s.expires_at END
+      RETURNING key, value`,
     // SKIP LOCKED: sweeps from many instances at once take disjoint rows and never wait. Only
     // expired rows, so a late run is harmless and needs no deadline.
     sweep: `WITH gone AS (DELETE FROM ${t} WHERE key IN (
@@ -431,6 +487,30 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
         }
         afterWrite(now);
         return Number(row.value);
+      });
+    },
+
+    incrementMany(items: ReadonlyArray<IncrementItem>) {
+      return call("incrementMany", true, async (s) => {
+        const now = clock.now();
+        // In key order (the statement locks rows in the order given; see its SQL); the guard
+        // has made the keys distinct, so each answers exactly one row, found by its key.
+        const sorted = [...items].sort((a, b) => (a.key < b.key ? -1 : 1));
+        let rows: Array<{ key: string; value: string }>;
+        try {
+          rows = await s.write("incr_many", sql.incrementMany, [
+            sorted.map((item) => item.key),
+            sorted.map((item) => item.by ?? 1),
+            sorted.map((item) => expiry(now, item.ttlMs)),
+            now,
+          ]);
+        } catch (error) {
+          throw refusedBatch(error, timeoutMs) ?? error;
+        }
+        afterWrite(now);
+        const counts = new Map(rows.map((row) => [row.key, Number(row.value)]));
+        // A missing key leaves NaN, which the guard rejects as a malformed result.
+        return items.map((item) => counts.get(item.key) ?? Number.NaN);
       });
     },
 

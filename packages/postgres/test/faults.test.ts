@@ -272,7 +272,7 @@ describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", (
 
   it("REL-05: every call to a paused server throws store_unavailable within timeoutMs, and none of the writes happens when it resumes", async () => {
     // pg's default pool: no connectionTimeoutMillis, so only the store's deadline bounds a wait.
-    const pool = newPool({ max: 4, connectionTimeoutMillis: 0 });
+    const pool = newPool({ max: 5, connectionTimeoutMillis: 0 });
     const store = postgresStore({ pool, tableName: `fault_${++n}`, timeoutMs: TIMEOUT });
     const cold = postgresStore({
       pool: newPool({ connectionTimeoutMillis: 0 }),
@@ -286,18 +286,20 @@ describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", (
     await store.put(k("code"), { h: "digest" });
     await store.put(k("del"), "here");
     await store.increment(k("count"));
+    await store.increment(k("batched"));
     const before = await Promise.all(
-      ["cas", "any", "code", "del", "count"].map((x) => store.get(k(x))),
+      ["cas", "any", "code", "del", "count", "batched"].map((x) => store.get(k(x))),
     );
-    await warm(pool, 4); // four idle connections: four statements reach the paused server
+    await warm(pool, 5); // five idle connections: five statements reach the paused server
 
     await server.pause();
     const calls = await Promise.all([
-      // Eight calls on four connections: four statements sent, four callers waiting in the pool.
+      // Nine calls on five connections: five statements sent, four callers waiting in the pool.
       timed(store.put(k("cas"), "new", { expectVersion: 1 })),
       timed(store.put(k("any"), "new")),
       timed(store.take(k("code"))),
       timed(store.increment(k("count"))),
+      timed(store.incrementMany([{ key: k("batched") }, { key: k("fresh") }])),
       timed(store.delete(k("del"))),
       timed(store.put(k("absent"), "new", { expectVersion: null })),
       timed(store.get(k("cas"))),
@@ -318,10 +320,11 @@ describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", (
     // Every write above was sent (or about to be) and the server ran the sent ones on resuming:
     // each carried its deadline, so none changed anything.
     const after = await Promise.all(
-      ["cas", "any", "code", "del", "count"].map((x) => store.get(k(x))),
+      ["cas", "any", "code", "del", "count", "batched"].map((x) => store.get(k(x))),
     );
     expect(after).toEqual(before);
     expect(await store.get(k("absent"))).toBeNull();
+    expect(await store.get(k("fresh"))).toBeNull();
     // And the retries succeed, once.
     expect(await store.put(k("cas"), "new", { expectVersion: 1 })).toEqual({
       ok: true,
@@ -412,6 +415,9 @@ describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", (
         timed(store.put(key, "new", { expectVersion: 1 })),
         timed(store.take(key)),
         timed(store.increment(key)),
+        // Its other row is inserted before it waits for the locked one (keys in order), so the
+        // late abort must take that insert back too.
+        timed(store.incrementMany([{ key }, { key: "mfa:{lock}:a" }])),
       ]);
       for (const { error, ms } of calls) {
         expectDeadline(error);
@@ -421,6 +427,7 @@ describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", (
       await tx.commit();
       await new Promise((r) => setTimeout(r, 200));
       expect(await store.get(key)).toEqual({ value: "old", version: 1 });
+      expect(await store.get("mfa:{lock}:a")).toBeNull();
     });
 
     it("REL-05: behind a transaction that only locks the row (FOR UPDATE): the pool's statement_timeout makes the server cancel the wait", async () => {

@@ -8,7 +8,7 @@
  */
 import { isMfaError, type JsonValue } from "@mfakit/core";
 import { guardStore } from "@mfakit/core/adapter";
-import { migrations, postgresStore, SCHEMA_VERSION } from "@mfakit/postgres";
+import { migrations, type PgPoolLike, postgresStore, SCHEMA_VERSION } from "@mfakit/postgres";
 import { fakeClock, testStore } from "@mfakit/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,6 +39,7 @@ testStore({
     return postgresStore({ pool: kitPool, tableName: table("kit"), clock });
   },
   advance: (ms) => clock.advance(ms),
+  batchAllOrNothing: true,
 });
 
 describe("postgres: real parallel connections (REL-01, REL-02)", () => {
@@ -84,6 +85,18 @@ describe("postgres: two independent stores (separate pools) on the same keys (RE
     }
   });
 
+  it("REL-02: 40 batches of 7 counters across both stores, keys in either order: each counter exact", async () => {
+    const keys = Array.from({ length: 7 }, (_, i) => `mfa:{rl${i}}:window`);
+    const results = await both(40, (s, i) =>
+      s.incrementMany((i % 2 === 0 ? keys : [...keys].reverse()).map((key) => ({ key }))),
+    );
+    const firsts = results.map((counts, i) => (i % 2 === 0 ? counts[0] : counts[6]));
+    expect([...firsts].sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+    for (const key of keys) expect((await a.get(key))?.value).toBe(40);
+  });
+
   it("200 increments across both: 1..200, each once, none lost", async () => {
     const values = await both(200, (s) => s.increment("mfa:{u}:attempts"));
     expect([...values].sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
@@ -115,6 +128,49 @@ describe("postgres: two independent stores (separate pools) on the same keys (RE
     const losers = results.filter((r) => !r.ok);
     const winner = (await a.get("mfa:{u}:once"))?.value;
     for (const r of losers) if (!r.ok) expect(r.current?.value).toBe(winner);
+  });
+});
+
+describe("postgres: incrementMany", () => {
+  it("is one statement on one connection, so one commit, for any number of counters", async () => {
+    const pool = await newPool();
+    const texts: string[] = [];
+    // The pool, with every statement's text recorded on its way to the server.
+    const spied: PgPoolLike = {
+      connect: async () => {
+        const client = await pool.connect();
+        return {
+          query: (config) => {
+            texts.push(config.text);
+            return client.query(config);
+          },
+          release: (destroy) => client.release(destroy),
+          on: (event, listener) => client.on(event, listener),
+          off: (event, listener) => client.off(event, listener),
+        };
+      },
+    };
+    const store = postgresStore({ pool: spied, tableName: table("batch") });
+    await store.put("mfa:{u}:warm", 1); // schema made, server clock read
+    texts.length = 0;
+    const items = Array.from({ length: 7 }, (_, i) => ({ key: `mfa:{rl${i}}:w`, ttlMs: 60_000 }));
+    expect(await store.incrementMany(items)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(await store.incrementMany(items.slice(0, 2))).toEqual([2, 2]);
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toContain("unnest");
+  });
+
+  it("a counter holding a non-integer refuses the batch, leaving no trace and the store usable", async () => {
+    const pool = await newPool({ max: 1 });
+    const store = postgresStore({ pool, tableName: table("refuse") });
+    await store.put("mfa:{u}:text", "12x");
+    const error = await store
+      .incrementMany([{ key: "mfa:{u}:a" }, { key: "mfa:{u}:text" }])
+      .catch((e: unknown) => e);
+    expect(isMfaError(error, "store_invalid_operation")).toBe(true);
+    expect((error as { data: unknown }).data).toMatchObject({ operation: "incrementMany" });
+    expect(await store.get("mfa:{u}:a")).toBeNull();
+    expect(await store.incrementMany([{ key: "mfa:{u}:a" }])).toEqual([1]);
   });
 });
 

@@ -1,9 +1,10 @@
 /**
- * The two Lua scripts behind the writes that must compare before they write, and how they run.
+ * The Lua scripts behind the writes that must compare before they write, and how they run.
  *
  * Redis runs a script atomically: no other command runs between its read and its write, so a
  * compare-and-set or a counter bump needs no WATCH/retry loop and cannot lose an update
- * (REL-01, REL-02). Each script touches exactly one key, `KEYS[1]`, so on Redis Cluster it
+ * (REL-01, REL-02). Each script touches one key, `KEYS[1]`, except the counter script, which
+ * takes one or more keys that the caller groups by hash slot; so on Redis Cluster a script
  * always runs inside one hash slot and never fails with CROSSSLOT.
  *
  * Values are kept as `<version>:<json>` (see `envelope.ts`).
@@ -27,14 +28,14 @@ export interface LuaScript {
 }
 
 /**
- * Shared by both scripts: writes the entry with a TTL in whole ms ("" for none, which also
+ * Shared by the write scripts: writes an entry with a TTL in whole ms ("" for none, which also
  * removes an earlier one). The core's guard lets only a positive integer TTL reach a script.
  */
-const WRITE = `local function write(payload, ttl)
+const WRITE = `local function write(key, payload, ttl)
   if ttl == '' then
-    redis.call('SET', KEYS[1], payload)
+    redis.call('SET', key, payload)
   else
-    redis.call('SET', KEYS[1], payload, 'PX', ttl)
+    redis.call('SET', key, payload, 'PX', ttl)
   end
 end
 `;
@@ -90,56 +91,67 @@ if (mode == 'absent' and current) or (mode == 'version' and (not current or vers
   return {0, current}
 end
 version = version + 1
-write(version .. ':' .. ARGV[4], ARGV[5])
+write(KEYS[1], version .. ':' .. ARGV[4], ARGV[5])
 return {1, version}`,
 );
 
 /**
- * Counter bump with a TTL set only on create (a fixed window that never slides).
- * KEYS[1] the key. ARGV[1] the deadline; ARGV[2] the integer to add; ARGV[3] the TTL in ms if
- * this call creates the counter, or "" for none. Returns the new count as a decimal string (ioredis 6 rounds integer
- * replies near 2^53, a bulk string is exact). Refuses anything but a safe integer, and a
- * result outside the safe-integer range, without writing.
+ * Counter bumps, one key or a batch, with a TTL set only on create (a fixed window that never
+ * slides). KEYS the counters (distinct, one hash slot). ARGV[1] the deadline; then for the
+ * i-th key ARGV[2i] the integer to add and ARGV[2i+1] the TTL in ms if this call creates the
+ * counter, or "" for none. Returns the new counts in the keys' order, as decimal strings
+ * (ioredis 6 rounds integer replies near 2^53, a bulk string is exact).
+ *
+ * All or nothing: every counter is read and checked before any is written, so a refusal (a
+ * key holding anything but a safe integer, a result outside the safe-integer range) writes
+ * nothing of the batch. A script that fails between two writes would keep the first (Redis
+ * has no rollback); past the checks only SETs of well-formed strings remain.
  */
 export const incrementScript = script(
   "increment",
-  `local current = redis.call('GET', KEYS[1])
-local version, count = 0, 0
-local max = 9007199254740991
-if current then
-  local v, body = string.match(current, '^(%d+):(.*)$')
-  if not v then return redis.error_reply('${FOREIGN_VALUE}') end
-  count = string.match(body, '^%-?%d+$') and tonumber(body)
-  if not count or math.abs(count) > max then return redis.error_reply('${NOT_INTEGER}') end
-  version = tonumber(v)
+  `local max = 9007199254740991
+local texts, payloads, fresh = {}, {}, {}
+for i, key in ipairs(KEYS) do
+  local current = redis.call('GET', key)
+  local version, count = 0, 0
+  if current then
+    local v, body = string.match(current, '^(%d+):(.*)$')
+    if not v then return redis.error_reply('${FOREIGN_VALUE}') end
+    count = string.match(body, '^%-?%d+$') and tonumber(body)
+    if not count or math.abs(count) > max then return redis.error_reply('${NOT_INTEGER}') end
+    version = tonumber(v)
+  end
+  count = count + tonumber(ARGV[2 * i])
+  if math.abs(count) > max then return redis.error_reply('${NOT_INTEGER}') end
+  texts[i] = string.format('%d', count)
+  payloads[i] = (version + 1) .. ':' .. texts[i]
+  fresh[i] = not current
 end
-count = count + tonumber(ARGV[2])
-if math.abs(count) > max then return redis.error_reply('${NOT_INTEGER}') end
-local text = string.format('%d', count)
-local payload = (version + 1) .. ':' .. text
-if current then
-  redis.call('SET', KEYS[1], payload, 'KEEPTTL')
-else
-  write(payload, ARGV[3])
+for i, key in ipairs(KEYS) do
+  if fresh[i] then
+    write(key, payloads[i], ARGV[2 * i + 1])
+  else
+    redis.call('SET', key, payloads[i], 'KEEPTTL')
+  end
 end
-return text`,
+return texts`,
 );
 
 /**
- * Runs `s` on one key: `EVALSHA` (the script body is not resent on every call), falling back to
+ * Runs `s` on `keys` (one hash slot): `EVALSHA` (the script body is not resent on every call), falling back to
  * `EVAL` once when the server does not have the script cached (after a restart, a failover or
  * `SCRIPT FLUSH`; on a cluster, per node). `EVAL` also caches it for the next `EVALSHA`.
  */
 export async function runScript(
   client: Redis | Cluster,
   s: LuaScript,
-  key: string,
+  keys: readonly string[],
   args: readonly string[],
 ): Promise<unknown> {
   try {
-    return await client.evalsha(s.sha, 1, key, ...args);
+    return await client.evalsha(s.sha, keys.length, ...keys, ...args);
   } catch (error) {
     if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-    return await client.eval(s.lua, 1, key, ...args);
+    return await client.eval(s.lua, keys.length, ...keys, ...args);
   }
 }

@@ -15,7 +15,9 @@
 import { type JsonValue, MfaError, type Store } from "@mfakit/core";
 import {
   beforeDeadline,
+  type GuardedStore,
   guardStore,
+  type IncrementItem,
   type IncrementOptions,
   type ListOptions,
   type ListPage,
@@ -82,8 +84,9 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
  * Each entry is one string key `<keyPrefix><key>` holding `<version>:<json>`, with the entry's
  * TTL as the key's own expiry. Round trips: `get` is one `GET`; `put`, `increment`, `take`
  * and `delete` are one `EVALSHA` each (a script, so that it can check its deadline on the
- * server); `list` is a full `SCAN` plus one `MGET` per page. Every call ends within
- * `timeoutMs`.
+ * server); `incrementMany` is one `EVALSHA` for all its counters on a single server, and one
+ * per hash slot (sent at once) on a Cluster; `list` is a full `SCAN` plus one `MGET` per page.
+ * Every call ends within `timeoutMs`.
  *
  * @example
  * ```ts
@@ -94,7 +97,7 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
  * const store = redisStore({ client, keyPrefix: "app1:" });
  * ```
  */
-export function redisStore(options: RedisStoreOptions): Store {
+export function redisStore(options: RedisStoreOptions): GuardedStore {
   const { client, keyPrefix = "", scanCount = 1000, timeoutMs = 2000 } = options;
   assertClientOptions(client);
   if (!(Number.isInteger(timeoutMs) && timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
@@ -139,12 +142,21 @@ export function redisStore(options: RedisStoreOptions): Store {
   /** Reads the clock of the server holding `key` (the script runs on the key's node). */
   const readClock = async (key: string): Promise<ServerClockReading> => {
     const sentAt = performance.now();
-    const [seconds, micros] = (await runScript(client, timeScript, key, [])) as [string, string];
+    const [seconds, micros] = (await runScript(client, timeScript, [key], [])) as [string, string];
     const server = Number(seconds) * 1000 + Number(micros) / 1000;
     return { server, sentAt, receivedAt: performance.now() };
   };
-  /** Runs write script `s` on `key` with the call's deadline as the script's first argument. */
-  const write = async (s: LuaScript, key: string, deadline: number, args: readonly string[]) => {
+  /**
+   * Runs write script `s` on `keys` (one hash slot, so one node) with the call's deadline, on
+   * that node's clock, as the script's first argument.
+   */
+  const write = async (
+    s: LuaScript,
+    keys: readonly string[],
+    deadline: number,
+    args: readonly string[],
+  ) => {
+    const key = keys[0] as string;
     const node = nodeOf(key);
     let clock = clocks.get(node);
     if (!clock) {
@@ -152,7 +164,35 @@ export function redisStore(options: RedisStoreOptions): Store {
       clocks.set(node, clock);
     }
     const reading = await clock.reading(deadline, () => readClock(key));
-    return runScript(client, s, key, [String(serverDeadline(reading, deadline)), ...args]);
+    return runScript(client, s, keys, [String(serverDeadline(reading, deadline)), ...args]);
+  };
+  /**
+   * Bumps `items` (full keys), one script per hash slot (all of them in one on a single
+   * server), the scripts sent at once; the counts in the items' order.
+   */
+  const count = async (items: ReadonlyArray<IncrementItem>, deadline: number) => {
+    const counts: number[] = new Array(items.length);
+    const groups = new Map<number, number[]>();
+    items.forEach((item, i) => {
+      const slot = client.isCluster ? (new Command("get", [item.key]).getSlot() ?? 0) : 0;
+      const group = groups.get(slot);
+      if (group) group.push(i);
+      else groups.set(slot, [i]);
+    });
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const keys = group.map((i) => (items[i] as IncrementItem).key);
+        const args = group.flatMap((i) => {
+          const item = items[i] as IncrementItem;
+          return [String(item.by ?? 1), ttlArg(item.ttlMs)];
+        });
+        const texts = (await write(incrementScript, keys, deadline, args)) as string[];
+        group.forEach((i, j) => {
+          counts[i] = Number(texts[j]);
+        });
+      }),
+    );
+    return counts;
   };
 
   const store: Store = {
@@ -167,7 +207,7 @@ export function redisStore(options: RedisStoreOptions): Store {
       const mode = expect === undefined ? "any" : expect === null ? "absent" : "version";
       const args = [mode, String(expect ?? ""), JSON.stringify(value), ttlArg(opts.ttlMs)];
       return call("put", async (deadline) => {
-        const [ok, result] = (await write(putScript, full(key), deadline, args)) as [
+        const [ok, result] = (await write(putScript, [full(key)], deadline, args)) as [
           number,
           number | string | null,
         ];
@@ -178,21 +218,24 @@ export function redisStore(options: RedisStoreOptions): Store {
 
     take<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
       return call("take", async (deadline) =>
-        decode<T>((await write(takeScript, full(key), deadline, [])) as string | null, "take"),
+        decode<T>((await write(takeScript, [full(key)], deadline, [])) as string | null, "take"),
       );
     },
 
     async increment(key: string, opts: IncrementOptions = {}): Promise<number> {
-      const args = [String(opts.by ?? 1), ttlArg(opts.ttlMs)];
-      return call("increment", async (deadline) =>
-        Number(await write(incrementScript, full(key), deadline, args)),
-      );
+      const item = { key: full(key), by: opts.by, ttlMs: opts.ttlMs };
+      return call("increment", async (deadline) => (await count([item], deadline))[0] as number);
+    },
+
+    async incrementMany(items: ReadonlyArray<IncrementItem>): Promise<number[]> {
+      const prefixed = keyPrefix === "" ? items : items.map((i) => ({ ...i, key: full(i.key) }));
+      return call("incrementMany", (deadline) => count(prefixed, deadline));
     },
 
     delete(key: string): Promise<boolean> {
       return call(
         "delete",
-        async (deadline) => ((await write(deleteScript, full(key), deadline, [])) as number) > 0,
+        async (deadline) => ((await write(deleteScript, [full(key)], deadline, [])) as number) > 0,
       );
     },
 

@@ -3,13 +3,15 @@
  * conformance kit runs unchanged, and the keys of one user land on one node.
  */
 
-import { userKey, userPrefix } from "@mfakit/core/adapter";
+import { isMfaError, userKey, userPrefix } from "@mfakit/core/adapter";
 import { testStore } from "@mfakit/testing";
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisClientOptions, redisStore } from "../src/index.js";
+import { incrementScript } from "../src/lua-scripts.js";
 import { keySlot } from "./support/key-slot.js";
 import { sleep, startRedisCluster } from "./support/redis-server.js";
+import { countScriptRuns } from "./support/script-runs.js";
 
 let cluster: Awaited<ReturnType<typeof startRedisCluster>>;
 const clients: Cluster[] = [];
@@ -34,9 +36,35 @@ testStore({
   create: () => redisStore({ client: connectCluster(), keyPrefix: "kit:" }),
   advance: (ms) => sleep(ms),
   ttlUnitMs: 200,
+  // The kit's batches share one hash tag, so one script: all or nothing even on a Cluster.
+  batchAllOrNothing: true,
 });
 
 describe("redisStore on a cluster", () => {
+  it("incrementMany over many slots: one script per slot, the counts in the items' order; a refusal leaves its own slot untouched", async () => {
+    const client = connectCluster();
+    const store = redisStore({ client });
+    const users = Array.from({ length: 6 }, (_, i) => `batch${i}@example.com`);
+    // Two counters per user, interleaved: each slot's pair is one script.
+    const items = [...users, ...users].map((user, i) => ({
+      key: userKey(user, i < users.length ? "a" : "b"),
+      by: i + 1,
+    }));
+    expect(await store.incrementMany(items)).toEqual(items.map((item) => item.by));
+    const sent = countScriptRuns(client, incrementScript);
+    expect(await store.incrementMany(items)).toEqual(items.map((item) => 2 * item.by));
+    const slots = new Set(users.map((user) => keySlot(userPrefix(user))));
+    expect(slots.size).toBeGreaterThan(1);
+    expect(sent.runs).toBe(slots.size);
+
+    // users[0]'s "b" counter holds text: its slot's script refuses before writing anything.
+    await store.put(userKey(users[0] as string, "b"), "text");
+    const refused = await store.incrementMany(items).catch((e: unknown) => e);
+    expect(isMfaError(refused, "store_invalid_operation")).toBe(true);
+    expect((await store.get(userKey(users[0] as string, "a")))?.value).toBe(2);
+    expect((await store.get(userKey(users[0] as string, "b")))?.value).toBe("text");
+  });
+
   it("keeps each user's keys in one slot, spreads users over the masters, lists across them", async () => {
     const client = connectCluster();
     const store = redisStore({ client, keyPrefix: "app:" });

@@ -6,6 +6,7 @@
  */
 
 import { createKeyring, isMfaError, type MfaError, type Store } from "@mfakit/core";
+import type { GuardedStore } from "@mfakit/core/adapter";
 import { createCodeService } from "@mfakit/core/codes";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -264,7 +265,7 @@ describe("deadlines: a paused Redis (SIGSTOP) (REL-01, REL-05)", () => {
   let server: RedisServer;
   let client: Redis;
   let admin: Redis;
-  let store: Store;
+  let store: GuardedStore;
   beforeAll(async () => {
     server = await startRedisServer();
     client = connect(server.url, "paused");
@@ -311,7 +312,8 @@ describe("deadlines: a paused Redis (SIGSTOP) (REL-01, REL-05)", () => {
     await store.put(k("code"), { h: "digest" });
     await store.put(k("del"), "here");
     await store.increment(k("count"));
-    const names = ["cas", "any", "code", "del", "count", "absent"];
+    await store.increment(k("batched"));
+    const names = ["cas", "any", "code", "del", "count", "batched", "fresh", "absent"];
     const before = await admin.mget(names.map(k));
     // A client connected only now: its connection waits in the paused server's backlog and
     // its commands in ioredis's offline queue.
@@ -324,6 +326,7 @@ describe("deadlines: a paused Redis (SIGSTOP) (REL-01, REL-05)", () => {
       timed(store.put(k("any"), "new")),
       timed(store.take(k("code"))),
       timed(store.increment(k("count"))),
+      timed(store.incrementMany([{ key: k("batched") }, { key: k("fresh") }])),
       timed(store.delete(k("del"))),
       timed(store.put(k("absent"), "new", { expectVersion: null })),
       timed(store.get(k("cas"))),

@@ -5,7 +5,9 @@ import { testStore } from "@mfakit/testing";
 import { Redis, type RedisOptions } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisClientOptions, redisStore } from "../src/index.js";
+import { incrementScript } from "../src/lua-scripts.js";
 import { connect, sharedRedis, sleep } from "./support/redis-server.js";
+import { countScriptRuns } from "./support/script-runs.js";
 
 let redis: Awaited<ReturnType<typeof sharedRedis>>;
 const clients: Redis[] = [];
@@ -30,6 +32,22 @@ testStore({
   create: () => redisStore({ client: client("kit"), keyPrefix: "kit:" }),
   advance: (ms) => sleep(ms),
   ttlUnitMs: 200,
+  batchAllOrNothing: true,
+});
+
+describe("redisStore: incrementMany", () => {
+  it("is one EVALSHA for all its counters on a single server, whatever their hash tags", async () => {
+    const c = client("batch");
+    const store = redisStore({ client: c });
+    const p = unique();
+    const keys = Array.from({ length: 7 }, (_, i) => `mfa:{${p}${i}}:window`);
+    await store.incrementMany(keys.map((key) => ({ key })));
+    const sent = countScriptRuns(c, incrementScript);
+    expect(await store.incrementMany(keys.map((key) => ({ key, by: 2 })))).toEqual(
+      Array(7).fill(3),
+    );
+    expect(sent.runs).toBe(1);
+  });
 });
 
 const unique = () => Math.random().toString(36).slice(2, 10);

@@ -6,7 +6,9 @@
  * sharing one file, every decision is made inside ONE statement (an upsert, an
  * `UPDATE … WHERE version = ?`, a `DELETE … RETURNING`), which SQLite runs under its write
  * lock, so no read-then-write can interleave. The only second statement is the read that
- * reports `current` after a refused compare-and-set.
+ * reports `current` after a refused compare-and-set. `incrementMany` is the one transaction:
+ * its counters' upserts between `BEGIN IMMEDIATE` and `COMMIT`, so a batch is one commit (one
+ * fsync) and all or nothing.
  *
  * A write is acknowledged only after its commit succeeded: see {@link writeOne}.
  *
@@ -20,7 +22,9 @@
 
 import {
   type Clock,
+  type GuardedStore,
   guardStore,
+  type IncrementItem,
   type IncrementOptions,
   isMfaError,
   type JsonValue,
@@ -90,7 +94,7 @@ export interface SqliteStoreOptions {
 }
 
 /** The SQLite {@link Store}, plus housekeeping. */
-export interface SqliteStore extends Store {
+export interface SqliteStore extends GuardedStore {
   readonly id: "sqlite";
   /** Deletes every expired row now; resolves to how many were deleted. */
   sweep(): Promise<number>;
@@ -205,6 +209,29 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     return stmt;
   };
 
+  /**
+   * One counter's upsert; throws store_invalid_operation (writing nothing) when the stored data
+   * refuses it. Inside `incrementMany`'s transaction, that throw rolls the batch back.
+   */
+  const count = (key: string, opts: IncrementOptions, now: number, operation: string) => {
+    const by = opts.by ?? 1;
+    const params = { key, value: String(by), expiresAt: expiry(now, opts.ttlMs), now, by };
+    const row = writeOne(sql.increment, params);
+    if (!row) throw new MfaError("store_invalid_operation", { data: { operation } });
+    return Number(row.value);
+  };
+  /**
+   * The batch as one transaction. IMMEDIATE takes the write lock at BEGIN (waiting up to the
+   * busy timeout), so no other connection can slip in between its upserts, and it never has to
+   * upgrade a read lock, which in WAL mode fails at once with SQLITE_BUSY instead of waiting.
+   * better-sqlite3's wrapper runs COMMIT and checks its result (unlike `.get()`, see
+   * {@link writeOne}); if the COMMIT or any upsert fails, it rolls back before rethrowing, so a
+   * batch that throws wrote nothing.
+   */
+  const countAll = db.transaction((items: ReadonlyArray<IncrementItem>, now: number): number[] =>
+    items.map((item) => count(item.key, item, now, "incrementMany")),
+  ).immediate;
+
   let lastSweep = clock.now();
   /**
    * Lazy sweeping: a write deletes one batch of expired rows now and then. It runs BEFORE the
@@ -270,21 +297,17 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
 
     increment(key: string, opts: IncrementOptions = {}) {
       return settle("increment", () => {
-        const by = opts.by ?? 1;
         const now = clock.now();
-        const params = {
-          key,
-          value: String(by),
-          expiresAt: expiry(now, opts.ttlMs),
-          now,
-          by,
-        };
         beforeWrite(now);
-        const row = writeOne(sql.increment, params);
-        if (!row) {
-          throw new MfaError("store_invalid_operation", { data: { operation: "increment" } });
-        }
-        return Number(row.value);
+        return count(key, opts, now, "increment");
+      });
+    },
+
+    incrementMany(items: ReadonlyArray<IncrementItem>) {
+      return settle("incrementMany", () => {
+        const now = clock.now();
+        beforeWrite(now);
+        return countAll(items, now);
       });
     },
 

@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createKeyring } from "@mfakit/core";
-import { isMfaError, type Store } from "@mfakit/core/adapter";
+import { type GuardedStore, isMfaError } from "@mfakit/core/adapter";
 import { type CodeService, createCodeService } from "@mfakit/core/codes";
 import { type SqliteStore, sqliteStore } from "@mfakit/sqlite";
 import Database from "better-sqlite3";
@@ -41,13 +41,14 @@ async function settle<T>(call: () => Promise<T>): Promise<Settled<T>> {
  * A ledger of store and code-service calls made while commits may fail, and the checks of
  * what they acknowledged against what the file holds afterwards (REL-01, REL-02).
  */
-function commitLedger(store: Store, rounds: number) {
+function commitLedger(store: GuardedStore, rounds: number) {
   const codes: CodeService = createCodeService({ store, keyring }, { maxAttempts: MAX_ATTEMPTS });
   const target = { userId: "u1", purpose: "signin:sms", destination: "+447400123456" };
   let right = { challengeId: "", code: "" };
   let guessed = { challengeId: "", code: "" };
   const acked = { puts: new Set<number>(), deletes: new Set<number>(), takes: new Set<number>() };
   let increments = 0;
+  let batches = 0;
   let verified = 0;
   let mismatches = 0;
   let failures = 0;
@@ -78,7 +79,7 @@ function commitLedger(store: Store, rounds: number) {
       }
     },
 
-    /** One of every write: put, delete, take, increment, and the two code checks. */
+    /** One of every write: put, delete, take, increment, incrementMany and the two code checks. */
     async round(i: number) {
       const put = count(await settle(() => store.put(`p:${i}`, { p: i })));
       if (put.acked) {
@@ -101,6 +102,14 @@ function commitLedger(store: Store, rounds: number) {
         // acknowledged one and nothing that threw.
         increments++;
         expect(n.value, "REL-02: no acknowledged increment lost").toBe(increments);
+      }
+      const batch = count(
+        await settle(() => store.incrementMany([{ key: "b1" }, { key: "b2", by: 2 }])),
+      );
+      if (batch.acked) {
+        // One transaction: an acknowledged batch wrote both counters, one that threw neither.
+        batches++;
+        expect(batch.value, "REL-02: no acknowledged batch lost").toEqual([batches, 2 * batches]);
       }
       const ok = await settle(() => codes.verify({ ...target, ...right }));
       if (ok.acked && ok.value.ok) verified++;
@@ -130,6 +139,8 @@ function commitLedger(store: Store, rounds: number) {
         expect(keys.has(`t:${i}`), `t:${i} gone iff acknowledged`).toBe(!acked.takes.has(i));
       }
       expect((await store.get("n"))?.value ?? 0).toBe(increments);
+      expect((await store.get("b1"))?.value ?? 0).toBe(batches);
+      expect((await store.get("b2"))?.value ?? 0).toBe(2 * batches);
       // The right code once more: it may verify now only if it never did.
       const last = await codes.verify({ ...target, ...right });
       expect(verified + (last.ok ? 1 : 0), "REL-01: never verified twice").toBeLessThanOrEqual(1);
@@ -249,6 +260,7 @@ describe("sqlite: a write lock held by another connection", () => {
       put: () => store.put("k", 2),
       take: () => store.take("t"),
       increment: () => store.increment("n"),
+      incrementMany: () => store.incrementMany([{ key: "n" }, { key: "m" }]),
       delete: () => store.delete("k"),
       sweep: () => store.sweep(),
     };
@@ -267,7 +279,7 @@ describe("sqlite: a write lock held by another connection", () => {
     other.close();
     expect(await store.get("k")).toEqual({ value: 1, version: 1 });
     expect(await store.take("t")).toEqual({ value: 1, version: 1 });
-    expect(await store.increment("n")).toBe(1);
+    expect(await store.incrementMany([{ key: "n" }, { key: "m" }])).toEqual([1, 1]);
     store.close();
   });
 

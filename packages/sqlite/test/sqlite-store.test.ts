@@ -25,6 +25,7 @@ testStore({
   name: "sqlite :memory:",
   create: () => memory,
   advance: (ms) => memoryClock.advance(ms),
+  batchAllOrNothing: true,
   close: () => memory.close(),
 });
 
@@ -34,6 +35,7 @@ testStore({
   name: "sqlite file (WAL)",
   create: () => file,
   advance: (ms) => fileClock.advance(ms),
+  batchAllOrNothing: true,
   close: () => file.close(),
 });
 

@@ -11,12 +11,15 @@
  *
  * The kit calls the adapter directly, not through the core's `guardStore`: it checks what only
  * the adapter can do (atomicity, TTLs, refusals that depend on the stored data). Refusing a
- * malformed argument (a bad key, `NaN` TTL, fractional `by`) is the core wrapper's job.
+ * malformed argument (a bad key, `NaN` TTL, fractional `by`) is the core wrapper's job. The one
+ * exception: a store without the optional `incrementMany` has its batch cases run through
+ * `guardStore`'s fallback over its `increment`, which is what the SDK runs over it.
  *
  * @module
  */
 
 import type { JsonValue, Store } from "@mfakit/core";
+import { guardStore, type IncrementItem } from "@mfakit/core/adapter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mfaErrorOf } from "./sender-kit.js";
 
@@ -37,6 +40,13 @@ export interface StoreKitOptions {
    * Raise it for a backend with coarse expiry. @default 1000
    */
   readonly ttlUnitMs?: number;
+  /**
+   * The store promises that a refused `incrementMany` whose keys share one `{…}` hash tag
+   * writes nothing of the batch (the packaged stores do; a store behind `guardStore`'s
+   * fallback of parallel increments does not). When set, the refusal case checks that the
+   * batch's other counters are untouched too. @default false
+   */
+  readonly batchAllOrNothing?: boolean;
   /** Closes what `create` opened (pools, clients). */
   close?(): void | Promise<void>;
 }
@@ -51,6 +61,10 @@ export interface StoreCaseContext {
   advance(ms: number): Promise<void>;
   /** The TTL unit in ms ({@link StoreKitOptions.ttlUnitMs}). */
   readonly unit: number;
+  /** The store's `incrementMany`, or `guardStore`'s fallback when it has none. */
+  incrementMany(items: ReadonlyArray<IncrementItem>): Promise<number[]>;
+  /** {@link StoreKitOptions.batchAllOrNothing}. */
+  readonly batchAllOrNothing: boolean;
 }
 
 /** One guarantee of the Store port, runnable against any store. */
@@ -260,6 +274,115 @@ export const storeCases: readonly StoreCase[] = Object.freeze([
     },
   }),
 
+  ...group("incrementMany", {
+    "gives what separate increments give, in the items' order, and get reads each": async ({
+      store,
+      ns,
+      incrementMany,
+    }) => {
+      // The same three batches as batches on one namespace and as separate increments on
+      // another, over counters that exist and counters that do not, with positive, negative
+      // and default steps, the items in no particular key order.
+      const one = ns();
+      const other = ns();
+      const batches: Array<Array<{ name: string; by?: number }>> = [
+        [{ name: "c", by: 5 }, { name: "a" }, { name: "b", by: -3 }],
+        [{ name: "b", by: 10 }, { name: "d" }, { name: "a", by: 2 }, { name: "c", by: -5 }],
+        [{ name: "a" }],
+      ];
+      await store.put(`${one}a`, 40);
+      await store.put(`${other}a`, 40);
+      for (const batch of batches) {
+        const batched = await incrementMany(batch.map((i) => ({ key: one + i.name, by: i.by })));
+        const separate: number[] = [];
+        for (const i of batch) separate.push(await store.increment(other + i.name, { by: i.by }));
+        expect(batched).toEqual(separate);
+      }
+      for (const name of ["a", "b", "c", "d"]) {
+        expect((await store.get(one + name))?.value).toBe((await store.get(other + name))?.value);
+      }
+      expect((await store.get(`${one}a`))?.value).toBe(44);
+    },
+
+    "sets each counter's TTL only when the batch creates it (FRAUD-03)": async ({
+      store,
+      ns,
+      advance,
+      unit,
+      incrementMany,
+    }) => {
+      const p = ns();
+      const ttlMs = 2 * unit;
+      expect(await store.increment(`${p}old`, { ttlMs })).toBe(1);
+      await store.increment(`${p}forever`);
+      await advance(unit);
+      // `old` keeps its window (ends at 2 units), `new` opens one (ends at 3 units), `forever`
+      // stays without a TTL, `bare` is created without one.
+      const items = ["old", "new", "forever"].map((name) => ({ key: p + name, ttlMs }));
+      expect(await incrementMany([...items, { key: `${p}bare` }])).toEqual([2, 1, 2, 1]);
+      await advance(unit / 2);
+      expect((await store.get(`${p}old`))?.value).toBe(2);
+      await advance(unit);
+      expect(await store.get(`${p}old`)).toBeNull();
+      expect((await store.get(`${p}new`))?.value).toBe(1);
+      await advance(unit);
+      expect(await store.get(`${p}new`)).toBeNull();
+      expect((await store.get(`${p}forever`))?.value).toBe(2);
+      expect((await store.get(`${p}bare`))?.value).toBe(1);
+    },
+
+    "50 concurrent batches over overlapping keys: each counter exact, each value once (REL-02)":
+      async ({ store, ns, incrementMany }) => {
+        // Batch i bumps 3 of 5 keys, starting at key i mod 5 and going up or down, so batches
+        // share keys in opposite orders (a store that locks in the order given deadlocks).
+        const p = ns();
+        const names = ["a", "b", "c", "d", "e"];
+        const batches = Array.from({ length: 50 }, (_, i) =>
+          [0, 1, 2].map((j) => names[(i + (i % 2 === 0 ? j : 5 - j)) % 5] as string),
+        );
+        const results = await Promise.all(
+          batches.map((batch) => incrementMany(batch.map((name) => ({ key: p + name })))),
+        );
+        for (const name of names) {
+          const seen = batches.flatMap((batch, i) =>
+            batch.flatMap((n, j) => (n === name ? [results[i]?.[j]] : [])),
+          );
+          const expected = Array.from({ length: seen.length }, (_, i) => i + 1);
+          expect(
+            [...seen].sort((x, y) => (x ?? 0) - (y ?? 0)),
+            name,
+          ).toEqual(expected);
+          expect((await store.get(p + name))?.value).toBe(seen.length);
+        }
+      },
+
+    "refuses a batch with a counter that holds a non-integer or would overflow (REL-02)": async ({
+      store,
+      ns,
+      incrementMany,
+      batchAllOrNothing,
+    }) => {
+      const p = ns();
+      await store.put(`${p}float`, 1.5);
+      await store.put(`${p}edge`, Number.MAX_SAFE_INTEGER);
+      await store.put(`${p}ok`, 7);
+      const before = {
+        float: await store.get(`${p}float`),
+        edge: await store.get(`${p}edge`),
+        ok: await store.get(`${p}ok`),
+      };
+      for (const bad of ["float", "edge"]) {
+        const items = [{ key: `${p}ok` }, { key: p + bad }, { key: `${p}fresh` }];
+        await expectRefused(incrementMany(items), `a batch with the ${bad} counter`);
+        expect(await store.get(p + bad)).toEqual(before[bad as "float" | "edge"]);
+        if (batchAllOrNothing) {
+          expect(await store.get(`${p}ok`), "the batch's other counters").toEqual(before.ok);
+          expect(await store.get(`${p}fresh`)).toBeNull();
+        }
+      }
+    },
+  }),
+
   ...group("delete", {
     "says whether a live entry was there": async ({ store, ns }) => {
       const k = `${ns()}d`;
@@ -406,9 +529,15 @@ export const storeCases: readonly StoreCase[] = Object.freeze([
 function caseContext(store: Store, options: StoreKitOptions): StoreCaseContext {
   let run = 0;
   const prefix = `kit${Math.random().toString(36).slice(2, 8)}`;
+  const incrementMany =
+    store.incrementMany === undefined
+      ? guardStore(store).incrementMany
+      : store.incrementMany.bind(store);
   return {
     store,
     unit: options.ttlUnitMs ?? 1000,
+    incrementMany,
+    batchAllOrNothing: options.batchAllOrNothing ?? false,
     ns: () => {
       run += 1;
       return `${prefix}:${run}:{u${run}}:`;

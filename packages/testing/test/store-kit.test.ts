@@ -7,9 +7,20 @@ import type { IncrementOptions } from "@mfakit/core/adapter";
 import { describe, expect, it } from "vitest";
 import { fakeClock, runStoreCases, type StoreCase, storeCases } from "../src/index.js";
 
-type Flaw = "slides" | "drops-ttl" | "overflows" | "counts-anything";
+type Flaw =
+  | "slides"
+  | "drops-ttl"
+  | "overflows"
+  | "counts-anything"
+  | "batch-slides"
+  | "batch-piecemeal"
+  | "batch-stale"
+  | "batch-key-order";
 
-/** A memory store whose `increment` has one flaw; everything else is the real memory store. */
+/**
+ * A memory store whose `increment` or `incrementMany` has one flaw; everything else is the
+ * real memory store.
+ */
 function flawedStore(flaw: Flaw, clock = fakeClock()) {
   const inner = memoryStore({ clock });
   /** Writes the counter again as it is, with or without a TTL (what a naive SET does). */
@@ -33,25 +44,61 @@ function flawedStore(flaw: Flaw, clock = fakeClock()) {
       return inner.increment(key, options);
     };
 
-  const increments: Record<Flaw, Store["increment"]> = {
+  const flaws: Record<Flaw, Partial<Store>> = {
     // Re-applies ttlMs on every call: a rate-limit window that slides forever (FRAUD-03).
-    slides: async (key, options) => {
-      const n = await inner.increment(key, options);
-      if (options?.ttlMs !== undefined) await rewrite(key, options.ttlMs);
-      return n;
+    slides: {
+      increment: async (key, options) => {
+        const n = await inner.increment(key, options);
+        if (options?.ttlMs !== undefined) await rewrite(key, options.ttlMs);
+        return n;
+      },
     },
     // An increment without ttlMs rewrites the counter without one: the window never closes.
-    "drops-ttl": async (key, options) => {
-      const n = await inner.increment(key, options);
-      if (options?.ttlMs === undefined) await rewrite(key, undefined);
-      return n;
+    "drops-ttl": {
+      increment: async (key, options) => {
+        const n = await inner.increment(key, options);
+        if (options?.ttlMs === undefined) await rewrite(key, undefined);
+        return n;
+      },
     },
     // No range check: past 2^53 the counter silently stops counting (REL-02).
-    overflows: lenient((held, next) => Number.isSafeInteger(held) && !Number.isSafeInteger(next)),
+    overflows: {
+      increment: lenient((held, next) => Number.isSafeInteger(held) && !Number.isSafeInteger(next)),
+    },
     // Number(held): "5", true, 1.5 and [1] all count.
-    "counts-anything": lenient((held) => !Number.isSafeInteger(held)),
+    "counts-anything": { increment: lenient((held) => !Number.isSafeInteger(held)) },
+    // A batch that re-applies each item's ttlMs (an upsert that always sets expires_at).
+    "batch-slides": {
+      incrementMany: async (items) => {
+        const counts = await inner.incrementMany(items);
+        for (const item of items) if (item.ttlMs !== undefined) await rewrite(item.key, item.ttlMs);
+        return counts;
+      },
+    },
+    // One increment after another, no transaction: a refused item leaves the earlier applied.
+    "batch-piecemeal": {
+      incrementMany: async (items) => {
+        const counts: number[] = [];
+        for (const item of items) counts.push(await inner.increment(item.key, item));
+        return counts;
+      },
+    },
+    // The counts read before the write (a SELECT, then an UPDATE without RETURNING): exact
+    // totals, but concurrent batches are told the same count.
+    "batch-stale": {
+      incrementMany: async (items) => {
+        const before = await Promise.all(items.map((item) => inner.get(item.key)));
+        await inner.incrementMany(items);
+        return items.map((item, i) => Number(before[i]?.value ?? 0) + (item.by ?? 1));
+      },
+    },
+    // The counts in the order the backend returned its rows (by key), not the items' order.
+    "batch-key-order": {
+      incrementMany: async (items) =>
+        inner.incrementMany([...items].sort((a, b) => (a.key < b.key ? -1 : 1))),
+    },
   };
-  const store: Store = { ...inner, id: `memory-${flaw}`, increment: increments[flaw] };
+  const store: Store = { ...inner, id: `memory-${flaw}`, ...flaws[flaw] };
   return { store, advance: (ms: number) => clock.advance(ms) };
 }
 
@@ -63,7 +110,12 @@ const titled = (text: string): StoreCase => {
 
 const failedTitles = async (create: () => { store: Store; advance: (ms: number) => void }) => {
   const { store, advance } = create();
-  const outcomes = await runStoreCases({ name: store.id, create: () => store, advance });
+  const outcomes = await runStoreCases({
+    name: store.id,
+    create: () => store,
+    advance,
+    batchAllOrNothing: true,
+  });
   expect(outcomes).toHaveLength(storeCases.length);
   return outcomes.filter((o) => o.error !== undefined).map((o) => o.title);
 };
@@ -98,6 +150,30 @@ describe("the Store kit catches broken adapters", () => {
       [
         "refuses a key that holds something other than an integer",
         "refuses a number that is not a safe integer",
+      ],
+    ],
+    [
+      "batch-slides",
+      "an incrementMany that re-applies each item's TTL (FRAUD-03)",
+      ["sets each counter's TTL only when the batch creates it"],
+    ],
+    [
+      "batch-piecemeal",
+      "an incrementMany that promises all or nothing and applies items one by one",
+      ["refuses a batch with a counter that holds a non-integer"],
+    ],
+    [
+      "batch-stale",
+      "an incrementMany that reports counts read before its write (REL-02)",
+      ["50 concurrent batches over overlapping keys"],
+    ],
+    [
+      "batch-key-order",
+      "an incrementMany that answers in key order, not the items' order",
+      [
+        "gives what separate increments give",
+        "sets each counter's TTL only when the batch creates it",
+        "50 concurrent batches over overlapping keys",
       ],
     ],
   ];

@@ -13,6 +13,7 @@
 // Ports: the store
 
 export type {
+  IncrementItem,
   IncrementOptions,
   JsonValue,
   ListOptions,
@@ -59,6 +60,7 @@ export {
 } from "../errors.js";
 
 export {
+  type GuardedStore,
   guardStore,
   MAX_STORE_LIST_LIMIT,
   MAX_STORE_TTL_MS,

@@ -18,6 +18,7 @@
 import { isMfaError, MfaError } from "../errors.js";
 import { assertStoreKey, MAX_STORE_KEY_BYTES } from "../store/store-keys.js";
 import type {
+  IncrementItem,
   IncrementOptions,
   JsonValue,
   ListOptions,
@@ -47,6 +48,16 @@ export const MAX_STORE_VALUE_DEPTH = 32;
 /** Largest page `list` may ask for (the same bound every adapter applies). */
 export const MAX_STORE_LIST_LIMIT = 1000;
 
+/**
+ * Most counters one `incrementMany` may carry. A send bumps seven; the bound keeps one batch a
+ * short statement or script (and its lock set small) and catches a caller that passes a whole
+ * list where it meant a few keys.
+ */
+export const MAX_INCREMENT_MANY_ITEMS = 64;
+
+/** A store as `guardStore` returns it: `incrementMany` is always there (native or emulated). */
+export type GuardedStore = Store & Required<Pick<Store, "incrementMany">>;
+
 /** The stores this module made: guarding one again returns it as is. */
 const guardedStores = new WeakSet<Store>();
 
@@ -61,7 +72,9 @@ const guardedStores = new WeakSet<Store>();
  *   most {@link MAX_STORE_VALUE_DEPTH} deep; no `undefined`, function, symbol, bigint, `NaN`,
  *   `Infinity`, `Date` or class instance. `expectVersion` is `undefined`, `null` or a positive
  *   safe integer; `ttlMs` a positive safe integer up to {@link MAX_STORE_TTL_MS}; `by` a safe
- *   integer; `limit` an integer from 1 to {@link MAX_STORE_LIST_LIMIT}. A bad call throws
+ *   integer; `limit` an integer from 1 to {@link MAX_STORE_LIST_LIMIT}; the items of
+ *   `incrementMany` an array of 1 to {@link MAX_INCREMENT_MANY_ITEMS} objects, each a `key`,
+ *   `by` and `ttlMs` as above, no key twice (`field: "items"` for the array). A bad call throws
  *   `MfaError("store_invalid_operation", { data: { field, operation } })` and never reaches the
  *   adapter: the bug is the caller's, so it must not become a half-written entry or a driver
  *   error that reads like an outage.
@@ -71,9 +84,13 @@ const guardedStores = new WeakSet<Store>();
  *   nothing of the value or key to the error (STORE-06).
  * - **Results.** Checked where it costs a few comparisons: an entry has a positive integer
  *   version, a put result is `{ ok: true, version }` or `{ ok: false, current }`, an increment
- *   is a safe integer, a delete a boolean, a list page no longer than asked. A malformed answer
- *   is `store_unavailable` (`data.reason: "malformed_result"`): a broken adapter must fail
- *   closed, not feed the core a `NaN` attempt count.
+ *   is a safe integer, a batch as many safe integers as items, a delete a boolean, a list page
+ *   no longer than asked. A malformed answer is `store_unavailable`
+ *   (`data.reason: "malformed_result"`): a broken adapter must fail closed, not feed the core
+ *   a `NaN` attempt count.
+ * - **`incrementMany` always.** An adapter without the optional batch gets it as parallel
+ *   `increment` calls, so callers of a guarded store can always use it: each counter exact, the
+ *   batch only not one round trip (and a refused item may leave the others applied).
  *
  * The wrapper sits on every hot path, so it stays cheap: no clone, no schema library, one walk
  * over a value being put, a handful of comparisons per call, one `then` on the adapter's promise.
@@ -98,8 +115,10 @@ const guardedStores = new WeakSet<Store>();
 export function guardStore<S extends Store, E extends object = Record<never, never>>(
   store: S,
   extras?: E,
-): Store & Pick<S, "id"> & E {
-  if (guardedStores.has(store) && extras === undefined) return store as Store & Pick<S, "id"> & E;
+): GuardedStore & Pick<S, "id"> & E {
+  if (guardedStores.has(store) && extras === undefined) {
+    return store as GuardedStore & Pick<S, "id"> & E;
+  }
   const id = store.id;
 
   /** Runs one adapter call: any non-MfaError becomes store_unavailable; the result is checked. */
@@ -134,7 +153,7 @@ export function guardStore<S extends Store, E extends object = Record<never, nev
     );
   };
 
-  const guarded: Store = Object.freeze({
+  const guarded: GuardedStore = Object.freeze({
     ...extras,
     id,
 
@@ -164,14 +183,23 @@ export function guardStore<S extends Store, E extends object = Record<never, nev
 
     async increment(key: string, options?: IncrementOptions): Promise<number> {
       checkKey(key, "increment");
-      if (options !== undefined) {
-        checkOptions(options, "increment");
-        if (options.by !== undefined && !Number.isSafeInteger(options.by)) {
-          throw refused("by", "increment");
-        }
-        checkTtl(options.ttlMs, "increment");
-      }
+      if (options !== undefined) checkCounter(options, "increment");
       return await call("increment", () => store.increment(key, options), Number.isSafeInteger);
+    },
+
+    async incrementMany(items: ReadonlyArray<IncrementItem>): Promise<number[]> {
+      checkItems(items);
+      return await call(
+        "incrementMany",
+        // Without a native batch, parallel increments: each counter as exact as `increment`,
+        // the batch only not one commit (see Store.incrementMany). The item is passed as the
+        // options as it is (no copy); an adapter reads only its `by` and `ttlMs`.
+        () =>
+          store.incrementMany !== undefined
+            ? store.incrementMany(items)
+            : Promise.all(items.map((item) => store.increment(item.key, item))),
+        (counts) => isCounts(counts, items.length),
+      );
     },
 
     async delete(key: string): Promise<boolean> {
@@ -204,7 +232,7 @@ export function guardStore<S extends Store, E extends object = Record<never, nev
     },
   });
   guardedStores.add(guarded);
-  return guarded as Store & Pick<S, "id"> & E;
+  return guarded as GuardedStore & Pick<S, "id"> & E;
 }
 
 /** The refusal of a bad argument: which field, in which operation; never its value. */
@@ -235,6 +263,34 @@ function checkKeyPart(key: unknown, field: "key" | "prefix" | "cursor", operatio
 
 function checkOptions(options: unknown, operation: string): void {
   if (typeof options !== "object" || options === null) throw refused("options", operation);
+}
+
+/** The options of one counter: `by` and `ttlMs`, as `increment` and each batch item take them. */
+function checkCounter(options: IncrementOptions, operation: string): void {
+  checkOptions(options, operation);
+  if (options.by !== undefined && !Number.isSafeInteger(options.by)) throw refused("by", operation);
+  checkTtl(options.ttlMs, operation);
+}
+
+/**
+ * The items of `incrementMany`: an array of 1 to {@link MAX_INCREMENT_MANY_ITEMS} counters,
+ * each as `increment` takes it, no key twice (a backend would count it twice in one statement,
+ * or refuse it: PostgreSQL's upsert cannot touch a row twice).
+ */
+function checkItems(items: ReadonlyArray<IncrementItem>): void {
+  const operation = "incrementMany";
+  if (!Array.isArray(items) || items.length === 0 || items.length > MAX_INCREMENT_MANY_ITEMS) {
+    throw refused("items", operation, MAX_INCREMENT_MANY_ITEMS);
+  }
+  const keys = new Set<string>();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as IncrementItem;
+    checkOptions(item, operation);
+    checkKey(item.key, operation);
+    checkCounter(item, operation);
+    if (keys.has(item.key)) throw refused("items", operation);
+    keys.add(item.key);
+  }
 }
 
 function checkTtl(ttlMs: unknown, operation: string): void {
@@ -296,6 +352,12 @@ function isEntry(entry: unknown): boolean {
 
 function isEntryOrNull(entry: unknown): boolean {
   return entry === null || isEntry(entry);
+}
+
+function isCounts(counts: unknown, length: number): boolean {
+  if (!Array.isArray(counts) || counts.length !== length) return false;
+  for (const count of counts) if (!Number.isSafeInteger(count)) return false;
+  return true;
 }
 
 function isPutResult(result: PutResult): boolean {

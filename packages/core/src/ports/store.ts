@@ -64,6 +64,12 @@ export interface IncrementOptions {
   readonly ttlMs?: number;
 }
 
+/** One counter of {@link Store.incrementMany}: a key and the options of {@link Store.increment}. */
+export interface IncrementItem extends IncrementOptions {
+  /** The counter's key (the same rules as every key). */
+  readonly key: string;
+}
+
 /** Options of {@link Store.list}. */
 export interface ListOptions {
   /** At most this many entries in one page. @default 100 */
@@ -90,11 +96,13 @@ export interface ListPage {
  *
  * Arguments: a key is 1 to 512 UTF-8 bytes of well-formed UTF-16 without NUL; a value is JSON
  * that survives a round trip (finite numbers, plain objects, at most 32 deep); `ttlMs` a
- * positive integer of at most ten years; `by` a safe integer; `limit` 1 to 1000. `guardStore`
- * refuses anything else with `MfaError("store_invalid_operation", { data: { field } })`.
+ * positive integer of at most ten years; `by` a safe integer; `limit` 1 to 1000; the items of
+ * `incrementMany` 1 to 64 counters of distinct keys. `guardStore` refuses anything else with
+ * `MfaError("store_invalid_operation", { data: { field } })`.
  *
  * Failures: a backend that cannot be reached throws `MfaError("store_unavailable")` with the
- * driver error as `cause`. A call that throws has either fully happened or not at all. A call
+ * driver error as `cause`. A call that throws has either fully happened or not at all (for
+ * `incrementMany`, in the units its JSDoc names). A call
  * that ran out of time carries `data.code: "deadline_exceeded"`: a write then happened before
  * the deadline or never will (the network adapters make their writes carry the deadline to
  * the server), so a caller may treat it as "unknown, but settled".
@@ -128,6 +136,45 @@ export interface Store {
    * A counter is an ordinary entry: `get` returns its number and `delete` removes it.
    */
   increment(key: string, options?: IncrementOptions): Promise<number>;
+
+  /**
+   * Adds to several counters in one call: each item as `increment(key, { by, ttlMs })` would
+   * (absent counts as 0, the TTL set only when the item creates its counter), the new values
+   * returned in the items' order. Each counter is exact under concurrency as with `increment`:
+   * N concurrent batches that each add 1 to a key return 1..N for that key, once each.
+   *
+   * For a caller that bumps several counters at once (the rate-limit windows of one send): an
+   * adapter that can should write the batch in one round trip and one commit, instead of one
+   * of each per counter. The items are 1 to 64 distinct keys (`guardStore` refuses anything
+   * else, so an adapter never sees a duplicate key).
+   *
+   * Refusal: if an item would be refused as `increment` refuses it (its key holds something
+   * other than a safe integer, or its sum would leave the safe-integer range), the call throws
+   * `MfaError("store_invalid_operation")` and that item is not written. Whether the OTHER items
+   * were depends on the store, so a caller must not assume either unless it knows its store:
+   * - SQLite, PostgreSQL and memory: all or nothing. The batch is one transaction (one
+   *   statement on PostgreSQL), so a refused batch writes nothing.
+   * - Redis: all or nothing per hash slot. The items of one slot are one script that checks
+   *   every item before it writes any, so a batch whose keys share one `{…}` hash tag, and any
+   *   batch on a single server, writes nothing; on a Cluster the items of other slots may have
+   *   been applied (the batch is not a transaction across nodes).
+   * - Behind `guardStore`'s fallback (below): per item; the others may have been applied.
+   *
+   * Other failures (`store_unavailable`, a deadline) likewise: the batch has been written whole
+   * or not at all in each of those units (the whole batch, a hash slot, an item).
+   *
+   * Optional: `guardStore` gives a store without it this method as parallel `increment`
+   * calls, so a caller of a guarded store can always use it (the packaged stores have it).
+   *
+   * @example
+   * ```ts
+   * const [perPhone, perIp] = await store.incrementMany([
+   *   { key: "mfa:{rl}:phone:+15550100", ttlMs: 3_600_000 },
+   *   { key: "mfa:{rl}:ip:203.0.113.7", ttlMs: 3_600_000 },
+   * ]);
+   * ```
+   */
+  incrementMany?(items: ReadonlyArray<IncrementItem>): Promise<number[]>;
 
   /** Deletes `key`; `true` if a live entry was there. */
   delete(key: string): Promise<boolean>;

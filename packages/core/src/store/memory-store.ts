@@ -15,8 +15,9 @@
 
 import { MfaError } from "../errors.js";
 import { type Clock, systemClock } from "../ports/clock.js";
-import { guardStore } from "../ports/guarded-store.js";
+import { type GuardedStore, guardStore } from "../ports/guarded-store.js";
 import type {
+  IncrementItem,
   IncrementOptions,
   JsonValue,
   ListOptions,
@@ -47,7 +48,7 @@ interface Slot {
  * const store = memoryStore({ clock: fakeClock() });
  * ```
  */
-export function memoryStore(options: MemoryStoreOptions = {}): Store & {
+export function memoryStore(options: MemoryStoreOptions = {}): GuardedStore & {
   /** Number of live entries (for tests and benchmarks). */
   size(): number;
 } {
@@ -67,6 +68,29 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
     version: slot.version,
   });
   const expiry = (ttlMs: number | undefined) => (ttlMs === undefined ? null : clock.now() + ttlMs);
+  /**
+   * The counter `key` would hold after adding `by`, with its slot as it is now; nothing written
+   * yet, so a batch can check every item before it writes one.
+   */
+  const counted = (key: string, opts: IncrementOptions, operation: string) => {
+    const slot = live(key);
+    const current = slot ? (JSON.parse(slot.json) as unknown) : 0;
+    const next = (current as number) + (opts.by ?? 1);
+    // Both checks are the port's: a counter is a safe integer before and after, or the call
+    // changes nothing (beyond 2^53 a counter would silently stop counting).
+    if (!Number.isSafeInteger(current) || !Number.isSafeInteger(next)) {
+      throw new MfaError("store_invalid_operation", { data: { operation } });
+    }
+    return { key, slot, next, ttlMs: opts.ttlMs };
+  };
+  const count = ({ key, slot, next, ttlMs }: ReturnType<typeof counted>) => {
+    slots.set(key, {
+      json: JSON.stringify(next),
+      version: (slot?.version ?? 0) + 1,
+      expiresAt: slot ? slot.expiresAt : expiry(ttlMs),
+    });
+    return next;
+  };
 
   const store: Store = {
     id: "memory",
@@ -95,20 +119,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store & {
     },
 
     async increment(key: string, opts: IncrementOptions = {}) {
-      const slot = live(key);
-      const current = slot ? (JSON.parse(slot.json) as unknown) : 0;
-      const next = (current as number) + (opts.by ?? 1);
-      // Both checks are the port's: a counter is a safe integer before and after, or the call
-      // changes nothing (beyond 2^53 a counter would silently stop counting).
-      if (!Number.isSafeInteger(current) || !Number.isSafeInteger(next)) {
-        throw new MfaError("store_invalid_operation", { data: { operation: "increment" } });
-      }
-      slots.set(key, {
-        json: JSON.stringify(next),
-        version: (slot?.version ?? 0) + 1,
-        expiresAt: slot ? slot.expiresAt : expiry(opts.ttlMs),
-      });
-      return next;
+      return count(counted(key, opts, "increment"));
+    },
+
+    // All or nothing: every item is checked before any is written (the guard has made the keys
+    // distinct, so no item's check is stale by the time it is written).
+    async incrementMany(items: ReadonlyArray<IncrementItem>) {
+      return items.map((item) => counted(item.key, item, "incrementMany")).map(count);
     },
 
     async delete(key: string) {
