@@ -19,7 +19,9 @@ function setup(limits: LimitsInput = {}) {
     let cursor: string | undefined;
     do {
       const page = await store.list("mfa:", { limit: 1000, cursor });
-      for (const item of page.items) entries[item.key] = item.value;
+      // The day's "sent" figures (FRAUD-06) are statistics, not limits: they outlive the windows.
+      for (const item of page.items)
+        if (!item.key.startsWith("mfa:stats:")) entries[item.key] = item.value;
       cursor = page.cursor ?? undefined;
     } while (cursor);
     return entries;

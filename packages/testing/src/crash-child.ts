@@ -311,6 +311,14 @@ function countedStore(inner: Store, before: (label: string) => void): Store {
     take: (key) => gate(`take ${keyKind(key)}`, () => inner.take(key)),
     increment: (key, options) =>
       gate(`increment ${keyKind(key)}`, () => inner.increment(key, options)),
+    ...(inner.incrementMany
+      ? {
+          incrementMany: (items: Parameters<NonNullable<Store["incrementMany"]>>[0]) =>
+            gate(`incrementMany ${items.length}`, () =>
+              (inner.incrementMany as NonNullable<Store["incrementMany"]>)(items),
+            ),
+        }
+      : {}),
     delete: (key) => gate(`delete ${keyKind(key)}`, () => inner.delete(key)),
     list: (prefix, options) => gate(`list ${keyKind(prefix)}`, () => inner.list(prefix, options)),
   };

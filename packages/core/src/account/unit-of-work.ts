@@ -29,6 +29,7 @@ import { MfaError } from "../errors.js";
 import { userPrefix } from "../keys.js";
 import type { Clock } from "../ports/clock.js";
 import type {
+  IncrementItem,
   IncrementOptions,
   JsonValue,
   ListOptions,
@@ -106,6 +107,11 @@ export async function openUnit(base: Store, clock: Clock, userId: string): Promi
     dirty = true;
   };
 
+  const countShared = (items: readonly IncrementItem[]) =>
+    base.incrementMany
+      ? base.incrementMany(items)
+      : Promise.all(items.map((i) => base.increment(i.key, i)));
+
   const store: Store = {
     id: `${base.id}+account`,
 
@@ -146,6 +152,21 @@ export async function openUnit(base: Store, clock: Clock, userId: string): Promi
       }
       write(key, { v: next, n: (slot?.n ?? 0) + 1, x: slot ? slot.x : expiry(opts.ttlMs) });
       return next;
+    },
+
+    async incrementMany(items) {
+      // The user's own counters land in the document; the shared ones go to the store in one
+      // batch (one round trip), each answer back in its item's place.
+      const shared = items.filter((i) => !mine(i.key));
+      const counted = shared.length === 0 ? [] : await countShared(shared);
+      const out: number[] = [];
+      let next = 0;
+      for (const item of items) {
+        out.push(
+          mine(item.key) ? await store.increment(item.key, item) : (counted[next++] as number),
+        );
+      }
+      return out;
     },
 
     async delete(key: string) {

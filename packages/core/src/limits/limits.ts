@@ -16,7 +16,7 @@
 import { z } from "zod";
 import { globalKey, userKey } from "../keys.js";
 import type { Clock } from "../ports/clock.js";
-import type { Store } from "../ports/store.js";
+import type { IncrementItem, Store } from "../ports/store.js";
 import { destinationBucket, ipBucket } from "./buckets.js";
 
 /** The zod schema of the limits; `z.input` is what an app writes. */
@@ -250,41 +250,26 @@ export function createLimiter(
     }
     return { ok: true, failures };
   };
-  /** Counts one event in a fixed one-hour window; true if it is within `max`. */
-  const withinHour = async (key: string, max: number) =>
-    (await store.increment(key, { ttlMs: HOUR_MS })) <= max;
 
   return {
     limits,
 
     async allowSend(subject) {
-      const { cooldownKey, layers } = sendPlan(limits, subject);
-      if (cooldownKey !== null) {
-        const until = clock.now() + limits.destinationCooldownSeconds * 1000;
-        const claimed = await store.put(cooldownKey, until, {
-          expectVersion: null,
-          ttlMs: limits.destinationCooldownSeconds * 1000,
-        });
-        if (!claimed.ok) {
-          const wait = Math.max(
-            1,
-            Math.ceil((Number(claimed.current?.value ?? until) - clock.now()) / 1000),
-          );
-          return { ok: false, reason: "rate_limited", scope: "cooldown", retryAfterSeconds: wait };
-        }
-      }
-      for (const [index, [scope, key, max]] of layers.entries()) {
-        if (!(await withinHour(key, max))) {
-          await uncount(store, cooldownKey, layers.slice(0, index + 1));
-          return { ok: false, reason: "rate_limited", scope, retryAfterSeconds: 3600 };
-        }
-      }
-      return { ok: true };
+      // Every counter of the send in one batch (one round trip, one commit where the store can),
+      // the cooldown a counter too: a second send within it counts 2. A refusal takes the whole
+      // batch back, so a refused send counts nothing anywhere.
+      const plan = sendPlan(limits, subject, clock.now());
+      const counts = await countAll(store, plan.items, 1);
+      const refused = plan.checks.find(([, index, max]) => (counts[index] ?? 0) > max);
+      if (!refused) return { ok: true };
+      await uncount(store, plan.items);
+      const [scope] = refused;
+      const retryAfterSeconds = scope === "cooldown" ? limits.destinationCooldownSeconds : 3600;
+      return { ok: false, reason: "rate_limited", scope, retryAfterSeconds };
     },
 
     async refundSend(subject) {
-      const { cooldownKey, layers } = sendPlan(limits, subject);
-      await uncount(store, cooldownKey, layers);
+      await uncount(store, sendPlan(limits, subject, clock.now()).items);
     },
 
     async allowCheck(userId, factorKey) {
@@ -383,7 +368,7 @@ export function createLimiter(
 
     async recordConversion(kind, country) {
       const day = new Date(clock.now()).toISOString().slice(0, 10);
-      await store.increment(globalKey("stats", kind, day, country), { ttlMs: 90 * 24 * HOUR_MS });
+      await store.increment(globalKey("stats", kind, day, country), { ttlMs: STATS_TTL_MS });
     },
 
     async conversion(day, countries) {
@@ -399,54 +384,74 @@ export function createLimiter(
   };
 }
 
-/** One hourly layer of a send: its scope, counter key and maximum. */
-type SendLayer = readonly [scope: LimitScope, key: string, max: number];
+/** A limit of a send: its scope, the index of its counter in the plan's items, its maximum. */
+type SendCheck = readonly [scope: LimitScope, index: number, max: number];
+
+/** The key of a day's conversion figure (FRAUD-06). */
+const statsKey = (kind: "sent" | "verified", now: number, country: string) =>
+  globalKey("stats", kind, new Date(now).toISOString().slice(0, 10), country);
+
+/** How long a day's conversion figures are kept. */
+const STATS_TTL_MS = 90 * 24 * HOUR_MS;
 
 /**
- * The cooldown key and the hourly layers of a send, in the order they are counted, keyed on
- * buckets (FRAUD-03, RATE-06). Validates the destination and IP, so a bad subject throws
- * before any counter moves.
+ * The counters of a send and the limits on them, keyed on buckets (FRAUD-03, RATE-06): the
+ * cooldown per destination, the hourly windows (destination, user, IP, number prefix, country,
+ * global) and, for a phone, the day's "sent" figure of its country (FRAUD-06). Validates the
+ * destination and IP, so a bad subject throws before any counter moves.
  */
 function sendPlan(
   limits: Limits,
   subject: SendSubject,
-): { cooldownKey: string | null; layers: SendLayer[] } {
+  now: number,
+): { items: IncrementItem[]; checks: SendCheck[] } {
   const { userId, country } = subject;
   const destination = destinationBucket(subject.destination);
   const ip = subject.ip === undefined ? undefined : ipBucket(subject.ip);
-  const layers: SendLayer[] = [
-    ["destination", globalKey("rl", "dest", destination), limits.perDestinationPerHour],
-    ["user", userKey(userId, "rl", "sends"), limits.perUserPerHour],
-  ];
-  if (ip !== undefined) layers.push(["ip", globalKey("rl", "ip", ip), limits.perIpPerHour]);
-  if (/^\+\d{8,15}$/.test(destination)) {
-    layers.push([
+  const items: IncrementItem[] = [];
+  const checks: SendCheck[] = [];
+  const limit = (scope: LimitScope, key: string, max: number, ttlMs: number) => {
+    checks.push([scope, items.length, max]);
+    items.push({ key, ttlMs });
+  };
+  if (limits.destinationCooldownSeconds > 0)
+    limit(
+      "cooldown",
+      globalKey("rl", "cooldown", destination),
+      1,
+      limits.destinationCooldownSeconds * 1000,
+    );
+  limit("destination", globalKey("rl", "dest", destination), limits.perDestinationPerHour, HOUR_MS);
+  limit("user", userKey(userId, "rl", "sends"), limits.perUserPerHour, HOUR_MS);
+  if (ip !== undefined) limit("ip", globalKey("rl", "ip", ip), limits.perIpPerHour, HOUR_MS);
+  if (/^\+\d{8,15}$/.test(destination))
+    limit(
       "prefix",
       globalKey("rl", "prefix", destination.slice(0, -4)),
       limits.perPrefixPerHour,
-    ]);
-  }
+      HOUR_MS,
+    );
   if (country)
-    layers.push(["country", globalKey("rl", "country", country), limits.perCountryPerHour]);
-  layers.push(["global", globalKey("rl", "global"), limits.globalPerHour]);
-  const cooldownKey =
-    limits.destinationCooldownSeconds > 0 ? globalKey("rl", "cooldown", destination) : null;
-  return { cooldownKey, layers };
+    limit("country", globalKey("rl", "country", country), limits.perCountryPerHour, HOUR_MS);
+  limit("global", globalKey("rl", "global"), limits.globalPerHour, HOUR_MS);
+  if (country) items.push({ key: statsKey("sent", now, country), ttlMs: STATS_TTL_MS });
+  return { items, checks };
 }
 
-/** Takes one count off each layer's counter and releases the cooldown claim. */
-async function uncount(
-  store: Store,
-  cooldownKey: string | null,
-  layers: readonly SendLayer[],
-): Promise<void> {
-  for (const [, key] of layers) {
-    // The TTL matters only if the window ended since the count: the decrement then creates a
-    // counter, which must expire like any window rather than live forever…
-    if ((await store.increment(key, { by: -1, ttlMs: HOUR_MS })) < 0) {
-      // …and at -1 it would allow one send too many in that window: back to zero.
-      await store.increment(key, { by: 1 });
-    }
-  }
-  if (cooldownKey !== null) await store.delete(cooldownKey);
+/** Adds `by` to every counter of `items` in one batch; their new values, in order. */
+function countAll(store: Store, items: readonly IncrementItem[], by: number): Promise<number[]> {
+  const batch = items.map((i) => ({ ...i, by }));
+  return store.incrementMany
+    ? store.incrementMany(batch)
+    : Promise.all(batch.map((i) => store.increment(i.key, { by, ttlMs: i.ttlMs })));
+}
+
+/** Takes one count off each counter of a send, never below zero. */
+async function uncount(store: Store, items: readonly IncrementItem[]): Promise<void> {
+  // The TTL matters only if a window ended since the count: the decrement then creates a
+  // counter, which must expire like any window rather than live forever…
+  const after = await countAll(store, items, -1);
+  // …and at -1 it would allow one send too many in that window: back to zero.
+  const below = items.filter((_, i) => (after[i] ?? 0) < 0);
+  if (below.length > 0) await countAll(store, below, 1);
 }
