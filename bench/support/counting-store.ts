@@ -7,13 +7,19 @@
 import type { JsonValue, Store } from "@mfakit/core";
 
 /** The Store methods that write: on a durable store each call is one durable commit. */
-export const WRITE_METHODS: ReadonlySet<string> = new Set(["put", "take", "increment", "delete"]);
+export const WRITE_METHODS: ReadonlySet<string> = new Set([
+  "put",
+  "take",
+  "increment",
+  "incrementMany",
+  "delete",
+]);
 
 /** Calls counted so far (or between two points, see {@link callsBetween}). */
 export interface CallCount {
   /** Every call, of any method. */
   readonly calls: number;
-  /** Calls that write (`put`, `take`, `increment`, `delete`), failed compare-and-sets included. */
+  /** Calls that write (`put`, `take`, `increment`, `incrementMany`, `delete`), failed compare-and-sets included. */
   readonly commits: number;
   /** Calls by method name. */
   readonly byMethod: Readonly<Record<string, number>>;
@@ -70,6 +76,15 @@ export function countingStore(inner: Store): CountingStore {
     put: (key, value, options) => counted("put", () => inner.put(key, value, options)),
     take: <T extends JsonValue>(key: string) => counted("take", () => inner.take<T>(key)),
     increment: (key, options) => counted("increment", () => inner.increment(key, options)),
+    // A batch is one round trip and, on the SQL stores, one commit.
+    ...(inner.incrementMany
+      ? {
+          incrementMany: (items: Parameters<NonNullable<Store["incrementMany"]>>[0]) =>
+            counted("incrementMany", () =>
+              (inner.incrementMany as NonNullable<Store["incrementMany"]>)(items),
+            ),
+        }
+      : {}),
     delete: (key) => counted("delete", () => inner.delete(key)),
     list: (prefix, options) => counted("list", () => inner.list(prefix, options)),
   };

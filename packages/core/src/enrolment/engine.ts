@@ -267,8 +267,14 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
       ? null
       : { code: "delivery_failed", retryable: outcome.error === "delivery_unavailable" };
 
-  const withDelivery = (rec: EnrolmentRecord, outcome: DeliveryOutcome): EnrolmentRecord => {
+  /**
+   * The record with a send's outcome, or `null` when there is nothing to write: a delivered code
+   * needs no second commit (the step already says "sent"); only a failure, or the first success
+   * after one, is recorded (REL-04).
+   */
+  const withDelivery = (rec: EnrolmentRecord, outcome: DeliveryOutcome): EnrolmentRecord | null => {
     const pending = rec.pending as PendingPhone | PendingEmail;
+    if (outcome.ok && pending.delivered !== false) return null;
     return {
       ...rec,
       pending: {
