@@ -287,6 +287,7 @@ export function createMfa(config: MfaConfig): Mfa {
     requireReregistration: (userId) => act(userId, (f) => f.admin.requireReregistration(userId)),
     revokeAppPasswords: (userId) => act(userId, (f) => f.admin.revokeAppPasswords(userId)),
     clearFailures: (userId) => act(userId, (f) => f.admin.clearFailures(userId)),
+    resealSecrets: (userId) => act(userId, (f) => f.admin.resealSecrets(userId)),
     // Reads every user's document a page at a time: no user action writes a report index.
     registrationReport: () =>
       createAdmin(flowsOf(shared, detachedUnit(store, clock))).registrationReport(),

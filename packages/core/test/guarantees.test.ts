@@ -3,7 +3,14 @@
  * tried on every path that needs them: each defect found by the attack on the old shape has a
  * regression test here, named after its requirement id.
  */
-import { type EnrolmentView, isMfaError, type Mfa, type MfaEvent } from "@mfakit/core";
+import {
+  createKeyring,
+  createMfa,
+  type EnrolmentView,
+  isMfaError,
+  type Mfa,
+  type MfaEvent,
+} from "@mfakit/core";
 import { base32Decode, totpAt } from "@mfakit/core/totp";
 import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
@@ -619,5 +626,52 @@ describe("races end in the conflict view, and make nothing (REL-01)", () => {
     expect(
       (await mfa.challenge.verifyAppPassword({ userId: USER, password: again.password ?? "" })).ok,
     ).toBe(true);
+  });
+});
+
+describe("operations: key rotation inside the account document (STORE-05)", () => {
+  it("resealSecrets moves a user's authenticator seeds to the current key; then the old key can go", async () => {
+    const setup = seedSetup({ policy });
+    const { mfa, clock, store } = setup;
+    const session = () => ({ userId: USER, authenticatedAt: clock.now() });
+    let view = await mfa.securityInfo.add(session(), "authenticator-app");
+    view = await mfa.enrolment.submit(
+      view.id,
+      { step: "mfa-method", method: "authenticator-app" },
+      session(),
+    );
+    const secret = base32Decode(expectStep(view, "authenticator-setup").secret ?? "");
+    view = await mfa.enrolment.submit(
+      view.id,
+      { step: "authenticator-setup", code: totpAt(secret, clock.now() / 1000) },
+      session(),
+    );
+    expectStep(view, "finish");
+    const K2 = "b".repeat(43);
+    const rotated = createMfa({
+      store,
+      keyring: createKeyring({ current: "k2", keys: { k1: "a".repeat(43), k2: K2 } }),
+      tenant: { name: "Contoso", domains: ["contoso.com"] },
+      policy,
+      senders: setup.outbox,
+      clock,
+    });
+    expect(await rotated.admin.resealSecrets(USER)).toBe(1);
+    expect(await rotated.admin.resealSecrets(USER)).toBe(0);
+    const onlyNew = createMfa({
+      store,
+      keyring: createKeyring({ current: "k2", keys: { k2: K2 } }),
+      tenant: { name: "Contoso", domains: ["contoso.com"] },
+      policy,
+      senders: setup.outbox,
+      clock,
+    });
+    clock.advance(60_000);
+    expect(
+      await onlyNew.challenge.verifyTotp({
+        userId: USER,
+        code: totpAt(secret, clock.now() / 1000),
+      }),
+    ).toEqual({ ok: true, method: "authenticator-app" });
   });
 });

@@ -80,6 +80,11 @@ export interface AdminApi {
   revokeAppPasswords(userId: string): Promise<number>;
   /** Forgets every failure counter of the user (re-enables disabled factors, RATE-02). */
   clearFailures(userId: string): Promise<number>;
+  /**
+   * Re-seals the user's authenticator seeds under the keyring's current key (rotation,
+   * STORE-05); the number that changed. Run it for every user after adding a new key.
+   */
+  resealSecrets(userId: string): Promise<number>;
   /** How many users have each method. */
   registrationReport(): Promise<{
     users: number;
@@ -233,6 +238,13 @@ export function createAdmin(deps: AdminDeps): AdminApi {
       const cleared = await limiter.clearAllFailures(userId);
       await audited(userId, "failures_cleared");
       return cleared;
+    },
+
+    async resealSecrets(userId) {
+      let changed = 0;
+      for (const factor of await totp.list({ userId }))
+        if (await totp.reseal({ userId, factorId: factor.factorId })) changed++;
+      return changed;
     },
 
     async registrationReport() {
