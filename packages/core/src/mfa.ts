@@ -149,6 +149,15 @@ function missingSenders(policy: Policy, senders: Senders): string[] {
   return gaps;
 }
 
+/** The user whose counter a send plan holds (`mfa:{<encoded id>}:rl:sends`), if any. */
+function userOfPlan(plan: { readonly items: readonly { readonly key: string }[] }): string | null {
+  for (const { key } of plan.items) {
+    const match = /^mfa:\{(.*)\}:/.exec(key);
+    if (match?.[1] !== undefined) return decodeURIComponent(match[1]);
+  }
+  return null;
+}
+
 /**
  * Creates the SDK.
  *
@@ -312,6 +321,14 @@ export function createMfa(config: MfaConfig): Mfa {
     clearAllFailures: perUser((f) => limiterOf(f).clearAllFailures),
     listFailures: perUser((f) => limiterOf(f).listFailures),
     recordConversion: global.recordConversion,
+    planSend: global.planSend,
+    judgeSend: global.judgeSend,
+    conversionItem: global.conversionItem,
+    // The plan's own counter is in its user's document: refund it there.
+    refund: (plan) => {
+      const userId = userOfPlan(plan);
+      return userId === null ? global.refund(plan) : act(userId, (f) => f.limiter.refund(plan));
+    },
     conversion: global.conversion,
   });
 

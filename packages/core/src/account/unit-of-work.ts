@@ -64,6 +64,13 @@ export interface UnitOfWork {
   commit(): Promise<boolean>;
   /** Queues work for after the next successful commit (events, notices). */
   afterCommit(work: () => Promise<unknown> | unknown): void;
+  /**
+   * Adds to counters IN the next commit (rate-limit windows, statistics): the user's own ones in
+   * the document, the shared ones in the same write as the document where the store can
+   * (`putAndCount`: one round trip, one commit). The handle's `counts` (in `items`' order) are
+   * there once the commit succeeded; a lost commit counts nothing and leaves them `null`.
+   */
+  countOnCommit(items: readonly IncrementItem[]): { readonly counts: readonly number[] | null };
   /** Whether the overlay holds changes not yet committed. */
   readonly dirty: boolean;
 }
@@ -76,6 +83,8 @@ export async function openUnit(base: Store, clock: Clock, userId: string): Promi
   let version: number | null = null;
   let dirty = false;
   let queued: Array<() => Promise<unknown> | unknown> = [];
+  /** Shared counters waiting for the next commit, and the handles to fill. */
+  let counting: Array<{ items: IncrementItem[]; handle: { counts: number[] | null } }> = [];
 
   const load = async () => {
     const entry = await base.get<AccountDocument & Record<string, never>>(docKey);
@@ -84,6 +93,7 @@ export async function openUnit(base: Store, clock: Clock, userId: string): Promi
     version = entry?.version ?? null;
     dirty = false;
     queued = [];
+    counting = [];
   };
   await load();
 
@@ -206,26 +216,61 @@ export async function openUnit(base: Store, clock: Clock, userId: string): Promi
     afterCommit(work) {
       queued.push(work);
     },
+    countOnCommit(items) {
+      const handle: { counts: number[] | null } = { counts: null };
+      counting.push({ items: [...items], handle });
+      return handle;
+    },
     async commit() {
+      // The user's own counters are applied to the document now; the shared ones go with it.
+      const pending = counting;
+      counting = [];
+      const own = new Map<IncrementItem, number>();
+      for (const { items } of pending)
+        for (const item of items)
+          if (mine(item.key)) own.set(item, await store.increment(item.key, item));
+      const shared = pending.flatMap(({ items }) => items.filter((i) => !mine(i.key)));
+      let sharedCounts: readonly number[] = [];
       if (dirty) {
         const now = clock.now();
         const e: Record<string, Slot> = {};
         for (const [k, slot] of slots) if (slot.x === null || slot.x > now) e[k] = slot;
-        const doc: AccountDocument = { v: 1, e };
-        const put = await base.put(docKey, doc as unknown as JsonValue, { expectVersion: version });
-        if (!put.ok) {
+        const doc = { v: 1, e } as unknown as JsonValue;
+        const put = { key: docKey, value: doc, options: { expectVersion: version } };
+        const written = await writeWithCounters(put, shared);
+        if (!written.put.ok) {
           await load();
           return false;
         }
-        version = put.version;
+        version = written.put.version;
+        sharedCounts = written.counts ?? [];
         dirty = false;
+      } else if (shared.length > 0) {
+        sharedCounts = await countShared(shared);
       }
+      let next = 0;
+      for (const { items, handle } of pending)
+        handle.counts = items.map((i) =>
+          mine(i.key) ? (own.get(i) ?? 0) : (sharedCounts[next++] ?? 0),
+        );
       const work = queued;
       queued = [];
       for (const w of work) await w();
       return true;
     },
   };
+
+  /** The document's compare-and-set and the shared counters: one write where the store can. */
+  async function writeWithCounters(
+    put: { key: string; value: JsonValue; options: PutOptions },
+    increments: readonly IncrementItem[],
+  ): Promise<{ put: PutResult; counts: readonly number[] | null }> {
+    if (base.putAndCount) return base.putAndCount(put, increments);
+    const result = await base.put(put.key, put.value, put.options);
+    if (!result.ok || increments.length === 0)
+      return { put: result, counts: result.ok ? [] : null };
+    return { put: result, counts: await countShared(increments) };
+  }
 }
 
 /**
@@ -234,6 +279,8 @@ export async function openUnit(base: Store, clock: Clock, userId: string): Promi
  */
 export function detachedUnit(base: Store, _clock: Clock): UnitOfWork {
   const queued: Array<() => Promise<unknown> | unknown> = [];
+  const counting: Array<{ items: readonly IncrementItem[]; handle: { counts: number[] | null } }> =
+    [];
   return {
     userId: "",
     store: base,
@@ -241,7 +288,16 @@ export function detachedUnit(base: Store, _clock: Clock): UnitOfWork {
     afterCommit(work) {
       queued.push(work);
     },
+    countOnCommit(items) {
+      const handle: { counts: number[] | null } = { counts: null };
+      counting.push({ items, handle });
+      return handle;
+    },
     async commit() {
+      for (const { items, handle } of counting.splice(0))
+        handle.counts = base.incrementMany
+          ? await base.incrementMany(items)
+          : await Promise.all(items.map((i) => base.increment(i.key, i)));
       for (const w of queued.splice(0)) await w();
       return true;
     },

@@ -5,7 +5,14 @@ import { MfaError } from "../errors.js";
 import { FACTORS, factorModule } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import { type CheckFailure, checkFactor } from "../flows/check.js";
-import { deliverCode, type SendRefusal, screenSend } from "../flows/send.js";
+import {
+  type CountedSend,
+  clearSend,
+  countSend,
+  deliverCode,
+  type SendRefusal,
+  screenSend,
+} from "../flows/send.js";
 import { userKey } from "../keys.js";
 import { ipBucket } from "../limits/buckets.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
@@ -160,15 +167,19 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
     throw new MfaError("store_conflict", { data: { record: "account" } });
   };
 
+  /** What a sign-in send is, for the limits and the app's risk hook. */
+  const subjectOf = (userId: string, rec: SigninRecord, ip: string | undefined) => ({
+    userId,
+    channel: rec.delivery,
+    destination: rec.e164,
+    country: rec.country,
+    ...(ip ? { ip } : {}),
+    purpose: "signin" as const,
+  });
+
+  // A resend replaces the code the user holds: it is screened before, so a refusal keeps it.
   const screen = (userId: string, rec: SigninRecord, ip: string | undefined) =>
-    screenSend(deps, {
-      userId,
-      channel: rec.delivery,
-      destination: rec.e164,
-      country: rec.country,
-      ...(ip ? { ip } : {}),
-      purpose: "signin",
-    });
+    screenSend(deps, subjectOf(userId, rec, ip));
 
   return {
     async options(userId) {
@@ -229,13 +240,14 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
         extension: phone.extension,
         delivery,
       };
-      const refused = await screen(input.userId, rec, input.ip);
-      if (refused) return refusedSend(refused);
       const challengeId = randomId("ch_");
-      // State before send (REL-04): the record and the hashed code are committed before the
-      // provider call.
+      const key = recordKey(input.userId, challengeId);
+      // State before send (REL-04): the record, the hashed code and the send's limits are one
+      // commit; the limits and the app's risk hook are judged after it, the provider called last.
+      let counted: CountedSend | null = null;
       const issued = await durably(async () => {
-        await store.put(recordKey(input.userId, challengeId), rec as never, {
+        counted = countSend(deps, subjectOf(input.userId, rec, input.ip));
+        await store.put(key, rec as never, {
           ttlMs: codes.options.ttlSeconds * codes.options.maxSends * 1000,
         });
         return codes.issue({
@@ -245,6 +257,15 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
           destination: phone.e164,
         });
       });
+      const refused = counted ? await clearSend(deps, counted) : null;
+      if (refused) {
+        // Nothing was sent: the challenge goes, and its code with it.
+        await durably(async () => {
+          await store.delete(key);
+          await codes.cancel({ userId: input.userId, challengeId });
+        });
+        return refusedSend(refused);
+      }
       return send(challengeId, rec, issued, input.locale ?? reg.locale ?? "en");
     },
 
@@ -283,7 +304,8 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       );
       if (!outcome.ok) return outcome;
       await store.delete(recordKey(input.userId, input.challengeId));
-      deps.unit.afterCommit(() => limiter.recordConversion("verified", rec.country));
+      // The day's "verified" figure (FRAUD-06) lands in the same commit as the check.
+      deps.unit.countOnCommit([limiter.conversionItem("verified", rec.country)]);
       return { ok: true, method: rec.method };
     },
 

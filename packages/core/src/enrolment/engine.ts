@@ -25,7 +25,7 @@ import { type Binding, bindFactor, factorChanges, factorModule } from "../factor
 import type { FlowDeps } from "../flow-deps.js";
 import { checkFactor, noticeOf } from "../flows/check.js";
 import type { Session } from "../flows/gate.js";
-import { deliverCode, screenSend } from "../flows/send.js";
+import { clearSend, countSend, deliverCode, type SendRefusal, screenSend } from "../flows/send.js";
 import { userKey } from "../keys.js";
 import type { Delivery } from "../policy/policy.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
@@ -302,23 +302,39 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
         }
       | { kind: "email"; address: string },
   ): Promise<Transition | null> => {
-    const refused = await screenSend(deps, {
-      userId: rec.userId,
-      channel: pending.kind === "phone" ? pending.delivery : "email",
-      destination: destinationOf(pending),
-      ...(pending.kind === "phone" ? { country: pending.country } : {}),
-      ...(session.ip ? { ip: session.ip } : {}),
-      purpose: pending.kind === "phone" && pending.purpose === "mfa" ? "enrol" : "recovery",
-    });
-    if (!refused) return null;
-    if (refused.reason === "send_blocked") return { record: rec, notice: { code: "send_blocked" } };
-    const { scope, retryAfterSeconds } = refused;
-    return { record: rec, notice: { code: "rate_limited", scope, retryAfterSeconds } };
+    const refused = await screenSend(deps, sendSubject(rec, session, pending));
+    return refused ? { record: rec, notice: refusalNotice(refused) } : null;
   };
 
+  /** What a send of the enrolment is, for the limits and the app's risk hook. */
+  const sendSubject = (
+    rec: EnrolmentRecord,
+    session: EnrolmentSession,
+    pending:
+      | {
+          kind: "phone";
+          e164: string;
+          country: string;
+          delivery: Delivery;
+          purpose: "mfa" | "recovery";
+        }
+      | { kind: "email"; address: string },
+  ) => ({
+    userId: rec.userId,
+    channel: pending.kind === "phone" ? pending.delivery : ("email" as const),
+    destination: destinationOf(pending),
+    ...(pending.kind === "phone" ? { country: pending.country } : {}),
+    ...(session.ip ? { ip: session.ip } : {}),
+    purpose:
+      pending.kind === "phone" && pending.purpose === "mfa"
+        ? ("enrol" as const)
+        : ("recovery" as const),
+  });
+
   /**
-   * Checks limits, issues a code, puts the enrolment on `verify-code` and sends after the write
-   * (state before send, REL-04). A limit refusal changes nothing but the counters.
+   * Issues a code, puts the enrolment on `verify-code`, and counts the send's limits, all in one
+   * commit (state before send, REL-04); after it, the limits and the app's risk hook are judged
+   * and only then the provider called. A refusal takes it all back: the step, the code, the counts.
    */
   const beginCode = async (
     rec: EnrolmentRecord,
@@ -327,8 +343,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
       | Omit<PendingPhone, "challengeId" | "delivered" | "deliveryError">
       | Omit<PendingEmail, "challengeId" | "delivered" | "deliveryError">,
   ): Promise<Transition> => {
-    const refused = await refuseSend(rec, session, pending);
-    if (refused) return refused;
+    const counted = countSend(deps, sendSubject(rec, session, pending));
     const destination = destinationOf(pending);
     const full = { ...pending, challengeId: "", delivered: null, deliveryError: null } as
       | PendingPhone
@@ -348,13 +363,30 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
         pending: withChallenge,
         history: rec.step === "verify-code" ? rec.history : [...rec.history, rec.step],
       },
-      after: async (written) =>
-        withDelivery(
+      after: async (written) => {
+        const refused = await clearSend(deps, counted);
+        if (refused) {
+          // Nothing was sent: the code dies and the enrolment is where it was.
+          await codes.cancel({ userId: rec.userId, challengeId: issued.challengeId });
+          return { record: { ...rec }, notice: refusalNotice(refused) };
+        }
+        return withDelivery(
           written,
           await sendCode(written, withChallenge, issued.code, issued.sendCount),
-        ),
+        );
+      },
     };
   };
+
+  /** The notice of a refused send. */
+  const refusalNotice = (refused: SendRefusal): ViewNotice =>
+    refused.reason === "send_blocked"
+      ? { code: "send_blocked" }
+      : {
+          code: "rate_limited",
+          scope: refused.scope,
+          retryAfterSeconds: refused.retryAfterSeconds,
+        };
 
   /** Resends (optionally switching to voice): a new code kills the old, counters stay (LIFE-07). */
   const resend = async (
@@ -450,7 +482,8 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
         { recoveryAdded: [...rec.recoveryAdded, "email"] },
       );
     }
-    deps.unit.afterCommit(() => limiter.recordConversion("verified", pending.country));
+    // The day's "verified" figure (FRAUD-06) lands in the same commit as the binding.
+    deps.unit.countOnCommit([limiter.conversionItem("verified", pending.country)]);
     const phone = {
       e164: pending.e164,
       country: pending.country,

@@ -6,14 +6,21 @@
  * rules (the caller parsed the destination) → limits (FRAUD-03) → the app's risk hook (PSTN-03,
  * FRAUD-05) → the caller issues the code and writes its state (REL-04) → provider → outcome.
  *
+ * A first send counts its limits IN the commit that writes the code's state ({@link countSend},
+ * then {@link clearSend} after it), so it costs one durable commit; if a limit or the hook then
+ * refuses it, the caller takes the state back and the counters are given back, before any
+ * provider call. A resend, which replaces a code the user may still hold, screens first
+ * ({@link screenSend}) so that a refused resend leaves that code alive.
+ *
  * A send the risk hook refuses gives back what the limits counted: someone who never passes the
  * bot check must not be able to use up a chosen number's quota.
  *
  * @module
  */
 
+import type { UnitOfWork } from "../account/unit-of-work.js";
 import type { CodeDelivery, DeliveryOutcome, Messenger } from "../enrolment/messenger.js";
-import type { Limiter, LimitScope } from "../limits/limits.js";
+import type { Limiter, LimitScope, SendPlan } from "../limits/limits.js";
 import type { Clock } from "../ports/clock.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
 import type { SendRiskContext, SendRiskHook } from "../ports/risk.js";
@@ -80,6 +87,72 @@ export async function screenSend(
   }
   if (decision.allow) return null;
   await deps.limiter.refundSend(limited);
+  await emitEvent(deps.events, {
+    type: "send.blocked",
+    at: at(),
+    userId: subject.userId,
+    reason: decision.reason,
+  });
+  return { ok: false, reason: "send_blocked" };
+}
+
+/** A send whose counters ride on the unit's next commit ({@link countSend}). */
+export interface CountedSend {
+  readonly subject: SendSubject;
+  readonly plan: SendPlan;
+  readonly counted: { readonly counts: readonly number[] | null };
+}
+
+/**
+ * Plans a send's counters (validating the destination and IP) and queues them on the unit's next
+ * commit, with the state the caller writes for it. Call {@link clearSend} after the commit.
+ */
+export function countSend(
+  deps: SendDeps & { readonly unit: UnitOfWork },
+  subject: SendSubject,
+): CountedSend {
+  const plan = deps.limiter.planSend({
+    userId: subject.userId,
+    destination: subject.destination,
+    country: subject.country,
+    ip: subject.ip,
+  });
+  return { subject, plan, counted: deps.unit.countOnCommit(plan.items) };
+}
+
+/**
+ * After the commit that counted it: the limits the counts reached, then the app's risk hook.
+ * `null` when the send may go ahead; else the refusal, its counts already given back (the caller
+ * takes back the state it wrote). A hook that throws fails closed, counts given back too.
+ */
+export async function clearSend(deps: SendDeps, send: CountedSend): Promise<SendRefusal | null> {
+  const at = () => new Date(deps.clock.now()).toISOString();
+  const { subject, plan } = send;
+  const verdict = deps.limiter.judgeSend(plan, send.counted.counts ?? []);
+  if (!verdict.ok) {
+    await deps.limiter.refund(plan);
+    await emitEvent(deps.events, {
+      type: "limit.tripped",
+      at: at(),
+      userId: subject.userId,
+      scope: verdict.scope,
+    });
+    return {
+      ok: false,
+      reason: "rate_limited",
+      scope: verdict.scope,
+      retryAfterSeconds: verdict.retryAfterSeconds,
+    };
+  }
+  let decision: Awaited<ReturnType<SendRiskHook>>;
+  try {
+    decision = await deps.beforeSend(subject);
+  } catch (e) {
+    await deps.limiter.refund(plan);
+    throw e;
+  }
+  if (decision.allow) return null;
+  await deps.limiter.refund(plan);
   await emitEvent(deps.events, {
     type: "send.blocked",
     at: at(),

@@ -164,6 +164,17 @@ export interface Limiter {
    */
   refundSend(subject: SendSubject): Promise<void>;
   /**
+   * The counters a send of `subject` moves and the limits on them, for a caller that counts them
+   * in its own write (the unit of work); validates the destination and IP.
+   */
+  planSend(subject: SendSubject): SendPlan;
+  /** Whether the counts a plan's items reached (in order) allow the send. */
+  judgeSend(plan: SendPlan, counts: readonly number[]): SendAllowance;
+  /** Takes back what a plan counted (a send refused after counting), never below zero. */
+  refund(plan: SendPlan): Promise<void>;
+  /** The counter of one verified (or sent) code for the day's figures of a country (FRAUD-06). */
+  conversionItem(kind: "sent" | "verified", country: string): IncrementItem;
+  /**
    * Whether a factor may be checked now (not disabled, not in a progressive delay). A read only,
    * for listing options: a check itself must {@link Limiter.reserveCheck}.
    */
@@ -234,6 +245,15 @@ export function createLimiter(
    */
   const throttleWindowMs = 2 * limits.maxDelaySeconds * 1000;
 
+  /** The first limit a plan's counts break, as the refusal a caller shows; else ok. */
+  const judge = (plan: SendPlan, counts: readonly number[]): SendAllowance => {
+    const refused = plan.checks.find(([, index, max]) => (counts[index] ?? 0) > max);
+    if (!refused) return { ok: true };
+    const [scope] = refused;
+    const retryAfterSeconds = scope === "cooldown" ? limits.destinationCooldownSeconds : 3600;
+    return { ok: false, reason: "rate_limited", scope, retryAfterSeconds };
+  };
+
   const readFailures = async (key: string) => {
     const entry = await store.get<FailureRecord & Record<string, never>>(key);
     return { entry, record: failureRecord(entry?.value) };
@@ -259,13 +279,23 @@ export function createLimiter(
       // the cooldown a counter too: a second send within it counts 2. A refusal takes the whole
       // batch back, so a refused send counts nothing anywhere.
       const plan = sendPlan(limits, subject, clock.now());
-      const counts = await countAll(store, plan.items, 1);
-      const refused = plan.checks.find(([, index, max]) => (counts[index] ?? 0) > max);
-      if (!refused) return { ok: true };
+      const verdict = judge(plan, await countAll(store, plan.items, 1));
+      if (!verdict.ok) await uncount(store, plan.items);
+      return verdict;
+    },
+
+    planSend(subject) {
+      return sendPlan(limits, subject, clock.now());
+    },
+
+    judgeSend: (plan, counts) => judge(plan, counts),
+
+    async refund(plan) {
       await uncount(store, plan.items);
-      const [scope] = refused;
-      const retryAfterSeconds = scope === "cooldown" ? limits.destinationCooldownSeconds : 3600;
-      return { ok: false, reason: "rate_limited", scope, retryAfterSeconds };
+    },
+
+    conversionItem(kind, country) {
+      return { key: statsKey(kind, clock.now(), country), ttlMs: STATS_TTL_MS };
     },
 
     async refundSend(subject) {
@@ -387,6 +417,12 @@ export function createLimiter(
 /** A limit of a send: its scope, the index of its counter in the plan's items, its maximum. */
 type SendCheck = readonly [scope: LimitScope, index: number, max: number];
 
+/** The counters a send moves ({@link Limiter.planSend}) and the limits on them. */
+export interface SendPlan {
+  readonly items: readonly IncrementItem[];
+  readonly checks: readonly SendCheck[];
+}
+
 /** The key of a day's conversion figure (FRAUD-06). */
 const statsKey = (kind: "sent" | "verified", now: number, country: string) =>
   globalKey("stats", kind, new Date(now).toISOString().slice(0, 10), country);
@@ -400,11 +436,7 @@ const STATS_TTL_MS = 90 * 24 * HOUR_MS;
  * global) and, for a phone, the day's "sent" figure of its country (FRAUD-06). Validates the
  * destination and IP, so a bad subject throws before any counter moves.
  */
-function sendPlan(
-  limits: Limits,
-  subject: SendSubject,
-  now: number,
-): { items: IncrementItem[]; checks: SendCheck[] } {
+function sendPlan(limits: Limits, subject: SendSubject, now: number): SendPlan {
   const { userId, country } = subject;
   const destination = destinationBucket(subject.destination);
   const ip = subject.ip === undefined ? undefined : ipBucket(subject.ip);
