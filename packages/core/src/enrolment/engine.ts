@@ -128,6 +128,17 @@ function assertOffered<T>(
   }
 }
 
+/** Where a code of the enrolment goes, as the limits and the risk hook see it. */
+type SendTarget =
+  | {
+      kind: "phone";
+      e164: string;
+      country: string;
+      delivery: Delivery;
+      purpose: "mfa" | "recovery";
+    }
+  | { kind: "email"; address: string };
+
 /** Builds the engine. */
 export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
   const { store, clock, policy, codes, totp, limiter, registrations } = deps;
@@ -292,34 +303,14 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
   const refuseSend = async (
     rec: EnrolmentRecord,
     session: EnrolmentSession,
-    pending:
-      | {
-          kind: "phone";
-          e164: string;
-          country: string;
-          delivery: Delivery;
-          purpose: "mfa" | "recovery";
-        }
-      | { kind: "email"; address: string },
+    pending: SendTarget,
   ): Promise<Transition | null> => {
     const refused = await screenSend(deps, sendSubject(rec, session, pending));
     return refused ? { record: rec, notice: refusalNotice(refused) } : null;
   };
 
   /** What a send of the enrolment is, for the limits and the app's risk hook. */
-  const sendSubject = (
-    rec: EnrolmentRecord,
-    session: EnrolmentSession,
-    pending:
-      | {
-          kind: "phone";
-          e164: string;
-          country: string;
-          delivery: Delivery;
-          purpose: "mfa" | "recovery";
-        }
-      | { kind: "email"; address: string },
-  ) => ({
+  const sendSubject = (rec: EnrolmentRecord, session: EnrolmentSession, pending: SendTarget) => ({
     userId: rec.userId,
     channel: pending.kind === "phone" ? pending.delivery : ("email" as const),
     destination: destinationOf(pending),

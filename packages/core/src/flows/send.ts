@@ -20,7 +20,7 @@
 
 import type { UnitOfWork } from "../account/unit-of-work.js";
 import type { CodeDelivery, DeliveryOutcome, Messenger } from "../enrolment/messenger.js";
-import type { Limiter, LimitScope, SendPlan } from "../limits/limits.js";
+import type { Limiter, LimitScope, SendAllowance, SendPlan } from "../limits/limits.js";
 import type { Clock } from "../ports/clock.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
 import type { SendRiskContext, SendRiskHook } from "../ports/risk.js";
@@ -56,37 +56,58 @@ export async function screenSend(
   deps: SendDeps,
   subject: SendSubject,
 ): Promise<SendRefusal | null> {
-  const at = () => new Date(deps.clock.now()).toISOString();
-  const limited = {
-    userId: subject.userId,
-    destination: subject.destination,
-    country: subject.country,
-    ip: subject.ip,
-  };
+  const limited = limitedOf(subject);
   const allowed = await deps.limiter.allowSend(limited);
-  if (!allowed.ok) {
+  // A refused allowSend has already taken its counts back; a blocked send gives them back here.
+  return judged(deps, subject, allowed, () =>
+    allowed.ok ? deps.limiter.refundSend(limited) : Promise.resolve(),
+  );
+}
+
+/** What the limiter sees of a send. */
+const limitedOf = (subject: SendSubject) => ({
+  userId: subject.userId,
+  destination: subject.destination,
+  country: subject.country,
+  ip: subject.ip,
+});
+
+/**
+ * The limits' verdict, then the app's risk hook: `null` when the send may go ahead, else the
+ * refusal to show, with `giveBack` run (the counts returned) and the refusal audited. A hook that
+ * throws fails the send closed, counts given back too.
+ */
+async function judged(
+  deps: SendDeps,
+  subject: SendSubject,
+  verdict: SendAllowance,
+  giveBack: () => Promise<void>,
+): Promise<SendRefusal | null> {
+  const at = () => new Date(deps.clock.now()).toISOString();
+  if (!verdict.ok) {
+    await giveBack();
     await emitEvent(deps.events, {
       type: "limit.tripped",
       at: at(),
       userId: subject.userId,
-      scope: allowed.scope,
+      scope: verdict.scope,
     });
     return {
       ok: false,
       reason: "rate_limited",
-      scope: allowed.scope,
-      retryAfterSeconds: allowed.retryAfterSeconds,
+      scope: verdict.scope,
+      retryAfterSeconds: verdict.retryAfterSeconds,
     };
   }
   let decision: Awaited<ReturnType<SendRiskHook>>;
   try {
     decision = await deps.beforeSend(subject);
   } catch (e) {
-    await deps.limiter.refundSend(limited);
+    await giveBack();
     throw e;
   }
   if (decision.allow) return null;
-  await deps.limiter.refundSend(limited);
+  await giveBack();
   await emitEvent(deps.events, {
     type: "send.blocked",
     at: at(),
@@ -111,12 +132,7 @@ export function countSend(
   deps: SendDeps & { readonly unit: UnitOfWork },
   subject: SendSubject,
 ): CountedSend {
-  const plan = deps.limiter.planSend({
-    userId: subject.userId,
-    destination: subject.destination,
-    country: subject.country,
-    ip: subject.ip,
-  });
+  const plan = deps.limiter.planSend(limitedOf(subject));
   return { subject, plan, counted: deps.unit.countOnCommit(plan.items) };
 }
 
@@ -125,41 +141,10 @@ export function countSend(
  * `null` when the send may go ahead; else the refusal, its counts already given back (the caller
  * takes back the state it wrote). A hook that throws fails closed, counts given back too.
  */
-export async function clearSend(deps: SendDeps, send: CountedSend): Promise<SendRefusal | null> {
-  const at = () => new Date(deps.clock.now()).toISOString();
+export function clearSend(deps: SendDeps, send: CountedSend): Promise<SendRefusal | null> {
   const { subject, plan } = send;
   const verdict = deps.limiter.judgeSend(plan, send.counted.counts ?? []);
-  if (!verdict.ok) {
-    await deps.limiter.refund(plan);
-    await emitEvent(deps.events, {
-      type: "limit.tripped",
-      at: at(),
-      userId: subject.userId,
-      scope: verdict.scope,
-    });
-    return {
-      ok: false,
-      reason: "rate_limited",
-      scope: verdict.scope,
-      retryAfterSeconds: verdict.retryAfterSeconds,
-    };
-  }
-  let decision: Awaited<ReturnType<SendRiskHook>>;
-  try {
-    decision = await deps.beforeSend(subject);
-  } catch (e) {
-    await deps.limiter.refund(plan);
-    throw e;
-  }
-  if (decision.allow) return null;
-  await deps.limiter.refund(plan);
-  await emitEvent(deps.events, {
-    type: "send.blocked",
-    at: at(),
-    userId: subject.userId,
-    reason: decision.reason,
-  });
-  return { ok: false, reason: "send_blocked" };
+  return judged(deps, subject, verdict, () => deps.limiter.refund(plan));
 }
 
 /** A code to deliver, after its state was written. */
