@@ -40,6 +40,7 @@ testStore({
   },
   advance: (ms) => clock.advance(ms),
   batchAllOrNothing: true,
+  putAndCountAllOrNothing: true,
 });
 
 describe("postgres: real parallel connections (REL-01, REL-02)", () => {

@@ -33,6 +33,7 @@ testStore({
   advance: (ms) => sleep(ms),
   ttlUnitMs: 200,
   batchAllOrNothing: true,
+  putAndCountAllOrNothing: true,
 });
 
 describe("redisStore: incrementMany", () => {

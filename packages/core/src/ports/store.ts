@@ -244,10 +244,7 @@ export interface Store {
    * if (!put.ok) retryWith(put.current); // counts is null: nothing was counted
    * ```
    */
-  putAndCount?(
-    put: PutItem,
-    increments: ReadonlyArray<IncrementItem>,
-  ): Promise<PutAndCountResult>;
+  putAndCount?(put: PutItem, increments: ReadonlyArray<IncrementItem>): Promise<PutAndCountResult>;
 
   /** Deletes `key`; `true` if a live entry was there. */
   delete(key: string): Promise<boolean>;
