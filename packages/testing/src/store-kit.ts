@@ -513,6 +513,7 @@ export const storeCases: readonly StoreCase[] = Object.freeze([
         const winners = results.flatMap((r, i) => (r.put.ok ? [i] : []));
         expect(winners).toHaveLength(1);
         const winner = winners[0] as number;
+        const won = results[winner]?.put;
         expect(results[winner]?.counts).toEqual([1, winner + 1]);
         for (const [i, r] of results.entries()) {
           if (i !== winner) expect(r.counts, `loser ${i}`).toBeNull();
@@ -522,7 +523,7 @@ export const storeCases: readonly StoreCase[] = Object.freeze([
         }
         expect(await store.get(`${p}doc`)).toEqual({
           value: winner,
-          version: (results[winner]?.put as { version: number }).version,
+          version: won?.ok ? won.version : "a version",
         });
         expect((await store.get(`${p}shared`))?.value).toBe(1);
       },
