@@ -20,26 +20,40 @@ testStore({
   create: () => guardStore(memoryStore({ clock })),
   advance: (ms) => clock.advance(ms),
   batchAllOrNothing: true,
+  putAndCountAllOrNothing: true,
 });
 
-/** A copy of the memory store without its native `incrementMany`. */
+/** A copy of the memory store without its native `incrementMany` and `putAndCount`. */
 function withoutBatch(store: Store): Store {
-  const { incrementMany: _native, ...rest } = store;
+  const { incrementMany: _batch, putAndCount: _both, ...rest } = store;
   return rest;
 }
 
-// The guard's fallback (parallel increments) is exact per counter but not all or nothing.
+/** A copy of the memory store without its native `putAndCount` (its batch kept). */
+function withoutPutAndCount(store: Store): Store {
+  const { putAndCount: _both, ...rest } = store;
+  return rest;
+}
+
+// The guard's fallbacks (parallel increments; put then the batch) are exact per counter and
+// count nothing for a lost compare-and-set, but are not all or nothing.
 testStore({
-  name: "memory without incrementMany, guarded (the guard's fallback)",
+  name: "memory without incrementMany and putAndCount, guarded (the guard's fallbacks)",
   create: () => guardStore(withoutBatch(memoryStore({ clock }))),
   advance: (ms) => clock.advance(ms),
+});
+testStore({
+  name: "memory without putAndCount, guarded (the guard's fallback over the native batch)",
+  create: () => guardStore(withoutPutAndCount(memoryStore({ clock }))),
+  advance: (ms) => clock.advance(ms),
+  batchAllOrNothing: true,
 });
 
 /**
  * A real memory store behind a recorder of every call that reached it; without `incrementMany`
- * unless `batch` (so the guard's fallback runs).
+ * unless `batch`, and without `putAndCount` unless `both` (so the guard's fallbacks run).
  */
-function spiedStore(batch = false) {
+function spiedStore(batch = false, both = false) {
   const inner = memoryStore({ clock: fakeClock() });
   const calls: Array<{ method: string; args: unknown[] }> = [];
   const seen = <R>(method: string, args: unknown[], run: () => R): R => {
@@ -58,6 +72,10 @@ function spiedStore(batch = false) {
     list: (prefix, options) => seen("list", [prefix, options], () => inner.list(prefix, options)),
     ...(batch && {
       incrementMany: (items) => seen("incrementMany", [items], () => inner.incrementMany(items)),
+    }),
+    ...(both && {
+      putAndCount: (put, increments) =>
+        seen("putAndCount", [put, increments], () => inner.putAndCount(put, increments)),
     }),
   };
   return { store, calls, guarded: guardStore(store) };
@@ -87,6 +105,13 @@ async function expectRefused(
 const batch = (s: Store, items: Parameters<GuardedStore["incrementMany"]>[0]) =>
   guardStore(s).incrementMany(items);
 
+/** `putAndCount` on the guarded store of `put` (a put of 1 at `k` unless given) and `items`. */
+const both = (
+  s: Store,
+  items: Parameters<GuardedStore["putAndCount"]>[1],
+  put: Parameters<GuardedStore["putAndCount"]>[0] = { key: k, value: 1 },
+) => guardStore(s).putAndCount(put, items);
+
 /** Builds a value nested `depth` arrays deep around a number. */
 const nested = (depth: number): JsonValue => {
   let value: JsonValue = 1;
@@ -112,6 +137,8 @@ describe("guardStore: refused calls never reach the adapter (REL-07)", () => {
     ["take", (s, key) => s.take(key)],
     ["increment", (s, key) => s.increment(key)],
     ["incrementMany", (s, key) => guardStore(s).incrementMany([{ key: "mfa:{u}:ok" }, { key }])],
+    ["putAndCount's put", (s, key) => both(s, [], { key, value: 1 })],
+    ["putAndCount's counters", (s, key) => both(s, [{ key: "mfa:{u}:ok" }, { key }])],
     ["delete", (s, key) => s.delete(key)],
   ];
   for (const [what, key, max] of badKeys) {
@@ -283,6 +310,55 @@ describe("guardStore: refused calls never reach the adapter (REL-07)", () => {
     expect(calls[0]?.args[0]).toBe(items);
   });
 
+  it("putAndCount: its put as put is checked, and a put that is not an object", async () => {
+    await expectRefused((s) => both(s, [], { key: k, value: undefined as never }), "value");
+    await expectRefused((s) => both(s, [], { key: k, value: Number.NaN }), "value");
+    await expectRefused(
+      (s) => both(s, [], { key: k, value: 1, options: { expectVersion: 0 } }),
+      "expectVersion",
+    );
+    await expectRefused(
+      (s) => both(s, [], { key: k, value: 1, options: { ttlMs: 1.5 } }),
+      "ttlMs",
+      MAX_STORE_TTL_MS,
+    );
+    await expectRefused((s) => both(s, [], { key: k, value: 1, options: 5 as never }), "options");
+    for (const put of [null, undefined, "mfa:{u}:x"]) {
+      await expectRefused((s) => guardStore(s).putAndCount(put as never, []), "put");
+    }
+  });
+
+  it("putAndCount counters: more than 64, not an array, a key twice, the put's key, a bad item", async () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `${k}${i}` }));
+    for (const items of [many(MAX_INCREMENT_MANY_ITEMS + 1), undefined, { 0: 1 }]) {
+      await expectRefused((s) => both(s, items as never), "increments", MAX_INCREMENT_MANY_ITEMS);
+    }
+    await expectRefused((s) => both(s, [{ key: `${k}2` }, { key: `${k}2` }]), "increments");
+    // One statement cannot both write the document and count it.
+    await expectRefused((s) => both(s, [{ key: `${k}2` }, { key: k }]), "increments");
+    await expectRefused((s) => both(s, [{ key: `${k}2`, by: 0.5 }]), "by");
+    await expectRefused((s) => both(s, [{ key: `${k}2`, ttlMs: 0 }]), "ttlMs", MAX_STORE_TTL_MS);
+    await expectRefused((s) => both(s, [null] as never), "options");
+  });
+
+  it("putAndCount accepts 0 to 64 counters, passing put and counters as they are to a native one", async () => {
+    const { calls, guarded } = spiedStore(true, true);
+    const put = { key: k, value: { doc: 1 }, options: { expectVersion: null } };
+    const items = Array.from({ length: MAX_INCREMENT_MANY_ITEMS }, (_, i) => ({
+      key: `${k}${i}`,
+      by: i,
+    }));
+    const result = await guarded.putAndCount(put, items);
+    expect(result).toEqual({ put: { ok: true, version: 1 }, counts: items.map((i) => i.by) });
+    expect(await guarded.putAndCount({ key: k, value: 2 }, [])).toEqual({
+      put: { ok: true, version: 2 },
+      counts: [],
+    });
+    expect(calls.map((c) => c.method)).toEqual(["putAndCount", "putAndCount"]);
+    expect(calls[0]?.args[0]).toBe(put);
+    expect(calls[0]?.args[1]).toBe(items);
+  });
+
   it("options that are not an object", async () => {
     await expectRefused((s) => s.put(k, 1, "fast" as never), "options");
     await expectRefused((s) => s.increment(k, 5 as never), "options");
@@ -303,6 +379,7 @@ function failingStore(error: unknown, how: "throw" | "reject"): Store {
     take: method,
     increment: method,
     incrementMany: method,
+    putAndCount: method,
     delete: method,
     list: method,
   };
@@ -314,6 +391,7 @@ const everyCall: Array<[string, (s: Store) => Promise<unknown>]> = [
   ["take", (s) => s.take(k)],
   ["increment", (s) => s.increment(k)],
   ["incrementMany", (s) => batch(s, [{ key: k }])],
+  ["putAndCount", (s) => both(s, [{ key: `${k}2` }])],
   ["delete", (s) => s.delete(k)],
   ["list", (s) => s.list("mfa:")],
 ];
@@ -344,6 +422,19 @@ describe("guardStore: adapter failures come out typed (REL-06)", () => {
     expect(isMfaError(error, "store_unavailable")).toBe(true);
     expect((error as Error).cause).toBe(failure);
     expect((error as MfaError).data).toMatchObject({ operation: "incrementMany" });
+  });
+
+  it("a failing put or increment behind the putAndCount fallback is store_unavailable too", async () => {
+    const failure = new TypeError("socket closed");
+    const failing = failingStore(failure, "reject");
+    const { incrementMany: _batch, putAndCount: _both, ...rest } = failing;
+    const wonPut: Store = { ...rest, put: async () => ({ ok: true, version: 1 }) };
+    for (const store of [guardStore(withoutBatch(failing)), guardStore(wonPut)]) {
+      const error = await errorOf(both(store, [{ key: `${k}2` }]));
+      expect(isMfaError(error, "store_unavailable")).toBe(true);
+      expect((error as Error).cause).toBe(failure);
+      expect((error as MfaError).data).toMatchObject({ operation: "putAndCount" });
+    }
   });
 
   it("an adapter's MfaError passes through as the same object", async () => {
@@ -388,6 +479,26 @@ describe("guardStore: adapter failures come out typed (REL-06)", () => {
       "a batch answering a number",
       { incrementMany: async () => 1 as never },
       (s) => batch(s, [{ key: k }]),
+    ],
+    [
+      "a putAndCount whose put won with counts null",
+      { putAndCount: async () => ({ put: { ok: true, version: 1 }, counts: null }) },
+      (s) => both(s, [{ key: `${k}2` }]),
+    ],
+    [
+      "a putAndCount whose put lost with counts",
+      { putAndCount: async () => ({ put: { ok: false, current: null }, counts: [1] }) },
+      (s) => both(s, [{ key: `${k}2` }]),
+    ],
+    [
+      "a putAndCount with one count fewer than counters",
+      { putAndCount: async () => ({ put: { ok: true, version: 1 }, counts: [1] }) },
+      (s) => both(s, [{ key: `${k}2` }, { key: `${k}3` }]),
+    ],
+    [
+      "a putAndCount with a malformed put",
+      { putAndCount: async () => ({ put: { ok: true }, counts: [] }) as never },
+      (s) => both(s, []),
     ],
     ["a delete answering 1", { delete: async () => 1 as never }, (s) => s.delete(k)],
     [
@@ -445,6 +556,40 @@ describe("guardStore: incrementMany without a native batch", () => {
     const error = await errorOf(guarded.incrementMany([{ key: `${k}n` }, { key: `${k}obj` }]));
     expect(isMfaError(error, "store_invalid_operation")).toBe(true);
     expect((await guarded.get(`${k}obj`))?.value).toEqual({ not: "a counter" });
+  });
+});
+
+describe("guardStore: putAndCount without a native one", () => {
+  it("runs put, then (only if it won and there is something to count) the batch", async () => {
+    const { calls, guarded } = spiedStore(true);
+    const items = [{ key: `${k}a`, by: 2 }, { key: `${k}b` }];
+    const won = await guarded.putAndCount({ key: k, value: "v1" }, items);
+    expect(won).toEqual({ put: { ok: true, version: 1 }, counts: [2, 1] });
+    expect(calls.map((c) => c.method)).toEqual(["put", "incrementMany"]);
+    expect(calls[1]?.args[0]).toBe(items);
+    calls.length = 0;
+    const lost = await guarded.putAndCount(
+      { key: k, value: "v2", options: { expectVersion: null } },
+      items,
+    );
+    expect(lost).toEqual({
+      put: { ok: false, current: { value: "v1", version: 1 } },
+      counts: null,
+    });
+    expect(await guarded.putAndCount({ key: k, value: "v3" }, [])).toEqual({
+      put: { ok: true, version: 2 },
+      counts: [],
+    });
+    expect(calls.map((c) => c.method)).toEqual(["put", "put"]);
+    expect((await guarded.get(`${k}a`))?.value).toBe(2);
+  });
+
+  it("a refused counter is store_invalid_operation, and the put stays written", async () => {
+    const { guarded } = spiedStore();
+    await guarded.put(`${k}obj`, { not: "a counter" });
+    const error = await errorOf(guarded.putAndCount({ key: k, value: 1 }, [{ key: `${k}obj` }]));
+    expect(isMfaError(error, "store_invalid_operation")).toBe(true);
+    expect(await guarded.get(k)).toEqual({ value: 1, version: 1 });
   });
 });
 

@@ -10,6 +10,7 @@ testStore({
   create: () => memoryStore({ clock }),
   advance: (ms) => clock.advance(ms),
   batchAllOrNothing: true,
+  putAndCountAllOrNothing: true,
 });
 
 // The refusals themselves are guardStore's, tested in guarded-store.test.ts; here only that this

@@ -4,7 +4,8 @@
  * Every method is ONE statement, so it is atomic on its own and needs no transaction:
  * `INSERT … ON CONFLICT` for writes and counters (`incrementMany` too: one upsert of all its
  * rows, one commit), `UPDATE … WHERE version = $n` for compare-and-set, `DELETE … RETURNING`
- * for take. Under Read Committed a second writer of the
+ * for take; `putAndCount` is one statement of two data-modifying CTEs (the compare-and-set,
+ * then the counters gated on its `RETURNING`), so one commit. Under Read Committed a second writer of the
  * same row waits for the first to commit and then re-checks its WHERE clause against the new
  * row, so of N racing compare-and-sets exactly one matches, and nothing is ever decided on a
  * value read earlier (no read-then-write race).
@@ -36,6 +37,8 @@ import {
   type ListOptions,
   type ListPage,
   mayHaveMissedDeadline,
+  type PutAndCountResult,
+  type PutItem,
   type PutOptions,
   type PutResult,
   prefixUpperBound,
@@ -136,9 +139,9 @@ interface Row {
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/;
 // Stored integer counters are what JSON.stringify writes for a safe integer: plain digits.
 const MAX_SAFE = "9007199254740991";
-/** What `incrementMany`'s statement fails with when a row's check ran past the deadline. */
+/** What a counters statement fails with when a row's check ran past the deadline. */
 const DEADLINE_MARK = "mfa_deadline_passed";
-/** What `incrementMany`'s statement fails with when a counter refuses its item. */
+/** What a counters statement (`incrementMany`, `putAndCount`) fails with when a counter refuses its item. */
 const REFUSED_MARK = "mfa_not_an_integer";
 
 /**
@@ -149,14 +152,14 @@ const REFUSED_MARK = "mfa_not_an_integer";
 const abort = (column: string, mark: string) => `('${mark}' || left(${column}, 0))::bigint::text`;
 
 /**
- * The error a failed `incrementMany` statement means, if it is one of our aborts: the deadline
- * (the call's timeout) or a refused counter; `undefined` for any other failure.
+ * The error a failed counters statement (of `operation`) means, if it is one of our aborts: the
+ * deadline (the call's timeout) or a refused counter; `undefined` for any other failure.
  */
-function refusedBatch(error: unknown, timeoutMs: number): Error | undefined {
+function refusedBatch(error: unknown, timeoutMs: number, operation: string): Error | undefined {
   if (driverCode(error) !== "22P02" || !(error instanceof Error)) return undefined;
   if (error.message.includes(DEADLINE_MARK)) return deadlineExceeded(timeoutMs);
   if (error.message.includes(REFUSED_MARK)) {
-    return new MfaError("store_invalid_operation", { data: { operation: "incrementMany" } });
+    return new MfaError("store_invalid_operation", { data: { operation } });
   }
   return undefined;
 }
@@ -234,6 +237,41 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   // refuses (returns no row for) a live value that is not a safe integer, or a sum that would
   // leave the safe-integer range.
   const expired = `s.expires_at <= ${at(4)}`;
+  /**
+   * Many counters in one statement, all or nothing: the keys, steps and expiries are the arrays
+   * $a, $a+1, $a+2, `now` is $4, the deadline $d, and `gate` a WHERE on the items.
+   *
+   * A single increment refuses by matching no row, but here a skipped row would leave the
+   * others written (an autocommit statement commits whatever it did), so a row that must be
+   * refused, or checked past the deadline, aborts the whole statement instead: SQL has no RAISE
+   * outside PL/pgSQL, so the refusing CASE branch casts a marker to bigint, which fails with
+   * 22P02 and the marker in the message (see refusedBatch). The marker is concatenated with an
+   * empty slice of the row's key so that the planner cannot fold the failing cast into a
+   * constant and raise it up front. The checks run where increment runs them: the deadline in
+   * the inserted row and again once the conflicting row is locked, the integer checks on the
+   * locked row. Rows go in in the order given, which the caller sorts by key, so concurrent
+   * batches over overlapping keys lock their rows in the same order and cannot deadlock.
+   */
+  const counters = (a: number, d: number, gate: string) =>
+    `INSERT INTO ${t} AS s (key, value, version, expires_at)
+      SELECT i.k, CASE WHEN ${inTime(d)} THEN i.b::text ELSE ${abort("i.k", DEADLINE_MARK)} END,
+        1, to_timestamp(i.e / 1000)
+      FROM unnest($${a}::text[], $${a + 1}::bigint[], $${a + 2}::float8[])
+        WITH ORDINALITY AS i(k, b, e, n)
+      ${gate}
+      ORDER BY i.n
+      ON CONFLICT (key) DO UPDATE SET
+        value = CASE
+          WHEN NOT ${inTime(d)} THEN ${abort("s.key", DEADLINE_MARK)}
+          WHEN ${expired} THEN excluded.value
+          WHEN s.value !~ '^-?[0-9]{1,16}$' THEN ${abort("s.key", REFUSED_MARK)}
+          WHEN abs(s.value::bigint) <= ${MAX_SAFE}
+               AND abs(s.value::bigint + excluded.value::bigint) <= ${MAX_SAFE}
+            THEN (s.value::bigint + excluded.value::bigint)::text
+          ELSE ${abort("s.key", REFUSED_MARK)} END,
+        version = s.version + 1,
+        expires_at = CASE WHEN ${expired} THEN excluded.expires_at ELSE s.expires_at END
+      RETURNING key, value`;
   const sql = {
     get: `SELECT value, version FROM ${t} WHERE key = $1 AND ${live(2)}`,
     put: `${upsert(4)} WHERE ${inTime(4)} RETURNING version`,
@@ -258,34 +296,29 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
                       AND abs(s.value::bigint + $2::bigint) <= ${MAX_SAFE}
                  ELSE false END)
       RETURNING value`,
-    // Many counters in one statement, all or nothing. A single increment refuses by matching
-    // no row, but here a skipped row would leave the others written (an autocommit statement
-    // commits whatever it did), so a row that must be refused, or checked past the deadline,
-    // aborts the whole statement instead: SQL has no RAISE outside PL/pgSQL, so the refusing
-    // CASE branch casts a marker to bigint, which fails with 22P02 and the marker in the
-    // message (see refusedBatch). The marker is concatenated with an empty slice of the row's
-    // key so that the planner cannot fold the failing cast into a constant and raise it up
-    // front. The checks run where increment runs them: the deadline in the inserted row and
-    // again once the conflicting row is locked, the integer checks on the locked row.
-    // Rows go in in the order given, which the caller sorts by key, so concurrent batches over
-    // overlapping keys lock their rows in the same order and cannot deadlock.
-    incrementMany: `INSERT INTO ${t} AS s (key, value, version, expires_at)
-      SELECT i.k, CASE WHEN ${inTime(5)} THEN i.b::text ELSE ${abort("i.k", DEADLINE_MARK)} END,
-        1, to_timestamp(i.e / 1000)
-      FROM unnest($1::text[], $2::bigint[], $3::float8[]) WITH ORDINALITY AS i(k, b, e, n)
-      ORDER BY i.n
-      ON CONFLICT (key) DO UPDATE SET
-        value = CASE
-          WHEN NOT ${inTime(5)} THEN ${abort("s.key", DEADLINE_MARK)}
-          WHEN ${expired} THEN excluded.value
-          WHEN s.value !~ '^-?[0-9]{1,16}$' THEN ${abort("s.key", REFUSED_MARK)}
-          WHEN abs(s.value::bigint) <= ${MAX_SAFE}
-               AND abs(s.value::bigint + excluded.value::bigint) <= ${MAX_SAFE}
-            THEN (s.value::bigint + excluded.value::bigint)::text
-          ELSE ${abort("s.key", REFUSED_MARK)} END,
-        version = s.version + 1,
-        expires_at = CASE WHEN ${expired} THEN excluded.expires_at ELSE s.expires_at END
-      RETURNING key, value`,
+    incrementMany: counters(1, 5, ""),
+    // The put of putAndCount, with put's conditions, every mode in one statement ($5 "any" |
+    // "absent" | "version", $6 the expected version): `p` the upsert of "any" and "absent" (an
+    // expired row counts as absent), `v` the update of "version" (an upsert could not be it: a
+    // conflict-free insert would create an absent key). Then the counters, only if the put
+    // returned its row: a lost compare-and-set counts nothing. One statement, one commit; a
+    // refused or late counter aborts it whole, the put included. Rows are locked put first,
+    // then the counters in key order (the caller sorts them), so two calls cannot wait on each
+    // other in a cycle.
+    putAndCount: `WITH p AS (INSERT INTO ${t} AS s (key, value, version, expires_at)
+        SELECT $1, $2, 1, ${at(3)} WHERE ${inTime(10)} AND $5::text <> 'version'
+        ON CONFLICT (key) DO UPDATE
+        SET value = excluded.value, version = s.version + 1, expires_at = excluded.expires_at
+        WHERE ${inTime(10)} AND ($5::text = 'any' OR ${expired})
+        RETURNING version),
+      v AS (UPDATE ${t} AS s SET value = $2, version = s.version + 1, expires_at = ${at(3)}
+        WHERE $5::text = 'version' AND s.key = $1 AND s.version = $6::bigint
+          AND (s.expires_at IS NULL OR s.expires_at > ${at(4)}) AND ${inTime(10)}
+        RETURNING version),
+      w AS (SELECT version FROM p UNION ALL SELECT version FROM v),
+      c AS (${counters(7, 10, "WHERE EXISTS (SELECT 1 FROM w)")})
+      SELECT NULL::text AS key, version::text AS value FROM w
+      UNION ALL SELECT key, value FROM c`,
     // SKIP LOCKED: sweeps from many instances at once take disjoint rows and never wait. Only
     // expired rows, so a late run is harmless and needs no deadline.
     sweep: `WITH gone AS (DELETE FROM ${t} WHERE key IN (
@@ -493,24 +526,48 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     incrementMany(items: ReadonlyArray<IncrementItem>) {
       return call("incrementMany", true, async (s) => {
         const now = clock.now();
-        // In key order (the statement locks rows in the order given; see its SQL); the guard
-        // has made the keys distinct, so each answers exactly one row, found by its key.
-        const sorted = [...items].sort((a, b) => (a.key < b.key ? -1 : 1));
         let rows: Array<{ key: string; value: string }>;
         try {
-          rows = await s.write("incr_many", sql.incrementMany, [
-            sorted.map((item) => item.key),
-            sorted.map((item) => item.by ?? 1),
-            sorted.map((item) => expiry(now, item.ttlMs)),
-            now,
-          ]);
+          rows = await s.write("incr_many", sql.incrementMany, [...counterArrays(items, now), now]);
         } catch (error) {
-          throw refusedBatch(error, timeoutMs) ?? error;
+          throw refusedBatch(error, timeoutMs, "incrementMany") ?? error;
         }
         afterWrite(now);
-        const counts = new Map(rows.map((row) => [row.key, Number(row.value)]));
-        // A missing key leaves NaN, which the guard rejects as a malformed result.
-        return items.map((item) => counts.get(item.key) ?? Number.NaN);
+        return countsOf(items, rows);
+      });
+    },
+
+    putAndCount(put: PutItem, increments: ReadonlyArray<IncrementItem>) {
+      return call("putAndCount", true, async (s): Promise<PutAndCountResult> => {
+        const now = clock.now();
+        const expect = put.options?.expectVersion;
+        const mode = expect === undefined ? "any" : expect === null ? "absent" : "version";
+        let rows: Array<{ key: string | null; value: string }>;
+        try {
+          rows = await s.write("put_cnt", sql.putAndCount, [
+            put.key,
+            JSON.stringify(put.value),
+            expiry(now, put.options?.ttlMs),
+            now,
+            mode,
+            expect ?? null,
+            ...counterArrays(increments, now),
+          ]);
+        } catch (error) {
+          throw refusedBatch(error, timeoutMs, "putAndCount") ?? error;
+        }
+        afterWrite(now);
+        const written = rows.find((row) => row.key === null);
+        if (written) {
+          return {
+            put: { ok: true, version: Number(written.value) },
+            counts: countsOf(increments, rows),
+          };
+        }
+        // The compare-and-set was refused atomically (and nothing counted); report what is
+        // stored now, as put does (a second round trip, only on this losing path).
+        const [current] = await s.read<Row>("get", sql.get, [put.key, now]);
+        return { put: { ok: false, current: current ? entry(current) : null }, counts: null };
       });
     },
 
@@ -563,6 +620,32 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     },
   };
   return guardStore(store, extras);
+}
+
+/**
+ * The keys, steps and expiries of a counters statement, in key order (the statement locks
+ * rows in the order given; see `counters`).
+ */
+function counterArrays(items: ReadonlyArray<IncrementItem>, now: number): unknown[] {
+  const sorted = [...items].sort((a, b) => (a.key < b.key ? -1 : 1));
+  return [
+    sorted.map((item) => item.key),
+    sorted.map((item) => item.by ?? 1),
+    sorted.map((item) => expiry(now, item.ttlMs)),
+  ];
+}
+
+/**
+ * The new counts of `items`, in their order, from the rows of a counters statement. The guard
+ * has made the keys distinct, so each answers exactly one row, found by its key; a missing key
+ * leaves NaN, which the guard rejects as a malformed result.
+ */
+function countsOf(
+  items: ReadonlyArray<IncrementItem>,
+  rows: ReadonlyArray<{ key: string | null; value: string }>,
+): number[] {
+  const counts = new Map(rows.map((row) => [row.key, Number(row.value)]));
+  return items.map((item) => counts.get(item.key) ?? Number.NaN);
 }
 
 function driverCode(error: unknown): string | undefined {

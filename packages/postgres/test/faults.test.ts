@@ -300,6 +300,8 @@ describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", (
       timed(store.take(k("code"))),
       timed(store.increment(k("count"))),
       timed(store.incrementMany([{ key: k("batched") }, { key: k("fresh") }])),
+      timed(store.putAndCount({ key: k("any"), value: "both" }, [{ key: k("batched") }])),
+      timed(store.putAndCount({ key: k("doc"), value: "both" }, [{ key: k("fresh") }])),
       timed(store.delete(k("del"))),
       timed(store.put(k("absent"), "new", { expectVersion: null })),
       timed(store.get(k("cas"))),
@@ -325,6 +327,7 @@ describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", (
     expect(after).toEqual(before);
     expect(await store.get(k("absent"))).toBeNull();
     expect(await store.get(k("fresh"))).toBeNull();
+    expect(await store.get(k("doc"))).toBeNull();
     // And the retries succeed, once.
     expect(await store.put(k("cas"), "new", { expectVersion: 1 })).toEqual({
       ok: true,
@@ -418,6 +421,11 @@ describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", (
         // Its other row is inserted before it waits for the locked one (keys in order), so the
         // late abort must take that insert back too.
         timed(store.incrementMany([{ key }, { key: "mfa:{lock}:a" }])),
+        // Its put waits for the locked row, then finds the deadline passed: nothing counted.
+        timed(store.putAndCount({ key, value: "new" }, [{ key: "mfa:{lock}:b" }])),
+        // Its put is written before its counter waits for the locked row: the late abort must
+        // take the put back too (one statement, one commit).
+        timed(store.putAndCount({ key: "mfa:{lock}:doc", value: "new" }, [{ key }])),
       ]);
       for (const { error, ms } of calls) {
         expectDeadline(error);
@@ -428,6 +436,8 @@ describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", (
       await new Promise((r) => setTimeout(r, 200));
       expect(await store.get(key)).toEqual({ value: "old", version: 1 });
       expect(await store.get("mfa:{lock}:a")).toBeNull();
+      expect(await store.get("mfa:{lock}:b")).toBeNull();
+      expect(await store.get("mfa:{lock}:doc")).toBeNull();
     });
 
     it("REL-05: behind a transaction that only locks the row (FOR UPDATE): the pool's statement_timeout makes the server cancel the wait", async () => {

@@ -40,6 +40,7 @@ testStore({
   },
   advance: (ms) => clock.advance(ms),
   batchAllOrNothing: true,
+  putAndCountAllOrNothing: true,
 });
 
 describe("postgres: real parallel connections (REL-01, REL-02)", () => {
@@ -97,6 +98,22 @@ describe("postgres: two independent stores (separate pools) on the same keys (RE
     for (const key of keys) expect((await a.get(key))?.value).toBe(40);
   });
 
+  it("REL-02: 40 putAndCounts across both stores, each its own document, shared counters in either order: no deadlock, each counter exact", async () => {
+    const keys = Array.from({ length: 5 }, (_, i) => `mfa:{rl${i}}:both`);
+    const results = await both(40, (s, i) =>
+      s.putAndCount(
+        { key: `mfa:{u${i}}:doc`, value: i, options: { expectVersion: null } },
+        (i % 2 === 0 ? keys : [...keys].reverse()).map((key) => ({ key })),
+      ),
+    );
+    expect(results.every((r) => r.put.ok)).toBe(true);
+    const firsts = results.map((r, i) => r.counts?.[i % 2 === 0 ? 0 : 4]);
+    expect([...firsts].sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+    for (const key of keys) expect((await a.get(key))?.value).toBe(40);
+  });
+
   it("200 increments across both: 1..200, each once, none lost", async () => {
     const values = await both(200, (s) => s.increment("mfa:{u}:attempts"));
     expect([...values].sort((x, y) => x - y)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
@@ -131,25 +148,77 @@ describe("postgres: two independent stores (separate pools) on the same keys (RE
   });
 });
 
+/** A pool whose every statement's text is recorded in `texts` on its way to the server. */
+async function spiedPool(texts: string[]): Promise<PgPoolLike> {
+  const pool = await newPool();
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      return {
+        query: (config) => {
+          texts.push(config.text);
+          return client.query(config);
+        },
+        release: (destroy) => client.release(destroy),
+        on: (event, listener) => client.on(event, listener),
+        off: (event, listener) => client.off(event, listener),
+      };
+    },
+  };
+}
+
+describe("postgres: putAndCount", () => {
+  it("is one statement, so one commit, for the put and its counters; a lost compare-and-set adds the read of put", async () => {
+    const texts: string[] = [];
+    const store = postgresStore({ pool: await spiedPool(texts), tableName: table("both") });
+    await store.put("mfa:{u}:warm", 1); // schema made, server clock read
+    texts.length = 0;
+    const items = Array.from({ length: 7 }, (_, i) => ({ key: `mfa:{rl${i}}:w`, ttlMs: 60_000 }));
+    const won = await store.putAndCount(
+      { key: "mfa:{u}:doc", value: { n: 1 }, options: { expectVersion: null } },
+      items,
+    );
+    expect(won).toEqual({ put: { ok: true, version: 1 }, counts: [1, 1, 1, 1, 1, 1, 1] });
+    expect(texts).toHaveLength(1);
+    const lost = await store.putAndCount(
+      { key: "mfa:{u}:doc", value: { n: 2 }, options: { expectVersion: 7 } },
+      items,
+    );
+    expect(lost).toEqual({
+      put: { ok: false, current: { value: { n: 1 }, version: 1 } },
+      counts: null,
+    });
+    expect(texts).toHaveLength(3);
+    expect(await store.incrementMany(items.slice(0, 1))).toEqual([2]);
+  });
+
+  it("a counter holding a non-integer refuses the call, leaving no trace (not even the put) and the store usable", async () => {
+    const pool = await newPool({ max: 1 });
+    const store = postgresStore({ pool, tableName: table("both_refuse") });
+    await store.put("mfa:{u}:text", "12x");
+    await store.put("mfa:{u}:doc", "old");
+    const error = await store
+      .putAndCount({ key: "mfa:{u}:doc", value: "new", options: { expectVersion: 1 } }, [
+        { key: "mfa:{u}:a" },
+        { key: "mfa:{u}:text" },
+      ])
+      .catch((e: unknown) => e);
+    expect(isMfaError(error, "store_invalid_operation")).toBe(true);
+    expect((error as { data: unknown }).data).toMatchObject({ operation: "putAndCount" });
+    expect(await store.get("mfa:{u}:doc")).toEqual({ value: "old", version: 1 });
+    expect(await store.get("mfa:{u}:a")).toBeNull();
+    expect(
+      await store.putAndCount({ key: "mfa:{u}:doc", value: "new", options: { expectVersion: 1 } }, [
+        { key: "mfa:{u}:a" },
+      ]),
+    ).toEqual({ put: { ok: true, version: 2 }, counts: [1] });
+  });
+});
+
 describe("postgres: incrementMany", () => {
   it("is one statement on one connection, so one commit, for any number of counters", async () => {
-    const pool = await newPool();
     const texts: string[] = [];
-    // The pool, with every statement's text recorded on its way to the server.
-    const spied: PgPoolLike = {
-      connect: async () => {
-        const client = await pool.connect();
-        return {
-          query: (config) => {
-            texts.push(config.text);
-            return client.query(config);
-          },
-          release: (destroy) => client.release(destroy),
-          on: (event, listener) => client.on(event, listener),
-          off: (event, listener) => client.off(event, listener),
-        };
-      },
-    };
+    const spied = await spiedPool(texts);
     const store = postgresStore({ pool: spied, tableName: table("batch") });
     await store.put("mfa:{u}:warm", 1); // schema made, server clock read
     texts.length = 0;

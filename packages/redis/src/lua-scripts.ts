@@ -3,9 +3,9 @@
  *
  * Redis runs a script atomically: no other command runs between its read and its write, so a
  * compare-and-set or a counter bump needs no WATCH/retry loop and cannot lose an update
- * (REL-01, REL-02). Each script touches one key, `KEYS[1]`, except the counter script, which
- * takes one or more keys that the caller groups by hash slot; so on Redis Cluster a script
- * always runs inside one hash slot and never fails with CROSSSLOT.
+ * (REL-01, REL-02). Each script touches one key, `KEYS[1]`, except the counter script and the
+ * put-and-count script, which take several keys that the caller keeps in one hash slot; so on
+ * Redis Cluster a script always runs inside one hash slot and never fails with CROSSSLOT.
  *
  * Values are kept as `<version>:<json>` (see `envelope.ts`).
  *
@@ -73,6 +73,72 @@ export const takeScript = script("take", "return redis.call('GETDEL', KEYS[1])")
 export const deleteScript = script("delete", "return redis.call('DEL', KEYS[1])");
 
 /**
+ * The compare-and-set check of the put scripts: `cas(key, mode, expected)` with mode `any` |
+ * `absent` | `version`. Returns `true, newVersion` when the put may be written, `false,
+ * currentRawValueOrFalse` when its condition fails, or `nil, nil, error` for a value this
+ * adapter did not write. Writes nothing.
+ */
+const CAS = `local function cas(key, mode, expected)
+  local current = redis.call('GET', key)
+  local version = 0
+  if current then
+    version = tonumber(string.match(current, '^(%d+):'))
+    if not version then return nil, nil, '${FOREIGN_VALUE}' end
+  end
+  if (mode == 'absent' and current) or (mode == 'version' and (not current or version ~= tonumber(expected))) then
+    return false, current
+  end
+  return true, version + 1
+end
+`;
+
+/**
+ * The counter steps of the counting scripts, checked before any is written so that a refusal
+ * (a key holding anything but a safe integer, a result outside the safe-integer range) writes
+ * nothing. `plan(first, base)` reads the counters `KEYS[first..]`; the j-th of them adds
+ * `ARGV[base + 2j]`, with the TTL in ms `ARGV[base + 2j + 1]` ("" for none) if it creates the
+ * counter. Returns the steps, or `nil, error`. `apply(steps)` writes them (the TTL only on
+ * create: a fixed window that never slides) and returns the new counts as decimal strings
+ * (ioredis 6 rounds integer replies near 2^53, a bulk string is exact). A script that failed
+ * between two writes would keep the first (Redis has no rollback); past the checks only SETs
+ * of well-formed strings remain.
+ */
+const COUNT = `local function plan(first, base)
+  local max = 9007199254740991
+  local steps = {}
+  for i = first, #KEYS do
+    local j = i - first + 1
+    local current = redis.call('GET', KEYS[i])
+    local version, count = 0, 0
+    if current then
+      local v, body = string.match(current, '^(%d+):(.*)$')
+      if not v then return nil, '${FOREIGN_VALUE}' end
+      count = string.match(body, '^%-?%d+$') and tonumber(body)
+      if not count or math.abs(count) > max then return nil, '${NOT_INTEGER}' end
+      version = tonumber(v)
+    end
+    count = count + tonumber(ARGV[base + 2 * j])
+    if math.abs(count) > max then return nil, '${NOT_INTEGER}' end
+    local text = string.format('%d', count)
+    steps[j] = {KEYS[i], (version + 1) .. ':' .. text, not current, ARGV[base + 2 * j + 1], text}
+  end
+  return steps
+end
+local function apply(steps)
+  local texts = {}
+  for j, step in ipairs(steps) do
+    if step[3] then
+      write(step[1], step[2], step[4])
+    else
+      redis.call('SET', step[1], step[2], 'KEEPTTL')
+    end
+    texts[j] = step[5]
+  end
+  return texts
+end
+`;
+
+/**
  * Compare-and-set.
  * KEYS[1] the key. ARGV[1] the deadline; ARGV[2] `any` | `absent` | `version`; ARGV[3] the
  * expected version; ARGV[4] the JSON value; ARGV[5] the TTL in ms, or "" for none.
@@ -80,61 +146,47 @@ export const deleteScript = script("delete", "return redis.call('DEL', KEYS[1])"
  */
 export const putScript = script(
   "put",
-  `local current = redis.call('GET', KEYS[1])
-local version = 0
-if current then
-  version = tonumber(string.match(current, '^(%d+):'))
-  if not version then return redis.error_reply('${FOREIGN_VALUE}') end
-end
-local mode = ARGV[2]
-if (mode == 'absent' and current) or (mode == 'version' and (not current or version ~= tonumber(ARGV[3]))) then
-  return {0, current}
-end
-version = version + 1
-write(KEYS[1], version .. ':' .. ARGV[4], ARGV[5])
-return {1, version}`,
+  `${CAS}local ok, result, err = cas(KEYS[1], ARGV[2], ARGV[3])
+if err then return redis.error_reply(err) end
+if not ok then return {0, result} end
+write(KEYS[1], result .. ':' .. ARGV[4], ARGV[5])
+return {1, result}`,
 );
 
 /**
  * Counter bumps, one key or a batch, with a TTL set only on create (a fixed window that never
  * slides). KEYS the counters (distinct, one hash slot). ARGV[1] the deadline; then for the
  * i-th key ARGV[2i] the integer to add and ARGV[2i+1] the TTL in ms if this call creates the
- * counter, or "" for none. Returns the new counts in the keys' order, as decimal strings
- * (ioredis 6 rounds integer replies near 2^53, a bulk string is exact).
- *
- * All or nothing: every counter is read and checked before any is written, so a refusal (a
- * key holding anything but a safe integer, a result outside the safe-integer range) writes
- * nothing of the batch. A script that fails between two writes would keep the first (Redis
- * has no rollback); past the checks only SETs of well-formed strings remain.
+ * counter, or "" for none. Returns the new counts in the keys' order, as decimal strings.
+ * All or nothing: every counter is checked before any is written (see {@link COUNT}).
  */
 export const incrementScript = script(
   "increment",
-  `local max = 9007199254740991
-local texts, payloads, fresh = {}, {}, {}
-for i, key in ipairs(KEYS) do
-  local current = redis.call('GET', key)
-  local version, count = 0, 0
-  if current then
-    local v, body = string.match(current, '^(%d+):(.*)$')
-    if not v then return redis.error_reply('${FOREIGN_VALUE}') end
-    count = string.match(body, '^%-?%d+$') and tonumber(body)
-    if not count or math.abs(count) > max then return redis.error_reply('${NOT_INTEGER}') end
-    version = tonumber(v)
-  end
-  count = count + tonumber(ARGV[2 * i])
-  if math.abs(count) > max then return redis.error_reply('${NOT_INTEGER}') end
-  texts[i] = string.format('%d', count)
-  payloads[i] = (version + 1) .. ':' .. texts[i]
-  fresh[i] = not current
-end
-for i, key in ipairs(KEYS) do
-  if fresh[i] then
-    write(key, payloads[i], ARGV[2 * i + 1])
-  else
-    redis.call('SET', key, payloads[i], 'KEEPTTL')
-  end
-end
-return texts`,
+  `${COUNT}local steps, err = plan(1, 0)
+if err then return redis.error_reply(err) end
+return apply(steps)`,
+);
+
+/**
+ * A compare-and-set and, only if it holds, counter bumps: `putAndCount` in one script, so in
+ * one hash slot (or on a single server) one atomic step. KEYS[1] the put's key, KEYS[2..] the
+ * counters (distinct, none the put's key). ARGV[1] the deadline; ARGV[2..5] as {@link putScript};
+ * then for the j-th counter ARGV[4 + 2j] the integer to add and ARGV[5 + 2j] its TTL on
+ * create. The condition and every counter are checked before anything is written, so a lost
+ * compare-and-set counts nothing and a refused counter leaves the put unwritten too.
+ * Returns `{1, newVersion, count…}` (decimal strings) or `{0, currentRawValueOrNil}`.
+ */
+export const putAndCountScript = script(
+  "putAndCount",
+  `${CAS}${COUNT}local ok, result, err = cas(KEYS[1], ARGV[2], ARGV[3])
+if err then return redis.error_reply(err) end
+if not ok then return {0, result} end
+local steps, refused = plan(2, 4)
+if refused then return redis.error_reply(refused) end
+write(KEYS[1], result .. ':' .. ARGV[4], ARGV[5])
+local reply = {1, result}
+for j, text in ipairs(apply(steps)) do reply[j + 2] = text end
+return reply`,
 );
 
 /**

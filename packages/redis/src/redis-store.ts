@@ -21,6 +21,8 @@ import {
   type IncrementOptions,
   type ListOptions,
   type ListPage,
+  type PutAndCountResult,
+  type PutItem,
   type PutOptions,
   type PutResult,
   type ServerClock,
@@ -36,6 +38,7 @@ import {
   deleteScript,
   incrementScript,
   type LuaScript,
+  putAndCountScript,
   putScript,
   runScript,
   takeScript,
@@ -85,7 +88,8 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
  * TTL as the key's own expiry. Round trips: `get` is one `GET`; `put`, `increment`, `take`
  * and `delete` are one `EVALSHA` each (a script, so that it can check its deadline on the
  * server); `incrementMany` is one `EVALSHA` for all its counters on a single server, and one
- * per hash slot (sent at once) on a Cluster; `list` is a full `SCAN` plus one `MGET` per page.
+ * per hash slot (sent at once) on a Cluster; `putAndCount` is one `EVALSHA` on a single server
+ * or when all its keys share a hash slot, else the put's and then one per counters' slot; `list` is a full `SCAN` plus one `MGET` per page.
  * Every call ends within `timeoutMs`.
  *
  * @example
@@ -114,6 +118,9 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
   }
 
   const full = (key: string) => keyPrefix + key;
+  /** `items` with full keys (the same array when there is no prefix). */
+  const prefixed = (items: ReadonlyArray<IncrementItem>) =>
+    keyPrefix === "" ? items : items.map((item) => ({ ...item, key: full(item.key) }));
   const decode = <T extends JsonValue>(raw: string | null, operation: string) =>
     raw === null ? null : decodeEntry<T>(raw, operation);
   /**
@@ -166,6 +173,9 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
     const reading = await clock.reading(deadline, () => readClock(key));
     return runScript(client, s, keys, [String(serverDeadline(reading, deadline)), ...args]);
   };
+  /** The hash slot of `key` on a cluster; 0 for every key on a single server. */
+  const slotOf = (key: string): number =>
+    client.isCluster ? (new Command("get", [key]).getSlot() ?? 0) : 0;
   /**
    * Bumps `items` (full keys), one script per hash slot (all of them in one on a single
    * server), the scripts sent at once; the counts in the items' order.
@@ -174,18 +184,16 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
     const counts: number[] = new Array(items.length);
     const groups = new Map<number, number[]>();
     items.forEach((item, i) => {
-      const slot = client.isCluster ? (new Command("get", [item.key]).getSlot() ?? 0) : 0;
+      const slot = slotOf(item.key);
       const group = groups.get(slot);
       if (group) group.push(i);
       else groups.set(slot, [i]);
     });
     await Promise.all(
       [...groups.values()].map(async (group) => {
-        const keys = group.map((i) => (items[i] as IncrementItem).key);
-        const args = group.flatMap((i) => {
-          const item = items[i] as IncrementItem;
-          return [String(item.by ?? 1), ttlArg(item.ttlMs)];
-        });
+        const slotItems = group.map((i) => items[i] as IncrementItem);
+        const keys = slotItems.map((item) => item.key);
+        const args = counterArgs(slotItems);
         const texts = (await write(incrementScript, keys, deadline, args)) as string[];
         group.forEach((i, j) => {
           counts[i] = Number(texts[j]);
@@ -195,6 +203,23 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
     return counts;
   };
 
+  /** Runs the put script: one compare-and-set of `key` (a full key). */
+  const putOnce = async (
+    key: string,
+    value: JsonValue,
+    opts: PutOptions,
+    deadline: number,
+    operation: string,
+  ): Promise<PutResult> => {
+    const reply = (await write(putScript, [key], deadline, putArgs(value, opts))) as PutReply;
+    return putResult(reply, operation);
+  };
+  /** The put's answer from a put script's reply: `{1, version, …}` or `{0, current}`. */
+  const putResult = ([ok, result]: PutReply, operation: string): PutResult =>
+    ok === 1
+      ? { ok: true, version: Number(result) }
+      : { ok: false, current: decode(result as string | null, operation) };
+
   const store: Store = {
     id: "redis",
 
@@ -203,17 +228,7 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
     },
 
     async put(key: string, value: JsonValue, opts: PutOptions = {}): Promise<PutResult> {
-      const expect = opts.expectVersion;
-      const mode = expect === undefined ? "any" : expect === null ? "absent" : "version";
-      const args = [mode, String(expect ?? ""), JSON.stringify(value), ttlArg(opts.ttlMs)];
-      return call("put", async (deadline) => {
-        const [ok, result] = (await write(putScript, [full(key)], deadline, args)) as [
-          number,
-          number | string | null,
-        ];
-        if (ok === 1) return { ok: true, version: result as number };
-        return { ok: false, current: decode(result as string | null, "put") };
-      });
+      return call("put", (deadline) => putOnce(full(key), value, opts, deadline, "put"));
     },
 
     take<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
@@ -228,8 +243,34 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
     },
 
     async incrementMany(items: ReadonlyArray<IncrementItem>): Promise<number[]> {
-      const prefixed = keyPrefix === "" ? items : items.map((i) => ({ ...i, key: full(i.key) }));
-      return call("incrementMany", (deadline) => count(prefixed, deadline));
+      return call("incrementMany", (deadline) => count(prefixed(items), deadline));
+    },
+
+    async putAndCount(
+      put: PutItem,
+      increments: ReadonlyArray<IncrementItem>,
+    ): Promise<PutAndCountResult> {
+      const key = full(put.key);
+      const items = prefixed(increments);
+      const opts = put.options ?? {};
+      return call("putAndCount", async (deadline) => {
+        const slot = slotOf(key);
+        if (items.every((item) => slotOf(item.key) === slot)) {
+          // One slot (always, on a single server): one script, all or nothing.
+          const keys = [key, ...items.map((item) => item.key)];
+          const args = [...putArgs(put.value, opts), ...counterArgs(items)];
+          const reply = (await write(putAndCountScript, keys, deadline, args)) as PutReply;
+          const result = putResult(reply, "putAndCount");
+          return { put: result, counts: result.ok ? reply.slice(2).map(Number) : null };
+        }
+        // Keys in several slots of a cluster: no script can hold them all. The put first, and
+        // only if it won the counters (one script per slot), so a lost compare-and-set still
+        // counts nothing; a refused or failed counter then leaves the put written (see
+        // Store.putAndCount).
+        const result = await putOnce(key, put.value, opts, deadline, "putAndCount");
+        if (!result.ok) return { put: result, counts: null };
+        return { put: result, counts: items.length > 0 ? await count(items, deadline) : [] };
+      });
     },
 
     delete(key: string): Promise<boolean> {
@@ -267,6 +308,21 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
     },
   };
   return guardStore(store);
+}
+
+/** A put script's reply: `{1, newVersion, count…}` or `{0, currentRawValueOrNil}`. */
+type PutReply = [number, number | string | null, ...string[]];
+
+/** The put arguments of the put scripts (after the deadline): mode, expected version, JSON, TTL. */
+function putArgs(value: JsonValue, opts: PutOptions): string[] {
+  const expect = opts.expectVersion;
+  const mode = expect === undefined ? "any" : expect === null ? "absent" : "version";
+  return [mode, String(expect ?? ""), JSON.stringify(value), ttlArg(opts.ttlMs)];
+}
+
+/** The counter arguments of the counting scripts: each item's step and TTL on create. */
+function counterArgs(items: ReadonlyArray<IncrementItem>): string[] {
+  return items.flatMap((item) => [String(item.by ?? 1), ttlArg(item.ttlMs)]);
 }
 
 /** The TTL argument of the scripts: whole milliseconds (the guard let only those in), or "". */

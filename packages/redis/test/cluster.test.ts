@@ -8,7 +8,7 @@ import { testStore } from "@mfakit/testing";
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisClientOptions, redisStore } from "../src/index.js";
-import { incrementScript } from "../src/lua-scripts.js";
+import { incrementScript, putAndCountScript, putScript } from "../src/lua-scripts.js";
 import { keySlot } from "./support/key-slot.js";
 import { sleep, startRedisCluster } from "./support/redis-server.js";
 import { countScriptRuns } from "./support/script-runs.js";
@@ -38,6 +38,7 @@ testStore({
   ttlUnitMs: 200,
   // The kit's batches share one hash tag, so one script: all or nothing even on a Cluster.
   batchAllOrNothing: true,
+  putAndCountAllOrNothing: true,
 });
 
 describe("redisStore on a cluster", () => {
@@ -63,6 +64,49 @@ describe("redisStore on a cluster", () => {
     expect(isMfaError(refused, "store_invalid_operation")).toBe(true);
     expect((await store.get(userKey(users[0] as string, "a")))?.value).toBe(2);
     expect((await store.get(userKey(users[0] as string, "b")))?.value).toBe("text");
+  });
+
+  it("putAndCount with every key in one slot is one script; across slots the put's script first, then one per counters' slot", async () => {
+    const client = connectCluster();
+    const store = redisStore({ client });
+    const user = "both@example.com";
+    const others = Array.from({ length: 4 }, (_, i) => `both${i}@example.com`);
+    const doc = userKey(user, "doc");
+    const sent = [putAndCountScript, putScript, incrementScript].map((s) =>
+      countScriptRuns(client, s),
+    );
+    // One slot: the user's own counters.
+    const own = [{ key: userKey(user, "a") }, { key: userKey(user, "b") }];
+    expect(await store.putAndCount({ key: doc, value: 1 }, own)).toEqual({
+      put: { ok: true, version: 1 },
+      counts: [1, 1],
+    });
+    expect(sent.map((s) => s.runs)).toEqual([1, 0, 0]);
+
+    // Several slots: not one script; a lost compare-and-set runs the put's script alone.
+    const spread = [...own, ...others.map((other) => ({ key: userKey(other, "n") }))];
+    const slots = new Set(spread.map((item) => keySlot(item.key)));
+    expect(slots.size).toBeGreaterThan(1);
+    const lost = await store.putAndCount(
+      { key: doc, value: 2, options: { expectVersion: 9 } },
+      spread,
+    );
+    expect(lost).toEqual({ put: { ok: false, current: { value: 1, version: 1 } }, counts: null });
+    expect(sent.map((s) => s.runs)).toEqual([1, 1, 0]);
+    const won = await store.putAndCount(
+      { key: doc, value: 2, options: { expectVersion: 1 } },
+      spread,
+    );
+    expect(won).toEqual({ put: { ok: true, version: 2 }, counts: [2, 2, 1, 1, 1, 1] });
+    expect(sent.map((s) => s.runs)).toEqual([1, 2, slots.size]);
+
+    // Not atomic across slots, as documented: a refused counter leaves the put written.
+    await store.put(userKey(others[0] as string, "n"), "text");
+    const refused = await store
+      .putAndCount({ key: doc, value: 3, options: { expectVersion: 2 } }, spread)
+      .catch((e: unknown) => e);
+    expect(isMfaError(refused, "store_invalid_operation")).toBe(true);
+    expect(await store.get(doc)).toEqual({ value: 3, version: 3 });
   });
 
   it("keeps each user's keys in one slot, spreads users over the masters, lists across them", async () => {

@@ -327,6 +327,7 @@ describe("deadlines: a paused Redis (SIGSTOP) (REL-01, REL-05)", () => {
       timed(store.take(k("code"))),
       timed(store.increment(k("count"))),
       timed(store.incrementMany([{ key: k("batched") }, { key: k("fresh") }])),
+      timed(store.putAndCount({ key: k("absent"), value: "new" }, [{ key: k("batched") }])),
       timed(store.delete(k("del"))),
       timed(store.put(k("absent"), "new", { expectVersion: null })),
       timed(store.get(k("cas"))),

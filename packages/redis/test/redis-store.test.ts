@@ -5,7 +5,7 @@ import { testStore } from "@mfakit/testing";
 import { Redis, type RedisOptions } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisClientOptions, redisStore } from "../src/index.js";
-import { incrementScript } from "../src/lua-scripts.js";
+import { incrementScript, putAndCountScript, putScript } from "../src/lua-scripts.js";
 import { connect, sharedRedis, sleep } from "./support/redis-server.js";
 import { countScriptRuns } from "./support/script-runs.js";
 
@@ -33,6 +33,7 @@ testStore({
   advance: (ms) => sleep(ms),
   ttlUnitMs: 200,
   batchAllOrNothing: true,
+  putAndCountAllOrNothing: true,
 });
 
 describe("redisStore: incrementMany", () => {
@@ -47,6 +48,49 @@ describe("redisStore: incrementMany", () => {
       Array(7).fill(3),
     );
     expect(sent.runs).toBe(1);
+  });
+});
+
+describe("redisStore: putAndCount", () => {
+  it("is one EVALSHA for the put and its counters on a single server, whatever their hash tags", async () => {
+    const c = client("both");
+    const store = redisStore({ client: c, keyPrefix: "both:" });
+    const p = unique();
+    const keys = Array.from({ length: 7 }, (_, i) => `mfa:{${p}${i}}:window`);
+    const doc = `mfa:{${p}}:doc`;
+    await store.put(`mfa:{${p}}:warm`, 1); // the server's clock read
+    const sent = [putAndCountScript, putScript, incrementScript].map((s) => countScriptRuns(c, s));
+    const won = await store.putAndCount(
+      { key: doc, value: "v1", options: { expectVersion: null } },
+      keys.map((key) => ({ key, ttlMs: 60_000 })),
+    );
+    expect(won).toEqual({ put: { ok: true, version: 1 }, counts: Array(7).fill(1) });
+    const lost = await store.putAndCount(
+      { key: doc, value: "v2", options: { expectVersion: null } },
+      keys.map((key) => ({ key })),
+    );
+    expect(lost).toEqual({
+      put: { ok: false, current: { value: "v1", version: 1 } },
+      counts: null,
+    });
+    expect(sent.map((s) => s.runs)).toEqual([2, 0, 0]);
+    expect(await c.pttl(`both:${keys[0]}`)).toBeGreaterThan(0);
+  });
+
+  it("a counter holding text refuses the call: nothing written, not even the put", async () => {
+    const store = redisStore({ client: client("both-refused") });
+    const p = unique();
+    await store.put(`mfa:{${p}}:text`, "12");
+    const error = await errorOf(
+      store.putAndCount({ key: `mfa:{${p}}:doc`, value: 1 }, [
+        { key: `mfa:{${p}}:a` },
+        { key: `mfa:{${p}}:text` },
+      ]),
+    );
+    expect(isMfaError(error, "store_invalid_operation")).toBe(true);
+    expect((error as { data: unknown }).data).toMatchObject({ operation: "putAndCount" });
+    expect(await store.get(`mfa:{${p}}:doc`)).toBeNull();
+    expect(await store.get(`mfa:{${p}}:a`)).toBeNull();
   });
 });
 

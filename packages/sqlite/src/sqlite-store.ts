@@ -6,9 +6,10 @@
  * sharing one file, every decision is made inside ONE statement (an upsert, an
  * `UPDATE … WHERE version = ?`, a `DELETE … RETURNING`), which SQLite runs under its write
  * lock, so no read-then-write can interleave. The only second statement is the read that
- * reports `current` after a refused compare-and-set. `incrementMany` is the one transaction:
- * its counters' upserts between `BEGIN IMMEDIATE` and `COMMIT`, so a batch is one commit (one
- * fsync) and all or nothing.
+ * reports `current` after a refused compare-and-set. `incrementMany` and `putAndCount` are the
+ * transactions: their statements (the counters' upserts; the compare-and-set, then the
+ * upserts) between `BEGIN IMMEDIATE` and `COMMIT`, so a call is one commit (one fsync) and all
+ * or nothing.
  *
  * A write is acknowledged only after its commit succeeded: see {@link writeOne}.
  *
@@ -31,6 +32,8 @@ import {
   type ListOptions,
   type ListPage,
   MfaError,
+  type PutAndCountResult,
+  type PutItem,
   type PutOptions,
   type PutResult,
   prefixUpperBound,
@@ -232,6 +235,38 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     items.map((item) => count(item.key, item, now, "incrementMany")),
   ).immediate;
 
+  /**
+   * A put's compare-and-set: one statement, so atomic on its own. The refused answer reads
+   * what is stored now (a second statement, only on this losing path).
+   */
+  const casPut = (key: string, value: JsonValue, opts: PutOptions, now: number): PutResult => {
+    const params = { key, value: JSON.stringify(value), expiresAt: expiry(now, opts.ttlMs) };
+    const expect = opts.expectVersion;
+    const written =
+      expect === undefined
+        ? writeOne(sql.put, params)
+        : expect === null
+          ? writeOne(sql.putIfAbsent, { ...params, now })
+          : writeOne(sql.putIfVersion, { ...params, now, expect });
+    if (written) return { ok: true, version: written.version };
+    const current = sql.get.get({ key, now });
+    return { ok: false, current: current ? entry(current) : null };
+  };
+  /**
+   * `putAndCount` as one transaction, as {@link countAll}: the put, then (if it won) the
+   * counters' upserts, one commit. A refused counter throws and rolls the put back with it.
+   */
+  const putAndCountAll = db.transaction(
+    (put: PutItem, increments: ReadonlyArray<IncrementItem>, now: number): PutAndCountResult => {
+      const result = casPut(put.key, put.value, put.options ?? {}, now);
+      if (!result.ok) return { put: result, counts: null };
+      return {
+        put: result,
+        counts: increments.map((item) => count(item.key, item, now, "putAndCount")),
+      };
+    },
+  ).immediate;
+
   let lastSweep = clock.now();
   /**
    * Lazy sweeping: a write deletes one batch of expired rows now and then. It runs BEFORE the
@@ -268,20 +303,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     put(key: string, value: JsonValue, opts: PutOptions = {}) {
       return settle("put", (): PutResult => {
         const now = clock.now();
-        const params = { key, value: JSON.stringify(value), expiresAt: expiry(now, opts.ttlMs) };
-        const expect = opts.expectVersion;
         beforeWrite(now);
-        const written =
-          expect === undefined
-            ? writeOne(sql.put, params)
-            : expect === null
-              ? writeOne(sql.putIfAbsent, { ...params, now })
-              : writeOne(sql.putIfVersion, { ...params, now, expect });
-        if (written) return { ok: true, version: written.version };
-        // The write was refused atomically; report what is stored now (a second statement,
-        // only on this losing path).
-        const current = sql.get.get({ key: params.key, now });
-        return { ok: false, current: current ? entry(current) : null };
+        return casPut(key, value, opts, now);
       });
     },
 
@@ -308,6 +331,14 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
         const now = clock.now();
         beforeWrite(now);
         return countAll(items, now);
+      });
+    },
+
+    putAndCount(put: PutItem, increments: ReadonlyArray<IncrementItem>) {
+      return settle("putAndCount", () => {
+        const now = clock.now();
+        beforeWrite(now);
+        return putAndCountAll(put, increments, now);
       });
     },
 

@@ -49,6 +49,8 @@ function commitLedger(store: GuardedStore, rounds: number) {
   const acked = { puts: new Set<number>(), deletes: new Set<number>(), takes: new Set<number>() };
   let increments = 0;
   let batches = 0;
+  let both = 0;
+  let docVersion: number | null = null;
   let verified = 0;
   let mismatches = 0;
   let failures = 0;
@@ -79,7 +81,10 @@ function commitLedger(store: GuardedStore, rounds: number) {
       }
     },
 
-    /** One of every write: put, delete, take, increment, incrementMany and the two code checks. */
+    /**
+     * One of every write: put, delete, take, increment, incrementMany, putAndCount and the two
+     * code checks.
+     */
     async round(i: number) {
       const put = count(await settle(() => store.put(`p:${i}`, { p: i })));
       if (put.acked) {
@@ -111,6 +116,16 @@ function commitLedger(store: GuardedStore, rounds: number) {
         batches++;
         expect(batch.value, "REL-02: no acknowledged batch lost").toEqual([batches, 2 * batches]);
       }
+      // The document's compare-and-set and its counter: one transaction, so an acknowledged
+      // call moved both and one that threw neither (the next call's expectVersion still holds).
+      const doc = { key: "pc:doc", value: { i }, options: { expectVersion: docVersion } };
+      const together = count(await settle(() => store.putAndCount(doc, [{ key: "pc:n" }])));
+      if (together.acked) {
+        both++;
+        expect(together.value.put.ok, "REL-01: the compare-and-set held").toBe(true);
+        if (together.value.put.ok) docVersion = together.value.put.version;
+        expect(together.value.counts, "REL-02: no acknowledged count lost").toEqual([both]);
+      }
       const ok = await settle(() => codes.verify({ ...target, ...right }));
       if (ok.acked && ok.value.ok) verified++;
       expect(verified, "REL-01: the code verified at most once").toBeLessThanOrEqual(1);
@@ -141,6 +156,8 @@ function commitLedger(store: GuardedStore, rounds: number) {
       expect((await store.get("n"))?.value ?? 0).toBe(increments);
       expect((await store.get("b1"))?.value ?? 0).toBe(batches);
       expect((await store.get("b2"))?.value ?? 0).toBe(2 * batches);
+      expect((await store.get("pc:doc"))?.version ?? null).toBe(docVersion);
+      expect((await store.get("pc:n"))?.value ?? 0).toBe(both);
       // The right code once more: it may verify now only if it never did.
       const last = await codes.verify({ ...target, ...right });
       expect(verified + (last.ok ? 1 : 0), "REL-01: never verified twice").toBeLessThanOrEqual(1);
@@ -261,6 +278,7 @@ describe("sqlite: a write lock held by another connection", () => {
       take: () => store.take("t"),
       increment: () => store.increment("n"),
       incrementMany: () => store.incrementMany([{ key: "n" }, { key: "m" }]),
+      putAndCount: () => store.putAndCount({ key: "k", value: 3 }, [{ key: "n" }]),
       delete: () => store.delete("k"),
       sweep: () => store.sweep(),
     };

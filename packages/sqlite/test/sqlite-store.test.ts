@@ -26,6 +26,7 @@ testStore({
   create: () => memory,
   advance: (ms) => memoryClock.advance(ms),
   batchAllOrNothing: true,
+  putAndCountAllOrNothing: true,
   close: () => memory.close(),
 });
 
@@ -36,6 +37,7 @@ testStore({
   create: () => file,
   advance: (ms) => fileClock.advance(ms),
   batchAllOrNothing: true,
+  putAndCountAllOrNothing: true,
   close: () => file.close(),
 });
 

@@ -12,14 +12,20 @@
  * The kit calls the adapter directly, not through the core's `guardStore`: it checks what only
  * the adapter can do (atomicity, TTLs, refusals that depend on the stored data). Refusing a
  * malformed argument (a bad key, `NaN` TTL, fractional `by`) is the core wrapper's job. The one
- * exception: a store without the optional `incrementMany` has its batch cases run through
- * `guardStore`'s fallback over its `increment`, which is what the SDK runs over it.
+ * exceptions: a store without the optional `incrementMany` or `putAndCount` has those cases run
+ * through `guardStore`'s fallback (over its `increment`, or its `put` and batch), which is what
+ * the SDK runs over it.
  *
  * @module
  */
 
 import type { JsonValue, Store } from "@mfakit/core";
-import { guardStore, type IncrementItem } from "@mfakit/core/adapter";
+import {
+  guardStore,
+  type IncrementItem,
+  type PutAndCountResult,
+  type PutItem,
+} from "@mfakit/core/adapter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mfaErrorOf } from "./sender-kit.js";
 
@@ -47,6 +53,13 @@ export interface StoreKitOptions {
    * batch's other counters are untouched too. @default false
    */
   readonly batchAllOrNothing?: boolean;
+  /**
+   * The store promises that a `putAndCount` whose counters share the put's `{…}` hash tag and
+   * is refused by a counter writes nothing, not even the put (the packaged stores do; a store
+   * behind `guardStore`'s fallback of `put` then `incrementMany` does not). When set, the
+   * refusal case checks that the put and the other counters are untouched too. @default false
+   */
+  readonly putAndCountAllOrNothing?: boolean;
   /** Closes what `create` opened (pools, clients). */
   close?(): void | Promise<void>;
 }
@@ -65,6 +78,10 @@ export interface StoreCaseContext {
   incrementMany(items: ReadonlyArray<IncrementItem>): Promise<number[]>;
   /** {@link StoreKitOptions.batchAllOrNothing}. */
   readonly batchAllOrNothing: boolean;
+  /** The store's `putAndCount`, or `guardStore`'s fallback when it has none. */
+  putAndCount(put: PutItem, increments: ReadonlyArray<IncrementItem>): Promise<PutAndCountResult>;
+  /** {@link StoreKitOptions.putAndCountAllOrNothing}. */
+  readonly putAndCountAllOrNothing: boolean;
 }
 
 /** One guarantee of the Store port, runnable against any store. */
@@ -383,6 +400,164 @@ export const storeCases: readonly StoreCase[] = Object.freeze([
     },
   }),
 
+  ...group("putAndCount", {
+    "gives what put then incrementMany give when the compare-and-set wins (none to count: [])":
+      async ({ store, ns, putAndCount, incrementMany }) => {
+        // The same calls on one namespace as putAndCount and on another as put then
+        // incrementMany: a create, a version check, an unconditional write, nothing to count.
+        const one = ns();
+        const other = ns();
+        await store.put(`${one}c`, 10);
+        await store.put(`${other}c`, 10);
+        const calls: Array<[string, PutItem["options"], Array<{ name: string; by?: number }>]> = [
+          ["create", { expectVersion: null }, [{ name: "c", by: 5 }, { name: "a" }]],
+          ["check", { expectVersion: 1 }, [{ name: "a", by: -3 }, { name: "b" }]],
+          ["any", undefined, [{ name: "b", by: 2 }]],
+          ["quiet", { expectVersion: 3 }, []],
+        ];
+        for (const [value, options, counters] of calls) {
+          const together = await putAndCount(
+            { key: `${one}doc`, value, options },
+            counters.map((c) => ({ key: one + c.name, by: c.by })),
+          );
+          const put = await store.put(`${other}doc`, value, options);
+          const counts =
+            counters.length === 0
+              ? []
+              : await incrementMany(counters.map((c) => ({ key: other + c.name, by: c.by })));
+          expect(together, value).toEqual({ put, counts });
+        }
+        for (const name of ["doc", "a", "b", "c"]) {
+          expect(await store.get(one + name), name).toEqual(await store.get(other + name));
+        }
+        expect((await store.get(`${one}doc`))?.value).toBe("quiet");
+      },
+
+    "a lost compare-and-set counts nothing: counts null, current as put reports it": async ({
+      store,
+      ns,
+      putAndCount,
+    }) => {
+      const p = ns();
+      await store.put(`${p}doc`, "held");
+      await store.increment(`${p}n`);
+      const before = { doc: await store.get(`${p}doc`), n: await store.get(`${p}n`) };
+      const counters = [{ key: `${p}n` }, { key: `${p}fresh` }];
+      for (const expectVersion of [null, 99]) {
+        const lost = await putAndCount(
+          { key: `${p}doc`, value: "new", options: { expectVersion } },
+          counters,
+        );
+        expect(lost, `expectVersion ${expectVersion}`).toEqual({
+          put: { ok: false, current: before.doc },
+          counts: null,
+        });
+      }
+      const absent = await putAndCount(
+        { key: `${p}none`, value: "new", options: { expectVersion: 1 } },
+        counters,
+      );
+      expect(absent).toEqual({ put: { ok: false, current: null }, counts: null });
+      expect(await store.get(`${p}doc`)).toEqual(before.doc);
+      expect(await store.get(`${p}n`)).toEqual(before.n);
+      expect(await store.get(`${p}fresh`)).toBeNull();
+      expect(await store.get(`${p}none`)).toBeNull();
+    },
+
+    "refuses a counter that holds a non-integer or would overflow (REL-02)": async ({
+      store,
+      ns,
+      putAndCount,
+      putAndCountAllOrNothing,
+    }) => {
+      const p = ns();
+      await store.put(`${p}float`, 1.5);
+      await store.put(`${p}edge`, Number.MAX_SAFE_INTEGER);
+      await store.put(`${p}ok`, 7);
+      await store.put(`${p}doc`, "old");
+      const before = {
+        float: await store.get(`${p}float`),
+        edge: await store.get(`${p}edge`),
+        ok: await store.get(`${p}ok`),
+        doc: await store.get(`${p}doc`),
+      };
+      for (const bad of ["float", "edge"] as const) {
+        const version = putAndCountAllOrNothing ? before.doc?.version : undefined;
+        const call = putAndCount(
+          { key: `${p}doc`, value: `new ${bad}`, options: { expectVersion: version } },
+          [{ key: `${p}ok` }, { key: p + bad }, { key: `${p}fresh` }],
+        );
+        await expectRefused(call, `a call with the ${bad} counter`);
+        expect(await store.get(p + bad)).toEqual(before[bad]);
+        if (putAndCountAllOrNothing) {
+          expect(await store.get(`${p}doc`), "the put").toEqual(before.doc);
+          expect(await store.get(`${p}ok`), "the call's other counters").toEqual(before.ok);
+          expect(await store.get(`${p}fresh`)).toBeNull();
+        }
+      }
+    },
+
+    "50 concurrent calls with one expectVersion: one put wins, only its counters move (REL-01, REL-02)":
+      async ({ store, ns, putAndCount }) => {
+        const p = ns();
+        const first = await store.put(`${p}doc`, -1);
+        if (!first.ok) throw new Error("put failed");
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            putAndCount({ key: `${p}doc`, value: i, options: { expectVersion: first.version } }, [
+              { key: `${p}shared` },
+              { key: `${p}own${i}`, by: i + 1 },
+            ]),
+          ),
+        );
+        const winners = results.flatMap((r, i) => (r.put.ok ? [i] : []));
+        expect(winners).toHaveLength(1);
+        const winner = winners[0] as number;
+        const won = results[winner]?.put;
+        expect(results[winner]?.counts).toEqual([1, winner + 1]);
+        for (const [i, r] of results.entries()) {
+          if (i !== winner) expect(r.counts, `loser ${i}`).toBeNull();
+          expect((await store.get(`${p}own${i}`))?.value ?? null).toBe(
+            i === winner ? winner + 1 : null,
+          );
+        }
+        expect(await store.get(`${p}doc`)).toEqual({
+          value: winner,
+          version: won?.ok ? won.version : "a version",
+        });
+        expect((await store.get(`${p}shared`))?.value).toBe(1);
+      },
+
+    "TTLs: the put's as put sets it, each counter's only when the call creates it (FRAUD-03)":
+      async ({ store, ns, advance, unit, putAndCount }) => {
+        const p = ns();
+        const ttlMs = 2 * unit;
+        expect(await store.increment(`${p}old`, { ttlMs })).toBe(1);
+        await store.put(`${p}doc`, "v1", { ttlMs });
+        await advance(unit);
+        // `doc` gets a fresh TTL (ends at 3 units); `old` keeps its window (ends at 2 units);
+        // `new` opens one (ends at 3 units). A second call later, without ttlMs, makes `kept`
+        // a document that never expires.
+        const r = await putAndCount({ key: `${p}doc`, value: "v2", options: { ttlMs } }, [
+          { key: `${p}old`, ttlMs },
+          { key: `${p}new`, ttlMs },
+        ]);
+        expect(r.counts).toEqual([2, 1]);
+        await putAndCount({ key: `${p}kept`, value: 1, options: { ttlMs } }, []);
+        await putAndCount({ key: `${p}kept`, value: 2 }, [{ key: `${p}new` }]);
+        await advance(unit / 2);
+        expect((await store.get(`${p}old`))?.value).toBe(2);
+        await advance(unit);
+        expect(await store.get(`${p}old`)).toBeNull();
+        expect((await store.get(`${p}new`))?.value).toBe(2);
+        expect((await store.get(`${p}doc`))?.value).toBe("v2");
+        await advance(unit);
+        expect(await store.get(`${p}new`)).toBeNull();
+        expect(await store.get(`${p}doc`)).toBeNull();
+        expect((await store.get(`${p}kept`))?.value).toBe(2);
+      },
+  }),
+
   ...group("delete", {
     "says whether a live entry was there": async ({ store, ns }) => {
       const k = `${ns()}d`;
@@ -533,11 +708,15 @@ function caseContext(store: Store, options: StoreKitOptions): StoreCaseContext {
     store.incrementMany === undefined
       ? guardStore(store).incrementMany
       : store.incrementMany.bind(store);
+  const putAndCount =
+    store.putAndCount === undefined ? guardStore(store).putAndCount : store.putAndCount.bind(store);
   return {
     store,
     unit: options.ttlUnitMs ?? 1000,
     incrementMany,
     batchAllOrNothing: options.batchAllOrNothing ?? false,
+    putAndCount,
+    putAndCountAllOrNothing: options.putAndCountAllOrNothing ?? false,
     ns: () => {
       run += 1;
       return `${prefix}:${run}:{u${run}}:`;

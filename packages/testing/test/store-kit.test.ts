@@ -15,11 +15,14 @@ type Flaw =
   | "batch-slides"
   | "batch-piecemeal"
   | "batch-stale"
-  | "batch-key-order";
+  | "batch-key-order"
+  | "both-counts-first"
+  | "both-piecemeal"
+  | "both-slides";
 
 /**
- * A memory store whose `increment` or `incrementMany` has one flaw; everything else is the
- * real memory store.
+ * A memory store whose `increment`, `incrementMany` or `putAndCount` has one flaw; everything
+ * else is the real memory store.
  */
 function flawedStore(flaw: Flaw, clock = fakeClock()) {
   const inner = memoryStore({ clock });
@@ -97,6 +100,34 @@ function flawedStore(flaw: Flaw, clock = fakeClock()) {
       incrementMany: async (items) =>
         inner.incrementMany([...items].sort((a, b) => (a.key < b.key ? -1 : 1))),
     },
+    // Counts before it knows whether its put wins: a lost compare-and-set still moves the
+    // counters (a send refused as a conflict would spend the user's rate limit).
+    "both-counts-first": {
+      putAndCount: async (put, increments) => {
+        const counts = increments.length > 0 ? await inner.incrementMany(increments) : [];
+        const result = await inner.put(put.key, put.value, put.options);
+        return { put: result, counts: result.ok ? counts : null };
+      },
+    },
+    // Two commits while promising one: a refused counter leaves the put written.
+    "both-piecemeal": {
+      putAndCount: async (put, increments) => {
+        const result = await inner.put(put.key, put.value, put.options);
+        if (!result.ok) return { put: result, counts: null };
+        const counts = increments.length > 0 ? await inner.incrementMany(increments) : [];
+        return { put: result, counts };
+      },
+    },
+    // Re-applies each counter's ttlMs (an upsert that always sets expires_at, FRAUD-03).
+    "both-slides": {
+      putAndCount: async (put, increments) => {
+        const result = await inner.putAndCount(put, increments);
+        for (const item of increments) {
+          if (item.ttlMs !== undefined) await rewrite(item.key, item.ttlMs);
+        }
+        return result;
+      },
+    },
   };
   const store: Store = { ...inner, id: `memory-${flaw}`, ...flaws[flaw] };
   return { store, advance: (ms: number) => clock.advance(ms) };
@@ -115,6 +146,7 @@ const failedTitles = async (create: () => { store: Store; advance: (ms: number) 
     create: () => store,
     advance,
     batchAllOrNothing: true,
+    putAndCountAllOrNothing: true,
   });
   expect(outcomes).toHaveLength(storeCases.length);
   return outcomes.filter((o) => o.error !== undefined).map((o) => o.title);
@@ -174,7 +206,24 @@ describe("the Store kit catches broken adapters", () => {
         "gives what separate increments give",
         "sets each counter's TTL only when the batch creates it",
         "50 concurrent batches over overlapping keys",
+        // That case compares putAndCount with put then incrementMany.
+        "gives what put then incrementMany give",
       ],
+    ],
+    [
+      "both-counts-first",
+      "a putAndCount that counts before its compare-and-set is known to win (REL-02)",
+      ["a lost compare-and-set counts nothing", "50 concurrent calls with one expectVersion"],
+    ],
+    [
+      "both-piecemeal",
+      "a putAndCount that promises all or nothing and writes the put before the counters",
+      ["refuses a counter that holds a non-integer or would overflow"],
+    ],
+    [
+      "both-slides",
+      "a putAndCount that re-applies each counter's TTL (FRAUD-03)",
+      ["TTLs: the put's as put sets it"],
     ],
   ];
   for (const [flaw, what, cases] of expected) {

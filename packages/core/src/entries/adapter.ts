@@ -18,6 +18,8 @@ export type {
   JsonValue,
   ListOptions,
   ListPage,
+  PutAndCountResult,
+  PutItem,
   PutOptions,
   PutResult,
   Store,

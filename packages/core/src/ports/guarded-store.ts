@@ -23,6 +23,8 @@ import type {
   JsonValue,
   ListOptions,
   ListPage,
+  PutAndCountResult,
+  PutItem,
   PutOptions,
   PutResult,
   Store,
@@ -55,8 +57,11 @@ export const MAX_STORE_LIST_LIMIT = 1000;
  */
 export const MAX_INCREMENT_MANY_ITEMS = 64;
 
-/** A store as `guardStore` returns it: `incrementMany` is always there (native or emulated). */
-export type GuardedStore = Store & Required<Pick<Store, "incrementMany">>;
+/**
+ * A store as `guardStore` returns it: `incrementMany` and `putAndCount` are always there
+ * (native or emulated).
+ */
+export type GuardedStore = Store & Required<Pick<Store, "incrementMany" | "putAndCount">>;
 
 /** The stores this module made: guarding one again returns it as is. */
 const guardedStores = new WeakSet<Store>();
@@ -74,7 +79,10 @@ const guardedStores = new WeakSet<Store>();
  *   safe integer; `ttlMs` a positive safe integer up to {@link MAX_STORE_TTL_MS}; `by` a safe
  *   integer; `limit` an integer from 1 to {@link MAX_STORE_LIST_LIMIT}; the items of
  *   `incrementMany` an array of 1 to {@link MAX_INCREMENT_MANY_ITEMS} objects, each a `key`,
- *   `by` and `ttlMs` as above, no key twice (`field: "items"` for the array). A bad call throws
+ *   `by` and `ttlMs` as above, no key twice (`field: "items"` for the array); `putAndCount` a
+ *   put as `put` takes it (`field: "put"` for its object) and increments as `incrementMany`
+ *   takes them, except that there may be none, and none may be the put's key (`field:
+ *   "increments"`). A bad call throws
  *   `MfaError("store_invalid_operation", { data: { field, operation } })` and never reaches the
  *   adapter: the bug is the caller's, so it must not become a half-written entry or a driver
  *   error that reads like an outage.
@@ -88,9 +96,12 @@ const guardedStores = new WeakSet<Store>();
  *   no longer than asked. A malformed answer is `store_unavailable`
  *   (`data.reason: "malformed_result"`): a broken adapter must fail closed, not feed the core
  *   a `NaN` attempt count.
- * - **`incrementMany` always.** An adapter without the optional batch gets it as parallel
- *   `increment` calls, so callers of a guarded store can always use it: each counter exact, the
- *   batch only not one round trip (and a refused item may leave the others applied).
+ * - **`incrementMany` and `putAndCount` always.** An adapter without the optional batch gets it
+ *   as parallel `increment` calls, so callers of a guarded store can always use it: each
+ *   counter exact, the batch only not one round trip (and a refused item may leave the others
+ *   applied). One without `putAndCount` gets it as `put`, then (if that succeeded and there is
+ *   something to count) `incrementMany`: two round trips and two commits, so a refused or
+ *   failed counter leaves the put written.
  *
  * The wrapper sits on every hot path, so it stays cheap: no clone, no schema library, one walk
  * over a value being put, a handful of comparisons per call, one `then` on the adapter's promise.
@@ -153,6 +164,16 @@ export function guardStore<S extends Store, E extends object = Record<never, nev
     );
   };
 
+  /**
+   * The adapter's `incrementMany`, or without a native batch parallel increments: each counter
+   * as exact as `increment`, the batch only not one commit (see Store.incrementMany). The item
+   * is passed as the options as it is (no copy); an adapter reads only its `by` and `ttlMs`.
+   */
+  const countAll = (items: ReadonlyArray<IncrementItem>): Promise<number[]> =>
+    store.incrementMany !== undefined
+      ? store.incrementMany(items)
+      : Promise.all(items.map((item) => store.increment(item.key, item)));
+
   const guarded: GuardedStore = Object.freeze({
     ...extras,
     id,
@@ -163,16 +184,7 @@ export function guardStore<S extends Store, E extends object = Record<never, nev
     },
 
     async put(key: string, value: JsonValue, options?: PutOptions): Promise<PutResult> {
-      checkKey(key, "put");
-      if (!isJsonValue(value, MAX_STORE_VALUE_DEPTH)) throw refused("value", "put");
-      if (options !== undefined) {
-        checkOptions(options, "put");
-        const expect = options.expectVersion;
-        if (expect !== undefined && expect !== null && !isVersion(expect)) {
-          throw refused("expectVersion", "put");
-        }
-        checkTtl(options.ttlMs, "put");
-      }
+      checkPut(key, value, options, "put");
       return await call("put", () => store.put(key, value, options), isPutResult);
     },
 
@@ -188,17 +200,36 @@ export function guardStore<S extends Store, E extends object = Record<never, nev
     },
 
     async incrementMany(items: ReadonlyArray<IncrementItem>): Promise<number[]> {
-      checkItems(items);
+      checkItems(items, "incrementMany", 1);
       return await call(
         "incrementMany",
-        // Without a native batch, parallel increments: each counter as exact as `increment`,
-        // the batch only not one commit (see Store.incrementMany). The item is passed as the
-        // options as it is (no copy); an adapter reads only its `by` and `ttlMs`.
-        () =>
-          store.incrementMany !== undefined
-            ? store.incrementMany(items)
-            : Promise.all(items.map((item) => store.increment(item.key, item))),
+        () => countAll(items),
         (counts) => isCounts(counts, items.length),
+      );
+    },
+
+    async putAndCount(
+      put: PutItem,
+      increments: ReadonlyArray<IncrementItem>,
+    ): Promise<PutAndCountResult> {
+      const operation = "putAndCount";
+      checkOptions(put, operation, "put");
+      checkPut(put.key, put.value, put.options, operation);
+      checkItems(increments, operation, 0, put.key);
+      const native = store.putAndCount;
+      return await call(
+        operation,
+        native !== undefined
+          ? () => native.call(store, put, increments)
+          : // Two calls, two commits (see Store.putAndCount): the counters only after the put
+            // is known to have succeeded, so a lost compare-and-set counts nothing.
+            async () => {
+              const result = await store.put(put.key, put.value, put.options);
+              if (!result.ok) return { put: result, counts: null };
+              if (increments.length === 0) return { put: result, counts: [] };
+              return { put: result, counts: await countAll(increments) };
+            },
+        (result) => isPutAndCountResult(result, increments.length),
       );
     },
 
@@ -261,8 +292,26 @@ function checkKeyPart(key: unknown, field: "key" | "prefix" | "cursor", operatio
   }
 }
 
-function checkOptions(options: unknown, operation: string): void {
-  if (typeof options !== "object" || options === null) throw refused("options", operation);
+function checkOptions(options: unknown, operation: string, field = "options"): void {
+  if (typeof options !== "object" || options === null) throw refused(field, operation);
+}
+
+/** The arguments of `put`, alone or as the put of `putAndCount`. */
+function checkPut(
+  key: string,
+  value: JsonValue,
+  options: PutOptions | undefined,
+  operation: string,
+): void {
+  checkKey(key, operation);
+  if (!isJsonValue(value, MAX_STORE_VALUE_DEPTH)) throw refused("value", operation);
+  if (options === undefined) return;
+  checkOptions(options, operation);
+  const expect = options.expectVersion;
+  if (expect !== undefined && expect !== null && !isVersion(expect)) {
+    throw refused("expectVersion", operation);
+  }
+  checkTtl(options.ttlMs, operation);
 }
 
 /** The options of one counter: `by` and `ttlMs`, as `increment` and each batch item take them. */
@@ -273,14 +322,21 @@ function checkCounter(options: IncrementOptions, operation: string): void {
 }
 
 /**
- * The items of `incrementMany`: an array of 1 to {@link MAX_INCREMENT_MANY_ITEMS} counters,
- * each as `increment` takes it, no key twice (a backend would count it twice in one statement,
- * or refuse it: PostgreSQL's upsert cannot touch a row twice).
+ * The counters of `incrementMany` (at least 1) or `putAndCount` (at least 0): an array of at
+ * most {@link MAX_INCREMENT_MANY_ITEMS} counters, each as `increment` takes it, no key twice (a
+ * backend would count it twice in one statement, or refuse it: PostgreSQL's upsert cannot touch
+ * a row twice), and none `putKey` (the put of `putAndCount`: one statement cannot both write
+ * and count a row).
  */
-function checkItems(items: ReadonlyArray<IncrementItem>): void {
-  const operation = "incrementMany";
-  if (!Array.isArray(items) || items.length === 0 || items.length > MAX_INCREMENT_MANY_ITEMS) {
-    throw refused("items", operation, MAX_INCREMENT_MANY_ITEMS);
+function checkItems(
+  items: ReadonlyArray<IncrementItem>,
+  operation: string,
+  min: number,
+  putKey?: string,
+): void {
+  const field = min === 0 ? "increments" : "items";
+  if (!Array.isArray(items) || items.length < min || items.length > MAX_INCREMENT_MANY_ITEMS) {
+    throw refused(field, operation, MAX_INCREMENT_MANY_ITEMS);
   }
   const keys = new Set<string>();
   for (let i = 0; i < items.length; i++) {
@@ -288,7 +344,7 @@ function checkItems(items: ReadonlyArray<IncrementItem>): void {
     checkOptions(item, operation);
     checkKey(item.key, operation);
     checkCounter(item, operation);
-    if (keys.has(item.key)) throw refused("items", operation);
+    if (keys.has(item.key) || item.key === putKey) throw refused(field, operation);
     keys.add(item.key);
   }
 }
@@ -358,6 +414,11 @@ function isCounts(counts: unknown, length: number): boolean {
   if (!Array.isArray(counts) || counts.length !== length) return false;
   for (const count of counts) if (!Number.isSafeInteger(count)) return false;
   return true;
+}
+
+function isPutAndCountResult(result: PutAndCountResult, length: number): boolean {
+  if (typeof result !== "object" || result === null || !isPutResult(result.put)) return false;
+  return result.put.ok ? isCounts(result.counts, length) : result.counts === null;
 }
 
 function isPutResult(result: PutResult): boolean {

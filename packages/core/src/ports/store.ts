@@ -70,6 +70,28 @@ export interface IncrementItem extends IncrementOptions {
   readonly key: string;
 }
 
+/** The compare-and-set of {@link Store.putAndCount}: the arguments of {@link Store.put}. */
+export interface PutItem {
+  /** The key to write (the same rules as every key). */
+  readonly key: string;
+  /** The value to write. */
+  readonly value: JsonValue;
+  /** The condition and TTL, as {@link Store.put} takes them. */
+  readonly options?: PutOptions;
+}
+
+/** The answer of {@link Store.putAndCount}. */
+export interface PutAndCountResult {
+  /** What {@link Store.put} would have answered. */
+  readonly put: PutResult;
+  /**
+   * The counters' new values in the increments' order (as {@link Store.incrementMany} answers;
+   * `[]` for no increments), or `null` when the put failed its compare-and-set: then nothing
+   * was counted.
+   */
+  readonly counts: readonly number[] | null;
+}
+
 /** Options of {@link Store.list}. */
 export interface ListOptions {
   /** At most this many entries in one page. @default 100 */
@@ -97,12 +119,13 @@ export interface ListPage {
  * Arguments: a key is 1 to 512 UTF-8 bytes of well-formed UTF-16 without NUL; a value is JSON
  * that survives a round trip (finite numbers, plain objects, at most 32 deep); `ttlMs` a
  * positive integer of at most ten years; `by` a safe integer; `limit` 1 to 1000; the items of
- * `incrementMany` 1 to 64 counters of distinct keys. `guardStore` refuses anything else with
+ * `incrementMany` 1 to 64 counters of distinct keys (those of `putAndCount` 0 to 64, none the
+ * put's key). `guardStore` refuses anything else with
  * `MfaError("store_invalid_operation", { data: { field } })`.
  *
  * Failures: a backend that cannot be reached throws `MfaError("store_unavailable")` with the
  * driver error as `cause`. A call that throws has either fully happened or not at all (for
- * `incrementMany`, in the units its JSDoc names). A call
+ * `incrementMany` and `putAndCount`, in the units their JSDoc names). A call
  * that ran out of time carries `data.code: "deadline_exceeded"`: a write then happened before
  * the deadline or never will (the network adapters make their writes carry the deadline to
  * the server), so a caller may treat it as "unknown, but settled".
@@ -184,6 +207,53 @@ export interface Store {
   ): Promise<{ readonly put: PutResult; readonly counts: readonly number[] | null }>;
 
   incrementMany?(items: ReadonlyArray<IncrementItem>): Promise<number[]>;
+
+  /**
+   * Writes `put` (a compare-and-set, as {@link Store.put}) and, only if it succeeds, adds to the
+   * counters of `increments` (as {@link Store.incrementMany}): one round trip, and on stores
+   * with transactions one commit, so both land or neither. For a user action that saves the
+   * user's document and bumps the action's shared counters (rate-limit windows, statistics):
+   * one durable commit instead of two, and no crash window between them in which the document
+   * moved but its counters did not.
+   *
+   * The answer is `{ put, counts }`: `put` as `put` answers it; `counts` the new values in the
+   * increments' order, or `null` when the compare-and-set failed, and then nothing was counted.
+   * Of any number of concurrent calls with the same `expectVersion`, exactly one succeeds and
+   * only its counters move. TTLs as in `put` (set or removed by a successful put) and
+   * `incrementMany` (set only when an item creates its counter). The increments are 0 to 64
+   * distinct keys, none equal to the put's key (`guardStore` refuses anything else).
+   *
+   * Refusal: if an increment would be refused as `incrementMany` refuses it (its counter holds
+   * something other than a safe integer, or its sum would leave the safe-integer range), the
+   * call throws `MfaError("store_invalid_operation")`. What was written then depends on the
+   * store, as for `incrementMany`:
+   * - SQLite, PostgreSQL and memory: nothing, not even the put. The call is one transaction
+   *   (one statement on PostgreSQL). Other failures (`store_unavailable`, a deadline) likewise:
+   *   all or nothing.
+   * - Redis, a single server or every key in one hash slot (the core's keys of one user share
+   *   their `{userId}` tag): one script that checks the compare-and-set and every counter
+   *   before it writes any, so nothing. On a Cluster with keys in several slots the call is
+   *   not atomic across them: the put runs first, as its own script; only if it succeeded do
+   *   the counters follow as `incrementMany` (one script per slot). A refusal or failure of a
+   *   counter's slot then leaves the put written (and counters of other slots applied), and
+   *   the call still throws.
+   * - Behind `guardStore`'s fallback (below): `put`, then `incrementMany`; a refused or failed
+   *   counter leaves the put written.
+   *
+   * Optional: `guardStore` gives a store without it this method as `put` followed (when it
+   * succeeded and there is something to count) by `incrementMany`, so a caller of a guarded
+   * store can always use it (the packaged stores have it).
+   *
+   * @example
+   * ```ts
+   * const { put, counts } = await store.putAndCount(
+   *   { key: "mfa:{u1}:account", value: doc, options: { expectVersion: 7 } },
+   *   [{ key: "mfa:{rl}:phone:+15550100", ttlMs: 3_600_000 }],
+   * );
+   * if (!put.ok) retryWith(put.current); // counts is null: nothing was counted
+   * ```
+   */
+  putAndCount?(put: PutItem, increments: ReadonlyArray<IncrementItem>): Promise<PutAndCountResult>;
 
   /** Deletes `key`; `true` if a live entry was there. */
   delete(key: string): Promise<boolean>;

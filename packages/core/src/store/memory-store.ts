@@ -22,6 +22,7 @@ import type {
   JsonValue,
   ListOptions,
   ListPage,
+  PutItem,
   PutOptions,
   PutResult,
   Store,
@@ -92,6 +93,20 @@ export function memoryStore(options: MemoryStoreOptions = {}): GuardedStore & {
     return next;
   };
 
+  /** The failed answer of a put whose compare-and-set does not hold now; `undefined` if it holds. */
+  const lost = (key: string, opts: PutOptions): PutResult | undefined => {
+    const slot = live(key);
+    const expect = opts.expectVersion;
+    if (expect === undefined || (expect === null ? !slot : slot?.version === expect)) return;
+    return { ok: false, current: slot ? entry(slot) : null };
+  };
+  /** Writes a put whose condition holds. */
+  const written = (key: string, value: JsonValue, opts: PutOptions): PutResult => {
+    const version = (live(key)?.version ?? 0) + 1;
+    slots.set(key, { json: JSON.stringify(value), version, expiresAt: expiry(opts.ttlMs) });
+    return { ok: true, version };
+  };
+
   const store: Store = {
     id: "memory",
 
@@ -101,14 +116,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): GuardedStore & {
     },
 
     async put(key: string, value: JsonValue, opts: PutOptions = {}): Promise<PutResult> {
-      const slot = live(key);
-      const expect = opts.expectVersion;
-      if (expect !== undefined && (expect === null ? slot : slot?.version !== expect)) {
-        return { ok: false, current: slot ? entry(slot) : null };
-      }
-      const version = (slot?.version ?? 0) + 1;
-      slots.set(key, { json: JSON.stringify(value), version, expiresAt: expiry(opts.ttlMs) });
-      return { ok: true, version };
+      return lost(key, opts) ?? written(key, value, opts);
     },
 
     async take<T extends JsonValue>(key: string) {
@@ -126,6 +134,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): GuardedStore & {
     // distinct, so no item's check is stale by the time it is written).
     async incrementMany(items: ReadonlyArray<IncrementItem>) {
       return items.map((item) => counted(item.key, item, "incrementMany")).map(count);
+    },
+
+    // All or nothing: the compare-and-set and every counter are checked before anything is
+    // written (the guard has made the counters' keys distinct and other than the put's).
+    async putAndCount(put: PutItem, increments: ReadonlyArray<IncrementItem>) {
+      const opts = put.options ?? {};
+      const failed = lost(put.key, opts);
+      if (failed) return { put: failed, counts: null };
+      const checked = increments.map((item) => counted(item.key, item, "putAndCount"));
+      return { put: written(put.key, put.value, opts), counts: checked.map(count) };
     },
 
     async delete(key: string) {
