@@ -12,6 +12,7 @@ export const WRITE_METHODS: ReadonlySet<string> = new Set([
   "take",
   "increment",
   "incrementMany",
+  "putAndCount",
   "delete",
 ]);
 
@@ -82,6 +83,18 @@ export function countingStore(inner: Store): CountingStore {
           incrementMany: (items: Parameters<NonNullable<Store["incrementMany"]>>[0]) =>
             counted("incrementMany", () =>
               (inner.incrementMany as NonNullable<Store["incrementMany"]>)(items),
+            ),
+        }
+      : {}),
+    // The document and its counters in one write: one round trip, one commit.
+    ...(inner.putAndCount
+      ? {
+          putAndCount: (
+            put: Parameters<NonNullable<Store["putAndCount"]>>[0],
+            increments: Parameters<NonNullable<Store["putAndCount"]>>[1],
+          ) =>
+            counted("putAndCount", () =>
+              (inner.putAndCount as NonNullable<Store["putAndCount"]>)(put, increments),
             ),
         }
       : {}),

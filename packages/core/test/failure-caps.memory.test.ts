@@ -16,10 +16,21 @@ testFailureCaps({ name: "memory", store: (clock) => memoryStore({ clock }) });
 
 /** `store` with a broken compare-and-set: every put succeeds, whatever version it expected. */
 function brokenCompareAndSet(store: Store): Store {
+  const put: Store["put"] = (key, value, options) =>
+    store.put(key, value, { ...options, expectVersion: undefined });
   return {
     ...store,
     id: `${store.id}-broken-cas`,
-    put: (key, value, options) => store.put(key, value, { ...options, expectVersion: undefined }),
+    put,
+    // The document and its counters are one write: that one ignores the version too.
+    putAndCount: async (item, increments) => {
+      const written = await put(item.key, item.value, item.options);
+      const counts =
+        written.ok && increments.length > 0 && store.incrementMany
+          ? await store.incrementMany(increments)
+          : [];
+      return { put: written, counts };
+    },
   };
 }
 

@@ -319,6 +319,17 @@ function countedStore(inner: Store, before: (label: string) => void): Store {
             ),
         }
       : {}),
+    ...(inner.putAndCount
+      ? {
+          putAndCount: (
+            put: Parameters<NonNullable<Store["putAndCount"]>>[0],
+            increments: Parameters<NonNullable<Store["putAndCount"]>>[1],
+          ) =>
+            gate(`putAndCount ${keyKind(put.key)}`, () =>
+              (inner.putAndCount as NonNullable<Store["putAndCount"]>)(put, increments),
+            ),
+        }
+      : {}),
     delete: (key) => gate(`delete ${keyKind(key)}`, () => inner.delete(key)),
     list: (prefix, options) => gate(`list ${keyKind(prefix)}`, () => inner.list(prefix, options)),
   };

@@ -197,15 +197,6 @@ export interface Store {
    * ]);
    * ```
    */
-  /**
-   * Writes `put` (a compare-and-set) and, only if it succeeds, adds to `increments`: one round
-   * trip, and where the store has transactions one commit. `counts` is `null` when the put lost.
-   */
-  putAndCount?(
-    put: { readonly key: string; readonly value: JsonValue; readonly options?: PutOptions },
-    increments: readonly IncrementItem[],
-  ): Promise<{ readonly put: PutResult; readonly counts: readonly number[] | null }>;
-
   incrementMany?(items: ReadonlyArray<IncrementItem>): Promise<number[]>;
 
   /**
