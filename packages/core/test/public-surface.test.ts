@@ -122,6 +122,7 @@ const pinned: Record<string, readonly string[]> = {
     "createLimiter",
     "destinationBucket",
     "ipBucket",
+    "resolveLimits",
   ],
   "@mfakit/core/rules": [
     "ALLOWED_PHONE_TYPES",

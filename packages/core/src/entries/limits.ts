@@ -21,6 +21,9 @@ export {
   type Limits,
   type LimitsInput,
   type LockoutMode,
+  resolveLimits,
   type SendAllowance,
+  type SendCheck,
+  type SendPlan,
   type SendSubject,
 } from "../limits/limits.js";

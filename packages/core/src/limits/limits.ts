@@ -415,7 +415,7 @@ export function createLimiter(
 }
 
 /** A limit of a send: its scope, the index of its counter in the plan's items, its maximum. */
-type SendCheck = readonly [scope: LimitScope, index: number, max: number];
+export type SendCheck = readonly [scope: LimitScope, index: number, max: number];
 
 /** The counters a send moves ({@link Limiter.planSend}) and the limits on them. */
 export interface SendPlan {
