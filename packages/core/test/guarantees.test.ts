@@ -675,3 +675,24 @@ describe("operations: key rotation inside the account document (STORE-05)", () =
     ).toEqual({ ok: true, method: "authenticator-app" });
   });
 });
+
+describe("the authenticator app's QR code is drawn once, in the form the app asks for", () => {
+  for (const qr of ["svg", "text", "none"] as const) {
+    it(`qr: "${qr}"`, async () => {
+      const { mfa, clock } = seedSetup({ policy });
+      const session = { userId: USER, authenticatedAt: clock.now() };
+      let view = await mfa.enrolment.start({ ...session, qr });
+      view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
+      view = await mfa.enrolment.submit(
+        view.id,
+        { step: "mfa-method", method: "authenticator-app" },
+        session,
+      );
+      const setup = expectStep(view, "authenticator-setup");
+      expect(setup.uri).toMatch(/^otpauth:/);
+      expect(setup.qrSvg !== null).toBe(qr === "svg");
+      expect(setup.qrText !== null).toBe(qr === "text");
+      if (qr === "svg") expect(setup.qrSvg).toMatch(/^<svg/);
+    });
+  }
+});

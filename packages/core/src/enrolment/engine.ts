@@ -61,6 +61,11 @@ export interface StartOptions extends EnrolmentSession {
   readonly appSteps?: readonly string[];
   /** When MFA was enabled for this user (epoch ms): starts the campaign's grace period. */
   readonly enabledAt?: number;
+  /**
+   * The form of the authenticator app's QR code in the views: an SVG for a web page, Unicode block
+   * text for a terminal, or none (the app draws it from `uri`). @default "svg"
+   */
+  readonly qr?: "svg" | "text" | "none";
   /** The account label an authenticator app shows (e.g. the email). @default userId */
   readonly accountName?: string;
 }
@@ -525,7 +530,9 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
   ): Promise<Transition> => {
     // The label an authenticator app shows: any string made safe (no ':', whole characters).
     const accountName = accountLabel(rec.accountName ?? rec.userId);
-    const enrolment = await totp.begin({ userId: rec.userId, accountName, qr: "svg" });
+    // The QR code is drawn once, in the one form the app asked for (drawing takes most of a begin).
+    const form = rec.qr ?? "svg";
+    const enrolment = await totp.begin({ userId: rec.userId, accountName, qr: form });
     return {
       record: {
         ...rec,
@@ -533,7 +540,14 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
         pending: { kind: "totp", purpose, factorId: enrolment.factorId },
         history: rec.step === "authenticator-setup" ? rec.history : [...rec.history, rec.step],
       },
-      shown: { totp: { secret: enrolment.secret, uri: enrolment.uri, qrSvg: enrolment.qrSvg } },
+      shown: {
+        totp: {
+          secret: enrolment.secret,
+          uri: enrolment.uri,
+          qrSvg: "qrSvg" in enrolment ? (enrolment.qrSvg as string) : null,
+          qrText: "qrText" in enrolment ? (enrolment.qrText as string) : null,
+        },
+      },
     };
   };
 
@@ -870,6 +884,9 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     if (typeof locale !== "string" || !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(locale)) {
       throw new MfaError("invalid_input", { data: { field: "locale" } });
     }
+    if (options.qr !== undefined && !["svg", "text", "none"].includes(options.qr)) {
+      throw new MfaError("invalid_input", { data: { field: "qr" } });
+    }
     const known = new Set(policy.appSteps.map((s) => s.id));
     for (const s of options.appSteps ?? []) {
       if (!known.has(s))
@@ -893,6 +910,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
       pendingAppSteps: scope ? [] : [...(options.appSteps ?? [])],
       enabledAt: options.enabledAt ?? null,
       accountName: options.accountName ?? null,
+      ...(options.qr && options.qr !== "svg" ? { qr: options.qr } : {}),
       appStepsDone: [],
       appPasswordId: null,
       appPasswordDone: scope !== null,

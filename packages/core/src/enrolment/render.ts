@@ -18,7 +18,7 @@ import type { EnrolmentSummary, EnrolmentView, ViewNotice } from "./views.js";
 
 /** The one-time secrets a view may carry, only in the answer that made them. */
 export interface Shown {
-  totp?: { secret: string; uri: string; qrSvg: string };
+  totp?: { secret: string; uri: string; qrSvg: string | null; qrText: string | null };
   appPassword?: string;
 }
 
@@ -143,6 +143,7 @@ export function createRenderer(deps: FlowDeps) {
           secret: shown.totp?.secret ?? null,
           uri: shown.totp?.uri ?? null,
           qrSvg: shown.totp?.qrSvg ?? null,
+          qrText: shown.totp?.qrText ?? null,
           codeLength: totp.options.digits,
         };
       case "app-password":

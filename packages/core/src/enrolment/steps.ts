@@ -197,6 +197,8 @@ export interface EnrolmentRecord {
   readonly recoveryIntroDone: boolean;
   /** The label an authenticator app shows for this account. */
   readonly accountName: string | null;
+  /** The QR code's form in views, when not the default SVG. */
+  readonly qr?: "text" | "none";
   /** When MFA was enabled for the user (the campaign's grace period starts there). */
   readonly enabledAt: number | null;
   /** App steps the app said this user must do (e.g. change a temporary password). */

@@ -87,7 +87,10 @@ export type EnrolmentView = ViewBase &
         /** Shown once, in the answer to the submit that began the setup; `null` afterwards. */
         readonly secret: string | null;
         readonly uri: string | null;
+        /** The QR code of `uri` as an SVG (the default form, see `StartOptions.qr`). */
         readonly qrSvg: string | null;
+        /** The QR code as Unicode block text, when `StartOptions.qr` asked for `"text"`. */
+        readonly qrText: string | null;
         readonly codeLength: number;
       }
     | {
