@@ -7,6 +7,7 @@
 import type { UnitOfWork } from "./account/unit-of-work.js";
 import type { AppPasswordService } from "./app-passwords/types.js";
 import type { CodeService } from "./codes/code-service.js";
+import type { RememberedDevices } from "./devices/remembered-devices.js";
 import type { Messenger } from "./enrolment/messenger.js";
 import type { Gate } from "./flows/gate.js";
 import type { Limiter } from "./limits/limits.js";
@@ -35,6 +36,8 @@ export interface FlowDeps {
   readonly messenger: Messenger;
   /** The app's risk check before each send (SIM swap, bot score: PSTN-03, FRAUD-05). */
   readonly beforeSend: SendRiskHook;
+  /** Remembered devices ("don't ask again on this device"). */
+  readonly devices: RememberedDevices;
   /** Step-up before, notice and event after, every state-changing action (BIND-01, BIND-02). */
   readonly gate: Gate;
 }

@@ -59,6 +59,7 @@ export type { Session } from "./flows/gate.js";
 
 // Security info: the user's own page (list, add, replace, remove, name, prefer; app passwords)
 
+export type { DeviceToken, RememberedDevice } from "./devices/remembered-devices.js";
 export type { FactorKind, RegisteredFactor } from "./factors/registry.js";
 export type {
   AddMethodOptions,
@@ -74,6 +75,7 @@ export type {
   ChallengeOption,
   ChallengeResult,
   ChallengeStarted,
+  RememberOption,
   SendFailure,
 } from "./challenge/challenge.js";
 export type { CheckFailure, CheckOutcome } from "./flows/check.js";

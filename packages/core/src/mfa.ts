@@ -270,6 +270,13 @@ export function createMfa(config: MfaConfig): Mfa {
       act(userOf(session), (f) => f.securityInfo.setPreferred(session, id)),
     rename: (session, id, name) =>
       act(userOf(session), (f) => f.securityInfo.rename(session, id, name)),
+    devices: Object.freeze<SecurityInfoApi["devices"]>({
+      list: (session) => act(userOf(session), (f) => f.securityInfo.devices.list(session)),
+      revoke: (session, id) =>
+        act(userOf(session), (f) => f.securityInfo.devices.revoke(session, id)),
+      revokeAll: (session) =>
+        act(userOf(session), (f) => f.securityInfo.devices.revokeAll(session)),
+    }),
     appPasswords: Object.freeze<SecurityInfoApi["appPasswords"]>({
       create: (session, name) =>
         act(userOf(session), (f) => f.securityInfo.appPasswords.create(session, name)),
@@ -286,6 +293,7 @@ export function createMfa(config: MfaConfig): Mfa {
     resend: (input) => act(userOf(input), (f) => f.challenge.resend(input), 0),
     verify: (input) => check(userOf(input), (f) => f.challenge.verify(input)),
     verifyTotp: (input) => check(userOf(input), (f) => f.challenge.verifyTotp(input)),
+    recognizeDevice: (input) => act(userOf(input), (f) => f.challenge.recognizeDevice(input)),
     verifyAppPassword: (input) => check(userOf(input), (f) => f.challenge.verifyAppPassword(input)),
   });
 

@@ -3,18 +3,11 @@
  * tried on every path that needs them: each defect found by the attack on the old shape has a
  * regression test here, named after its requirement id.
  */
-import {
-  createKeyring,
-  createMfa,
-  type EnrolmentView,
-  isMfaError,
-  type Mfa,
-  type MfaEvent,
-} from "@mfakit/core";
+import { createKeyring, createMfa, isMfaError, type Mfa, type MfaEvent } from "@mfakit/core";
 import { base32Decode, totpAt } from "@mfakit/core/totp";
 import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
-import { expectStep, seedSetup } from "./support/seed-setup.ts";
+import { expectStep, phoneThroughWizard, seedSetup } from "./support/seed-setup.ts";
 
 const USER = "ana@contoso.com";
 const PHONE = "+447400123456";
@@ -67,32 +60,6 @@ async function lastCodeTo(_mfa: Mfa, to: string): Promise<string> {
   return currentOutbox?.lastCode(to) ?? "";
 }
 let currentOutbox: CapturingOutbox | null = null;
-
-/** Answers the wizard from its intro to a verified authentication phone: the view after the code. */
-async function phoneThroughWizard(
-  mfa: Mfa,
-  outbox: CapturingOutbox,
-  session: () => { userId: string; authenticatedAt: number },
-  start: EnrolmentView,
-): Promise<EnrolmentView> {
-  let view = await mfa.enrolment.submit(start.id, { step: "intro", action: "setup" }, session());
-  view = await mfa.enrolment.submit(
-    view.id,
-    {
-      step: "mfa-method",
-      method: "authentication-phone",
-      number: "07400 123456",
-      country: "GB",
-      delivery: "sms",
-    },
-    session(),
-  );
-  return mfa.enrolment.submit(
-    view.id,
-    { step: "verify-code", code: outbox.lastCode(PHONE) },
-    session(),
-  );
-}
 
 const stale = (clock: FakeClock) => ({ userId: USER, authenticatedAt: clock.now() - STALE_MS });
 
@@ -238,7 +205,15 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
   }
 
   it("the sign-in challenge changes no factor: it has no entry point in these tables (a check only counts failures)", () => {
-    const changing = ["start", "resend", "verify", "verifyTotp", "verifyAppPassword", "options"];
+    const changing = [
+      "start",
+      "resend",
+      "verify",
+      "verifyTotp",
+      "verifyAppPassword",
+      "options",
+      "recognizeDevice",
+    ];
     expect(Object.keys(seedSetup({ policy }).mfa.challenge).sort()).toEqual(changing.sort());
   });
 

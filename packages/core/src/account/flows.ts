@@ -15,6 +15,7 @@ import { createAppPasswordService } from "../app-passwords/service.js";
 import type { AppPasswordOptions } from "../app-passwords/types.js";
 import { createChallenge } from "../challenge/challenge.js";
 import { type CodeOptions, createCodeService } from "../codes/index.js";
+import { rememberedDevices } from "../devices/remembered-devices.js";
 import { createEnrolmentEngine, type EngineInternals } from "../enrolment/engine.js";
 import type { Messenger } from "../enrolment/messenger.js";
 import { MfaError } from "../errors.js";
@@ -90,6 +91,7 @@ export function flowsOf(shared: SharedDeps, unit: UnitOfWork): ActionFlows {
   };
   const deps: FlowDeps = {
     unit,
+    devices: rememberedDevices({ store, keyring, clock, random }),
     gate,
     beforeSend: shared.beforeSend,
     codes,

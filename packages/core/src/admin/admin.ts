@@ -143,6 +143,15 @@ export function registrationRequirement(
 export function createAdmin(deps: AdminDeps): AdminApi {
   const { registrations, totp, limiter, gate } = deps;
 
+  const devicesRevoked = (userId: string, by: "admin" | "password_change") =>
+    emitEvent(deps.events, {
+      type: "device.revoked",
+      at: new Date(deps.clock.now()).toISOString(),
+      userId,
+      deviceId: "all",
+      by,
+    });
+
   /** Emits an admin action's audit event. */
   const audited = (
     userId: string,
@@ -212,6 +221,8 @@ export function createAdmin(deps: AdminDeps): AdminApi {
       for (const { module, factor } of factorChanges(before, after).removed)
         await module.forgetSecret?.(deps, userId, factor.id);
       await limiter.clearAllFailures(userId);
+      // A factor reset forgets every remembered device: the next sign-in asks again.
+      if ((await deps.devices.revokeAll(userId)) > 0) await devicesRevoked(userId, "admin");
       await notifyRemoved(deps, { userId, before, after, by: "admin" });
       await audited(userId, "reregistration_required");
     },

@@ -1,6 +1,7 @@
 import { assertCodeFormat } from "../codes/code-input.js";
 import type { IssuedCode } from "../codes/code-service.js";
 import { randomId } from "../crypto/random-string.js";
+import type { DeviceToken } from "../devices/remembered-devices.js";
 import { MfaError } from "../errors.js";
 import { FACTORS, factorModule } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
@@ -16,6 +17,7 @@ import {
 import { userKey } from "../keys.js";
 import { ipBucket } from "../limits/buckets.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
+import { emitEvent } from "../ports/events.js";
 import type { PhoneMethod } from "../registration/registration.js";
 import { maskPhone, parsePhone } from "../rules/phone.js";
 
@@ -52,8 +54,22 @@ export type ChallengeStarted =
 
 /** A check's result. */
 export type ChallengeResult =
-  | { readonly ok: true; readonly method: MfaMethod | "app-password" }
+  | {
+      readonly ok: true;
+      readonly method: MfaMethod | "app-password";
+      /**
+       * The device remembered with this check (`remember` asked for it and the policy's
+       * `rememberDeviceDays` allows): keep `token` in an HttpOnly cookie. In this answer only.
+       */
+      readonly device?: DeviceToken;
+    }
   | ChallengeFailure;
+
+/** Asks a successful second-factor check to remember this device ("don't ask again"). */
+export interface RememberOption {
+  /** A name for Security info, e.g. from the user agent. @default "This device" */
+  readonly name?: string;
+}
 
 /** The sign-in API. */
 export interface ChallengeApi {
@@ -75,9 +91,27 @@ export interface ChallengeApi {
     locale?: string;
   }): Promise<ChallengeStarted>;
   /** Checks the code of a phone challenge. */
-  verify(input: { userId: string; challengeId: string; code: string }): Promise<ChallengeResult>;
+  verify(input: {
+    userId: string;
+    challengeId: string;
+    code: string;
+    remember?: RememberOption;
+  }): Promise<ChallengeResult>;
   /** Checks an authenticator-app code (the newest active app if `factorId` is omitted). */
-  verifyTotp(input: { userId: string; code: string; factorId?: string }): Promise<ChallengeResult>;
+  verifyTotp(input: {
+    userId: string;
+    code: string;
+    factorId?: string;
+    remember?: RememberOption;
+  }): Promise<ChallengeResult>;
+  /**
+   * Whether `token` (from `device` of a successful check) still remembers this user's device:
+   * then the app may skip the second factor. `invalid_input` for something that is no token.
+   */
+  recognizeDevice(input: {
+    userId: string;
+    token: string;
+  }): Promise<{ readonly ok: true; readonly deviceId: string } | { readonly ok: false }>;
   /**
    * Checks an app password for a legacy protocol (IMAP, SMTP, EAS). It proves only that: an
    * app password never authorises managing factors or app passwords (APP-04).
@@ -165,6 +199,23 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       if (await deps.unit.commit()) return result;
     }
     throw new MfaError("store_conflict", { data: { record: "account" } });
+  };
+
+  /** Remembers the device after a successful check, if asked and the policy allows. */
+  const remembered = async (input: {
+    userId: string;
+    remember?: RememberOption;
+  }): Promise<{ device?: DeviceToken }> => {
+    const days = policy.rememberDeviceDays;
+    if (!input.remember || days === 0) return {};
+    const device = await deps.devices.remember(input.userId, input.remember.name, days);
+    await emitEvent(deps.events, {
+      type: "device.remembered",
+      at: new Date(clock.now()).toISOString(),
+      userId: input.userId,
+      deviceId: device.id,
+    });
+    return { device };
   };
 
   /** What a sign-in send is, for the limits and the app's risk hook. */
@@ -306,7 +357,7 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       await store.delete(recordKey(input.userId, input.challengeId));
       // The day's "verified" figure (FRAUD-06) lands in the same commit as the check.
       deps.unit.countOnCommit([limiter.conversionItem("verified", rec.country)]);
-      return { ok: true, method: rec.method };
+      return { ok: true, method: rec.method, ...(await remembered(input)) };
     },
 
     async verifyTotp(input) {
@@ -325,7 +376,14 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
         { userId: input.userId, factorKey: `totp:${factorId}` },
         () => totp.verify({ userId: input.userId, factorId, code: input.code }),
       );
-      return outcome.ok ? { ok: true, method: "authenticator-app" } : outcome;
+      return outcome.ok
+        ? { ok: true, method: "authenticator-app", ...(await remembered(input)) }
+        : outcome;
+    },
+
+    async recognizeDevice(input) {
+      const device = await deps.devices.recognize(input.userId, input.token);
+      return device ? { ok: true, deviceId: device.id } : { ok: false };
     },
 
     async verifyAppPassword(input) {

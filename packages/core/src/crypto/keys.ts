@@ -14,7 +14,12 @@ import { MfaError } from "../errors.js";
 import type { Keyring } from "../ports/keyring.js";
 
 /** What a derived key is for; each purpose gets its own key. */
-export type KeyPurpose = "code-hmac" | "app-password-hmac" | "totp-seal" | "lookup-hmac";
+export type KeyPurpose =
+  | "code-hmac"
+  | "app-password-hmac"
+  | "totp-seal"
+  | "lookup-hmac"
+  | "device-hmac";
 
 const cache = new WeakMap<Uint8Array, Map<KeyPurpose, Uint8Array>>();
 

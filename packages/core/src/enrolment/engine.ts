@@ -716,6 +716,16 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
           throw new MfaError("step_mismatch", { data: { expected: rec.appStepId ?? "" } });
         }
         const step = policy.appSteps.find((s) => s.id === input.stepId);
+        if (step?.changesPassword && (await deps.devices.revokeAll(rec.userId)) > 0) {
+          // A new password also forgets the devices remembered under the old one.
+          await emit({
+            type: "device.revoked",
+            at: at(),
+            userId: rec.userId,
+            deviceId: "all",
+            by: "password_change",
+          });
+        }
         if (
           step?.changesPassword &&
           policy.appPasswords.revokeOnPasswordChange &&

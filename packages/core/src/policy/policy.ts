@@ -111,6 +111,11 @@ export const policySchema = z
         reconfirmDays: z.number().int().min(0).max(730).default(180),
       })
       .prefault({}),
+    /**
+     * "Don't ask again on this device" for this many days after a second factor was checked
+     * (0 turns it off). The expiry is fixed when the device is remembered.
+     */
+    rememberDeviceDays: z.number().int().min(0).max(365).default(0),
     /** Seconds since the last sign-in after which adding or changing a factor needs step-up (BIND-01). */
     reauthMaxAgeSeconds: z.number().int().min(30).max(86_400).default(600),
     /** How long an unfinished enrolment lives, in seconds. */

@@ -66,6 +66,12 @@ export type MfaEvent =
       readonly type: "admin.action";
       readonly action: "reregistration_required" | "app_passwords_revoked" | "failures_cleared";
     })
+  | (EventBase & { readonly type: "device.remembered"; readonly deviceId: string })
+  | (EventBase & {
+      readonly type: "device.revoked";
+      readonly deviceId: string | "all";
+      readonly by: "user" | "admin" | "password_change";
+    })
   | (EventBase & {
       readonly type: "app_password.revoked";
       readonly appPasswordId: string | "all";

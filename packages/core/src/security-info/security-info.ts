@@ -18,6 +18,7 @@ import {
   removeFactor,
 } from "../admin/admin.js";
 import type { AppPasswordInfo, CreatedAppPassword } from "../app-passwords/types.js";
+import type { RememberedDevice } from "../devices/remembered-devices.js";
 import type { EngineInternals, StartOptions } from "../enrolment/engine.js";
 import type { EnrolmentView } from "../enrolment/views.js";
 import { MfaError } from "../errors.js";
@@ -25,6 +26,7 @@ import { type FactorKind, factorsOf, type RegisteredFactor } from "../factors/re
 import type { FlowDeps } from "../flow-deps.js";
 import type { Session } from "../flows/gate.js";
 import type { MfaMethod } from "../policy/policy.js";
+import { emitEvent } from "../ports/events.js";
 
 /** What Security info shows. */
 export interface SecurityInfo {
@@ -71,6 +73,14 @@ export interface SecurityInfoApi {
   setPreferred(session: Session, id: string | null): Promise<void>;
   /** Names a factor ("Work phone", "Pixel 9"); 1 to 64 characters, no control characters. */
   rename(session: Session, id: string, name: string): Promise<void>;
+  /** Devices the user asked not to be asked again on ("remember this device"). */
+  readonly devices: {
+    list(session: Session): Promise<RememberedDevice[]>;
+    /** Forgets one device: its next sign-in asks for a second factor again. */
+    revoke(session: Session, id: string): Promise<boolean>;
+    /** Forgets every device; how many there were. */
+    revokeAll(session: Session): Promise<number>;
+  };
   /** App passwords for legacy mail clients (APP-01 … APP-06). */
   readonly appPasswords: {
     /** Mints one; the password is in the answer, once, and never again. */
@@ -138,6 +148,15 @@ export function createSecurityInfo(
     }
     return deps.appPasswords;
   };
+
+  const deviceRevoked = (userId: string, deviceId: string) =>
+    emitEvent(deps.events, {
+      type: "device.revoked",
+      at: new Date(deps.clock.now()).toISOString(),
+      userId,
+      deviceId,
+      by: "user",
+    });
 
   return {
     async list(session) {
@@ -208,6 +227,24 @@ export function createSecurityInfo(
         ...r,
         names: { ...(r.names ?? {}), [id]: trimmed },
       }));
+    },
+
+    devices: {
+      list(session) {
+        return deps.devices.list(session.userId);
+      },
+      async revoke(session, id) {
+        gate.authorise(session);
+        const revoked = await deps.devices.revoke(session.userId, id);
+        if (revoked) await deviceRevoked(session.userId, id);
+        return revoked;
+      },
+      async revokeAll(session) {
+        gate.authorise(session);
+        const n = await deps.devices.revokeAll(session.userId);
+        if (n > 0) await deviceRevoked(session.userId, "all");
+        return n;
+      },
     },
 
     appPasswords: {

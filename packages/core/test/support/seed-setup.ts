@@ -58,3 +58,29 @@ export function expectStep<S extends EnrolmentView["step"]>(
   }
   return view as Extract<EnrolmentView, { step: S }>;
 }
+
+/** Answers the wizard from its intro to a verified authentication phone: the view after the code. */
+export async function phoneThroughWizard(
+  mfa: ReturnType<typeof createMfa>,
+  outbox: ReturnType<typeof capturingOutbox>,
+  session: () => { userId: string; authenticatedAt: number },
+  start: EnrolmentView,
+): Promise<EnrolmentView> {
+  let view = await mfa.enrolment.submit(start.id, { step: "intro", action: "setup" }, session());
+  view = await mfa.enrolment.submit(
+    view.id,
+    {
+      step: "mfa-method",
+      method: "authentication-phone",
+      number: "07400 123456",
+      country: "GB",
+      delivery: "sms",
+    },
+    session(),
+  );
+  return mfa.enrolment.submit(
+    view.id,
+    { step: "verify-code", code: outbox.lastCode("+447400123456") },
+    session(),
+  );
+}
