@@ -233,7 +233,7 @@ export function createMfa(config: MfaConfig): Mfa {
     tenant: Object.freeze({ name: config.tenant.name, domains }),
   };
   // Options are checked now, once, rather than at the first user action.
-  flowsOf(shared, detachedUnit(store, clock));
+  flowsOf(shared, detachedUnit(store));
 
   /** Runs one user action in its unit of work (one read, at most one commit of the user's state). */
   const act = <T>(userId: unknown, action: (f: ActionFlows) => Promise<T>, retries?: number) => {
@@ -307,7 +307,7 @@ export function createMfa(config: MfaConfig): Mfa {
     resealSecrets: (userId) => act(userId, (f) => f.admin.resealSecrets(userId)),
     // Reads every user's document a page at a time: no user action writes a report index.
     registrationReport: () =>
-      createAdmin(flowsOf(shared, detachedUnit(store, clock))).registrationReport(),
+      createAdmin(flowsOf(shared, detachedUnit(store))).registrationReport(),
   });
 
   const perUser =

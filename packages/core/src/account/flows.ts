@@ -25,9 +25,9 @@ import { createLimiter, type Limits } from "../limits/limits.js";
 import type { Policy } from "../policy/policy.js";
 import type { Clock, RandomSource } from "../ports/clock.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
+import type { GuardedStore } from "../ports/guarded-store.js";
 import type { Keyring } from "../ports/keyring.js";
 import type { SendRiskHook } from "../ports/risk.js";
-import type { Store } from "../ports/store.js";
 import { registrationStore } from "../registration/registration.js";
 import { createSecurityInfo, type SecurityInfoApi } from "../security-info/security-info.js";
 import { createTotpService, type TotpOptions } from "../totp/service.js";
@@ -35,7 +35,8 @@ import { openUnit, type UnitOfWork } from "./unit-of-work.js";
 
 /** What every action's flows share: built once by `createMfa`. */
 export interface SharedDeps {
-  readonly store: Store;
+  /** The store as `createMfa` guarded it: its batch methods are always there. */
+  readonly store: GuardedStore;
   readonly keyring: Keyring;
   readonly clock: Clock;
   readonly random: RandomSource;

@@ -27,7 +27,9 @@
 
 import { MfaError } from "../errors.js";
 import { userPrefix } from "../keys.js";
+import type { CountingStore } from "../limits/limits.js";
 import type { Clock } from "../ports/clock.js";
+import type { GuardedStore } from "../ports/guarded-store.js";
 import type {
   IncrementItem,
   IncrementOptions,
@@ -36,7 +38,6 @@ import type {
   ListPage,
   PutOptions,
   PutResult,
-  Store,
   StoreEntry,
 } from "../ports/store.js";
 
@@ -54,7 +55,7 @@ export interface UnitOfWork {
   /** The user whose document this is. */
   readonly userId: string;
   /** The Store the action runs against: the user's keys in the overlay, the rest passed through. */
-  readonly store: Store;
+  readonly store: CountingStore;
   /**
    * Writes the overlay back with one compare-and-set, then runs what waited for it. `false`
    * when another action committed first: nothing was written, the queued work is dropped and the
@@ -76,7 +77,11 @@ export interface UnitOfWork {
 }
 
 /** Reads a user's document and opens a unit of work on it (one store round trip). */
-export async function openUnit(base: Store, clock: Clock, userId: string): Promise<UnitOfWork> {
+export async function openUnit(
+  base: GuardedStore,
+  clock: Clock,
+  userId: string,
+): Promise<UnitOfWork> {
   const prefix = userPrefix(userId);
   const docKey = `${prefix}account`;
   let slots = new Map<string, Slot>();
@@ -117,12 +122,7 @@ export async function openUnit(base: Store, clock: Clock, userId: string): Promi
     dirty = true;
   };
 
-  const countShared = (items: readonly IncrementItem[]) =>
-    base.incrementMany
-      ? base.incrementMany(items)
-      : Promise.all(items.map((i) => base.increment(i.key, i)));
-
-  const store: Store = {
+  const store: CountingStore = {
     id: `${base.id}+account`,
 
     async get<T extends JsonValue>(key: string) {
@@ -168,7 +168,7 @@ export async function openUnit(base: Store, clock: Clock, userId: string): Promi
       // The user's own counters land in the document; the shared ones go to the store in one
       // batch (one round trip), each answer back in its item's place.
       const shared = items.filter((i) => !mine(i.key));
-      const counted = shared.length === 0 ? [] : await countShared(shared);
+      const counted = shared.length === 0 ? [] : await base.incrementMany(shared);
       const out: number[] = [];
       let next = 0;
       for (const item of items) {
@@ -237,7 +237,8 @@ export async function openUnit(base: Store, clock: Clock, userId: string): Promi
         for (const [k, slot] of slots) if (slot.x === null || slot.x > now) e[k] = slot;
         const doc = { v: 1, e } as unknown as JsonValue;
         const put = { key: docKey, value: doc, options: { expectVersion: version } };
-        const written = await writeWithCounters(put, shared);
+        // The document and the shared counters in one write (one commit where the store can).
+        const written = await base.putAndCount(put, shared);
         if (!written.put.ok) {
           await load();
           return false;
@@ -246,7 +247,7 @@ export async function openUnit(base: Store, clock: Clock, userId: string): Promi
         sharedCounts = written.counts ?? [];
         dirty = false;
       } else if (shared.length > 0) {
-        sharedCounts = await countShared(shared);
+        sharedCounts = await base.incrementMany(shared);
       }
       let next = 0;
       for (const { items, handle } of pending)
@@ -259,25 +260,13 @@ export async function openUnit(base: Store, clock: Clock, userId: string): Promi
       return true;
     },
   };
-
-  /** The document's compare-and-set and the shared counters: one write where the store can. */
-  async function writeWithCounters(
-    put: { key: string; value: JsonValue; options: PutOptions },
-    increments: readonly IncrementItem[],
-  ): Promise<{ put: PutResult; counts: readonly number[] | null }> {
-    if (base.putAndCount) return base.putAndCount(put, increments);
-    const result = await base.put(put.key, put.value, put.options);
-    if (!result.ok || increments.length === 0)
-      return { put: result, counts: result.ok ? [] : null };
-    return { put: result, counts: await countShared(increments) };
-  }
 }
 
 /**
  * A unit over the store itself, for what belongs to no one user (reports over every document,
  * checking options at construction): no overlay, nothing to commit.
  */
-export function detachedUnit(base: Store, _clock: Clock): UnitOfWork {
+export function detachedUnit(base: GuardedStore): UnitOfWork {
   const queued: Array<() => Promise<unknown> | unknown> = [];
   const counting: Array<{ items: readonly IncrementItem[]; handle: { counts: number[] | null } }> =
     [];
@@ -295,9 +284,7 @@ export function detachedUnit(base: Store, _clock: Clock): UnitOfWork {
     },
     async commit() {
       for (const { items, handle } of counting.splice(0))
-        handle.counts = base.incrementMany
-          ? await base.incrementMany(items)
-          : await Promise.all(items.map((i) => base.increment(i.key, i)));
+        handle.counts = await base.incrementMany(items);
       for (const w of queued.splice(0)) await w();
       return true;
     },

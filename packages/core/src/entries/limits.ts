@@ -14,6 +14,7 @@ export {
 } from "../limits/buckets.js";
 export {
   type CheckReservation,
+  type CountingStore,
   createLimiter,
   type FactorAllowance,
   type Limiter,

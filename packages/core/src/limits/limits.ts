@@ -121,6 +121,12 @@ export interface SendSubject {
 
 const HOUR_MS = 3_600_000;
 
+/**
+ * A store that counts in batches: every store `guardStore` returns (the adapters' factories and
+ * `createMfa` guard theirs) and the SDK's unit of work.
+ */
+export type CountingStore = Store & Required<Pick<Store, "incrementMany">>;
+
 /** Compare-and-set rounds a reservation tries before telling the caller to wait its turn. */
 const RESERVE_ROUNDS = 16;
 
@@ -224,7 +230,7 @@ export interface Limiter {
  * ```
  */
 export function createLimiter(
-  deps: { store: Store; clock: Clock },
+  deps: { store: CountingStore; clock: Clock },
   input: LimitsInput = {},
 ): Limiter {
   // Limits parsed once (createMfa does, per instance) are not parsed again on every action.
@@ -471,15 +477,16 @@ function sendPlan(limits: Limits, subject: SendSubject, now: number): SendPlan {
 }
 
 /** Adds `by` to every counter of `items` in one batch; their new values, in order. */
-function countAll(store: Store, items: readonly IncrementItem[], by: number): Promise<number[]> {
-  const batch = items.map((i) => ({ ...i, by }));
-  return store.incrementMany
-    ? store.incrementMany(batch)
-    : Promise.all(batch.map((i) => store.increment(i.key, { by, ttlMs: i.ttlMs })));
+function countAll(
+  store: CountingStore,
+  items: readonly IncrementItem[],
+  by: number,
+): Promise<number[]> {
+  return store.incrementMany(items.map((i) => ({ ...i, by })));
 }
 
 /** Takes one count off each counter of a send, never below zero. */
-async function uncount(store: Store, items: readonly IncrementItem[]): Promise<void> {
+async function uncount(store: CountingStore, items: readonly IncrementItem[]): Promise<void> {
   // The TTL matters only if a window ended since the count: the decrement then creates a
   // counter, which must expire like any window rather than live forever…
   const after = await countAll(store, items, -1);
