@@ -4,7 +4,8 @@
  * It sits between the core and a real store and sees exactly what the core asks of the store,
  * whatever the core's internals look like: the count is of the port, not of any module.
  */
-import type { JsonValue, Store } from "@mfakit/core";
+import type { Store } from "@mfakit/core";
+import { observedStore } from "@mfakit/testing";
 
 /** The Store methods that write: on a durable store each call is one durable commit. */
 export const WRITE_METHODS: ReadonlySet<string> = new Set([
@@ -65,41 +66,14 @@ export function countingStore(inner: Store): CountingStore {
   const byMethod: Record<string, number> = {};
   let calls = 0;
   let commits = 0;
-  const counted = <T>(method: keyof Omit<Store, "id">, run: () => Promise<T>): Promise<T> => {
-    byMethod[method] = (byMethod[method] ?? 0) + 1;
-    calls++;
-    if (WRITE_METHODS.has(method)) commits++;
-    return run();
-  };
+  // A batch (incrementMany, putAndCount) is one round trip and, on the SQL stores, one commit.
   const store: Store = {
+    ...observedStore(inner, (method) => {
+      byMethod[method] = (byMethod[method] ?? 0) + 1;
+      calls++;
+      if (WRITE_METHODS.has(method)) commits++;
+    }),
     id: `counting(${inner.id})`,
-    get: <T extends JsonValue>(key: string) => counted("get", () => inner.get<T>(key)),
-    put: (key, value, options) => counted("put", () => inner.put(key, value, options)),
-    take: <T extends JsonValue>(key: string) => counted("take", () => inner.take<T>(key)),
-    increment: (key, options) => counted("increment", () => inner.increment(key, options)),
-    // A batch is one round trip and, on the SQL stores, one commit.
-    ...(inner.incrementMany
-      ? {
-          incrementMany: (items: Parameters<NonNullable<Store["incrementMany"]>>[0]) =>
-            counted("incrementMany", () =>
-              (inner.incrementMany as NonNullable<Store["incrementMany"]>)(items),
-            ),
-        }
-      : {}),
-    // The document and its counters in one write: one round trip, one commit.
-    ...(inner.putAndCount
-      ? {
-          putAndCount: (
-            put: Parameters<NonNullable<Store["putAndCount"]>>[0],
-            increments: Parameters<NonNullable<Store["putAndCount"]>>[1],
-          ) =>
-            counted("putAndCount", () =>
-              (inner.putAndCount as NonNullable<Store["putAndCount"]>)(put, increments),
-            ),
-        }
-      : {}),
-    delete: (key) => counted("delete", () => inner.delete(key)),
-    list: (prefix, options) => counted("list", () => inner.list(prefix, options)),
   };
   return { store, count: () => ({ calls, commits, byMethod: { ...byMethod } }) };
 }

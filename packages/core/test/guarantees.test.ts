@@ -7,7 +7,7 @@ import { createKeyring, createMfa, isMfaError, type Mfa, type MfaEvent } from "@
 import { base32Decode, totpAt } from "@mfakit/core/totp";
 import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
-import { expectStep, phoneThroughWizard, seedSetup } from "./support/seed-setup.ts";
+import { expectStep, phoneCodeSent, phoneThroughWizard, seedSetup } from "./support/seed-setup.ts";
 
 const USER = "ana@contoso.com";
 const PHONE = "+447400123456";
@@ -454,19 +454,7 @@ describe("typed errors, never stuck (REL-06, REL-07)", () => {
     const setup = seedSetup({ policy, senders: { sms: boom, voice: boom, email: boom } });
     const { mfa, clock } = setup;
     const session = { userId: USER, authenticatedAt: clock.now() };
-    let view = await mfa.enrolment.start(session);
-    view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
-    view = await mfa.enrolment.submit(
-      view.id,
-      {
-        step: "mfa-method",
-        method: "authentication-phone",
-        number: "07400 123456",
-        country: "GB",
-        delivery: "sms",
-      },
-      session,
-    );
+    const view = await phoneCodeSent(mfa, () => session, await mfa.enrolment.start(session));
     expect(view.step).toBe("verify-code");
     expect(view.notice).toEqual({ code: "delivery_failed", retryable: true });
   });
@@ -507,17 +495,11 @@ describe("typed errors, never stuck (REL-06, REL-07)", () => {
     const setup = seedSetup({ policy });
     const { mfa, clock, outbox } = setup;
     const session = { userId: USER, authenticatedAt: clock.now() };
-    let view = await mfa.enrolment.start(session);
-    view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
-    view = await mfa.enrolment.submit(
-      view.id,
-      {
-        step: "mfa-method",
-        method: "authentication-phone",
-        number: "tel:+44-7400-654321",
-        delivery: "sms",
-      },
-      session,
+    const view = await phoneCodeSent(
+      mfa,
+      () => session,
+      await mfa.enrolment.start(session),
+      "tel:+44-7400-654321",
     );
     expect(view.step).toBe("verify-code");
     expect(outbox.to(OTHER_PHONE)).toHaveLength(1);
@@ -529,19 +511,7 @@ describe("races end in the conflict view, and make nothing (REL-01)", () => {
     const setup = seedSetup({ policy });
     const { mfa, clock, outbox } = setup;
     const session = { userId: USER, authenticatedAt: clock.now() };
-    let view = await mfa.enrolment.start(session);
-    view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
-    view = await mfa.enrolment.submit(
-      view.id,
-      {
-        step: "mfa-method",
-        method: "authentication-phone",
-        number: "07400 123456",
-        country: "GB",
-        delivery: "sms",
-      },
-      session,
-    );
+    const view = await phoneCodeSent(mfa, () => session, await mfa.enrolment.start(session));
     const code = outbox.lastCode(PHONE);
     const views = await Promise.all(
       Array.from({ length: 50 }, () =>

@@ -33,6 +33,7 @@ import {
   type SubmitInput,
   seedPolicy,
 } from "@mfakit/core";
+import { observedStore } from "./observed-store.js";
 
 /**
  * A store the child can open again from plain JSON: the backend's address and the one table,
@@ -300,39 +301,9 @@ export interface CrashChildConfig {
 
 /** A store whose every call first passes `before(label)` (which may end the process). */
 function countedStore(inner: Store, before: (label: string) => void): Store {
-  const gate = <T>(label: string, call: () => Promise<T>): Promise<T> => {
-    before(label);
-    return call();
-  };
-  return {
-    id: inner.id,
-    get: (key) => gate(`get ${keyKind(key)}`, () => inner.get(key)),
-    put: (key, value, options) => gate(`put ${keyKind(key)}`, () => inner.put(key, value, options)),
-    take: (key) => gate(`take ${keyKind(key)}`, () => inner.take(key)),
-    increment: (key, options) =>
-      gate(`increment ${keyKind(key)}`, () => inner.increment(key, options)),
-    ...(inner.incrementMany
-      ? {
-          incrementMany: (items: Parameters<NonNullable<Store["incrementMany"]>>[0]) =>
-            gate(`incrementMany ${items.length}`, () =>
-              (inner.incrementMany as NonNullable<Store["incrementMany"]>)(items),
-            ),
-        }
-      : {}),
-    ...(inner.putAndCount
-      ? {
-          putAndCount: (
-            put: Parameters<NonNullable<Store["putAndCount"]>>[0],
-            increments: Parameters<NonNullable<Store["putAndCount"]>>[1],
-          ) =>
-            gate(`putAndCount ${keyKind(put.key)}`, () =>
-              (inner.putAndCount as NonNullable<Store["putAndCount"]>)(put, increments),
-            ),
-        }
-      : {}),
-    delete: (key) => gate(`delete ${keyKind(key)}`, () => inner.delete(key)),
-    list: (prefix, options) => gate(`list ${keyKind(prefix)}`, () => inner.list(prefix, options)),
-  };
+  return observedStore(inner, (method, subject) =>
+    before(`${method} ${method === "incrementMany" ? subject : keyKind(subject)}`),
+  );
 }
 
 /** The child: plays the user up to the chosen submit, and dies where it was told to. */

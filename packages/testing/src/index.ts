@@ -41,6 +41,7 @@ export {
   type FaultTally,
   faultLedger,
 } from "./fault-ledger.js";
+export { observedStore, type StoreMethod } from "./observed-store.js";
 export {
   type CreateSenderUnderTest,
   codeCallScript,

@@ -59,6 +59,21 @@ export function expectStep<S extends EnrolmentView["step"]>(
   return view as Extract<EnrolmentView, { step: S }>;
 }
 
+/** Answers the wizard from its intro to a code sent by text to `number`: the verify-code view. */
+export async function phoneCodeSent(
+  mfa: ReturnType<typeof createMfa>,
+  session: () => { userId: string; authenticatedAt: number },
+  start: EnrolmentView,
+  number = "07400 123456",
+): Promise<EnrolmentView> {
+  const view = await mfa.enrolment.submit(start.id, { step: "intro", action: "setup" }, session());
+  return mfa.enrolment.submit(
+    view.id,
+    { step: "mfa-method", method: "authentication-phone", number, country: "GB", delivery: "sms" },
+    session(),
+  );
+}
+
 /** Answers the wizard from its intro to a verified authentication phone: the view after the code. */
 export async function phoneThroughWizard(
   mfa: ReturnType<typeof createMfa>,
@@ -66,18 +81,7 @@ export async function phoneThroughWizard(
   session: () => { userId: string; authenticatedAt: number },
   start: EnrolmentView,
 ): Promise<EnrolmentView> {
-  let view = await mfa.enrolment.submit(start.id, { step: "intro", action: "setup" }, session());
-  view = await mfa.enrolment.submit(
-    view.id,
-    {
-      step: "mfa-method",
-      method: "authentication-phone",
-      number: "07400 123456",
-      country: "GB",
-      delivery: "sms",
-    },
-    session(),
-  );
+  const view = await phoneCodeSent(mfa, session, start);
   return mfa.enrolment.submit(
     view.id,
     { step: "verify-code", code: outbox.lastCode("+447400123456") },
