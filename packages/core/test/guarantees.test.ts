@@ -641,3 +641,68 @@ describe("the authenticator app's QR code is drawn once, in the form the app ask
     });
   }
 });
+
+describe("read-then-write decisions hold under parallel requests (REL-01)", () => {
+  it("20 parallel removals of a user's two sign-in methods (policy: 1 required) leave exactly one", async () => {
+    const { mfa, clock, session } = await enrolled();
+    // A second sign-in method: an authenticator app.
+    let view = await mfa.securityInfo.add(session(), "authenticator-app");
+    view = await mfa.enrolment.submit(
+      view.id,
+      { step: "mfa-method", method: "authenticator-app" },
+      session(),
+    );
+    const secret = base32Decode(expectStep(view, "authenticator-setup").secret ?? "");
+    await mfa.enrolment.submit(
+      view.id,
+      { step: "authenticator-setup", code: totpAt(secret, clock.now() / 1000) },
+      session(),
+    );
+    const signIn = (await mfa.securityInfo.list(session())).factors.filter((f) => f.role === "mfa");
+    expect(signIn).toHaveLength(2);
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        mfa.securityInfo
+          .remove(session(), (signIn[i % 2] as { id: string }).id)
+          .then((removed) => (removed ? "removed" : "gone"))
+          .catch((e: unknown) => (isMfaError(e) ? `${e.code}:${e.data.reason ?? ""}` : "untyped")),
+      ),
+    );
+    expect(outcomes.filter((o) => o === "removed")).toHaveLength(1);
+    expect(
+      outcomes.every((o) =>
+        [
+          "removed",
+          "gone",
+          "invalid_input:last_method",
+          "factor_not_found:",
+          "store_conflict:",
+        ].includes(o),
+      ),
+    ).toBe(true);
+    const left = (await mfa.securityInfo.list(session())).factors.filter((f) => f.role === "mfa");
+    expect(left).toHaveLength(1);
+  });
+
+  it("20 parallel snoozes with 1 left: exactly one is counted", async () => {
+    const { mfa, clock } = seedSetup({
+      policy: { ...policy, campaign: { graceDays: 14, maxSnoozes: 1, snoozeDays: 1 } },
+    });
+    const enabledAt = clock.now();
+    const session = { userId: USER, authenticatedAt: clock.now() };
+    const views = await Promise.all(
+      Array.from({ length: 20 }, () => mfa.enrolment.start({ ...session, enabledAt })),
+    );
+    const outcomes = await Promise.all(
+      views.map((v) =>
+        mfa.enrolment
+          .submit(v.id, { step: "intro", action: "snooze" }, session)
+          .then((after) => (after.notice?.code === "conflict" ? "conflict" : "snoozed"))
+          .catch((e: unknown) => (isMfaError(e) ? e.code : "untyped")),
+      ),
+    );
+    expect(outcomes.filter((o) => o === "snoozed")).toHaveLength(1);
+    expect(outcomes.every((o) => ["snoozed", "conflict", "invalid_input"].includes(o))).toBe(true);
+    expect((await mfa.required(USER, { enabledAt })).snoozesLeft).toBe(0);
+  });
+});

@@ -40,7 +40,7 @@ async function signedInRemembering(options: { days?: number } = {}) {
 }
 
 describe("remember this device", () => {
-  it("a successful check remembers the device; its token is recognised until the fixed expiry, and never stored or logged in plain", async () => {
+  it("a successful check remembers the device; its token is recognised until the fixed expiry, and never stored or logged in plain (STORE-02, STORE-06, LOG-01)", async () => {
     const { mfa, clock, store, events, result } = await signedInRemembering();
     if (!result.ok || !result.device) throw new Error("no device remembered");
     const { token, id, expiresAt } = result.device;
@@ -64,7 +64,7 @@ describe("remember this device", () => {
     expect(await mfa.challenge.recognizeDevice({ userId: USER, token })).toEqual({ ok: false });
   });
 
-  it("is listed in Security info without its token, and revoked one by one behind step-up", async () => {
+  it("is listed in Security info without its token, and revoked one by one behind step-up, at once (BIND-01, BIND-08)", async () => {
     const { mfa, clock, session, result } = await signedInRemembering();
     if (!result.ok || !result.device) throw new Error("no device remembered");
     const listed = await mfa.securityInfo.devices.list(session());
@@ -87,7 +87,7 @@ describe("remember this device", () => {
     ).toEqual({ ok: false });
   });
 
-  it("an admin's factor reset forgets every device", async () => {
+  it("an admin's factor reset forgets every device (BIND-09)", async () => {
     const { mfa, result } = await signedInRemembering();
     if (!result.ok || !result.device) throw new Error("no device remembered");
     await mfa.admin.requireReregistration(USER);
@@ -113,7 +113,7 @@ describe("remember this device", () => {
     expect(outbox.messages.length).toBeGreaterThan(0);
   });
 
-  it("nothing is remembered when the policy turns it off, and a malformed token is a typed error", async () => {
+  it("nothing is remembered when the policy turns it off, and a malformed token is a typed error (REL-07)", async () => {
     const { mfa, result } = await signedInRemembering({ days: 0 });
     expect(result).toEqual({ ok: true, method: "authentication-phone" });
     for (const token of ["", "dv_short", "x".repeat(1_000_000), "dv_😀".padEnd(46, "a")]) {
