@@ -4,13 +4,15 @@
  *
  * The next step is computed from the policy, what the user already has and where this enrolment
  * is, so the seed's wizard is one policy among many. The enrolment is a persisted, versioned
- * record under the user's keys: it survives a reload, a device switch, a provider outage and a
- * second app instance. Every transition is a compare-and-set on it, so of two tabs submitting
- * at once one wins and the other gets the current view with a `conflict` notice.
+ * record in the user's document: it survives a reload, a device switch, a provider outage and a
+ * second app instance. A submit runs in the action's unit of work and commits once (record,
+ * code, binding, counters together), so of two tabs submitting at once one wins and the other
+ * gets the current view with a `conflict` notice.
  *
  * Order of work in a submit, so that bad input changes nothing and costs nothing: parse the
- * input (zod) → check it (phone and email rules) → check limits → write state → call the
- * provider → record the delivery outcome. A provider failure leaves the state saved; the user
+ * input (zod) → check it (phone and email rules) → step-up → the transition, committed with the
+ * send's counters → the limits and the app's risk hook judged (a refusal takes it all back) →
+ * the provider → a failed delivery recorded. A provider failure leaves the state saved; the user
  * retries or switches channel (REL-04).
  *
  * @module

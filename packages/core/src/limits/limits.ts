@@ -7,8 +7,12 @@
  * checks of a factor are counted across challenges and resends; past `maxConsecutiveFailures`
  * the factor is disabled until it is bound again (RATE-02), and before that each failure past
  * `delayAfterFailures` adds a growing wait (RATE-04). Counters hang off the account and factor,
- * not only the IP (RATE-06); a lockout disables one factor, never the account, so an attacker
- * who knows a username cannot lock its owner out of every method (RATE-08).
+ * not only the IP (RATE-06); a lockout disables one factor, never the account, and a factor of
+ * 64 bits or more (an app password) is only throttled, per client network and for a while, so
+ * an attacker who knows a username cannot lock its owner out (RATE-08; see {@link LockoutMode}).
+ * Each check is reserved before it runs ({@link Limiter.reserveCheck}), so a burst of parallel
+ * guesses cannot skip the cap or the delay (REL-02). A send's counters are one batch, which the
+ * SDK counts in the same commit as the user's document ({@link Limiter.planSend}).
  *
  * @module
  */

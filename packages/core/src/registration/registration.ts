@@ -6,7 +6,8 @@
  * at once never lose one. Phone numbers are kept canonical (E.164); their type and validity are
  * re-checked by libphonenumber whenever a number is used, never cached (PHONE-02). The secret
  * of an authenticator app lives sealed in the TOTP module's own record; this one holds only
- * its id. A summary per user is mirrored under one global prefix for the registration report.
+ * its id. The registration report reads every user's document (`summaries`): no index for an
+ * action to keep up to date.
  *
  * @module
  */
