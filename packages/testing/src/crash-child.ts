@@ -26,7 +26,6 @@ import {
   type EnrolmentView,
   type EventSink,
   isMfaError,
-  type LimitsInput,
   type Mfa,
   type Senders,
   type Store,
@@ -34,6 +33,7 @@ import {
   seedPolicy,
 } from "@mfakit/core";
 import { observedStore } from "./observed-store.js";
+import { openSendLimits } from "./open-send-limits.js";
 
 /**
  * A store the child can open again from plain JSON: the backend's address and the one table,
@@ -168,15 +168,7 @@ export type JournalLine =
  * resend cooldown: on Redis it runs on the server's clock, which the kit cannot move, and a
  * user who waits it out proves nothing about a crash.
  */
-export const crashLimits = {
-  destinationCooldownSeconds: 0,
-  perDestinationPerHour: 1000,
-  perUserPerHour: 1000,
-  perIpPerHour: 100_000,
-  perPrefixPerHour: 100_000,
-  perCountryPerHour: 1_000_000,
-  globalPerHour: 1_000_000,
-} as const satisfies LimitsInput;
+export const crashLimits = openSendLimits;
 
 /** Senders that hand every message to `received` (a code is read as the capturing outbox does). */
 export function receivingSenders(

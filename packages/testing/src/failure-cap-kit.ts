@@ -38,6 +38,7 @@ import { base32Decode, TOTP_MAX_CONFIRM_ATTEMPTS, totpAt } from "@mfakit/core/to
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CapturingOutbox, capturingOutbox } from "./capturing-outbox.js";
 import { type FakeClock, fakeClock } from "./fake-clock.js";
+import { openSendLimits } from "./open-send-limits.js";
 
 /** How {@link testFailureCaps} gets a store. */
 export interface FailureCapKitOptions {
@@ -77,13 +78,7 @@ export const failureCapLimits = {
   delayAfterFailures: 10,
   maxConsecutiveFailures: 20,
   maxDelaySeconds: 30,
-  destinationCooldownSeconds: 0,
-  perDestinationPerHour: 1000,
-  perUserPerHour: 1000,
-  perIpPerHour: 100_000,
-  perPrefixPerHour: 100_000,
-  perCountryPerHour: 1_000_000,
-  globalPerHour: 1_000_000,
+  ...openSendLimits,
 } as const satisfies LimitsInput;
 
 /** Guesses fired at once in a burst (REL-02's figure). */
