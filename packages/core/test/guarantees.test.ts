@@ -3,7 +3,14 @@
  * tried on every path that needs them: each defect found by the attack on the old shape has a
  * regression test here, named after its requirement id.
  */
-import { createKeyring, createMfa, isMfaError, type Mfa, type MfaEvent } from "@mfakit/core";
+import {
+  createKeyring,
+  createMfa,
+  type EnrolmentView,
+  isMfaError,
+  type Mfa,
+  type MfaEvent,
+} from "@mfakit/core";
 import { base32Decode, totpAt } from "@mfakit/core/totp";
 import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
@@ -61,6 +68,27 @@ async function lastCodeTo(_mfa: Mfa, to: string): Promise<string> {
 }
 let currentOutbox: CapturingOutbox | null = null;
 
+/**
+ * Adds an authenticator app through Security info and confirms it: the view at `finish`, and
+ * the app's secret (to compute later codes).
+ */
+async function addAuthenticator(
+  mfa: Mfa,
+  session: { userId: string; authenticatedAt: number },
+  clock: FakeClock,
+): Promise<{ view: EnrolmentView; secret: Uint8Array }> {
+  let view = await mfa.securityInfo.add(session, "authenticator-app");
+  view = await mfa.enrolment.submit(
+    view.id,
+    { step: "mfa-method", method: "authenticator-app" },
+    session,
+  );
+  const secret = base32Decode(expectStep(view, "authenticator-setup").secret ?? "");
+  const code = totpAt(secret, clock.now() / 1000);
+  view = await mfa.enrolment.submit(view.id, { step: "authenticator-setup", code }, session);
+  return { view: expectStep(view, "finish"), secret };
+}
+
 const stale = (clock: FakeClock) => ({ userId: USER, authenticatedAt: clock.now() - STALE_MS });
 
 /** Messages and events after a mark. */
@@ -91,16 +119,7 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
     {
       name: "security info: add an authenticator app (begin shows a secret)",
       act: async (mfa, s, clock) => {
-        let view = await mfa.securityInfo.add(s, "authenticator-app");
-        view = await mfa.enrolment.submit(
-          view.id,
-          { step: "mfa-method", method: "authenticator-app" },
-          s,
-        );
-        const setup = expectStep(view, "authenticator-setup");
-        const code = totpAt(base32Decode(setup.secret ?? ""), clock.now() / 1000);
-        view = await mfa.enrolment.submit(view.id, { step: "authenticator-setup", code }, s);
-        return expectStep(view, "finish");
+        return (await addAuthenticator(mfa, s, clock)).view;
       },
       event: "factor.added",
     },
@@ -579,19 +598,7 @@ describe("operations: key rotation inside the account document (STORE-05)", () =
     const setup = seedSetup({ policy });
     const { mfa, clock, store } = setup;
     const session = () => ({ userId: USER, authenticatedAt: clock.now() });
-    let view = await mfa.securityInfo.add(session(), "authenticator-app");
-    view = await mfa.enrolment.submit(
-      view.id,
-      { step: "mfa-method", method: "authenticator-app" },
-      session(),
-    );
-    const secret = base32Decode(expectStep(view, "authenticator-setup").secret ?? "");
-    view = await mfa.enrolment.submit(
-      view.id,
-      { step: "authenticator-setup", code: totpAt(secret, clock.now() / 1000) },
-      session(),
-    );
-    expectStep(view, "finish");
+    const { secret } = await addAuthenticator(mfa, session(), clock);
     const K2 = "b".repeat(43);
     const rotated = createMfa({
       store,
@@ -646,18 +653,7 @@ describe("read-then-write decisions hold under parallel requests (REL-01)", () =
   it("20 parallel removals of a user's two sign-in methods (policy: 1 required) leave exactly one", async () => {
     const { mfa, clock, session } = await enrolled();
     // A second sign-in method: an authenticator app.
-    let view = await mfa.securityInfo.add(session(), "authenticator-app");
-    view = await mfa.enrolment.submit(
-      view.id,
-      { step: "mfa-method", method: "authenticator-app" },
-      session(),
-    );
-    const secret = base32Decode(expectStep(view, "authenticator-setup").secret ?? "");
-    await mfa.enrolment.submit(
-      view.id,
-      { step: "authenticator-setup", code: totpAt(secret, clock.now() / 1000) },
-      session(),
-    );
+    await addAuthenticator(mfa, session(), clock);
     const signIn = (await mfa.securityInfo.list(session())).factors.filter((f) => f.role === "mfa");
     expect(signIn).toHaveLength(2);
     const outcomes = await Promise.all(
