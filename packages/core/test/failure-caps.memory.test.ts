@@ -3,8 +3,9 @@
  * memory store whose `put` ignores `expectVersion` (a compare-and-set that does not compare)
  * must reject, because then parallel actions all commit over each other's counts (REL-02).
  */
-import { memoryStore, type Store } from "@mfakit/core";
+import { memoryStore } from "@mfakit/core";
 import {
+  brokenCompareAndSet,
   type FailureCapCaseName,
   failureCapCases,
   fakeClock,
@@ -13,26 +14,6 @@ import {
 import { describe, expect, it } from "vitest";
 
 testFailureCaps({ name: "memory", store: (clock) => memoryStore({ clock }) });
-
-/** `store` with a broken compare-and-set: every put succeeds, whatever version it expected. */
-function brokenCompareAndSet(store: Store): Store {
-  const put: Store["put"] = (key, value, options) =>
-    store.put(key, value, { ...options, expectVersion: undefined });
-  return {
-    ...store,
-    id: `${store.id}-broken-cas`,
-    put,
-    // The document and its counters are one write: that one ignores the version too.
-    putAndCount: async (item, increments) => {
-      const written = await put(item.key, item.value, item.options);
-      const counts =
-        written.ok && increments.length > 0 && store.incrementMany
-          ? await store.incrementMany(increments)
-          : [];
-      return { put: written, counts };
-    },
-  };
-}
 
 describe("Failure caps: the kit fails on a store whose put ignores expectVersion (REL-02)", () => {
   // Each case, and the assertion that must catch the broken compare-and-set.

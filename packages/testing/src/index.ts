@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export { brokenCompareAndSet } from "./broken-store.js";
 export {
   type CapturedMessage,
   type CapturingOutbox,
@@ -56,6 +57,13 @@ export {
   startFakeProviderServer,
   testSender,
 } from "./sender-kit.js";
+export {
+  type SingleUseCase,
+  type SingleUseContext,
+  type SingleUseKitOptions,
+  singleUseCases,
+  testSingleUse,
+} from "./single-use-kit/index.js";
 export {
   runStoreCases,
   type StoreCase,
