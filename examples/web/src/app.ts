@@ -15,6 +15,7 @@ import { timingSafeEqual } from "node:crypto";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import {
   type Clock,
+  type DeviceToken,
   type EnrolmentView,
   type FactorKind,
   isMfaError,
@@ -58,6 +59,35 @@ type Ctx = Context<Env>;
 
 /** The session cookie: a random id only; the session is on the server. */
 export const SESSION_COOKIE = "mfakit_session";
+
+/**
+ * The remembered-device cookie ("don't ask again on this device"): the SDK's device token, which
+ * is bound to the user and recognised only by `mfa.challenge.recognizeDevice`.
+ */
+export const DEVICE_COOKIE = "mfakit_device";
+
+/** Browsers and systems a device name is made of, the more specific first. */
+const BROWSERS: ReadonlyArray<[RegExp, string]> = [
+  [/Edg\//, "Edge"],
+  [/Firefox\//, "Firefox"],
+  [/Chrome\//, "Chrome"],
+  [/Safari\//, "Safari"],
+];
+const SYSTEMS: ReadonlyArray<[RegExp, string]> = [
+  [/Windows/, "Windows"],
+  [/Android/, "Android"],
+  [/iPhone|iPad/, "iOS"],
+  [/Mac OS X/, "macOS"],
+  [/Linux/, "Linux"],
+];
+
+/** A short name for a device from its user agent, as Security info lists it ("Chrome on Linux"). */
+export function deviceNameOf(userAgent: string | undefined): string {
+  const ua = userAgent ?? "";
+  const browser = BROWSERS.find(([re]) => re.test(ua))?.[1] ?? "A browser";
+  const system = SYSTEMS.find(([re]) => re.test(ua))?.[1];
+  return system ? `${browser} on ${system}` : browser;
+}
 
 /** The longest form body accepted, in bytes. */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -200,11 +230,30 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return needMfa ? go(c, "/enrol") : null;
   };
 
+  /**
+   * Whether this browser holds a device the user remembered ("don't ask again"): then the
+   * password is enough, until the device's fixed expiry or its revocation.
+   */
+  const rememberedHere = async (c: Ctx, userId: string) => {
+    const token = getCookie(c, DEVICE_COOKIE);
+    if (!token) return false;
+    try {
+      return (await mfa.challenge.recognizeDevice({ userId, token })).ok;
+    } catch (e) {
+      // Something that is no device token (a tampered cookie): as if there were none.
+      if (isMfaError(e, "invalid_input")) return false;
+      throw e;
+    }
+  };
+
   /** After the password (and the second factor, if any): where to go. */
   const onward = async (c: Ctx) => {
     const s = data(c);
     const userId = s.userId as string;
-    if (!s.mfaAt && (await holdsSignInMethod(c))) return go(c, "/challenge");
+    if (!s.mfaAt && (await holdsSignInMethod(c))) {
+      if (!(await rememberedHere(c, userId))) return go(c, "/challenge");
+      update(c, { mfaAt: now() });
+    }
     // Missing methods block; a nudge (recovery info) is offered, except on the way back from
     // a step-up, which returns where it came from.
     const next = localPath(s.next);
@@ -308,6 +357,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
         resendInSeconds: pending
           ? Math.max(0, Math.ceil(COOLDOWN_SECONDS - (now() - pending.sentAt) / 1000))
           : 0,
+        rememberDays: mfa.policy.rememberDeviceDays,
       }),
     );
   });
@@ -381,10 +431,24 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return go(c, "/challenge");
   });
 
-  const passed = (c: Ctx) => {
+  /** A second factor was proven: keep the remembered device, if one came with it. */
+  const passed = (c: Ctx, result: { readonly device?: DeviceToken }) => {
     update(c, { mfaAt: now(), challenge: null });
+    if (result.device) {
+      setCookie(c, DEVICE_COOKIE, result.device.token, {
+        httpOnly: true,
+        sameSite: "Lax",
+        secure: deps.secureCookies,
+        path: "/",
+        expires: new Date(result.device.expiresAt),
+      });
+    }
     return onward(c);
   };
+
+  /** What a ticked "don't ask again" asks of the SDK. */
+  const rememberOf = (c: Ctx, form: FormFields) =>
+    form.remember === "1" ? { remember: { name: deviceNameOf(c.req.header("user-agent")) } } : {};
 
   app.post("/challenge/verify", async (c) => {
     const userId = challengeUser(c);
@@ -396,8 +460,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
         userId,
         challengeId: pending.id,
         code: form.code ?? "",
+        ...rememberOf(c, form),
       });
-      if (result.ok) return passed(c);
+      if (result.ok) return passed(c, result);
       if (result.reason === "not_found") update(c, { challenge: null });
       flash(c, { errors: { code: challengeMessage(result) } });
       return go(c, "/challenge");
@@ -409,8 +474,12 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (!userId) return go(c, "/challenge");
     const form = await formOf(c);
     return attempt(c, "/challenge?method=app", async () => {
-      const result = await mfa.challenge.verifyTotp({ userId, code: form.code ?? "" });
-      if (result.ok) return passed(c);
+      const result = await mfa.challenge.verifyTotp({
+        userId,
+        code: form.code ?? "",
+        ...rememberOf(c, form),
+      });
+      if (result.ok) return passed(c, result);
       flash(c, { errors: { code: challengeMessage(result) } });
       return go(c, "/challenge?method=app");
     });
@@ -588,6 +657,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
         banner: f.banner ?? null,
         errors: f.errors ?? {},
         info: await mfa.securityInfo.list(sdkSession(c)),
+        devices: await mfa.securityInfo.devices.list(sdkSession(c)),
         newAppPassword,
       }),
     );
@@ -665,6 +735,24 @@ export function createApp(deps: AppDeps): Hono<Env> {
         banner: revoked
           ? { kind: "success", message: "App password revoked. Apps using it will stop working." }
           : { kind: "notice", message: "That app password was already revoked." },
+      });
+      return go(c, "/security-info");
+    }),
+  );
+
+  app.post("/security-info/devices/revoke", (c) =>
+    change(c, async (session, form) => {
+      const all = form.id === "all";
+      const revoked = all
+        ? (await mfa.securityInfo.devices.revokeAll(session)) > 0
+        : await mfa.securityInfo.devices.revoke(session, form.id ?? "");
+      flash(c, {
+        banner: revoked
+          ? {
+              kind: "success",
+              message: `${all ? "Every device" : "That device"} will ask for a second method at the next sign-in.`,
+            }
+          : { kind: "notice", message: "That device was already forgotten." },
       });
       return go(c, "/security-info");
     }),

@@ -85,6 +85,14 @@ export function csrfField(token: string): Html {
   return html`<input type="hidden" name="_csrf" value="${token}">`;
 }
 
+/** A labelled checkbox that posts `value` under `name` when ticked. */
+export function checkbox(o: { name: string; label: string; value?: string }): Html {
+  return html`<div class="field checkbox">
+  <input id="${o.name}" name="${o.name}" type="checkbox" value="${o.value ?? "1"}">
+  <label for="${o.name}">${o.label}</label>
+</div>`;
+}
+
 /** A POST form with the CSRF field. */
 export function form(
   action: string,

@@ -16,6 +16,9 @@ import { sessionStore } from "./sessions.js";
 import { DEMO_ACCOUNTS, type DemoAccount, userDirectory } from "./users.js";
 import { type Env, wire } from "./wiring.js";
 
+/** How long "don't ask again on this device" lasts in the demo. */
+const REMEMBER_DEVICE_DAYS = 30;
+
 /** The organisation of the demo: its name (TOTP issuer, message sender) and its own domains. */
 export const DEMO_TENANT = Object.freeze({
   name: "Contoso",
@@ -110,7 +113,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     senders: wiring.senders,
     clock,
     events,
-    policy: seedPolicy(["GB", "US", "IE", "FR", "DE", "ES", "NL"]),
+    policy: {
+      ...seedPolicy(["GB", "US", "IE", "FR", "DE", "ES", "NL"]),
+      // "Don't ask again on this device": the demo offers it for 30 days.
+      rememberDeviceDays: REMEMBER_DEVICE_DAYS,
+    },
   });
 
   const users = userDirectory(wiring.store);

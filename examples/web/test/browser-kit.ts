@@ -10,7 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { OutboxEntry } from "@mfakit/dev-outbox";
+import axe from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { type RunningServer, startServer } from "../src/server.ts";
 
 /** Debian's Chromium, or the one CI names. */
@@ -31,6 +33,38 @@ export function launchChromium(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+/**
+ * One Chromium for the test file (launched before its tests, closed after them), and `withApp`,
+ * which runs a body against a fresh app and browser context and closes both whatever happens.
+ */
+export function useBrowser(): {
+  readonly browser: () => Browser;
+  withApp(body: (h: Harness) => Promise<void>): Promise<void>;
+} {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  const current = () => {
+    if (!browser) throw new Error("Chromium is not running (useBrowser outside a test file?)");
+    return browser;
+  };
+  return {
+    browser: current,
+    async withApp(body) {
+      const h = await startHarness(current());
+      try {
+        await body(h);
+      } finally {
+        await h.close();
+      }
+    },
+  };
 }
 
 /** A clock the test moves forward (cooldowns, TOTP steps) while real time runs too. */
@@ -131,6 +165,32 @@ const SHOTS =
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** One accessibility violation axe-core found: its rule and the elements it names. */
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly targets: readonly string[];
+}
+
+/**
+ * The page's WCAG 2.1 A/AA violations, as axe-core reports them (an empty list when there is
+ * none). axe runs in the page through the DevTools protocol, so the app's CSP stays as it is.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(`${axe.source};0`);
+  return page.evaluate(async () => {
+    const run = (window as unknown as { axe: typeof axe }).axe.run;
+    const result = await run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      targets: v.nodes.map((n) => String(n.target)),
+    }));
+  });
 }
 
 /** Signs in on the password page. */

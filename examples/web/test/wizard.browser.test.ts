@@ -7,39 +7,22 @@
 
 import type { MfaError } from "@mfakit/core";
 import { base32Decode, totpAt } from "@mfakit/core/totp";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   ADELE,
   ALEX,
   alexOnSecurityInfo,
+  axeViolations,
   choosePhone,
   enrolAlexByPhone,
-  type Harness,
-  launchChromium,
   PHONE,
   shot,
   signIn,
-  startHarness,
+  useBrowser,
 } from "./browser-kit.ts";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** Runs `body` against a fresh app and browser context. */
-async function withApp(body: (h: Harness) => Promise<void>) {
-  const h = await startHarness(browser);
-  try {
-    await body(h);
-  } finally {
-    await h.close();
-  }
-}
+const { withApp } = useBrowser();
 
 /** The trimmed text of the first element matching `selector`. */
 const text = async (page: Page, selector: string) =>
@@ -59,11 +42,13 @@ describe("the seed's wizard in a browser", () => {
       await page.goto(h.url("/"));
       expect(page.url()).toBe(h.url("/sign-in"));
       await shot(page, "01-sign-in");
+      expect(await axeViolations(page)).toEqual([]);
 
       // 1–2. Sign in with the temporary password → "More information required".
       await signIn(page, h.server.url, ADELE.id, ADELE.password);
       expect(await heading(page)).toBe("More information required");
       await shot(page, "02-more-information-required");
+      expect(await axeViolations(page)).toEqual([]);
 
       // 3–4. Method, country, number, text message → Contact me.
       await page.click("#setup");
@@ -73,6 +58,7 @@ describe("the seed's wizard in a browser", () => {
       await page.fill("#number", PHONE.national);
       await page.check('input[name="delivery"][value="sms"]');
       await shot(page, "03-method-and-number");
+      expect(await axeViolations(page)).toEqual([]);
       await page.click("#contact");
 
       // 5. Step 2: the code was sent, the number masked, a countdown before a resend.
@@ -85,6 +71,7 @@ describe("the seed's wizard in a browser", () => {
       expect(await text(page, "#resend-timer")).toMatch(/new code in \d+ seconds/);
       await expect.poll(() => page.locator("#call-instead").count()).toBe(1);
       await shot(page, "04-code-sent");
+      expect(await axeViolations(page)).toEqual([]);
 
       // 6–7. The text arrives (read from the outbox) → Verify.
       await page.fill("#code", await h.codeFor(PHONE.e164, 1));
@@ -95,6 +82,7 @@ describe("the seed's wizard in a browser", () => {
       const appPassword = await text(page, "#app-password");
       expect(appPassword).toMatch(/^([a-z]{4} ){5}[a-z]{4}$/);
       await shot(page, "05-app-password");
+      expect(await axeViolations(page)).toEqual([]);
       await page.goto(h.url("/enrol"));
       expect(await page.locator("#app-password").count()).toBe(0);
       expect(await page.content()).not.toContain(appPassword);
@@ -111,6 +99,7 @@ describe("the seed's wizard in a browser", () => {
         "password-error",
       );
       await shot(page, "06-change-password");
+      expect(await axeViolations(page)).toEqual([]);
       const newPassword = "a new long passphrase 2026";
       await page.fill("#current", ADELE.password);
       await page.fill("#password", newPassword);
@@ -120,11 +109,13 @@ describe("the seed's wizard in a browser", () => {
       // 11. Password reset needs more information → Next.
       expect(await heading(page)).toBe("Don't lose access to your account!");
       await shot(page, "07-recovery-intro");
+      expect(await axeViolations(page)).toEqual([]);
       await page.click("#next");
 
       // 12. Authentication email → Set it up now.
       expect(await heading(page)).toBe("Set up password reset");
       await shot(page, "08-recovery-methods");
+      expect(await axeViolations(page)).toEqual([]);
       await page.click("#recovery-email");
 
       // 13. A tenant address is refused with a clear message; a personal one → Email me.
@@ -132,12 +123,14 @@ describe("the seed's wizard in a browser", () => {
       await page.click("#email-me");
       expect(await text(page, "#email-error")).toContain("contoso.com");
       await shot(page, "09-recovery-email-refused");
+      expect(await axeViolations(page)).toEqual([]);
       await page.fill("#email", "adele.v@personal.example");
       await page.click("#email-me");
 
       // 14–15. The email code → verify.
       expect(await heading(page)).toBe("Verify your authentication email");
       await shot(page, "10-recovery-email-code");
+      expect(await axeViolations(page)).toEqual([]);
       await page.fill("#code", await h.codeFor("adele.v@personal.example", 1));
       await page.click("#verify");
 
@@ -147,6 +140,7 @@ describe("the seed's wizard in a browser", () => {
       expect(await heading(page)).toBe("Authentication phone");
       expect(await text(page, "#destination")).toMatch(/456$/);
       await shot(page, "11-recovery-phone");
+      expect(await axeViolations(page)).toEqual([]);
       h.clock.advance(60_000);
       await page.click("#text-me");
 
@@ -162,9 +156,11 @@ describe("the seed's wizard in a browser", () => {
       expect(summary).toContain("Authentication phone");
       expect(summary).toContain("Authentication email (password reset)");
       await shot(page, "12-finish");
+      expect(await axeViolations(page)).toEqual([]);
       await page.click("#finish");
       expect(await heading(page)).toBe("You're all set");
       await shot(page, "13-done");
+      expect(await axeViolations(page)).toEqual([]);
       await page.click("#to-security-info");
       expect(await heading(page)).toBe("Security info");
 
@@ -174,6 +170,7 @@ describe("the seed's wizard in a browser", () => {
       await signIn(page, h.server.url, ADELE.id, newPassword);
       expect(await heading(page)).toBe("How do you want to verify it's you?");
       await shot(page, "14-challenge-choose");
+      expect(await axeViolations(page)).toEqual([]);
       await page.click("#sms-authentication-phone");
       expect(await heading(page)).toBe("Enter your code");
       await page.fill("#code", "000000");
@@ -183,6 +180,7 @@ describe("the seed's wizard in a browser", () => {
       await page.click("#verify");
       expect(await heading(page)).toBe("Security info");
       await shot(page, "15-security-info");
+      expect(await axeViolations(page)).toEqual([]);
     });
   });
 
@@ -248,6 +246,7 @@ describe("the seed's wizard in a browser", () => {
       expect(await text(page, "#code-facts")).toMatch(/can't be used any more/);
       expect(await page.locator("#resend").count()).toBe(1); // a dead code can be replaced
       await shot(page, "16-wrong-code");
+      expect(await axeViolations(page)).toEqual([]);
       await page.fill("#code", second);
       await page.click("#verify");
       expect(await text(page, "#code-error")).toMatch(/Ask for a new code/);
@@ -313,6 +312,7 @@ describe("the seed's wizard in a browser", () => {
       const key = await text(page, "#totp-secret");
       expect(key).not.toBe(firstKey);
       await shot(page, "17-authenticator-setup");
+      expect(await axeViolations(page)).toEqual([]);
 
       await page.fill("#code", await totpFromPage(page, h.clock.now()));
       await page.click("#verify");
@@ -327,6 +327,7 @@ describe("the seed's wizard in a browser", () => {
       await page.click("#use-app");
       expect(await heading(page)).toBe("Enter the code from your authenticator app");
       await shot(page, "18-challenge-authenticator");
+      expect(await axeViolations(page)).toEqual([]);
       const secret = base32Decode(key.replace(/\s/g, ""));
       await page.fill("#code", totpAt(secret, Math.floor(h.clock.now() / 1000) - 3600));
       await page.click("#verify");
@@ -349,6 +350,7 @@ describe("the seed's wizard in a browser", () => {
       await page.click("#create-app-password");
       expect(await text(page, "#app-password")).toMatch(/^([a-z]{4} ){5}[a-z]{4}$/);
       await shot(page, "19-security-info-app-password");
+      expect(await axeViolations(page)).toEqual([]);
       await page.goto(h.url("/security-info"));
       expect(await page.locator("#app-password").count()).toBe(0);
       expect(await page.locator("#app-password-list tbody tr").count()).toBe(2);
@@ -404,6 +406,7 @@ describe("the seed's wizard in a browser", () => {
       expect(await page.locator("#remove-authentication-phone").count()).toBe(0);
       await page.goto(h.url("/outbox"));
       await shot(page, "20-outbox");
+      expect(await axeViolations(page)).toEqual([]);
     });
   });
 

@@ -57,7 +57,6 @@ export function renderInboxPage(entries: readonly OutboxEntry[], jsonHref: strin
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width">
-<meta http-equiv="refresh" content="5">
 <title>mfakit dev outbox (${entries.length})</title>
 <style>
 body{font:15px/1.5 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1f2328}
@@ -78,7 +77,7 @@ iframe{width:100%;height:420px;border:1px solid #d0d7de;border-radius:6px;backgr
 <body>
 <main>
 <h1>Dev outbox</h1>
-<p class="note">Every SMS, call and email this app sent, newest first. Development only: nothing here was delivered. <a href="${escapeHtml(jsonHref)}">JSON</a></p>
+<p class="note">Every SMS, call and email this app sent, newest first. Development only: nothing here was delivered. <a href="">Check for new messages</a> · <a href="${escapeHtml(jsonHref)}">JSON</a></p>
 ${entries.length === 0 ? '<p class="note">No messages yet.</p>' : entries.map(card).join("\n")}
 </main>
 </body>

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { FactorKind, RegisteredFactor, SecurityInfo } from "@mfakit/core";
+import type { FactorKind, RegisteredFactor, RememberedDevice, SecurityInfo } from "@mfakit/core";
 import { html } from "hono/html";
 import { type Banner, button, field, form, type Html, page, when } from "../html.js";
 import { METHOD_LABELS } from "./enrolment.js";
@@ -20,6 +20,8 @@ export interface SecurityInfoContext {
   readonly errors: Readonly<Record<string, string>>;
   /** The SDK's list: factors, app passwords, the kinds that may be added. */
   readonly info: SecurityInfo;
+  /** Devices the user told not to ask again ("remember this device"). */
+  readonly devices: readonly RememberedDevice[];
   /** A new app password, in the answer that created it only. */
   readonly newAppPassword: { readonly name: string; readonly password: string } | null;
 }
@@ -98,6 +100,35 @@ function addForm(ctx: SecurityInfoContext): Html {
 </section>`;
 }
 
+/** Remembered devices: each with its name, dates and "Forget", and "Forget all". */
+function devicesSection(ctx: SecurityInfoContext): Html {
+  const revoke = (id: string, label: string, extra: string) =>
+    form(
+      "/security-info/devices/revoke",
+      ctx.csrf,
+      html`<input type="hidden" name="id" value="${id}">${button(label, {
+        kind: "link",
+        id: `forget-${id}`,
+      })}<span class="visually-hidden">${extra}</span>`,
+      { className: "inline" },
+    );
+  return html`<section aria-labelledby="devices-heading">
+  <h2 id="devices-heading">Remembered devices</h2>
+  ${
+    ctx.devices.length
+      ? html`<p>These devices don't ask for a second method when you sign in.</p>
+<table class="list" id="device-list"><thead><tr><th scope="col">Device</th><th scope="col">Remembered</th><th scope="col">Last used</th><th scope="col">Until</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>${ctx.devices.map(
+          (d) =>
+            html`<tr><th scope="row">${d.name}</th><td>${when(d.createdAt)}</td><td>${when(
+              d.lastUsedAt,
+            )}</td><td>${when(d.expiresAt)}</td><td>${revoke(d.id, "Forget", ` ${d.name}`)}</td></tr>`,
+        )}</tbody></table>
+${revoke("all", "Forget all devices", "")}`
+      : html`<p>No remembered devices.</p>`
+  }
+</section>`;
+}
+
 /** The page. */
 export function securityInfoPage(ctx: SecurityInfoContext): Html {
   const { appPasswords, canCreateAppPasswords } = ctx.info;
@@ -120,6 +151,7 @@ export function securityInfoPage(ctx: SecurityInfoContext): Html {
   ${factorTable(ctx, "recovery", "reset-list")}
 </section>
 ${addForm(ctx)}
+${devicesSection(ctx)}
 <section aria-labelledby="app-passwords">
   <h2 id="app-passwords">App passwords</h2>
   ${created}

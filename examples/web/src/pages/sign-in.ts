@@ -7,7 +7,7 @@
 
 import type { ChallengeOption } from "@mfakit/core";
 import { html } from "hono/html";
-import { type Banner, button, codeField, field, form, type Html, page } from "../html.js";
+import { type Banner, button, checkbox, codeField, field, form, type Html, page } from "../html.js";
 import type { PendingChallenge } from "../sessions.js";
 import type { DemoAccount } from "../users.js";
 import { METHOD_LABELS } from "./enrolment.js";
@@ -78,7 +78,15 @@ export interface ChallengePageContext {
   /** The user chose the authenticator app. */
   readonly app: boolean;
   readonly resendInSeconds: number;
+  /** Days "don't ask again on this device" lasts; 0 when the policy does not offer it. */
+  readonly rememberDays: number;
 }
+
+/** The "don't ask again" box under a code field, when the policy offers it. */
+const rememberBox = (days: number) =>
+  days > 0
+    ? checkbox({ name: "remember", label: `Don't ask again on this device for ${days} days` })
+    : "";
 
 /** The second-factor page: choose a method, then enter its code. */
 export function challengePage(ctx: ChallengePageContext): Html {
@@ -101,6 +109,7 @@ ${form(
   "/challenge/verify",
   ctx.csrf,
   html`${codeField({ error: ctx.errors.code }, 6)}
+${rememberBox(ctx.rememberDays)}
 <div class="actions">${button("Verify", { id: "verify" })}</div>`,
 )}
 <div class="actions secondary-actions">
@@ -121,6 +130,7 @@ ${form("/challenge/cancel", ctx.csrf, button("Use a different method", { kind: "
         "/challenge/totp",
         ctx.csrf,
         html`${codeField({ error: ctx.errors.code }, 6, "Code from the app")}
+${rememberBox(ctx.rememberDays)}
 <div class="actions">${button("Verify", { id: "verify" })}</div>`,
       )}
 <p><a href="/challenge">Use a different method</a></p>`,
