@@ -51,7 +51,7 @@ describe("remember this device in a browser", () => {
     }
   });
 
-  it("a ticked box skips the second factor at the next sign-in until the device is forgotten on Security info (LIFE-05, BIND-01)", async () => {
+  it("a ticked box skips the second factor at the next sign-in until the device is forgotten on Security info (BIND-01)", async () => {
     await withApp(async (h) => {
       await alexOnSecurityInfo(h);
       // Proven without the box: nothing remembered, no cookie.

@@ -1,7 +1,7 @@
 /**
  * The single-use kit on the memory store, and proof the kit can fail: every case against a memory
  * store whose compare-and-set does not compare must reject, because then parallel uses of one
- * secret all commit (LIFE-02, REL-01).
+ * secret all commit (LIFE-03, REL-01).
  */
 import { memoryStore } from "@mfakit/core";
 import { brokenCompareAndSet, fakeClock, singleUseCases, testSingleUse } from "@mfakit/testing";

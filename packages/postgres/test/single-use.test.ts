@@ -1,6 +1,6 @@
 /**
  * The single-use kit on postgres: many parallel uses of one secret, and exactly one succeeds
- * (LIFE-02, REL-01).
+ * (LIFE-03, REL-01).
  */
 import { postgresStore } from "@mfakit/postgres";
 import { testSingleUse } from "@mfakit/testing";

@@ -1,6 +1,6 @@
 /**
  * The single-use kit on sqlite: many parallel uses of one secret, and exactly one succeeds
- * (LIFE-02, REL-01).
+ * (LIFE-03, REL-01).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -2,7 +2,8 @@
  * The single-use kit: every one-time secret of the SDK (a recovery code, a one-time Temporary
  * Access Pass, a "this wasn't me" revert link, a passkey's challenge) used by many requests at
  * once, on a given store, through the public `createMfa` API: exactly one use succeeds (LIFE-02,
- * REL-01).
+ * REL-01); and what a user keeps a list of (remembered devices) written by many requests at once:
+ * no write is lost.
  *
  * A secret that is read, checked and then marked used in separate steps is accepted by every
  * request that read it before the first one wrote: only a store whose compare-and-set holds keeps
@@ -19,6 +20,7 @@ import { type FakeClock, fakeClock } from "../fake-clock.js";
 import type { SingleUseCase } from "./case.js";
 import { cases as passkeys } from "./passkeys.js";
 import { cases as recoveryCodes } from "./recovery-codes.js";
+import { cases as rememberedDevices } from "./remembered-devices.js";
 import { cases as revert } from "./revert.js";
 import { cases as temporaryAccessPass } from "./temporary-access-pass.js";
 
@@ -30,6 +32,7 @@ export const singleUseCases: Readonly<Record<string, SingleUseCase>> = Object.fr
   ...temporaryAccessPass,
   ...revert,
   ...passkeys,
+  ...rememberedDevices,
 });
 
 /** How {@link testSingleUse} gets a store. */
