@@ -1,7 +1,7 @@
 /**
  * The single-use kit: every one-time secret of the SDK (a recovery code, a one-time Temporary
  * Access Pass, a "this wasn't me" revert link, a passkey's challenge) used by many requests at
- * once, on a given store, through the public `createMfa` API: exactly one use succeeds (LIFE-02,
+ * once, on a given store, through the public `createMfa` API: exactly one use succeeds (LIFE-03,
  * REL-01); and what a user keeps a list of (remembered devices) written by many requests at once:
  * no write is lost.
  *
