@@ -45,12 +45,9 @@ import { join } from "node:path";
 import {
   createKeyring,
   createMfa,
-  type EnrolmentView,
   type JsonValue,
-  type Mfa,
   memoryStore,
   type Store,
-  type SubmitInput,
   seedPolicy,
 } from "@mfakit/core";
 import { userKey } from "@mfakit/core/adapter";
@@ -58,10 +55,11 @@ import { base32Decode, totpAt } from "@mfakit/core/totp";
 import { postgresStore } from "@mfakit/postgres";
 import { redisClientOptions, redisStore } from "@mfakit/redis";
 import { sqliteStore } from "@mfakit/sqlite";
-import { type CapturingOutbox, capturingOutbox, type FakeClock, fakeClock } from "@mfakit/testing";
+import { capturingOutbox, type FakeClock, fakeClock } from "@mfakit/testing";
 import { figure, report } from "./harness.ts";
 import { type CallCount, callsBetween, countingStore } from "./support/counting-store.ts";
 import { pg, postgresServer, Redis, redisServer } from "./support/servers.ts";
+import { drive, type WizardRun, type WizardUser, wizardUser } from "./support/wizard.ts";
 
 /** Users who enrol by the seed flow per store: one gives exact counts, more steady the times. */
 const SEED_USERS = 6;
@@ -178,153 +176,15 @@ interface Sample {
 /** Samples by flow, then by action label, in the order first seen. */
 type Tally = Map<Flow, Map<string, Sample[]>>;
 
-/** One user going through the wizard. */
-interface User {
-  readonly userId: string;
-  readonly number: string;
-  readonly email: string;
-  readonly session: { readonly userId: string; readonly authenticatedAt: number };
-  /** The first factor this user picks. */
-  readonly factor: "sms" | "app";
-  view: EnrolmentView | null;
-  /** Where the code in play was sent, and what for (the label of the verify). */
-  sentTo: string;
-  sentFor: string;
-  /** The authenticator app's secret (base32), once shown. */
-  secret: string | null;
-  readonly recoveryAdded: Set<string>;
-}
-
 /** Runs `run` as one user action of `flow` (or uncounted when `flow` is null). */
 type Act = <T>(flow: Flow | null, action: string, run: () => Promise<T>) => Promise<T>;
 
 const micros = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One answer to the wizard: its label, the input, and whether it is a TOTP-enrolment action. */
-interface Answer {
-  readonly label: string;
-  readonly input: SubmitInput;
-  readonly totp: boolean;
-}
-const say = (label: string, input: SubmitInput, totp = false): Answer => ({ label, input, totp });
-
-/**
- * What a user answers to `view`; null when the wizard is done. The user takes what is offered,
- * so a core that reorders or adds steps is followed, not broken.
- */
-function answer(
-  user: User,
-  view: EnrolmentView,
-  outbox: CapturingOutbox,
-  clock: FakeClock,
-): Answer | null {
-  switch (view.step) {
-    case "intro":
-      return say("intro: set up", { step: "intro", action: "setup" });
-    case "mfa-method":
-      if (user.factor === "app") {
-        return say(
-          "mfa-method: authenticator app",
-          { step: "mfa-method", method: "authenticator-app" },
-          true,
-        );
-      }
-      user.sentTo = user.number;
-      user.sentFor = "MFA phone";
-      return say("mfa-method: phone, SMS", {
-        step: "mfa-method",
-        method: "authentication-phone",
-        number: user.number,
-        delivery: "sms",
-      });
-    case "verify-code":
-      return say(`verify-code (${user.sentFor})`, {
-        step: "verify-code",
-        code: outbox.lastCode(user.sentTo),
-      });
-    case "authenticator-setup": {
-      user.secret = view.secret ?? user.secret;
-      if (!user.secret) throw new Error("authenticator-setup showed no secret");
-      const code = totpAt(base32Decode(user.secret), clock.now() / 1000);
-      return say("authenticator-setup: code", { step: "authenticator-setup", code }, true);
-    }
-    case "app-password":
-      return say("app-password: done", { step: "app-password", action: "done" });
-    case "app-step":
-      return say(`app-step: ${view.stepId}`, {
-        step: "app-step",
-        action: "done",
-        stepId: view.stepId,
-      });
-    case "recovery-intro":
-      return say("recovery-intro: next", { step: "recovery-intro", action: "next" });
-    case "recovery-method": {
-      // Email and phone first, as the seed user does; anything else the core offers after.
-      const offered = view.methods.filter((m) => !user.recoveryAdded.has(m));
-      const method = offered.find((m) => m === "email" || m === "phone") ?? offered[0];
-      if (!method) throw new Error("recovery-method offered nothing new");
-      user.recoveryAdded.add(method);
-      return say(`recovery-method: ${method}`, { step: "recovery-method", method });
-    }
-    case "recovery-email":
-      user.sentTo = user.email;
-      user.sentFor = "recovery email";
-      return say("recovery-email", { step: "recovery-email", email: user.email });
-    case "recovery-phone":
-      user.sentTo = user.number;
-      user.sentFor = "recovery phone";
-      // The authentication phone is confirmed as shown; without one the user enters a number.
-      return say(
-        "recovery-phone: SMS",
-        view.phone
-          ? { step: "recovery-phone", delivery: "sms" }
-          : { step: "recovery-phone", delivery: "sms", number: user.number },
-      );
-    case "finish":
-      return say("finish", { step: "finish", action: "finish" });
-    case "done":
-      return null;
-    case "cancelled":
-      throw new Error("the enrolment was cancelled");
-  }
-}
-
 /** What one store run needs. */
-interface Run {
-  readonly mfa: Mfa;
-  readonly outbox: CapturingOutbox;
-  readonly clock: FakeClock;
+interface Run extends WizardRun {
   readonly act: Act;
-}
-
-/**
- * Drives `user` through the wizard until it shows a step of `pauseAt`, or is done. Any notice
- * (a refused code, a limit) stops the flow: this user never errs, so a notice is a finding.
- */
-async function drive(user: User, run: Run, pauseAt: ReadonlySet<string>): Promise<void> {
-  const { mfa, act } = run;
-  const flowOf = (a: { totp: boolean }) => (user.factor === "sms" ? SEED : a.totp ? TOTP : null);
-  let view: EnrolmentView =
-    user.view ??
-    (await act(flowOf({ totp: false }), "start (open the wizard)", () =>
-      mfa.enrolment.start({ ...user.session, appSteps: ["change-password"] }),
-    ));
-  user.view = view;
-  for (let submits = 0; submits < 40; submits++) {
-    if (pauseAt.has(view.step)) return;
-    const next = answer(user, view, run.outbox, run.clock);
-    if (!next) return;
-    const id = view.id;
-    view = await act(flowOf(next), next.label, () =>
-      mfa.enrolment.submit(id, next.input, user.session),
-    );
-    user.view = view;
-    if (view.notice) {
-      throw new Error(`${next.label} answered ${JSON.stringify(view.notice)} at ${view.step}`);
-    }
-  }
-  throw new Error(`no end after 40 submits (at ${view.step})`);
 }
 
 /**
@@ -389,30 +249,24 @@ async function runFlows(target: Target, clock: FakeClock, tally: Tally): Promise
   const run: Run = { mfa, outbox, clock, act };
   await baseline(); // creates the baseline record; its first write is not a read-modify-write
 
-  const user = (i: number, factor: User["factor"]): User => {
-    const userId = `${factor}${i}@contoso.com`;
-    return {
-      userId,
-      number: `+44740${factor === "sms" ? 0 : 1}${String(i).padStart(6, "0")}`,
-      email: `${factor}${i}@personal.example`,
-      session: { userId, authenticatedAt: clock.now() },
-      factor,
-      view: null,
-      sentTo: "",
-      sentFor: "",
-      secret: null,
-      recoveryAdded: new Set(),
-    };
-  };
-  const seedUsers = Array.from({ length: SEED_USERS }, (_, i) => user(i, "sms"));
-  const appUsers = Array.from({ length: TOTP_USERS }, (_, i) => user(i, "app"));
+  const seedUsers = Array.from({ length: SEED_USERS }, (_, i) => wizardUser(i, "sms", clock.now()));
+  const appUsers = Array.from({ length: TOTP_USERS }, (_, i) => wizardUser(i, "app", clock.now()));
+  // Each wizard call is one action: of the seed flow for an SMS user, of the TOTP enrolment for
+  // the app user's authenticator steps, uncounted otherwise.
+  const driveCounted = (u: WizardUser, pauseAt: ReadonlySet<string>) =>
+    drive(
+      u,
+      run,
+      (view) => pauseAt.has(view.step),
+      (next, label, call) => act(u.factor === "sms" ? SEED : next?.totp ? TOTP : null, label, call),
+    );
 
   // The seed flow sends to each user's phone twice, so it runs in two passes with the
   // cooldown let pass between them. The app users send to a phone once (the recovery phone).
   const pause = new Set(["recovery-phone"]);
-  for (const u of seedUsers) await drive(u, run, pause);
+  for (const u of seedUsers) await driveCounted(u, pause);
   await afterCooldown(target, clock);
-  for (const u of [...seedUsers, ...appUsers]) await drive(u, run, new Set());
+  for (const u of [...seedUsers, ...appUsers]) await driveCounted(u, new Set());
   await afterCooldown(target, clock);
 
   for (const u of seedUsers) {

@@ -269,14 +269,20 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   let lastSweep = clock.now();
   /**
-   * Lazy sweeping: a write deletes one batch of expired rows now and then. It runs BEFORE the
-   * write, so if its commit fails the call throws with nothing changed that anyone can see
-   * (expired rows are invisible); run after, it would turn a committed write into a throw.
+   * Lazy sweeping: a write deletes one batch of expired rows now and then. When one is due, the
+   * sweep and the write run in ONE transaction, so the call stays one commit (one fsync under
+   * `synchronous = FULL`) and, if that commit fails, the call throws with nothing changed that
+   * anyone can see (expired rows are invisible either way). The sweep goes first: run after,
+   * its failure would turn a done write into a throw.
    */
-  const beforeWrite = (now: number) => {
-    if (sweepIntervalMs === 0 || now - lastSweep < sweepIntervalMs) return;
-    lastSweep = now;
+  const sweptWrite = db.transaction(<T>(now: number, write: () => T): T => {
     sql.sweep.run({ now, limit: sweepBatchSize });
+    return write();
+  }).immediate;
+  const writing = <T>(now: number, write: () => T): T => {
+    if (sweepIntervalMs === 0 || now - lastSweep < sweepIntervalMs) return write();
+    lastSweep = now;
+    return sweptWrite(now, write) as T;
   };
 
   // Every driver failure (busy, I/O, closed database) becomes store_unavailable here rather
@@ -303,17 +309,14 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     put(key: string, value: JsonValue, opts: PutOptions = {}) {
       return settle("put", (): PutResult => {
         const now = clock.now();
-        beforeWrite(now);
-        return casPut(key, value, opts, now);
+        return writing(now, () => casPut(key, value, opts, now));
       });
     },
 
     take<T extends JsonValue>(key: string) {
       return settle("take", () => {
         const now = clock.now();
-        const params = { key, now };
-        beforeWrite(now);
-        const row = writeOne(sql.take, params);
+        const row = writing(now, () => writeOne(sql.take, { key, now }));
         return row?.live ? entry<T>(row) : null;
       });
     },
@@ -321,33 +324,28 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     increment(key: string, opts: IncrementOptions = {}) {
       return settle("increment", () => {
         const now = clock.now();
-        beforeWrite(now);
-        return count(key, opts, now, "increment");
+        return writing(now, () => count(key, opts, now, "increment"));
       });
     },
 
     incrementMany(items: ReadonlyArray<IncrementItem>) {
       return settle("incrementMany", () => {
         const now = clock.now();
-        beforeWrite(now);
-        return countAll(items, now);
+        return writing(now, () => countAll(items, now));
       });
     },
 
     putAndCount(put: PutItem, increments: ReadonlyArray<IncrementItem>) {
       return settle("putAndCount", () => {
         const now = clock.now();
-        beforeWrite(now);
-        return putAndCountAll(put, increments, now);
+        return writing(now, () => putAndCountAll(put, increments, now));
       });
     },
 
     delete(key: string) {
       return settle("delete", () => {
         const now = clock.now();
-        const params = { key, now };
-        beforeWrite(now);
-        const row = writeOne(sql.delete, params);
+        const row = writing(now, () => writeOne(sql.delete, { key, now }));
         return Boolean(row?.live);
       });
     },
