@@ -110,7 +110,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     senders: wiring.senders,
     clock,
     events,
-    policy: seedPolicy(["GB", "US", "IE", "FR", "DE", "ES", "NL"]),
+    policy: {
+      ...seedPolicy(["GB", "US", "IE", "FR", "DE", "ES", "NL"]),
+      temporaryAccessPass: { enabled: true },
+    },
   });
 
   const users = userDirectory(wiring.store);
@@ -128,6 +131,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       "/static/countdown.js": asset("countdown.js", "text/javascript; charset=utf-8"),
     },
     secureCookies: options.secureCookies ?? true,
+    // Like the outbox: anyone who reaches it can issue passes, so loopback only.
+    helpDesk: LOOPBACK.has(host),
     log,
   });
 
