@@ -33,6 +33,7 @@ import { challengeMessage, errorMessage, noticeMessage } from "./messages.js";
 import { carriesSecret, type EnrolmentPageContext, enrolmentPage } from "./pages/enrolment.js";
 import { securityInfoPage } from "./pages/security-info.js";
 import { challengePage, signInPage } from "./pages/sign-in.js";
+import { helpDeskPage, passMessage, passSignInPage } from "./pages/temporary-access-pass.js";
 import type { Flash, Session, SessionData, SessionStore } from "./sessions.js";
 import type { DemoAccount, UserDirectory } from "./users.js";
 
@@ -52,6 +53,12 @@ export interface AppDeps {
   readonly secureCookies: boolean;
   /** Where unexpected errors are reported (never with a secret: name and code only). */
   readonly log: (line: string) => void;
+  /**
+   * Serve the help desk's Temporary Access Pass page (`/help-desk/temporary-access-pass`). A real
+   * app puts it behind its administrators' own sign-in; the demo serves it on loopback only.
+   * @default false
+   */
+  readonly helpDesk?: boolean;
 }
 
 type Env = { Variables: { session: Session } };
@@ -210,6 +217,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     userId: data(c).userId as string,
     authenticatedAt: data(c).authenticatedAt ?? 0,
     ...(ipOf(c) ? { ip: ipOf(c) } : {}),
+    ...(data(c).via ? { via: data(c).via ?? undefined } : {}),
   });
 
   const displayName = async (c: Ctx) =>
@@ -484,6 +492,78 @@ export function createApp(deps: AppDeps): Hono<Env> {
       return go(c, "/challenge?method=app");
     });
   });
+
+  // ------------------------------------------------------------ Temporary Access Pass
+
+  app.get("/challenge/pass", async (c) => {
+    const s = data(c);
+    if (!challengeUser(c)) return go(c, "/challenge");
+    const f = takeFlash(c);
+    return c.html(
+      passSignInPage({
+        csrf: s.csrf,
+        user: await displayName(c),
+        banner: f.banner ?? null,
+        errors: f.errors ?? {},
+      }),
+    );
+  });
+
+  // A pass stands in for the lost second factor and counts as the step-up; the session carries
+  // its `via`, so the SDK lets it register methods and nothing else. Straight into the wizard.
+  app.post("/challenge/pass", async (c) => {
+    const userId = challengeUser(c);
+    if (!userId) return go(c, "/challenge");
+    const form = await formOf(c);
+    return attempt(c, "/challenge/pass", async () => {
+      const result = await mfa.challenge.verifyTemporaryAccessPass({
+        userId,
+        pass: form.pass ?? "",
+        ...(ipOf(c) ? { ip: ipOf(c) } : {}),
+      });
+      if (!result.ok) {
+        flash(c, { errors: { pass: passMessage(result, duration) } });
+        return go(c, "/challenge/pass");
+      }
+      update(c, { mfaAt: now(), authenticatedAt: now(), challenge: null, via: result.via });
+      const view = await mfa.securityInfo.add(sdkSession(c), "authentication-phone", {
+        locale: "en",
+      });
+      update(c, { enrolmentId: view.id, enrolMode: "add" });
+      return go(c, "/enrol");
+    });
+  });
+
+  if (deps.helpDesk) {
+    const helpDesk = (c: Ctx, f: Flash, issued: Parameters<typeof helpDeskPage>[0]["issued"]) =>
+      c.html(
+        helpDeskPage({
+          csrf: data(c).csrf,
+          banner: f.banner ?? null,
+          errors: f.errors ?? {},
+          users: deps.demoAccounts.map((a) => ({ id: a.id, displayName: a.displayName })),
+          issued,
+        }),
+      );
+    app.get("/help-desk/temporary-access-pass", (c) => helpDesk(c, takeFlash(c), null));
+    app.post("/help-desk/temporary-access-pass", async (c) => {
+      const form = await formOf(c);
+      const userId = form.userId ?? "";
+      if (!deps.demoAccounts.some((a) => a.id === userId)) return go(c, c.req.path);
+      try {
+        const issued = await mfa.admin.issueTemporaryAccessPass({
+          userId,
+          lifetimeMinutes: Number(form.lifetimeMinutes),
+          oneTime: form.oneTime === "1",
+        });
+        // Shown once: rendered in this answer, kept nowhere.
+        return helpDesk(c, {}, { ...issued, userId });
+      } catch (e) {
+        if (!isMfaError(e, "invalid_input")) throw e;
+        return helpDesk(c, { errors: { lifetimeMinutes: e.message } }, null);
+      }
+    });
+  }
 
   // ------------------------------------------------------------ enrolment wizard
 

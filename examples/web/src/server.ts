@@ -117,6 +117,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       ...seedPolicy(["GB", "US", "IE", "FR", "DE", "ES", "NL"]),
       // "Don't ask again on this device": the demo offers it for 30 days.
       rememberDeviceDays: REMEMBER_DEVICE_DAYS,
+      temporaryAccessPass: { enabled: true },
     },
   });
 
@@ -135,6 +136,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       "/static/countdown.js": asset("countdown.js", "text/javascript; charset=utf-8"),
     },
     secureCookies: options.secureCookies ?? true,
+    // Like the outbox: anyone who reaches it can issue passes, so loopback only.
+    helpDesk: LOOPBACK.has(host),
     log,
   });
 

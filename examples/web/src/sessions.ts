@@ -10,7 +10,7 @@
  */
 
 import { createHash, randomBytes } from "node:crypto";
-import type { JsonValue, Store } from "@mfakit/core";
+import type { JsonValue, PassSession, Store } from "@mfakit/core";
 import type { Banner } from "./html.js";
 
 /** A message and form values carried across one redirect (PRG). */
@@ -49,6 +49,8 @@ export interface SessionData {
   readonly enrolMode: "register" | "add";
   /** The sign-in challenge in progress. */
   readonly challenge: PendingChallenge | null;
+  /** Set when the second factor was a Temporary Access Pass: the SDK then lets it only register. */
+  readonly via?: PassSession | null;
   /** Where to go after sign-in. */
   readonly next: string | null;
   readonly flash: Flash | null;
@@ -90,6 +92,7 @@ export function emptySession(): SessionData {
     enrolmentId: null,
     enrolMode: "register",
     challenge: null,
+    via: null,
     next: null,
     flash: null,
   };

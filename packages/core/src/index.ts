@@ -55,7 +55,7 @@ export type {
   ViewNotice,
   ViewOf,
 } from "./enrolment/views.js";
-export type { Session } from "./flows/gate.js";
+export type { PassSession, Session } from "./flows/gate.js";
 
 // Security info: the user's own page (list, add, replace, remove, name, prefer; app passwords)
 
@@ -79,6 +79,18 @@ export type {
   SendFailure,
 } from "./challenge/challenge.js";
 export type { CheckFailure, CheckOutcome } from "./flows/check.js";
+
+// Temporary Access Pass: issued by an admin, checked at sign-in, its session only registers
+
+export type { PassState } from "./temporary-access-pass/pass-record.js";
+export type {
+  IssuedTemporaryAccessPass,
+  IssueTemporaryAccessPassInput,
+  TemporaryAccessPassAdminApi,
+  TemporaryAccessPassChallengeApi,
+  TemporaryAccessPassInfo,
+  TemporaryAccessPassResult,
+} from "./temporary-access-pass/temporary-access-pass.js";
 
 // Administration and registrations
 

@@ -26,6 +26,8 @@ import type { EnrolmentEngine } from "./enrolment/engine.js";
 import { createMessenger, type Senders } from "./enrolment/messenger.js";
 import { isMfaError, MfaError } from "./errors.js";
 import { factorModule } from "./factors/registry.js";
+import type { CheckFailure } from "./flows/check.js";
+import type { Session } from "./flows/gate.js";
 import { assertUserId } from "./keys.js";
 import { createLimiter, type Limiter, type LimitsInput, resolveLimits } from "./limits/limits.js";
 import { type Policy, type PolicyInput, policySchema } from "./policy/policy.js";
@@ -38,6 +40,13 @@ import type { Store } from "./ports/store.js";
 import { type RegistrationStore, registrationStore } from "./registration/registration.js";
 import { normaliseDomain } from "./rules/domain.js";
 import type { SecurityInfoApi } from "./security-info/security-info.js";
+import {
+  passSessionPolicy,
+  type TemporaryAccessPassAdminApi,
+  type TemporaryAccessPassChallengeApi,
+  type TemporaryAccessPassResult,
+  temporaryAccessPassFlows,
+} from "./temporary-access-pass/temporary-access-pass.js";
 import type { TotpOptions } from "./totp/service.js";
 
 /** Everything `createMfa` takes. */
@@ -78,10 +87,10 @@ export interface Mfa {
   readonly enrolment: EnrolmentEngine;
   /** The user's own Security info page: list, add, replace, remove, name, prefer; app passwords. */
   readonly securityInfo: SecurityInfoApi;
-  /** Sign-in checks of registered factors and app passwords. */
-  readonly challenge: ChallengeApi;
-  /** Administration. */
-  readonly admin: AdminApi;
+  /** Sign-in checks of registered factors, app passwords and Temporary Access Passes. */
+  readonly challenge: ChallengeApi & TemporaryAccessPassChallengeApi;
+  /** Administration, Temporary Access Passes included. */
+  readonly admin: AdminApi & TemporaryAccessPassAdminApi;
   /** The policy with every default applied. */
   readonly policy: Policy;
   /** Whether a user must register now (none / nudge / required). */
@@ -236,33 +245,64 @@ export function createMfa(config: MfaConfig): Mfa {
   flowsOf(shared, detachedUnit(store));
 
   /** Runs one user action in its unit of work (one read, at most one commit of the user's state). */
-  const act = <T>(userId: unknown, action: (f: ActionFlows) => Promise<T>, retries?: number) => {
+  const act = <T>(
+    userId: unknown,
+    action: (f: ActionFlows) => Promise<T>,
+    retries?: number,
+    deps: SharedDeps = shared,
+  ) => {
     assertUserId(userId);
-    return inUnit(shared, userId, action, retries);
+    return inUnit(deps, userId, action, retries);
   };
+  const passes = (f: ActionFlows) => temporaryAccessPassFlows({ ...f, keyring, random });
+  // A Temporary Access Pass session's wizard offers no app password (it registers factors only).
+  const passShared: SharedDeps = { ...shared, policy: passSessionPolicy(policy) };
+  /**
+   * A registering action of a session: one opened with a Temporary Access Pass runs only while its
+   * pass is live (checked in the same unit, so a revoke that committed first ends it).
+   */
+  const register = <T>(
+    session: Session | undefined,
+    action: (f: ActionFlows) => Promise<T>,
+    retries?: number,
+  ) =>
+    session?.via === undefined
+      ? act(userOf(session), action, retries)
+      : act(
+          userOf(session),
+          async (f) => {
+            await passes(f).vouch(session);
+            return action(f);
+          },
+          retries,
+          passShared,
+        );
   /**
    * A check at sign-in: when this user's other checks keep committing first (a burst of
    * guesses), it waits its turn instead of running: nothing was compared, nothing is told.
    */
-  const check = (userId: unknown, action: (f: ActionFlows) => Promise<ChallengeResult>) =>
-    act(userId, action).catch((e: unknown): ChallengeResult => {
+  const check = <R extends ChallengeResult | TemporaryAccessPassResult>(
+    userId: unknown,
+    action: (f: ActionFlows) => Promise<R>,
+  ) =>
+    act(userId, action).catch((e: unknown): R | CheckFailure => {
       if (!isMfaError(e, "store_conflict")) throw e;
       return { ok: false, reason: "factor_locked", retryAfterSeconds: 1 };
     });
   const userOf = (session: { userId?: unknown } | null | undefined) => session?.userId;
 
   const enrolment = Object.freeze<EnrolmentEngine>({
-    start: (options) => act(userOf(options), (f) => f.engine.start(options)),
-    get: (id, session) => act(userOf(session), (f) => f.engine.get(id, session)),
+    start: (options) => register(options, (f) => f.engine.start(options)),
+    get: (id, session) => register(session, (f) => f.engine.get(id, session)),
     // The engine commits itself (a lost race is its conflict view), so it never runs twice.
     submit: (id, input, session) =>
-      act(userOf(session), (f) => f.engine.submit(id, input, session), 0),
+      register(session, (f) => f.engine.submit(id, input, session), 0),
   });
 
   const securityInfo = Object.freeze<SecurityInfoApi>({
     list: (session) => act(userOf(session), (f) => f.securityInfo.list(session)),
     add: (session, kind, options) =>
-      act(userOf(session), (f) => f.securityInfo.add(session, kind, options)),
+      register(session, (f) => f.securityInfo.add(session, kind, options)),
     replace: (session, id, options) =>
       act(userOf(session), (f) => f.securityInfo.replace(session, id, options)),
     remove: (session, id) => act(userOf(session), (f) => f.securityInfo.remove(session, id)),
@@ -286,7 +326,7 @@ export function createMfa(config: MfaConfig): Mfa {
     }),
   });
 
-  const challenge = Object.freeze<ChallengeApi>({
+  const challenge = Object.freeze<Mfa["challenge"]>({
     options: (userId) => act(userId, (f) => f.challenge.options(userId)),
     // start and resend commit before they send (state before send, REL-04), then send once.
     start: (input) => act(userOf(input), (f) => f.challenge.start(input), 0),
@@ -295,9 +335,11 @@ export function createMfa(config: MfaConfig): Mfa {
     verifyTotp: (input) => check(userOf(input), (f) => f.challenge.verifyTotp(input)),
     recognizeDevice: (input) => act(userOf(input), (f) => f.challenge.recognizeDevice(input)),
     verifyAppPassword: (input) => check(userOf(input), (f) => f.challenge.verifyAppPassword(input)),
+    verifyTemporaryAccessPass: (input) =>
+      check(userOf(input), (f) => passes(f).challenge.verifyTemporaryAccessPass(input)),
   });
 
-  const admin = Object.freeze<AdminApi>({
+  const admin = Object.freeze<Mfa["admin"]>({
     listMethods: (userId) => act(userId, (f) => f.admin.listMethods(userId)),
     removeMethod: (userId, which, by) =>
       act(userId, (f) => f.admin.removeMethod(userId, which, by)),
@@ -308,6 +350,12 @@ export function createMfa(config: MfaConfig): Mfa {
     // Reads every user's document a page at a time: no user action writes a report index.
     registrationReport: () =>
       createAdmin(flowsOf(shared, detachedUnit(store))).registrationReport(),
+    issueTemporaryAccessPass: (input) =>
+      act(userOf(input), (f) => passes(f).admin.issueTemporaryAccessPass(input)),
+    revokeTemporaryAccessPass: (userId) =>
+      act(userId, (f) => passes(f).admin.revokeTemporaryAccessPass(userId)),
+    temporaryAccessPass: (userId) =>
+      act(userId, (f) => passes(f).admin.temporaryAccessPass(userId)),
   });
 
   const perUser =

@@ -10,11 +10,20 @@ import {
   isMfaError,
   type Mfa,
   type MfaEvent,
+  type Session,
 } from "@mfakit/core";
 import { base32Decode, totpAt } from "@mfakit/core/totp";
 import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
-import { expectStep, phoneCodeSent, phoneThroughWizard, seedSetup } from "./support/seed-setup.ts";
+import {
+  enrolPhoneAndEmail,
+  expectStep,
+  phoneAndEmailPolicy,
+  phoneCodeSent,
+  phoneThroughWizard,
+  seedSetup,
+  since,
+} from "./support/seed-setup.ts";
 
 const USER = "ana@contoso.com";
 const PHONE = "+447400123456";
@@ -22,43 +31,13 @@ const OTHER_PHONE = "+447400654321";
 const EMAIL = "ana.personal@example.org";
 const STALE_MS = 11 * 60 * 1000; // the policy's step-up window is 10 minutes (BIND-01)
 
-const policy = {
-  mfa: {
-    methods: ["authentication-phone" as const, "authenticator-app" as const],
-    required: 1,
-  },
-  recovery: { methods: ["email" as const, "phone" as const], required: 0 },
-  appPasswords: { enabled: true, offerDuringEnrolment: false },
-  phone: { allowedCountries: ["GB"] },
-};
+const policy = phoneAndEmailPolicy;
 
 /** A user with a verified authentication phone and recovery email, enrolled through the wizard. */
 async function enrolled(options: Parameters<typeof seedSetup>[0] = {}) {
   const setup = seedSetup({ policy, ...options });
-  const { mfa, outbox, clock } = setup;
-  currentOutbox = outbox;
-  const session = () => ({ userId: USER, authenticatedAt: clock.now() });
-  let view = await phoneThroughWizard(
-    mfa,
-    outbox,
-    session,
-    await mfa.enrolment.start({ ...session(), locale: "de" }),
-  );
-  if (view.step === "app-password")
-    view = await mfa.enrolment.submit(view.id, { step: "app-password", action: "done" }, session());
-  expectStep(view, "finish");
-  view = await mfa.enrolment.submit(view.id, { step: "finish", action: "finish" }, session());
-  clock.advance(31_000);
-  // The recovery email through Security info's scoped enrolment.
-  let add = await mfa.securityInfo.add(session(), "recovery-email");
-  add = await mfa.enrolment.submit(add.id, { step: "recovery-email", email: EMAIL }, session());
-  add = await mfa.enrolment.submit(
-    add.id,
-    { step: "verify-code", code: outbox.lastCode(EMAIL) },
-    session(),
-  );
-  expectStep(add, "finish");
-  clock.advance(31_000);
+  currentOutbox = setup.outbox;
+  const session = await enrolPhoneAndEmail(setup, { userId: USER, email: EMAIL, locale: "de" });
   return { ...setup, session };
 }
 
@@ -90,16 +69,6 @@ async function addAuthenticator(
 }
 
 const stale = (clock: FakeClock) => ({ userId: USER, authenticatedAt: clock.now() - STALE_MS });
-
-/** Messages and events after a mark. */
-function since(outbox: CapturingOutbox, events: MfaEvent[]) {
-  const m = outbox.messages.length;
-  const e = events.length;
-  return {
-    messages: () => outbox.messages.slice(m),
-    events: () => events.slice(e),
-  };
-}
 
 describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
   /**
@@ -230,6 +199,7 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
       "verify",
       "verifyTotp",
       "verifyAppPassword",
+      "verifyTemporaryAccessPass",
       "options",
       "recognizeDevice",
     ];
@@ -327,6 +297,132 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
     expect(added).toEqual(expect.arrayContaining(["authentication-phone", "recovery-phone"]));
     expect(mark.messages().filter((m) => m.to === EMAIL)).toHaveLength(2);
   });
+});
+
+describe("a Temporary Access Pass session only registers factors (BIND-01, BIND-09)", () => {
+  type PassSession = { userId: string; authenticatedAt: number; via: Session["via"] };
+  /**
+   * Every gated action a session can reach, each with whether it adds or confirms a factor (the
+   * one thing a pass lets a user do). A new gated entry point belongs in this table.
+   */
+  const gatedActions: Array<{
+    name: string;
+    registers: boolean;
+    /** What a full sign-in sets up first (a replacement under way, an app password): an id. */
+    prepare?: (mfa: Mfa, full: { userId: string; authenticatedAt: number }) => Promise<string>;
+    act: (mfa: Mfa, session: PassSession, prepared: string) => Promise<unknown>;
+  }> = [
+    {
+      name: "security info: add an authenticator app",
+      registers: true,
+      act: (mfa, s) => mfa.securityInfo.add(s, "authenticator-app"),
+    },
+    {
+      name: "wizard: answer a step (choose and confirm a method)",
+      registers: true,
+      act: async (mfa, s) => {
+        const view = await mfa.enrolment.start(s);
+        return mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, s);
+      },
+    },
+    {
+      name: "security info: replace the authentication phone",
+      registers: false,
+      act: (mfa, s) => mfa.securityInfo.replace(s, "authentication-phone"),
+    },
+    {
+      name: "wizard: continue a replacement started with a full sign-in",
+      registers: false,
+      prepare: async (mfa, full) =>
+        (await mfa.securityInfo.replace(full, "authentication-phone")).id,
+      act: (mfa, s, enrolmentId) =>
+        mfa.enrolment.submit(
+          enrolmentId,
+          {
+            step: "mfa-method",
+            method: "authentication-phone",
+            number: "07400 654321",
+            country: "GB",
+            delivery: "sms",
+          },
+          s,
+        ),
+    },
+    {
+      name: "security info: remove the recovery email",
+      registers: false,
+      act: (mfa, s) => mfa.securityInfo.remove(s, "recovery-email"),
+    },
+    {
+      name: "security info: prefer a method",
+      registers: false,
+      act: (mfa, s) => mfa.securityInfo.setPreferred(s, "authentication-phone"),
+    },
+    {
+      name: "security info: rename a method",
+      registers: false,
+      act: (mfa, s) => mfa.securityInfo.rename(s, "authentication-phone", "Work"),
+    },
+    {
+      name: "security info: create an app password",
+      registers: false,
+      act: (mfa, s) => mfa.securityInfo.appPasswords.create(s, "Outlook"),
+    },
+    {
+      name: "security info: revoke an app password",
+      registers: false,
+      prepare: async (mfa, full) => (await mfa.securityInfo.appPasswords.create(full, "Old")).id,
+      act: (mfa, s, id) => mfa.securityInfo.appPasswords.revoke(s, id),
+    },
+    {
+      name: "security info: forget a remembered device",
+      registers: false,
+      act: (mfa, s) => mfa.securityInfo.devices.revoke(s, "dev_unknown"),
+    },
+    {
+      name: "security info: forget every remembered device",
+      registers: false,
+      act: (mfa, s) => mfa.securityInfo.devices.revokeAll(s),
+    },
+  ];
+
+  /** An enrolled user with a live pass, and a session opened with it. */
+  async function withPass() {
+    const setup = await enrolled({
+      policy: { ...policy, temporaryAccessPass: { enabled: true } },
+    });
+    const { mfa, clock } = setup;
+    const { pass } = await mfa.admin.issueTemporaryAccessPass({ userId: USER });
+    const result = await mfa.challenge.verifyTemporaryAccessPass({ userId: USER, pass });
+    if (!result.ok) throw new Error(`pass refused: ${result.reason}`);
+    const passSession = (): PassSession => ({
+      userId: USER,
+      authenticatedAt: clock.now(),
+      via: result.via,
+    });
+    return { ...setup, passSession };
+  }
+
+  for (const action of gatedActions) {
+    const verdict = action.registers ? "accepted" : "refused, nothing changed, nothing sent";
+    it(`${action.name}: ${verdict}`, async () => {
+      const { mfa, clock, store, outbox, events, passSession } = await withPass();
+      const prepared =
+        (await action.prepare?.(mfa, { userId: USER, authenticatedAt: clock.now() })) ?? "";
+      if (action.registers) {
+        await expect(action.act(mfa, passSession(), prepared)).resolves.toBeDefined();
+        return;
+      }
+      const before = JSON.stringify((await store.list("mfa:{")).items);
+      const mark = since(outbox, events);
+      const error = await action.act(mfa, passSession(), prepared).catch((e: unknown) => e);
+      expect(isMfaError(error, "reauthentication_required")).toBe(true);
+      expect((error as { data: { reason?: string } }).data.reason).toBe("temporary_access_pass");
+      expect(mark.messages()).toEqual([]);
+      expect(mark.events()).toEqual([]);
+      expect(JSON.stringify((await store.list("mfa:{")).items)).toBe(before);
+    });
+  }
 });
 
 describe("failure caps hold under parallel guesses (RATE-02, RATE-04, REL-02)", () => {

@@ -139,7 +139,8 @@ ${rememberBox(ctx.rememberDays)}
   if (ctx.options.length === 0) {
     return page(
       { ...base, title: "No sign-in method available" },
-      html`<p class="lead">Your sign-in methods are turned off after too many wrong codes. Ask your administrator to turn them back on.</p>`,
+      html`<p class="lead">Your sign-in methods are turned off after too many wrong codes. Ask your administrator to turn them back on.</p>
+<p><a id="use-pass-link" href="/challenge/pass">I have a Temporary Access Pass</a></p>`,
     );
   }
   const rows = ctx.options.map((o) =>
@@ -160,6 +161,7 @@ ${rememberBox(ctx.rememberDays)}
   );
   return page(
     { ...base, title: "How do you want to verify it's you?" },
-    html`<ul class="choices">${rows}</ul>`,
+    html`<ul class="choices">${rows}</ul>
+<p><a id="use-pass-link" href="/challenge/pass">I have a Temporary Access Pass</a></p>`,
   );
 }

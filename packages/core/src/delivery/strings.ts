@@ -56,6 +56,10 @@ export interface TemplateStrings {
   readonly noticeRemoved: string;
   /** Body sentence: a method was changed; contains `{factor}`. */
   readonly noticeChanged: string;
+  /** Subject of a notice that a sign-in method was used (a Temporary Access Pass). */
+  readonly noticeSubjectUsed: string;
+  /** Body sentence: a method was used to sign in; contains `{factor}`. */
+  readonly noticeUsed: string;
   /** What to do when the change was not the user's. */
   readonly noticeIfNotYou: string;
   /** `{factor}`: an authentication phone. */
@@ -70,6 +74,8 @@ export interface TemplateStrings {
   readonly factorRecoveryEmail: string;
   /** `{factor}`: a recovery phone. */
   readonly factorRecoveryPhone: string;
+  /** `{factor}`: a Temporary Access Pass an administrator issued. */
+  readonly factorTemporaryAccessPass: string;
 }
 
 const en: TemplateStrings = {
@@ -103,6 +109,9 @@ const en: TemplateStrings = {
   factorAppPassword: "app password",
   factorRecoveryEmail: "recovery email address",
   factorRecoveryPhone: "recovery phone",
+  factorTemporaryAccessPass: "Temporary Access Pass",
+  noticeSubjectUsed: "A sign-in method was used on your {app} account",
+  noticeUsed: "This sign-in method was used to sign in to your {app} account: {factor}.",
 };
 
 const de: TemplateStrings = {
@@ -139,6 +148,9 @@ const de: TemplateStrings = {
   factorAppPassword: "App-Kennwort",
   factorRecoveryEmail: "E-Mail-Adresse für die Wiederherstellung",
   factorRecoveryPhone: "Telefon für die Wiederherstellung",
+  factorTemporaryAccessPass: "befristeter Zugriffspass",
+  noticeSubjectUsed: "Anmeldemethode für Ihr {app}-Konto verwendet",
+  noticeUsed: "Diese Anmeldemethode wurde zur Anmeldung bei Ihrem {app}-Konto verwendet: {factor}.",
 };
 
 const fr: TemplateStrings = {
@@ -173,6 +185,10 @@ const fr: TemplateStrings = {
   factorAppPassword: "mot de passe d'application",
   factorRecoveryEmail: "adresse e-mail de récupération",
   factorRecoveryPhone: "téléphone de récupération",
+  factorTemporaryAccessPass: "passe d'accès temporaire",
+  noticeSubjectUsed: "Une méthode de connexion a été utilisée sur votre compte {app}",
+  noticeUsed:
+    "Cette méthode de connexion a servi à vous connecter à votre compte {app} : {factor}.",
 };
 
 const es: TemplateStrings = {
@@ -207,6 +223,9 @@ const es: TemplateStrings = {
   factorAppPassword: "contraseña de aplicación",
   factorRecoveryEmail: "correo de recuperación",
   factorRecoveryPhone: "teléfono de recuperación",
+  factorTemporaryAccessPass: "pase de acceso temporal",
+  noticeSubjectUsed: "Se ha usado un método de inicio de sesión en tu cuenta de {app}",
+  noticeUsed: "Se ha usado este método para iniciar sesión en tu cuenta de {app}: {factor}.",
 };
 
 /** The built-in strings, by locale. English is the fallback for every locale and every key. */

@@ -27,7 +27,8 @@ export type NoticeFactor =
   | "authenticator-app"
   | "app-password"
   | "recovery-email"
-  | "recovery-phone";
+  | "recovery-phone"
+  | "temporary-access-pass";
 
 /** A message carrying a one-time code. */
 export interface CodeMessageInput {
@@ -52,7 +53,7 @@ export interface NoticeMessageInput {
   /** The user's BCP 47 tag. */
   readonly locale: string;
   /** What happened. */
-  readonly change: "added" | "removed" | "changed";
+  readonly change: "added" | "removed" | "changed" | "used";
   /** Which kind of sign-in method. */
   readonly factor: NoticeFactor;
 }
@@ -139,11 +140,13 @@ const factorKey: Record<NoticeFactor, keyof TemplateStrings> = {
   "app-password": "factorAppPassword",
   "recovery-email": "factorRecoveryEmail",
   "recovery-phone": "factorRecoveryPhone",
+  "temporary-access-pass": "factorTemporaryAccessPass",
 };
 const noticeKeys = {
   added: { subject: "noticeSubjectAdded", body: "noticeAdded" },
   removed: { subject: "noticeSubjectRemoved", body: "noticeRemoved" },
   changed: { subject: "noticeSubjectChanged", body: "noticeChanged" },
+  used: { subject: "noticeSubjectUsed", body: "noticeUsed" },
 } as const satisfies Record<NoticeMessageInput["change"], Record<string, keyof TemplateStrings>>;
 
 /** Escapes the five characters that matter in HTML text and attribute values. */

@@ -993,8 +993,10 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
       // Step-up, on the path every answer takes (BIND-01): anything but moving around the
       // wizard or postponing it can bind a factor, send a code or mint a secret.
       const data = parsed.data as { action?: string };
+      // A Temporary Access Pass session may add and confirm, not replace or mint a password.
+      const registers = !record.scope?.replaces && record.step !== "app-password";
       if (!(data.action && NO_STEP_UP.has(data.action)))
-        deps.gate.authorise(session, record.userId);
+        deps.gate.authorise(session, record.userId, registers ? "register" : undefined);
       const t = await transition(record, parsed.data, session);
       return commit(record, version, t);
     },

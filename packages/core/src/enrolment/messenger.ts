@@ -43,7 +43,7 @@ export interface NoticeDelivery {
   readonly channel: "sms" | "email";
   readonly to: string;
   readonly locale: string;
-  readonly change: "added" | "removed";
+  readonly change: "added" | "removed" | "used";
   /** Which kind of method changed. */
   readonly factor: NoticeFactor;
   readonly idempotencyKey: string;

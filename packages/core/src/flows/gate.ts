@@ -18,7 +18,7 @@ import type { Messenger } from "../enrolment/messenger.js";
 import { MfaError } from "../errors.js";
 import type { Policy } from "../policy/policy.js";
 import type { Clock } from "../ports/clock.js";
-import { type EventSink, emitEvent } from "../ports/events.js";
+import { type EventSink, emitEvent, type MfaEvent } from "../ports/events.js";
 import type { Registration } from "../registration/registration.js";
 
 /** The app's authenticated session, as every user-facing API takes it. */
@@ -29,7 +29,27 @@ export interface Session {
   readonly authenticatedAt: number;
   /** The client's IP from a trusted proxy header, for per-IP limits (RATE-06). */
   readonly ip?: string;
+  /**
+   * How the user signed in, when that limits what the session may do. A session opened with a
+   * Temporary Access Pass carries the `via` of `challenge.verifyTemporaryAccessPass`'s answer: it
+   * may add and confirm factors (the wizard, `securityInfo.add`) while its pass is live, and
+   * nothing else. Absent: a full sign-in.
+   */
+  readonly via?: PassSession;
 }
+
+/** A session opened with a Temporary Access Pass: which pass, so that revoking it ends the session. */
+export interface PassSession {
+  readonly method: "temporary-access-pass";
+  readonly passId: string;
+}
+
+/**
+ * What a gated action does, for the sessions that may do only some things: `register` is adding
+ * or confirming a factor, the one thing a Temporary Access Pass session may do. Absent: anything
+ * else (remove, replace, rename, app passwords, devices, …).
+ */
+export type GatedPurpose = "register";
 
 /** Who made a change. */
 export type Actor = "user" | "admin";
@@ -37,7 +57,7 @@ export type Actor = "user" | "admin";
 /** A change to tell the user about. */
 export interface FactorChange {
   readonly userId: string;
-  readonly change: "added" | "removed";
+  readonly change: "added" | "removed" | "used";
   /** How the notice names it. */
   readonly factor: NoticeFactor;
   /** The method or kind for the audit event (`authentication-phone`, `app-password`, …). */
@@ -49,6 +69,8 @@ export interface FactorChange {
   readonly added?: string;
   /** The language of the notice; the registration's own, else English. */
   readonly locale?: string;
+  /** The audit event instead of `factor.added`/`factor.removed`; required with `used`. */
+  readonly event?: MfaEvent;
 }
 
 /** What the gate needs. */
@@ -63,9 +85,12 @@ export interface GateDeps {
 export interface Gate {
   /**
    * Throws `reauthentication_required` unless `session` authenticated recently enough to change
-   * factors (BIND-01), and `invalid_input` if it is not `userId`'s session.
+   * factors (BIND-01), and `invalid_input` if it is not `userId`'s session. A Temporary Access
+   * Pass session (`via`) is refused with `reauthentication_required` (`reason:
+   * "temporary_access_pass"`) unless `purpose` is `register`; `createMfa` checks its pass is still
+   * live before the action runs.
    */
-  authorise(session: Session | undefined, userId?: string): void;
+  authorise(session: Session | undefined, userId?: string, purpose?: GatedPurpose): void;
   /** Sends the notice and the audit event of a change that was written. Never throws. */
   changed(change: FactorChange): Promise<void>;
 }
@@ -75,7 +100,7 @@ export function createGate(deps: GateDeps): Gate {
   const { policy, clock, messenger } = deps;
   const at = () => new Date(clock.now()).toISOString();
   return {
-    authorise(session, userId) {
+    authorise(session, userId, purpose) {
       if (!session || typeof session !== "object") {
         throw new MfaError("invalid_input", {
           message: "A session is required.",
@@ -84,6 +109,13 @@ export function createGate(deps: GateDeps): Gate {
       }
       if (userId !== undefined && session.userId !== userId) {
         throw new MfaError("invalid_input", { data: { field: "session.userId" } });
+      }
+      // A pass lets a user who lost every factor register new ones, and does nothing else.
+      if (session.via !== undefined && purpose !== "register") {
+        throw new MfaError("reauthentication_required", {
+          message: "A Temporary Access Pass only lets you add sign-in methods. Sign in with one.",
+          data: { maxAgeSeconds: policy.reauthMaxAgeSeconds, reason: "temporary_access_pass" },
+        });
       }
       assertRecentAuth(policy, clock.now(), session.authenticatedAt);
     },
@@ -118,9 +150,10 @@ export function createGate(deps: GateDeps): Gate {
       }
       await emitEvent(
         deps.events,
-        change.change === "added"
-          ? { type: "factor.added", at: at(), userId, method: change.method }
-          : { type: "factor.removed", at: at(), userId, method: change.method, by: change.by },
+        change.event ??
+          (change.change === "added"
+            ? { type: "factor.added", at: at(), userId, method: change.method }
+            : { type: "factor.removed", at: at(), userId, method: change.method, by: change.by }),
       );
     },
   };

@@ -116,6 +116,24 @@ export const policySchema = z
      * (0 turns it off). The expiry is fixed when the device is remembered.
      */
     rememberDeviceDays: z.number().int().min(0).max(365).default(0),
+    /**
+     * Temporary Access Passes an admin may issue (Entra's): off unless turned on; lifetimes within
+     * Entra's 10 minutes to 30 days, which a policy may narrow.
+     */
+    temporaryAccessPass: z
+      .object({
+        enabled: z.boolean().default(false),
+        minLifetimeMinutes: z.number().int().min(10).max(43_200).default(10),
+        maxLifetimeMinutes: z.number().int().min(10).max(43_200).default(43_200),
+        defaultLifetimeMinutes: z.number().int().min(10).max(43_200).default(60),
+      })
+      .prefault({})
+      .refine(
+        (t) =>
+          t.minLifetimeMinutes <= t.defaultLifetimeMinutes &&
+          t.defaultLifetimeMinutes <= t.maxLifetimeMinutes,
+        { message: "minLifetimeMinutes ≤ defaultLifetimeMinutes ≤ maxLifetimeMinutes" },
+      ),
     /** Seconds since the last sign-in after which adding or changing a factor needs step-up (BIND-01). */
     reauthMaxAgeSeconds: z.number().int().min(30).max(86_400).default(600),
     /** How long an unfinished enrolment lives, in seconds. */

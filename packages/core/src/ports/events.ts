@@ -75,6 +75,27 @@ export type MfaEvent =
   | (EventBase & {
       readonly type: "app_password.revoked";
       readonly appPasswordId: string | "all";
+    })
+  | (EventBase & {
+      readonly type: "tap.issued";
+      readonly passId: string;
+      /** When it can first be used, ISO 8601 in UTC. */
+      readonly startsAt: string;
+      /** When it ends, ISO 8601 in UTC (fixed at issue). */
+      readonly expiresAt: string;
+      readonly oneTime: boolean;
+    })
+  | (EventBase & { readonly type: "tap.used"; readonly passId: string })
+  | (EventBase & {
+      /** Emitted once per pass, by the first use, issue or revoke that finds it past its expiry. */
+      readonly type: "tap.expired";
+      readonly passId: string;
+    })
+  | (EventBase & {
+      readonly type: "tap.revoked";
+      readonly passId: string;
+      /** Revoked by an admin, or replaced by a newly issued pass. */
+      readonly reason: "revoked" | "replaced";
     });
 
 /** The `type` of every event. */

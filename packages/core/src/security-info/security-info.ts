@@ -123,7 +123,8 @@ export function createSecurityInfo(
     replaces: string | null,
     options: AddMethodOptions,
   ) => {
-    gate.authorise(session);
+    // Adding is what a Temporary Access Pass session may do; replace() is refused before this.
+    gate.authorise(session, undefined, "register");
     if (!canAdd().includes(kind)) {
       throw new MfaError("invalid_input", {
         message: "That method is not offered.",

@@ -1,4 +1,5 @@
 /** A ready-made SDK over the memory store, the capturing outbox and a fake clock, for tests. */
+
 import {
   createKeyring,
   createMfa,
@@ -12,7 +13,12 @@ import {
   type Store,
   seedPolicy,
 } from "@mfakit/core";
-import { capturingOutbox, fakeClock } from "@mfakit/testing";
+import {
+  type CapturedMessage,
+  type CapturingOutbox,
+  capturingOutbox,
+  fakeClock,
+} from "@mfakit/testing";
 
 export const KEY = "a".repeat(43); // 32 bytes of base64url
 
@@ -87,4 +93,66 @@ export async function phoneThroughWizard(
     { step: "verify-code", code: outbox.lastCode("+447400123456") },
     session(),
   );
+}
+
+/**
+ * A policy of an authentication phone or an authenticator app (one required), recovery by email
+ * or phone (none required), app passwords not offered in the wizard, phones from GB.
+ */
+export const phoneAndEmailPolicy = {
+  mfa: {
+    methods: ["authentication-phone" as const, "authenticator-app" as const],
+    required: 1,
+  },
+  recovery: { methods: ["email" as const, "phone" as const], required: 0 },
+  appPasswords: { enabled: true, offerDuringEnrolment: false },
+  phone: { allowedCountries: ["GB"] },
+};
+
+/**
+ * Enrols `userId` with the authentication phone +447400123456 through the wizard (in `locale`) and
+ * the recovery `email` through Security info; a fresh session each time it is called.
+ */
+export async function enrolPhoneAndEmail(
+  setup: ReturnType<typeof seedSetup>,
+  user: { userId: string; email: string; locale?: string },
+) {
+  const { mfa, outbox, clock } = setup;
+  const session = () => ({ userId: user.userId, authenticatedAt: clock.now() });
+  let view = await phoneThroughWizard(
+    mfa,
+    outbox,
+    session,
+    await mfa.enrolment.start({ ...session(), locale: user.locale ?? "en" }),
+  );
+  if (view.step === "app-password")
+    view = await mfa.enrolment.submit(view.id, { step: "app-password", action: "done" }, session());
+  expectStep(view, "finish");
+  view = await mfa.enrolment.submit(view.id, { step: "finish", action: "finish" }, session());
+  clock.advance(31_000);
+  // The recovery email through Security info's scoped enrolment.
+  let add = await mfa.securityInfo.add(session(), "recovery-email");
+  add = await mfa.enrolment.submit(
+    add.id,
+    { step: "recovery-email", email: user.email },
+    session(),
+  );
+  add = await mfa.enrolment.submit(
+    add.id,
+    { step: "verify-code", code: outbox.lastCode(user.email) },
+    session(),
+  );
+  expectStep(add, "finish");
+  clock.advance(31_000);
+  return session;
+}
+
+/** Messages and events after a mark. */
+export function since(outbox: CapturingOutbox, events: MfaEvent[]) {
+  const m = outbox.messages.length;
+  const e = events.length;
+  return {
+    messages: (): CapturedMessage[] => outbox.messages.slice(m),
+    events: () => events.slice(e),
+  };
 }
