@@ -13,6 +13,7 @@ describe("twilioVoice against the Calls API", () => {
       authToken: api.authToken,
       from: FROM,
       baseUrl: api.url,
+      allowInsecureBaseUrl: true,
       ...extra,
     });
   beforeAll(async () => {

@@ -13,6 +13,7 @@ describe("vonageVoice against the Voice API", () => {
       privateKey: api.privateKey,
       from: "+447700900000",
       baseUrl: api.url,
+      allowInsecureBaseUrl: true,
       timeoutMs: 2000,
       ...extra,
     });
