@@ -129,7 +129,7 @@ export function vonageVoice(options: VonageVoiceOptions): VoiceSender {
         });
       }
       const ncco = renderNcco(message.segments, {
-        language: talkLanguage(message.locale, languages),
+        language: talkLanguage(message.voiceLocale ?? message.locale, languages),
         ...(options.style !== undefined ? { style: options.style } : {}),
         ...(options.premium ? { premium: true } : {}),
       });
