@@ -156,6 +156,9 @@ export function devOutbox(options: DevOutboxOptions = {}): DevOutbox {
   let fileQueue: Promise<void> = file
     ? mkdir(dirname(file), { recursive: true }).then(() => {})
     : Promise.resolve();
+  // A folder that can't be made fails the first send; until then it must not surface as an
+  // unhandled rejection (an outbox built and closed without a send, the folder deleted).
+  fileQueue.catch(() => {});
 
   const persist = (entry: OutboxEntry): Promise<void> => {
     if (!file) return Promise.resolve();
