@@ -17,6 +17,10 @@
  * | `VONAGE_APPLICATION_ID`, `VONAGE_PRIVATE_KEY_FILE` (+ `VONAGE_FROM`) | calls through Vonage |
  * | `MFAKIT_SMTP_HOST`, `MFAKIT_SMTP_PORT`, `MFAKIT_SMTP_USER`, `MFAKIT_SMTP_PASS`, `MFAKIT_SMTP_FROM` | email through SMTP |
  *
+ * With `NODE_ENV=production` every channel needs a real sender: {@link wire} fails closed with an
+ * error naming the channels (and variables) that are missing, rather than start on the
+ * development outbox, which delivers no code and shows every code on `/outbox`.
+ *
  * @module
  */
 
@@ -24,7 +28,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Clock, createKeyring, type Keyring, type Store } from "@mfakit/core";
+import { type Clock, createKeyring, type Keyring, MfaError, type Store } from "@mfakit/core";
 import type { EmailSender, SmsSender, VoiceSender } from "@mfakit/core/adapter";
 import { type DevOutbox, devOutbox } from "@mfakit/dev-outbox";
 import { sqliteStore } from "@mfakit/sqlite";
@@ -181,15 +185,51 @@ async function emailFrom(env: Env): Promise<{ sender: EmailSender; line: string 
   return { sender, line: `email: SMTP via ${env.MFAKIT_SMTP_HOST}:${port}` };
 }
 
-/** Builds the store, keyring and senders from the environment. */
+/** What each channel needs for a real sender, for the production error. */
+const REAL_SENDER_VARIABLES = {
+  sms: "SMS (TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN + TWILIO_FROM, or VONAGE_API_KEY + VONAGE_API_SECRET + VONAGE_FROM)",
+  voice:
+    "calls (TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN + TWILIO_FROM, or VONAGE_APPLICATION_ID + VONAGE_PRIVATE_KEY_FILE + VONAGE_FROM)",
+  email: "email (MFAKIT_SMTP_HOST + MFAKIT_SMTP_FROM)",
+} as const;
+
+/**
+ * In production, fails closed when a channel has no real sender (REL-04): the outbox would
+ * accept every send, deliver nothing and serve the codes on `/outbox`.
+ */
+function assertRealSendersInProduction(
+  env: Env,
+  found: Record<keyof typeof REAL_SENDER_VARIABLES, unknown>,
+) {
+  if (env.NODE_ENV?.trim().toLowerCase() !== "production") return;
+  const missing = (
+    Object.keys(REAL_SENDER_VARIABLES) as (keyof typeof REAL_SENDER_VARIABLES)[]
+  ).filter((channel) => !found[channel]);
+  if (missing.length === 0) return;
+  throw new MfaError("config_invalid", {
+    message: `NODE_ENV=production, but these channels have no real sender: ${missing
+      .map((channel) => REAL_SENDER_VARIABLES[channel])
+      .join("; ")}. The development outbox delivers no code, so the app does not start on it.`,
+    data: { field: "senders", missing: missing.join(",") },
+  });
+}
+
+/**
+ * Builds the store, keyring and senders from the environment.
+ *
+ * @throws MfaError `config_invalid` with `NODE_ENV=production` when SMS, calls or email has no
+ *   real sender (`data.missing`: `"sms"`, `"voice"`, `"email"`, comma-separated), before
+ *   anything is opened or written.
+ */
 export async function wire(options: WireOptions = {}): Promise<Wiring> {
   const env = options.env ?? process.env;
+  const [sms, voice, email] = await Promise.all([smsFrom(env), voiceFrom(env), emailFrom(env)]);
+  assertRealSendersInProduction(env, { sms, voice, email });
   const dataDir = options.dataDir ?? env.MFAKIT_DATA_DIR ?? join(tmpdir(), "mfakit-example-web");
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const warnings: string[] = [];
   const keyring = keyringFrom(env, dataDir, warnings);
   const store = await storeFrom(env, dataDir, options.clock);
-  const [sms, voice, email] = await Promise.all([smsFrom(env), voiceFrom(env), emailFrom(env)]);
   const outboxFile = join(dataDir, "outbox.jsonl");
   const outbox =
     sms && voice && email

@@ -138,6 +138,25 @@ describe("voice templates", () => {
     expect(segments.every((s) => s.kind === "say" || Number.isInteger(s.seconds))).toBe(true);
   });
 
+  it("keeps the user's full tag for the voice when it narrows the rendered locale (en-GB is not read as en-US)", () => {
+    expect(renderVoice(code({ locale: "en-GB" }))).toMatchObject({
+      locale: "en",
+      voiceLocale: "en-GB",
+    });
+    expect(renderVoice(code({ locale: "fr_ca" }))).toMatchObject({
+      locale: "fr",
+      voiceLocale: "fr-CA",
+    });
+    expect(renderVoice(code({ locale: "de" }))).toMatchObject({ locale: "de", voiceLocale: "de" });
+    // Another language falls back to the English strings, so the voice speaks English too.
+    expect(renderVoice(code({ locale: "ja-JP" }))).toMatchObject({
+      locale: "en",
+      voiceLocale: "en",
+    });
+    expect(renderVoice(code({ locale: "zh-hant-tw" })).voiceLocale).toBe("en");
+    expect(renderVoice(notice({ locale: "es-MX" })).voiceLocale).toBe("es-MX");
+  });
+
   it("is read back by the capturing outbox as the code", async () => {
     const outbox = capturingOutbox();
     const script = renderVoice(code({ locale: "de", code: "904512" }));

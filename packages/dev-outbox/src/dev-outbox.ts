@@ -24,8 +24,23 @@ import { type OutboxEntry, type OutgoingMessage, toEntry } from "./entry.js";
 import { renderInboxPage, SECURITY_HEADERS } from "./inbox-page.js";
 import { formatEntry, type OutputStream, wantsColour } from "./terminal.js";
 
+/**
+ * What {@link DevOutboxOptions.allowInProduction} must say for the outbox to start with
+ * `NODE_ENV=production`: the words state the consequence, so the opt-in cannot be a stray `true`.
+ */
+export const DEV_OUTBOX_PRODUCTION_OPT_IN = "codes are not delivered";
+
 /** Options of {@link devOutbox}. */
 export interface DevOutboxOptions {
+  /**
+   * Start even though `NODE_ENV` is `production`: give exactly
+   * {@link DEV_OUTBOX_PRODUCTION_OPT_IN} (`"codes are not delivered"`). Without it the outbox
+   * refuses to start there, because no user would get a code and the inbox serves every code
+   * to whoever reaches it. A staging copy of production is the use: real senders belong in
+   * production. A one-line warning is still printed.
+   * @default undefined (refused in production)
+   */
+  readonly allowInProduction?: typeof DEV_OUTBOX_PRODUCTION_OPT_IN;
   /**
    * A JSONL file every message is appended to (one JSON object a line; the folder is created).
    * The inbox page then lists the file, so messages from earlier runs and other processes
@@ -100,6 +115,8 @@ let warnedProduction = false;
 /**
  * A development outbox.
  *
+ * @throws MfaError `config_invalid` with `NODE_ENV=production` unless `allowInProduction` says
+ *   {@link DEV_OUTBOX_PRODUCTION_OPT_IN}; for a bad `maxMessages`.
  * @example
  * ```ts
  * const outbox = devOutbox({ file: ".mfakit/outbox.jsonl" });
@@ -120,7 +137,14 @@ export function devOutbox(options: DevOutboxOptions = {}): DevOutbox {
       data: { field: "maxMessages" },
     });
   }
-  if (process.env.NODE_ENV === "production" && !warnedProduction) {
+  const production = process.env.NODE_ENV?.trim().toLowerCase() === "production";
+  if (production && options.allowInProduction !== DEV_OUTBOX_PRODUCTION_OPT_IN) {
+    throw new MfaError("config_invalid", {
+      message: `devOutbox refuses to start with NODE_ENV=production: it delivers no SMS, call or email, and its inbox shows every code. Configure real senders, or pass allowInProduction: "${DEV_OUTBOX_PRODUCTION_OPT_IN}".`,
+      data: { field: "allowInProduction" },
+    });
+  }
+  if (production && !warnedProduction) {
     warnedProduction = true;
     stream.write(
       "[mfakit dev-outbox] WARNING: NODE_ENV=production, but SMS, calls and emails go to the dev outbox and are NOT delivered.\n",
@@ -132,6 +156,9 @@ export function devOutbox(options: DevOutboxOptions = {}): DevOutbox {
   let fileQueue: Promise<void> = file
     ? mkdir(dirname(file), { recursive: true }).then(() => {})
     : Promise.resolve();
+  // A folder that can't be made fails the first send; until then it must not surface as an
+  // unhandled rejection (an outbox built and closed without a send, the folder deleted).
+  fileQueue.catch(() => {});
 
   const persist = (entry: OutboxEntry): Promise<void> => {
     if (!file) return Promise.resolve();

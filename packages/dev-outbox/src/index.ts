@@ -7,6 +7,7 @@
  */
 
 export {
+  DEV_OUTBOX_PRODUCTION_OPT_IN,
   type DevOutbox,
   type DevOutboxOptions,
   devOutbox,

@@ -67,6 +67,11 @@ export interface SenderProbe {
   received(): readonly ProbeMessage[] | Promise<readonly ProbeMessage[]>;
   /** Makes the endpoint answer only the next request with `failure`; failed requests are not received. */
   failNext(failure: ProbeFailure): void | Promise<void>;
+  /**
+   * Makes the endpoint answer only the next request with `307 Temporary Redirect` to
+   * `location`, the message not received. Needed by {@link SenderKitOptions.checkRedirects}.
+   */
+  redirectNext?(location: string): void | Promise<void>;
 }
 
 /** What {@link SenderKitOptions.create} is given. */
@@ -104,6 +109,13 @@ export type SenderKitOptions = {
    * @default `+447700900` + n (UK drama range) for SMS and voice, `kit-<n>@example.test` for email
    */
   destination?(n: number): string;
+  /**
+   * The sender calls an HTTP API: check that it follows no redirect. A followed 307 replays the
+   * request, credentials and code included, to wherever the `Location` points. The probe must
+   * implement {@link SenderProbe.redirectNext}.
+   * @default false
+   */
+  readonly checkRedirects?: boolean;
 } & (
   | { readonly channel: "sms"; readonly create: CreateSenderUnderTest<SmsSender> }
   | { readonly channel: "voice"; readonly create: CreateSenderUnderTest<VoiceSender> }
@@ -338,8 +350,12 @@ export function testSender(options: SenderKitOptions): void {
     (await unit.probe.received()).filter((m) => m.to === to);
 
   /** Injects `failure`, sends, and checks the error's code and that it leaks nothing. */
-  const expectFailure = async (failure: ProbeFailure, code: MfaErrorCode) => {
-    await unit.probe.failNext(failure);
+  const expectFailure = async (
+    failure: ProbeFailure | "redirect",
+    code: MfaErrorCode,
+    inject = () => unit.probe.failNext(failure as ProbeFailure),
+  ) => {
+    await inject();
     const attempt = send();
     const error = await mfaErrorOf(attempt.result);
     expect(isMfaError(error, code), `a "${failure}" answer is ${code}: ${String(error)}`).toBe(
@@ -397,6 +413,28 @@ export function testSender(options: SenderKitOptions): void {
       await expectFailure("timeout", "delivery_unavailable");
       expect(performance.now() - started).toBeLessThan(timeoutMs + 2000);
     });
+
+    if (options.checkRedirects) {
+      it("STORE-06: a cross-origin 307 is not followed: delivery_unavailable, nothing reaches the other host", async () => {
+        // Another origin (same host, other port) that records whatever reaches it.
+        const reached: string[] = [];
+        const elsewhere = await startFakeProviderServer((req, res, body) => {
+          reached.push(`${req.method} ${req.url} ${body}`);
+          res.writeHead(200, { "content-type": "application/json" }).end("{}");
+        });
+        try {
+          const redirectNext = unit.probe.redirectNext?.bind(unit.probe);
+          if (!redirectNext) throw new Error("checkRedirects needs probe.redirectNext");
+          const error = await expectFailure("redirect", "delivery_unavailable", () =>
+            redirectNext(`${elsewhere.url}/steal?from=kit`),
+          );
+          expect(error.data.misconfigured).toBe(true);
+          expect(reached, "the redirect's target got no request").toEqual([]);
+        } finally {
+          await elsewhere.close();
+        }
+      });
+    }
 
     it("works again after failures, and concurrent sends of distinct messages each arrive exactly once", async () => {
       const sends = Array.from({ length: 8 }, () => send());

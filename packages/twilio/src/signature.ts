@@ -6,10 +6,16 @@
  * name and value, sorted by name; the header holds the digest in base64
  * (https://www.twilio.com/docs/usage/security#validating-requests).
  *
+ * A webhook whose body is not form-encoded (JSON) is signed differently: Twilio adds the body's
+ * SHA-256 (hex) to the URL as the `bodySHA256` query parameter and signs the URL alone, so the
+ * signature covers the body only through that hash. Checking the signature without hashing the
+ * body would accept any body, which is why such a request never verifies without `rawBody`.
+ *
  * @module
  */
 
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
+import { constantTimeEqual, constantTimeEqualHex } from "@mfakit/core/crypto";
 
 /** POST parameters of a webhook: a repeated name carries an array. */
 export type TwilioWebhookParams =
@@ -25,28 +31,45 @@ export interface VerifyTwilioSignatureInput {
    * rebuild it from the public scheme and host, not the internal ones.
    */
   readonly url: string;
-  /** The form-encoded POST parameters (empty for a GET). */
-  readonly params: TwilioWebhookParams;
+  /**
+   * The form-encoded POST parameters. Leave it out for a GET, for a JSON body (the URL then
+   * carries `bodySHA256`; give `rawBody` instead), or when you give `rawBody` of a form post,
+   * which is then parsed here. Ignored when the URL carries `bodySHA256`.
+   * @default parsed from `rawBody`, else none
+   */
+  readonly params?: TwilioWebhookParams;
+  /**
+   * The request body exactly as received (bytes or the UTF-8 text). Required when the URL
+   * carries `bodySHA256`: its SHA-256 must match. Without `params`, a form body is parsed
+   * from it.
+   * @default undefined
+   */
+  readonly rawBody?: string | Uint8Array;
   /** The `X-Twilio-Signature` header; a missing header never verifies. */
   readonly signature: string | null | undefined;
 }
 
-/** name+value pairs, sorted by name; a repeated name's values sorted among themselves. */
+/**
+ * name+value pairs, sorted by name; a repeated name's values sorted among themselves, each
+ * distinct value once. The de-duplication is what Twilio's own validators do (twilio-node's
+ * `toFormUrlEncodedParam` and twilio-python both sign `sorted(set(values))`), and their test
+ * vector for `Digits=5678&Digits=1234&Digits=1234` only verifies that way.
+ */
 function signedParams(params: TwilioWebhookParams): string {
-  const grouped = new Map<string, string[]>();
+  const grouped = new Map<string, Set<string>>();
   const entries: Iterable<[string, string | readonly string[] | undefined]> =
     params instanceof URLSearchParams ? params.entries() : Object.entries(params);
   for (const [name, value] of entries) {
     if (value === undefined) continue;
-    const list = grouped.get(name) ?? [];
-    list.push(...(typeof value === "string" ? [value] : value));
-    grouped.set(name, list);
+    const values = grouped.get(name) ?? new Set<string>();
+    for (const v of typeof value === "string" ? [value] : value) values.add(v);
+    grouped.set(name, values);
   }
   // Sorted by UTF-16 code units, as Twilio's own libraries do (Array.prototype.sort).
   return [...grouped.keys()]
     .sort()
     .map((name) =>
-      (grouped.get(name) ?? [])
+      [...(grouped.get(name) ?? [])]
         .sort()
         .map((value) => name + value)
         .join(""),
@@ -68,32 +91,51 @@ function urlVariants(url: string): string[] {
   return [url];
 }
 
+/** The URL's `bodySHA256` values (none for a form-encoded webhook). */
+function bodyHashesIn(url: string): string[] {
+  try {
+    return new URL(url).searchParams.getAll("bodySHA256");
+  } catch {
+    return [];
+  }
+}
+
 /**
- * True when `signature` is Twilio's signature of this request. Compares in constant time.
+ * True when `signature` is Twilio's signature of this request (and, for a JSON webhook, the
+ * body is the one Twilio hashed into the URL's `bodySHA256`). Compares in constant time.
  *
  * @example
  * ```ts
+ * // A form-encoded status callback:
  * const ok = verifyTwilioSignature({ authToken, url: `https://app.example.com${req.url}`,
- *   params: new URLSearchParams(rawBody), signature: req.headers["x-twilio-signature"] });
+ *   rawBody, signature: req.headers["x-twilio-signature"] });
+ * // A JSON webhook (the URL carries ?bodySHA256=…): the same call, rawBody is then hashed.
  * if (!ok) return res.status(403).end();
  * ```
  */
 export function verifyTwilioSignature(input: VerifyTwilioSignatureInput): boolean {
-  const { authToken, signature } = input;
+  const { authToken, signature, rawBody } = input;
   if (!authToken || typeof signature !== "string" || signature.length === 0) return false;
+  const bodyHashes = bodyHashesIn(input.url);
+  let payload = "";
+  if (bodyHashes.length > 0) {
+    // One hash, and a body to check it against: otherwise any body would pass.
+    if (bodyHashes.length !== 1 || rawBody === undefined) return false;
+    const actual = createHash("sha256").update(rawBody).digest("hex");
+    if (!constantTimeEqualHex(actual, (bodyHashes[0] ?? "").toLowerCase())) return false;
+  } else {
+    const text = typeof rawBody === "string" ? rawBody : Buffer.from(rawBody ?? []).toString();
+    payload = signedParams(input.params ?? new URLSearchParams(text));
+  }
   const given = Buffer.from(signature, "utf8");
-  const payload = signedParams(input.params);
   let ok = false;
   for (const url of urlVariants(input.url)) {
-    const expected = Buffer.from(
-      createHmac("sha1", authToken)
-        .update(url + payload, "utf8")
-        .digest("base64"),
-      "utf8",
-    );
-    // Every variant is checked (no early exit), and lengths are compared before the constant-
-    // time comparison, which requires equal lengths.
-    if (expected.length === given.length && timingSafeEqual(expected, given)) ok = true;
+    const expected = createHmac("sha1", authToken)
+      .update(url + payload, "utf8")
+      .digest();
+    // Every variant is checked (no early exit); the header is compared as the base64 text of a
+    // fixed-length digest, so only its (public) length can differ.
+    if (constantTimeEqual(Buffer.from(expected.toString("base64"), "utf8"), given)) ok = true;
   }
   return ok;
 }

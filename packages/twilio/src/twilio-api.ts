@@ -14,7 +14,7 @@
  * @module
  */
 
-import { MfaError } from "@mfakit/core/adapter";
+import { baseUrlProblems, isRedirectResponse, MfaError } from "@mfakit/core/adapter";
 
 /** Credentials and transport shared by the Twilio senders. */
 export interface TwilioClientOptions {
@@ -28,10 +28,16 @@ export interface TwilioClientOptions {
   readonly apiSecret?: string;
   /**
    * Base URL of the REST API (tests point it at a local server; Twilio's regional edges, e.g.
-   * `https://api.dublin.ie1.twilio.com`, also go here).
+   * `https://api.dublin.ie1.twilio.com`, also go here). Must be `https://` unless
+   * `allowInsecureBaseUrl` is set.
    * @default "https://api.twilio.com"
    */
   readonly baseUrl?: string;
+  /**
+   * Accept a plain `http://` `baseUrl`. Only for tests against a local server: over plain HTTP
+   * the credentials and every code travel readable. @default false
+   */
+  readonly allowInsecureBaseUrl?: boolean;
   /**
    * Abort a request that has not been fully answered after this many ms. The outcome of a
    * timed-out send is unknown (REL-05): the core retries with the same idempotency key.
@@ -122,6 +128,7 @@ export function checkTwilioOptions(
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
     problems.push("timeoutMs must be a positive number");
   }
+  problems.push(...baseUrlProblems(options.baseUrl, options.allowInsecureBaseUrl));
   if (problems.length > 0) {
     throw new MfaError("config_invalid", {
       message: `Twilio sender options are invalid: ${problems.join("; ")}.`,
@@ -192,6 +199,7 @@ export function twilioPoster(
 
   return async (form) => {
     let status = 0;
+    let redirected = false;
     let body: unknown;
     try {
       // The signal covers the whole exchange, body included: a server that answers headers and
@@ -205,9 +213,13 @@ export function twilioPoster(
         },
         body: form.toString(),
         signal: AbortSignal.timeout(timeoutMs),
+        // A followed redirect would replay the credentials and the code to wherever it points.
+        redirect: "manual",
       });
       status = response.status;
-      const raw = await response.text();
+      redirected = isRedirectResponse(response);
+      if (redirected) await response.body?.cancel();
+      const raw = redirected ? "" : await response.text();
       body = raw ? JSON.parse(raw) : undefined;
     } catch (e) {
       const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
@@ -225,6 +237,23 @@ export function twilioPoster(
         );
         throw unavailable(cause, { providerCode: kind, ...(timedOut ? { timeoutMs } : {}) });
       }
+    }
+    if (redirected) {
+      const cause = new TwilioApiError(
+        status,
+        undefined,
+        `Twilio answered HTTP ${status} (redirect)`,
+      );
+      throw new MfaError("delivery_unavailable", {
+        message: "The Twilio API answered with a redirect, which is not followed: check baseUrl.",
+        cause,
+        data: {
+          provider: "twilio",
+          providerCode: "redirect",
+          httpStatus: status,
+          misconfigured: true,
+        },
+      });
     }
     if (status < 200 || status >= 300) throw errorFromResponse(status, body);
     const sid = (body as Partial<TwilioCreated> | undefined)?.sid;

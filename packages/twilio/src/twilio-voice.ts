@@ -68,7 +68,7 @@ export function twilioVoice(options: TwilioVoiceOptions): VoiceSender {
         });
       }
       const twiml = renderTwiml(message.segments, {
-        language: sayLanguage(message.locale, languages),
+        language: sayLanguage(message.voiceLocale ?? message.locale, languages),
         ...(options.voice ? { voice: options.voice } : {}),
       });
       const form = new URLSearchParams({ To: message.to, From: options.from, Twiml: twiml });

@@ -29,7 +29,7 @@ export interface ParsedTwiml {
   )[];
 }
 
-type Answer = { status: number; body: unknown } | "hang";
+type Answer = { status: number; body: unknown; location?: string } | "hang";
 
 export interface FakeTwilio {
   readonly url: string;
@@ -213,7 +213,10 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
 
   const handle = (req: IncomingMessage, res: ServerResponse, rawBody: string) => {
     const send = (answer: Exclude<Answer, "hang">) => {
-      res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8" });
+      res.writeHead(answer.status, {
+        "content-type": "application/json; charset=utf-8",
+        ...(answer.location ? { location: answer.location } : {}),
+      });
       res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
     };
     const form = new URLSearchParams(rawBody);
@@ -260,7 +263,13 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     apiKey,
     apiSecret,
     requests,
-    probe: { received: () => received, failNext },
+    probe: {
+      received: () => received,
+      failNext,
+      redirectNext: (location) => {
+        injected.push({ status: 307, body: {}, location });
+      },
+    },
     failNextWith: (status, body) => {
       injected.push({ status, body });
     },

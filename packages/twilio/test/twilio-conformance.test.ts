@@ -1,17 +1,27 @@
 // The sender conformance kit, once per way of configuring the Twilio senders.
 import { testSender } from "@mfakit/testing";
 import { twilioSms, twilioVoice } from "../src/index.js";
-import { startFakeTwilio } from "./fake-twilio.js";
+import { type FakeTwilio, startFakeTwilio } from "./fake-twilio.js";
 
 const FROM = "+15005550006";
+
+/** Where the senders reach the fake: plain http on loopback, which they accept only when told. */
+const local = (api: FakeTwilio) => ({ baseUrl: api.url, allowInsecureBaseUrl: true });
 
 testSender({
   name: "twilio sms, From number + Auth Token",
   channel: "sms",
+  checkRedirects: true,
   create: async ({ timeoutMs }) => {
     const api = await startFakeTwilio();
     const { accountSid, authToken } = api;
-    const sender = twilioSms({ accountSid, authToken, from: FROM, baseUrl: api.url, timeoutMs });
+    const sender = twilioSms({
+      accountSid,
+      authToken,
+      from: FROM,
+      ...local(api),
+      timeoutMs,
+    });
     return { sender, probe: api.probe, close: api.close };
   },
 });
@@ -19,6 +29,7 @@ testSender({
 testSender({
   name: "twilio sms, Messaging Service + API key",
   channel: "sms",
+  checkRedirects: true,
   create: async ({ timeoutMs }) => {
     const api = await startFakeTwilio();
     const { accountSid, apiKey, apiSecret } = api;
@@ -28,7 +39,7 @@ testSender({
       apiKey,
       apiSecret,
       messagingServiceSid,
-      baseUrl: api.url,
+      ...local(api),
       timeoutMs,
     });
     return { sender, probe: api.probe, close: api.close };
@@ -38,10 +49,17 @@ testSender({
 testSender({
   name: "twilio voice",
   channel: "voice",
+  checkRedirects: true,
   create: async ({ timeoutMs }) => {
     const api = await startFakeTwilio();
     const { accountSid, authToken } = api;
-    const sender = twilioVoice({ accountSid, authToken, from: FROM, baseUrl: api.url, timeoutMs });
+    const sender = twilioVoice({
+      accountSid,
+      authToken,
+      from: FROM,
+      ...local(api),
+      timeoutMs,
+    });
     return { sender, probe: api.probe, close: api.close };
   },
 });

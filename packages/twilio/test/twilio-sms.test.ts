@@ -8,13 +8,15 @@ const FROM = "+15005550006";
 
 describe("twilioSms against the Messages API", () => {
   let api: FakeTwilio;
-  const sms = () =>
+  const sms = (extra: Partial<Parameters<typeof twilioSms>[0]> = {}) =>
     twilioSms({
       accountSid: api.accountSid,
       authToken: api.authToken,
       from: FROM,
       baseUrl: api.url,
+      allowInsecureBaseUrl: true,
       timeoutMs: 1000,
+      ...extra,
     });
   const message = {
     to: "+447700900123",
@@ -50,6 +52,7 @@ describe("twilioSms against the Messages API", () => {
       authToken: api.authToken,
       from: FROM,
       baseUrl: api.url,
+      allowInsecureBaseUrl: true,
       statusCallbackUrl: "https://app.example/twilio/status?x=1",
     });
     await sender.send(message);
@@ -64,6 +67,7 @@ describe("twilioSms against the Messages API", () => {
       authToken: "0".repeat(32),
       from: FROM,
       baseUrl: api.url,
+      allowInsecureBaseUrl: true,
     });
     const e = await mfaErrorOf(sender.send(message));
     expect(e.code).toBe("delivery_unavailable");
@@ -117,10 +121,50 @@ describe("twilioSms against the Messages API", () => {
       authToken: closed.authToken,
       from: FROM,
       baseUrl: closed.url,
+      allowInsecureBaseUrl: true,
     });
     const e = await mfaErrorOf(sender.send(message));
     expect(e.code).toBe("delivery_unavailable");
     expect(e.data.providerCode).toBe("network");
+  });
+
+  it("STORE-06: a redirect to its own origin is not followed either, and one a custom fetch followed anyway fails", async () => {
+    const own = `${api.url}/2010-04-01/Accounts/${api.accountSid}/Messages.json`;
+    api.probe.redirectNext?.(own);
+    const before = api.requests.length;
+    const e = await mfaErrorOf(sms().send(message));
+    expect(e.data).toMatchObject({
+      providerCode: "redirect",
+      httpStatus: 307,
+      misconfigured: true,
+    });
+    expect(api.requests.length - before).toBe(1);
+    // A fetch that ignores redirect: "manual" still doesn't turn the redirect into a success.
+    api.probe.redirectNext?.(own);
+    const following: typeof fetch = (url, init) => fetch(url, { ...init, redirect: "follow" });
+    const followed = await mfaErrorOf(sms({ fetch: following }).send(message));
+    expect(followed.data.providerCode).toBe("redirect");
+  });
+
+  it("refuses a plain-http baseUrl unless allowInsecureBaseUrl is set: config_invalid naming baseUrl", () => {
+    const options = { accountSid: api.accountSid, authToken: api.authToken, from: FROM };
+    for (const baseUrl of ["http://api.twilio.com", "ftp://api.twilio.com", "api.twilio.com"]) {
+      let thrown: unknown;
+      try {
+        twilioSms({ ...options, baseUrl });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(isMfaError(thrown, "config_invalid"), baseUrl).toBe(true);
+      expect(String((thrown as MfaError).data.problems)).toMatch(/^baseUrl must be/);
+    }
+    expect(() => twilioSms({ ...options, baseUrl: "ftp://x", allowInsecureBaseUrl: true })).toThrow(
+      /baseUrl/,
+    );
+    expect(twilioSms({ ...options, baseUrl: "https://api.dublin.ie1.twilio.com" }).id).toBe(
+      "twilio-sms",
+    );
+    expect(twilioSms(options).id).toBe("twilio-sms");
   });
 
   it("validates options once, reporting every problem in one config_invalid error without secrets", () => {

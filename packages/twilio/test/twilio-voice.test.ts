@@ -1,3 +1,4 @@
+import { renderVoice } from "@mfakit/core/delivery";
 import { codeCallScript, mfaErrorOf } from "@mfakit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderTwiml, sayLanguage, twilioVoice } from "../src/index.js";
@@ -13,6 +14,7 @@ describe("twilioVoice against the Calls API", () => {
       authToken: api.authToken,
       from: FROM,
       baseUrl: api.url,
+      allowInsecureBaseUrl: true,
       ...extra,
     });
   beforeAll(async () => {
@@ -53,6 +55,32 @@ describe("twilioVoice against the Calls API", () => {
     expect(sayLanguage("es_MX")).toBe("es-MX");
     expect(sayLanguage("tlh")).toBe("en-US");
     expect(sayLanguage("de-CH", { "de-ch": "de-AT" })).toBe("de-AT");
+  });
+
+  it("reads an en-GB user's call with a British voice: the renderer's voiceLocale reaches <Say language>", async () => {
+    for (const [userLocale, expected] of [
+      ["en-GB", "en-GB"],
+      ["en-AU", "en-AU"],
+      ["en-IE", "en-GB"],
+      ["en-NZ", "en-AU"],
+      ["en", "en-US"],
+      ["fr-CA", "fr-CA"],
+      ["es-MX", "es-MX"],
+      ["ja-JP", "en-US"], // no Japanese strings: English text, English voice
+    ]) {
+      const rendered = renderVoice({
+        kind: "code",
+        appName: "Contoso",
+        code: "042917",
+        locale: userLocale as string,
+        purpose: "signin",
+        ttlMinutes: 10,
+      });
+      await voice().send({ to: "+447700900125", idempotencyKey: "k", ...rendered });
+      const says = parseTwiml(api.requests.at(-1)?.form.get("Twiml") ?? "").verbs;
+      const languages = new Set(says.map((v) => (v.verb === "Say" ? v.language : "")));
+      expect([...languages].filter(Boolean), userLocale).toEqual([expected]);
+    }
   });
 
   it("XML-escapes every text and attribute: a script cannot inject TwiML verbs", async () => {

@@ -16,6 +16,12 @@ export {
   VONAGE_TALK_LANGUAGES,
 } from "./ncco.js";
 // Webhooks
+export {
+  type VerifyVonageSmsSignatureInput,
+  type VonageSignatureMethod,
+  type VonageSmsWebhookParams,
+  verifyVonageSmsSignature,
+} from "./signed-sms-webhook.js";
 export { type VerifyVonageSignatureInput, verifyVonageSignature } from "./signed-webhook.js";
 
 // Errors and transport options shared by both senders

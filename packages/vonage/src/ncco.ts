@@ -22,6 +22,10 @@ export const VONAGE_TALK_LANGUAGES: Readonly<Record<string, string>> = {
   "en-gb": "en-GB",
   "en-au": "en-AU",
   "en-in": "en-IN",
+  // Regions without a voice of their own here: the nearest accent rather than American.
+  "en-ie": "en-GB",
+  "en-za": "en-GB",
+  "en-nz": "en-AU",
   de: "de-DE",
   fr: "fr-FR",
   "fr-ca": "fr-CA",

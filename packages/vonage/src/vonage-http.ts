@@ -6,10 +6,15 @@
  * @module
  */
 
-import { MfaError } from "@mfakit/core/adapter";
+import { isRedirectResponse, MfaError } from "@mfakit/core/adapter";
 
 /** Transport options shared by the Vonage senders. */
 export interface VonageTransportOptions {
+  /**
+   * Accept a plain `http://` `baseUrl`. Only for tests against a local server: over plain HTTP
+   * the API secret or key and every code travel readable. @default false
+   */
+  readonly allowInsecureBaseUrl?: boolean;
   /**
    * Abort a request that has not been fully answered after this many ms.
    * @default 10000
@@ -74,6 +79,8 @@ export async function postWithTimeout(
   const timeoutMs = options.timeoutMs ?? 10_000;
   const fetchFn = options.fetch ?? globalThis.fetch;
   let status = 0;
+  let redirected = false;
+  let raw = "";
   try {
     // The signal covers the whole exchange, body included.
     const response = await fetchFn(url, {
@@ -81,14 +88,13 @@ export async function postWithTimeout(
       headers: { accept: "application/json", ...init.headers },
       body: init.body,
       signal: AbortSignal.timeout(timeoutMs),
+      // A followed redirect would replay api_secret (or the JWT) and the code to wherever it points.
+      redirect: "manual",
     });
     status = response.status;
-    const raw = await response.text();
-    try {
-      return { status, body: raw ? JSON.parse(raw) : undefined };
-    } catch {
-      return { status, body: undefined }; // a proxy's HTML page: judged by its status alone
-    }
+    redirected = isRedirectResponse(response);
+    if (redirected) await response.body?.cancel();
+    else raw = await response.text();
   } catch (e) {
     const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
     const kind = timedOut ? "timeout" : "network";
@@ -97,6 +103,20 @@ export async function postWithTimeout(
       providerCode: kind,
       ...(timedOut ? { timeoutMs } : {}),
     });
+  }
+  if (redirected) {
+    const cause = new VonageApiError(status, "redirect", `Vonage answered HTTP ${status}`);
+    throw vonageError(
+      "delivery_unavailable",
+      cause,
+      { providerCode: "redirect", httpStatus: status, misconfigured: true },
+      "The Vonage API answered with a redirect, which is not followed: check baseUrl.",
+    );
+  }
+  try {
+    return { status, body: raw ? JSON.parse(raw) : undefined };
+  } catch {
+    return { status, body: undefined }; // a proxy's HTML page: judged by its status alone
   }
 }
 

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { SmsSender } from "@mfakit/core/adapter";
+import { baseUrlProblems, type SmsSender } from "@mfakit/core/adapter";
 import { smsSegments } from "@mfakit/core/delivery";
 import {
   assertNoProblems,
@@ -31,7 +31,10 @@ export interface VonageSmsOptions extends VonageTransportOptions {
   readonly apiSecret: string;
   /** A Vonage number (E.164, with or without `+`) or an alphanumeric sender ID (≤ 11 characters). */
   readonly from: string;
-  /** @default "https://rest.nexmo.com" */
+  /**
+   * The SMS API's base URL; `https://` unless `allowInsecureBaseUrl` is set.
+   * @default "https://rest.nexmo.com"
+   */
   readonly baseUrl?: string;
   /** Where Vonage posts delivery receipts (`callback`); @default the account's setting */
   readonly statusCallbackUrl?: string;
@@ -120,7 +123,10 @@ export function vonageSms(options: VonageSmsOptions): SmsSender {
   if (!/^(\+?[1-9]\d{1,14}|[A-Za-z0-9 ]{1,11})$/.test(options.from ?? "")) {
     problems.push("from must be a number or an alphanumeric sender ID of at most 11 characters");
   }
-  assertNoProblems(problems);
+  assertNoProblems([
+    ...problems,
+    ...baseUrlProblems(options.baseUrl, options.allowInsecureBaseUrl),
+  ]);
   const url = `${(options.baseUrl ?? "https://rest.nexmo.com").replace(/\/+$/, "")}/sms/json`;
   const from = /^\+\d+$/.test(options.from) ? vonageNumber(options.from) : options.from;
 

@@ -9,7 +9,13 @@
  * @module
  */
 
-import { type Clock, MfaError, systemClock, type VoiceSender } from "@mfakit/core/adapter";
+import {
+  baseUrlProblems,
+  type Clock,
+  MfaError,
+  systemClock,
+  type VoiceSender,
+} from "@mfakit/core/adapter";
 import { applicationJwt, parsePrivateKey } from "./application-jwt.js";
 import { renderNcco, talkLanguage, VONAGE_TALK_LANGUAGES } from "./ncco.js";
 import {
@@ -31,7 +37,10 @@ export interface VonageVoiceOptions extends VonageTransportOptions {
   readonly privateKey: string;
   /** The caller ID: a Vonage number linked to the application, E.164. */
   readonly from: string;
-  /** @default "https://api.nexmo.com" */
+  /**
+   * The Voice API's base URL; `https://` unless `allowInsecureBaseUrl` is set.
+   * @default "https://api.nexmo.com"
+   */
   readonly baseUrl?: string;
   /** Where Vonage posts call events (`event_url`); verify them with `verifyVonageSignature`. */
   readonly eventUrl?: string;
@@ -104,6 +113,7 @@ export function vonageVoice(options: VonageVoiceOptions): VoiceSender {
     ...(privateKey ? [] : ["privateKey must be the application's RSA private key in PEM"]),
     ...(/^\+?[1-9]\d{1,14}$/.test(options.from ?? "") ? [] : ["from must be an E.164 number"]),
     ...(delay >= 0 && delay <= 15 ? [] : ["extensionDelaySeconds must be 0 to 15"]),
+    ...baseUrlProblems(options.baseUrl, options.allowInsecureBaseUrl),
   ]);
   const url = `${(options.baseUrl ?? "https://api.nexmo.com").replace(/\/+$/, "")}/v1/calls`;
   const languages = { ...VONAGE_TALK_LANGUAGES, ...options.languages };
@@ -119,7 +129,7 @@ export function vonageVoice(options: VonageVoiceOptions): VoiceSender {
         });
       }
       const ncco = renderNcco(message.segments, {
-        language: talkLanguage(message.locale, languages),
+        language: talkLanguage(message.voiceLocale ?? message.locale, languages),
         ...(options.style !== undefined ? { style: options.style } : {}),
         ...(options.premium ? { premium: true } : {}),
       });

@@ -21,7 +21,7 @@ export interface RecordedRequest {
   readonly params: Record<string, unknown>;
 }
 
-type Reply = { status: number; body: unknown };
+type Reply = { status: number; body: unknown; location?: string };
 type Answer = Reply | "hang";
 
 export interface FakeVonage {
@@ -218,6 +218,7 @@ export async function startFakeVonage(): Promise<FakeVonage> {
           : a.status >= 400
             ? "application/problem+json"
             : "application/json",
+        ...(a.location ? { location: a.location } : {}),
       });
       res.end(text ? (a.body as string) : JSON.stringify(a.body));
     };
@@ -260,6 +261,9 @@ export async function startFakeVonage(): Promise<FakeVonage> {
       received: () => received,
       failNext: (failure) => {
         injected.push(failure === "timeout" ? "hang" : { status: 0, body: failure });
+      },
+      redirectNext: (location) => {
+        injected.push({ status: 307, body: {}, location });
       },
     },
     failNextWith: (status, body) => {

@@ -6,10 +6,18 @@ import { startFakeVonage } from "./fake-vonage.js";
 testSender({
   name: "vonage sms",
   channel: "sms",
+  checkRedirects: true,
   create: async ({ timeoutMs }) => {
     const api = await startFakeVonage();
     const { apiKey, apiSecret } = api;
-    const sender = vonageSms({ apiKey, apiSecret, from: "Contoso", baseUrl: api.url, timeoutMs });
+    const sender = vonageSms({
+      apiKey,
+      apiSecret,
+      from: "Contoso",
+      baseUrl: api.url,
+      allowInsecureBaseUrl: true,
+      timeoutMs,
+    });
     return { sender, probe: api.probe, close: api.close };
   },
 });
@@ -17,6 +25,7 @@ testSender({
 testSender({
   name: "vonage voice",
   channel: "voice",
+  checkRedirects: true,
   create: async ({ timeoutMs }) => {
     const api = await startFakeVonage();
     const { applicationId, privateKey } = api;
@@ -25,6 +34,7 @@ testSender({
       privateKey,
       from: "+447700900000",
       baseUrl: api.url,
+      allowInsecureBaseUrl: true,
       timeoutMs,
     });
     return { sender, probe: api.probe, close: api.close };

@@ -1,17 +1,21 @@
 import { isMfaError, type MfaError } from "@mfakit/core/adapter";
 import { mfaErrorOf } from "@mfakit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { vonageSms } from "../src/index.js";
+import { vonageSms, vonageVoice } from "../src/index.js";
 import { type FakeVonage, startFakeVonage } from "./fake-vonage.js";
 
 describe("vonageSms against the SMS API", () => {
   let api: FakeVonage;
+  const smsOptions = () => ({
+    apiKey: api.apiKey,
+    apiSecret: api.apiSecret,
+    from: "+447700900000",
+  });
   const sms = (extra: Partial<Parameters<typeof vonageSms>[0]> = {}) =>
     vonageSms({
-      apiKey: api.apiKey,
-      apiSecret: api.apiSecret,
-      from: "+447700900000",
+      ...smsOptions(),
       baseUrl: api.url,
+      allowInsecureBaseUrl: true,
       timeoutMs: 1000,
       ...extra,
     });
@@ -101,6 +105,48 @@ describe("vonageSms against the SMS API", () => {
     });
     api.failNextWith(502, "<html>Bad Gateway</html>");
     expect((await mfaErrorOf(sms().send(message))).code).toBe("delivery_unavailable");
+  });
+
+  it("STORE-06: a redirect (even to its own origin) is not followed: api_secret is not sent again", async () => {
+    api.probe.redirectNext?.(`${api.url}/sms/json`);
+    const before = api.requests.length;
+    const e = await mfaErrorOf(sms().send(message));
+    expect(e.code).toBe("delivery_unavailable");
+    expect(e.data).toMatchObject({
+      providerCode: "redirect",
+      httpStatus: 307,
+      misconfigured: true,
+    });
+    expect(api.requests.length - before).toBe(1);
+  });
+
+  it("refuses a plain-http baseUrl for SMS and voice unless allowInsecureBaseUrl: config_invalid naming baseUrl", () => {
+    const problemsOf = (build: () => unknown) => {
+      try {
+        build();
+      } catch (e) {
+        if (isMfaError(e, "config_invalid")) return String(e.data.problems);
+      }
+      return "";
+    };
+    const baseUrl = "http://rest.nexmo.com";
+    expect(problemsOf(() => vonageSms({ ...smsOptions(), baseUrl }))).toMatch(/^baseUrl must be/);
+    expect(
+      problemsOf(() =>
+        vonageVoice({
+          applicationId: api.applicationId,
+          privateKey: api.privateKey,
+          from: "+447700900000",
+          baseUrl,
+        }),
+      ),
+    ).toMatch(/^baseUrl must be/);
+    expect(
+      problemsOf(() => vonageSms({ ...smsOptions(), baseUrl, allowInsecureBaseUrl: true })),
+    ).toBe("");
+    expect(
+      problemsOf(() => vonageSms({ ...smsOptions(), baseUrl: "https://rest.nexmo.com" })),
+    ).toBe("");
   });
 
   it("validates options once, reporting every problem in one config_invalid error", () => {

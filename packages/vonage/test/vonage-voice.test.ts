@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { isMfaError } from "@mfakit/core/adapter";
+import { renderVoice } from "@mfakit/core/delivery";
 import { codeCallScript, mfaErrorOf } from "@mfakit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderNcco, talkLanguage, vonageVoice } from "../src/index.js";
@@ -13,6 +14,7 @@ describe("vonageVoice against the Voice API", () => {
       privateKey: api.privateKey,
       from: "+447700900000",
       baseUrl: api.url,
+      allowInsecureBaseUrl: true,
       timeoutMs: 2000,
       ...extra,
     });
@@ -42,6 +44,28 @@ describe("vonageVoice against the Voice API", () => {
     const ssml = parseSsml(body.ncco[0]?.text ?? "");
     expect(ssml.text).toBe("Votre code est 0 4 2 9 0 4 2 9 Goodbye.");
     expect(ssml.breaksMs).toEqual(Array(10).fill(1000));
+  });
+
+  it("speaks an en-GB user's call in en-GB: the renderer's voiceLocale reaches the NCCO language", async () => {
+    for (const [userLocale, expected] of [
+      ["en-GB", "en-GB"],
+      ["en-ZA", "en-GB"],
+      ["en", "en-US"],
+      ["es-MX", "es-MX"],
+      ["ja-JP", "en-US"],
+    ]) {
+      const rendered = renderVoice({
+        kind: "code",
+        appName: "Contoso",
+        code: "0429",
+        locale: userLocale as string,
+        purpose: "enrol",
+        ttlMinutes: 10,
+      });
+      await voice().send({ to: "+447700900126", idempotencyKey: "k", ...rendered });
+      const body = lastParams(api) as { ncco: { language: string }[] };
+      expect(body.ncco[0]?.language, userLocale).toBe(expected);
+    }
   });
 
   it("a JWT from another key is refused (401) and reported as misconfigured", async () => {

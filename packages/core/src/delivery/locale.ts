@@ -58,3 +58,30 @@ export function negotiateLocale(
   }
   return fallback;
 }
+
+/**
+ * The user's own tag when it only narrows `rendered` (`en-GB` for a message rendered from `en`
+ * strings), else `rendered`: the locale a voice speaks the message in. The strings exist per
+ * language, but a voice has an accent, and an en-GB user called with an American voice hears
+ * the wrong one. A tag of another language (`ja-JP` rendered in the `en` fallback) gives
+ * `rendered`, so the voice always speaks the text's language. Canonical case: `en-GB`, `zh-Hant-TW`.
+ *
+ * @example
+ * ```ts
+ * spokenLocale("en_gb", "en"); // "en-GB"
+ * spokenLocale("ja-JP", "en"); // "en"
+ * ```
+ */
+export function spokenLocale(requested: string, rendered: string): string {
+  const tag = typeof requested === "string" ? normaliseTag(requested) : null;
+  if (tag === null || negotiateLocale(tag, [rendered], "") !== rendered) return rendered;
+  return tag
+    .split("-")
+    .map((part, i) => {
+      if (i === 0) return part;
+      if (part.length === 2) return part.toUpperCase(); // region
+      if (part.length === 4) return part[0]?.toUpperCase() + part.slice(1); // script
+      return part;
+    })
+    .join("-");
+}

@@ -14,7 +14,7 @@
 
 import { MfaError } from "../errors.js";
 import type { VoiceSegment } from "../ports/senders.js";
-import { negotiateLocale } from "./locale.js";
+import { negotiateLocale, spokenLocale } from "./locale.js";
 import { builtInStrings, type TemplateStrings, templateStringKeys } from "./strings.js";
 
 /** Why a code is sent; chooses the `{purpose}` phrase. */
@@ -71,10 +71,15 @@ export interface RenderedSms {
   readonly text: string;
 }
 
-/** A rendered call: put `segments` and `locale` into a `VoiceMessage`. */
+/** A rendered call: put `segments`, `locale` and `voiceLocale` into a `VoiceMessage`. */
 export interface RenderedVoice {
-  /** The locale actually used (the voice adapter picks its TTS language from it). */
+  /** The locale actually used. */
   readonly locale: string;
+  /**
+   * The locale to speak it in: the user's full tag when it narrows `locale` (`en-GB` for `en`),
+   * else `locale`. The voice adapter picks its TTS voice and accent from it.
+   */
+  readonly voiceLocale: string;
   readonly segments: readonly VoiceSegment[];
 }
 
@@ -308,13 +313,18 @@ export function createMessageRenderer(options: MessageRendererOptions = {}): Mes
     },
 
     renderVoice(input: MessageInput): RenderedVoice {
-      const { locale, t } = prepare(input);
+      const prepared = prepare(input);
+      const { t } = prepared;
+      const rendered = {
+        locale: prepared.locale,
+        voiceLocale: spokenLocale(input.locale, prepared.locale),
+      };
       const say = (text: string): VoiceSegment => ({ kind: "say", text });
       const pause = (seconds: number): VoiceSegment => ({ kind: "pause", seconds });
       if (input.kind === "notice") {
         const n = noticeLines(input, t);
         return {
-          locale,
+          ...rendered,
           segments: [say(t("voiceGreeting")), say(n.body), say(n.ifNotYou), say(t("voiceGoodbye"))],
         };
       }
@@ -324,7 +334,7 @@ export function createMessageRenderer(options: MessageRendererOptions = {}): Mes
         i === 0 ? [say(ch)] : [pause(1), say(ch)],
       );
       return {
-        locale,
+        ...rendered,
         segments: [
           say(t("voiceGreeting")),
           say(t("voiceCodeIntro")),

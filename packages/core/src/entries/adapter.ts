@@ -45,6 +45,14 @@ export type {
   VoiceSender,
 } from "../ports/senders.js";
 
+// HTTP provider adapters: https base URLs only, redirects never followed
+
+export {
+  baseUrlProblems,
+  isRedirectResponse,
+  type RedirectProbe,
+} from "../delivery/provider-http.js";
+
 // Ports: clock and randomness, keyring, audit events
 
 export { type Clock, type RandomSource, systemClock, webCryptoRandom } from "../ports/clock.js";

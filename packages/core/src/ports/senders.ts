@@ -47,6 +47,12 @@ export interface VoiceMessage extends MessageBase {
   readonly extension?: string;
   /** What to say, in order; the core spells the code digit by digit with pauses. */
   readonly segments: readonly VoiceSegment[];
+  /**
+   * The locale to speak in: the user's full BCP 47 tag when it narrows `locale` (`en-GB` for a
+   * script rendered from `en` strings), else `locale`. A voice adapter picks its TTS voice from
+   * this (an en-GB user hears a British voice), falling back to `locale` when it is absent.
+   */
+  readonly voiceLocale?: string;
 }
 
 /** An email. */
