@@ -26,6 +26,7 @@ import type { EnrolmentEngine } from "./enrolment/engine.js";
 import { createMessenger, type Senders } from "./enrolment/messenger.js";
 import { isMfaError, MfaError } from "./errors.js";
 import { factorModule } from "./factors/registry.js";
+import { createImportApi, type ImportAdminApi } from "./import/importer.js";
 import { assertUserId } from "./keys.js";
 import { createLimiter, type Limiter, type LimitsInput, resolveLimits } from "./limits/limits.js";
 import { type Policy, type PolicyInput, policySchema } from "./policy/policy.js";
@@ -80,8 +81,8 @@ export interface Mfa {
   readonly securityInfo: SecurityInfoApi;
   /** Sign-in checks of registered factors and app passwords. */
   readonly challenge: ChallengeApi;
-  /** Administration. */
-  readonly admin: AdminApi;
+  /** Administration, and the migration import from another system. */
+  readonly admin: AdminApi & ImportAdminApi;
   /** The policy with every default applied. */
   readonly policy: Policy;
   /** Whether a user must register now (none / nudge / required). */
@@ -297,7 +298,8 @@ export function createMfa(config: MfaConfig): Mfa {
     verifyAppPassword: (input) => check(userOf(input), (f) => f.challenge.verifyAppPassword(input)),
   });
 
-  const admin = Object.freeze<AdminApi>({
+  const imports = createImportApi({ shared, act: (userId, action) => act(userId, action) });
+  const admin = Object.freeze<AdminApi & ImportAdminApi>({
     listMethods: (userId) => act(userId, (f) => f.admin.listMethods(userId)),
     removeMethod: (userId, which, by) =>
       act(userId, (f) => f.admin.removeMethod(userId, which, by)),
@@ -308,6 +310,10 @@ export function createMfa(config: MfaConfig): Mfa {
     // Reads every user's document a page at a time: no user action writes a report index.
     registrationReport: () =>
       createAdmin(flowsOf(shared, detachedUnit(store))).registrationReport(),
+    // Migration from another system: each user's rows are one unit of work.
+    import: imports.import,
+    importedFactors: imports.importedFactors,
+    confirmImported: imports.confirmImported,
   });
 
   const perUser =
