@@ -5,7 +5,7 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { memoryStore, type PolicyInput } from "@mfakit/core";
+import type { memoryStore, PolicyInput } from "@mfakit/core";
 import { fromAuth0, fromCsv, fromEntra, fromOkta, type ImportRow } from "@mfakit/core/import";
 import { base32Encode, totpAt } from "@mfakit/core/totp";
 import { describe, expect, it } from "vitest";
@@ -140,7 +140,13 @@ describe("mfa.admin.import: idempotent, sealed, secret-free", () => {
     { userId: "ann", kind: "totp", secret: seedText(seed), label: "Phone app" },
     { userId: "ann", kind: "phone", phoneType: "authentication", number: "+44 7400 123456" },
     { userId: "ann", kind: "email", address: "ann@example.org" },
-    { userId: "bob", kind: "phone", phoneType: "office", number: "+44 20 7946 0000", extension: "42" },
+    {
+      userId: "bob",
+      kind: "phone",
+      phoneType: "office",
+      number: "+44 20 7946 0000",
+      extension: "42",
+    },
   ];
 
   it("a re-run changes nothing and reports every row unchanged; a row twice in one file is unchanged the second time", async () => {
@@ -454,7 +460,7 @@ describe("parsers into the plain schema", () => {
 
   it("fromCsv reads RFC 4180 (quotes, embedded commas and line breaks, CRLF, BOM) and numbers rows by line", () => {
     const csv =
-      '\uFEFFuser_id,kind,secret,phone_type,number,address,label\r\n' +
+      "\uFEFFuser_id,kind,secret,phone_type,number,address,label\r\n" +
       `ann,totp,${seedText(RFC_SEED)},,,,"Work, phone"\r\n` +
       'ann,phone,,authentication,"+44 7400 123456",,\r\n' +
       '"b""ob",email,,,,bob@example.org,"two\nlines"\r\n' +
@@ -475,6 +481,8 @@ describe("parsers into the plain schema", () => {
     expect(() => fromCsv('user_id,kind\nann,"open')).toThrow(
       expect.objectContaining({ code: "invalid_input", data: { field: "file", line: 2 } }),
     );
-    expect(() => fromCsv("name,secret\n")).toThrow(expect.objectContaining({ code: "invalid_input" }));
+    expect(() => fromCsv("name,secret\n")).toThrow(
+      expect.objectContaining({ code: "invalid_input" }),
+    );
   });
 });

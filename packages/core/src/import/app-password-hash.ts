@@ -19,8 +19,8 @@
  * @module
  */
 
-import { APP_PASSWORD_SCRYPT, type ScryptHash } from "../app-passwords/password-hash.js";
 import type { AppPasswordFormat } from "../app-passwords/password-format.js";
+import { APP_PASSWORD_SCRYPT, type ScryptHash } from "../app-passwords/password-hash.js";
 
 /** An app password an import can write: its slot under a key of the keyring. */
 export interface ImportedAppPassword {
@@ -53,9 +53,7 @@ const FOREIGN: ReadonlyArray<readonly [RegExp, string]> = [
 export function parseAppPasswordHash(
   hash: string,
   hasKey: (keyId: string) => boolean,
-):
-  | { ok: true; value: Omit<ImportedAppPassword, "name"> }
-  | { ok: false; reason: string } {
+): { ok: true; value: Omit<ImportedAppPassword, "name"> } | { ok: false; reason: string } {
   const strong = STRONG.exec(hash);
   const microsoft = strong ? null : MICROSOFT.exec(hash);
   const match = strong ?? microsoft;

@@ -19,7 +19,8 @@ import type { ImportRow } from "./rows.js";
 export type ParsedRow = { readonly row: number } & Readonly<Record<string, unknown>>;
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Json =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 const text = (v: unknown) => (typeof v === "string" ? v : undefined);
 
 /**

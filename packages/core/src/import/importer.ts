@@ -25,7 +25,13 @@
  */
 
 import type { ActionFlows, SharedDeps } from "../account/flows.js";
-import { addToIndex, addToSlot, type IndexEntry, readIndex, slotKey } from "../app-passwords/records.js";
+import {
+  addToIndex,
+  addToSlot,
+  type IndexEntry,
+  readIndex,
+  slotKey,
+} from "../app-passwords/records.js";
 import { keyedHash } from "../crypto/keyed-hash.js";
 import { randomId } from "../crypto/random-string.js";
 import { MfaError } from "../errors.js";
@@ -220,7 +226,11 @@ export function createImportApi(deps: ImportDeps): ImportAdminApi {
           continue;
         }
         const { e164, country, extension, delivery } = row;
-        reg = bindFactor(reg, { kind: row.method, phone: { e164, country, extension, delivery } }, now);
+        reg = bindFactor(
+          reg,
+          { kind: row.method, phone: { e164, country, extension, delivery } },
+          now,
+        );
         marks[row.method] = { ...mark, kind: "phone", at: now, confirmedAt: null };
         done(row, true);
       } else if (row.kind === "email") {

@@ -70,12 +70,7 @@ export interface AppPasswordImportRow {
 }
 
 /** One row of the plain schema: one factor of one user. */
-export type ImportRow = (
-  | TotpImportRow
-  | PhoneImportRow
-  | EmailImportRow
-  | AppPasswordImportRow
-) & {
+export type ImportRow = (TotpImportRow | PhoneImportRow | EmailImportRow | AppPasswordImportRow) & {
   /** The row's number in the source file, for reports. @default its position, from 1 */
   readonly row?: number;
 };
@@ -243,11 +238,15 @@ function underRule<T>(
 }
 
 function checkTotp(row: Record<string, unknown>, rules: RowRules) {
-  if (!rules.policy.mfa.methods.includes("authenticator-app"))
-    refuse("kind", "method_not_offered");
+  if (!rules.policy.mfa.methods.includes("authenticator-app")) refuse("kind", "method_not_offered");
   const text = optionalString(row, "secret");
   if (text === undefined) return refuse("secret", "secret_not_exported");
-  const secret = underRule("secret", () => base32Decode(text), () => "secret", "invalid_seed");
+  const secret = underRule(
+    "secret",
+    () => base32Decode(text),
+    () => "secret",
+    "invalid_seed",
+  );
   if (secret.length === 0 || secret.length > MAX_SEED_BYTES) refuse("secret", "invalid_seed");
   const bits = secret.length * 8;
   const short = bits < MIN_SEED_BITS;
@@ -259,7 +258,8 @@ function checkTotp(row: Record<string, unknown>, rules: RowRules) {
   const digits = optionalInteger(row, "digits") ?? 6;
   if (digits !== 6 && digits !== 8) refuse("digits", "unsupported_parameter");
   const periodSeconds = optionalInteger(row, "periodSeconds") ?? 30;
-  if (periodSeconds !== 30 && periodSeconds !== 60) refuse("periodSeconds", "unsupported_parameter");
+  if (periodSeconds !== 30 && periodSeconds !== 60)
+    refuse("periodSeconds", "unsupported_parameter");
   const label = optionalString(row, "label")?.trim() || null;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
   if (label && (label.length > 64 || /[\u0000-\u001f\u007f-\u009f]/.test(label)))
@@ -279,7 +279,8 @@ function checkPhone(row: Record<string, unknown>, rules: RowRules) {
   const type = requiredString(row, "phoneType");
   const method = PHONE_TYPES[type.toLowerCase()] ?? refuse("phoneType", "unknown_phone_type");
   const { policy } = rules;
-  if (!policy.phone || !policy.mfa.methods.includes(method)) refuse("phoneType", "method_not_offered");
+  if (!policy.phone || !policy.mfa.methods.includes(method))
+    refuse("phoneType", "method_not_offered");
   const offered = policy.phone?.deliveries ?? [];
   const module = factorModule(method);
   const reachable = module.deliveries?.(offered) ?? [];

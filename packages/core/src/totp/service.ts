@@ -280,8 +280,16 @@ const DEFAULTS = {
   pendingTtlSeconds: 900,
 } as const;
 
+/**
+ * Options already resolved, by the object passed in: `createMfa` builds a service per action
+ * from one options object, and checking the issuer builds a worst-case Key URI each time.
+ */
+const resolvedOptions = new WeakMap<TotpOptions, Readonly<Required<TotpOptions>>>();
+
 /** Applies defaults and reports every invalid option in one `config_invalid` error. */
 function resolveOptions(options: TotpOptions): Readonly<Required<TotpOptions>> {
+  const known = typeof options === "object" && options !== null && resolvedOptions.get(options);
+  if (known) return known;
   const resolved = { ...DEFAULTS, ...options };
   const bad: string[] = [];
   try {
@@ -314,7 +322,9 @@ function resolveOptions(options: TotpOptions): Readonly<Required<TotpOptions>> {
       data: { module: "totp", fields: bad.map((b) => b.split(" ")[0]).join(",") },
     });
   }
-  return Object.freeze(resolved);
+  const frozen = Object.freeze(resolved);
+  if (typeof options === "object" && options !== null) resolvedOptions.set(options, frozen);
+  return frozen;
 }
 
 function assertFactorId(factorId: unknown): asserts factorId is string {
