@@ -28,6 +28,7 @@ import { isMfaError, MfaError } from "./errors.js";
 import { factorModule } from "./factors/registry.js";
 import type { CheckFailure } from "./flows/check.js";
 import type { Session } from "./flows/gate.js";
+import { createImportApi, type ImportAdminApi } from "./import/importer.js";
 import { assertUserId } from "./keys.js";
 import { createLimiter, type Limiter, type LimitsInput, resolveLimits } from "./limits/limits.js";
 import { type Policy, type PolicyInput, policySchema } from "./policy/policy.js";
@@ -89,8 +90,8 @@ export interface Mfa {
   readonly securityInfo: SecurityInfoApi;
   /** Sign-in checks of registered factors, app passwords and Temporary Access Passes. */
   readonly challenge: ChallengeApi & TemporaryAccessPassChallengeApi;
-  /** Administration, Temporary Access Passes included. */
-  readonly admin: AdminApi & TemporaryAccessPassAdminApi;
+  /** Administration: Temporary Access Passes, and the migration import from another system. */
+  readonly admin: AdminApi & TemporaryAccessPassAdminApi & ImportAdminApi;
   /** The policy with every default applied. */
   readonly policy: Policy;
   /** Whether a user must register now (none / nudge / required). */
@@ -339,6 +340,7 @@ export function createMfa(config: MfaConfig): Mfa {
       check(userOf(input), (f) => passes(f).challenge.verifyTemporaryAccessPass(input)),
   });
 
+  const imports = createImportApi({ shared, act: (userId, action) => act(userId, action) });
   const admin = Object.freeze<Mfa["admin"]>({
     listMethods: (userId) => act(userId, (f) => f.admin.listMethods(userId)),
     removeMethod: (userId, which, by) =>
@@ -356,6 +358,10 @@ export function createMfa(config: MfaConfig): Mfa {
       act(userId, (f) => passes(f).admin.revokeTemporaryAccessPass(userId)),
     temporaryAccessPass: (userId) =>
       act(userId, (f) => passes(f).admin.temporaryAccessPass(userId)),
+    // Migration from another system: each user's rows are one unit of work.
+    import: imports.import,
+    importedFactors: imports.importedFactors,
+    confirmImported: imports.confirmImported,
   });
 
   const perUser =

@@ -118,6 +118,17 @@ const pinned: Record<string, readonly string[]> = {
     "smsSegments",
     "templateStringKeys",
   ],
+  "@mfakit/core/import": [
+    "MAX_IMPORT_FIELD_LENGTH",
+    "MIN_FLAGGED_SEED_BITS",
+    "MIN_SEED_BITS",
+    "fromAuth0",
+    "fromCsv",
+    "fromEntra",
+    "fromJson",
+    "fromOkta",
+    "parseJsonRecords",
+  ],
   "@mfakit/core/limits": [
     "IPV6_BUCKET_PREFIX_BITS",
     "MAX_IP_LENGTH",
@@ -178,6 +189,7 @@ const loaders: Record<string, () => Promise<Record<string, unknown>>> = {
   "@mfakit/core/codes": () => import("@mfakit/core/codes"),
   "@mfakit/core/crypto": () => import("@mfakit/core/crypto"),
   "@mfakit/core/delivery": () => import("@mfakit/core/delivery"),
+  "@mfakit/core/import": () => import("@mfakit/core/import"),
   "@mfakit/core/limits": () => import("@mfakit/core/limits"),
   "@mfakit/core/rules": () => import("@mfakit/core/rules"),
   "@mfakit/core/totp": () => import("@mfakit/core/totp"),
@@ -204,6 +216,8 @@ const internals = [
   "policySchema",
   "limitsSchema",
   "FACTORS",
+  "createImportApi",
+  "checkRow",
 ];
 
 describe("public surface of @mfakit/core", () => {

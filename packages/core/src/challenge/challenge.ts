@@ -370,7 +370,9 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       ) {
         return { ok: false, reason: "not_found" };
       }
-      assertCodeFormat(input.code, totp.options.digits);
+      // Either length here: a factor keeps the length it was made with (an imported one may
+      // differ from the configured digits), and totp.verify checks it against the factor.
+      assertCodeFormat(input.code, input.code?.length === 8 ? 8 : 6);
       const outcome = await checkFactor(
         deps,
         { userId: input.userId, factorKey: `totp:${factorId}` },

@@ -64,7 +64,11 @@ export type MfaEvent =
     })
   | (EventBase & {
       readonly type: "admin.action";
-      readonly action: "reregistration_required" | "app_passwords_revoked" | "failures_cleared";
+      readonly action:
+        | "reregistration_required"
+        | "app_passwords_revoked"
+        | "failures_cleared"
+        | "factors_imported";
     })
   | (EventBase & { readonly type: "device.remembered"; readonly deviceId: string })
   | (EventBase & {

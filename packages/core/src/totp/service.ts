@@ -194,6 +194,27 @@ export interface TotpService {
    * it changed, `false` if it was already current or does not exist.
    */
   reseal(input: { userId: string; factorId: string }): Promise<boolean>;
+  /**
+   * Stores a seed brought from another system (a migration import) as an active factor, sealed
+   * exactly like an enrolled one and never shown again. The caller has checked the seed's length
+   * (GEN-03); the parameters must be ones this service verifies (6 or 8 digits, 30 or 60 s, a
+   * {@link TOTP_ALGORITHMS} hash), else `invalid_input` naming the field. `false`, writing
+   * nothing, when a factor with this id already exists (an import run again).
+   */
+  adopt(input: AdoptedSeed): Promise<boolean>;
+}
+
+/** A seed from another system, for {@link TotpService.adopt}. */
+export interface AdoptedSeed {
+  readonly userId: string;
+  readonly factorId: string;
+  /** The raw seed; the caller wipes it after. */
+  readonly secret: Uint8Array;
+  /** The account name the app showed. */
+  readonly label: string;
+  readonly algorithm: TotpAlgorithm;
+  readonly digits: number;
+  readonly periodSeconds: number;
 }
 
 /** Wrong codes that end a pending enrolment (RATE-01). */
@@ -259,8 +280,16 @@ const DEFAULTS = {
   pendingTtlSeconds: 900,
 } as const;
 
+/**
+ * Options already resolved, by the object passed in: `createMfa` builds a service per action
+ * from one options object, and checking the issuer builds a worst-case Key URI each time.
+ */
+const resolvedOptions = new WeakMap<TotpOptions, Readonly<Required<TotpOptions>>>();
+
 /** Applies defaults and reports every invalid option in one `config_invalid` error. */
 function resolveOptions(options: TotpOptions): Readonly<Required<TotpOptions>> {
+  const known = typeof options === "object" && options !== null && resolvedOptions.get(options);
+  if (known) return known;
   const resolved = { ...DEFAULTS, ...options };
   const bad: string[] = [];
   try {
@@ -293,7 +322,9 @@ function resolveOptions(options: TotpOptions): Readonly<Required<TotpOptions>> {
       data: { module: "totp", fields: bad.map((b) => b.split(" ")[0]).join(",") },
     });
   }
-  return Object.freeze(resolved);
+  const frozen = Object.freeze(resolved);
+  if (typeof options === "object" && options !== null) resolvedOptions.set(options, frozen);
+  return frozen;
 }
 
 function assertFactorId(factorId: unknown): asserts factorId is string {
@@ -666,6 +697,34 @@ export function createTotpService(deps: TotpServiceDeps, options: TotpOptions): 
     },
 
     remove: ({ userId, factorId }) => store.delete(keyOf(userId, factorId)),
+
+    async adopt(input) {
+      const { userId, factorId, secret, label, algorithm, digits, periodSeconds } = input;
+      const key = keyOf(userId, factorId);
+      const bad = (field: string) => new MfaError("invalid_input", { data: { field } });
+      if (!TOTP_ALGORITHMS.includes(algorithm)) throw bad("algorithm");
+      if (digits !== 6 && digits !== 8) throw bad("digits");
+      if (periodSeconds !== 30 && periodSeconds !== 60) throw bad("periodSeconds");
+      if (await store.get<TotpRecord>(key)) return false;
+      const now = clock.now();
+      // Active from the start, with no accepted step yet: the user's next code is its first.
+      const draft: Omit<TotpRecord, "seed"> = {
+        v: 1,
+        status: "active",
+        label,
+        algorithm,
+        digits,
+        periodSeconds,
+        createdAt: now,
+        expiresAt: null,
+        activatedAt: now,
+        lastUsedAt: null,
+        lastStep: null,
+      };
+      const sealed = await seal(keyring, secret, associatedData(userId, factorId, draft), random);
+      const put = await store.put(key, { ...draft, seed: { ...sealed } }, { expectVersion: null });
+      return put.ok;
+    },
 
     async reseal({ userId, factorId }) {
       const key = keyOf(userId, factorId);
