@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ALEX,
   alexOnSecurityInfo,
+  axeViolations,
   type Harness,
   launchChromium,
   shot,
@@ -40,6 +41,7 @@ async function issuePass(h: Harness): Promise<string> {
   const pass = await text(desk, "#tap-pass");
   expect(pass).toMatch(/^[2-9a-hjkmnp-z]{4}(-[2-9a-hjkmnp-z]{4}){3}$/);
   await shot(desk, "tap-01-issued");
+  expect(await axeViolations(desk)).toEqual([]);
   // Shown once: a reload of the page does not show it again.
   await desk.goto(h.url("/help-desk/temporary-access-pass"));
   expect(await desk.locator("#tap-pass").count()).toBe(0);
@@ -71,6 +73,7 @@ describe("Temporary Access Pass in a browser", () => {
       await page.click("#use-pass-link");
       expect(await text(page, "h1")).toBe("Sign in with a Temporary Access Pass");
       await shot(page, "tap-02-sign-in");
+      expect(await axeViolations(page)).toEqual([]);
       await page.fill("#pass", pass.toUpperCase());
       await page.click("#use-pass");
 
@@ -80,6 +83,7 @@ describe("Temporary Access Pass in a browser", () => {
       await page.fill("#number", NEW_PHONE.national);
       await page.check('input[name="delivery"][value="sms"]');
       await shot(page, "tap-03-new-phone");
+      expect(await axeViolations(page)).toEqual([]);
       await page.click("#contact");
       await page.fill("#code", await h.codeFor(NEW_PHONE.e164, 1));
       await page.click("#verify");
