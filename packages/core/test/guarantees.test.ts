@@ -6,15 +6,21 @@
 import {
   createKeyring,
   createMfa,
-  type EnrolmentView,
   isMfaError,
   type Mfa,
   type MfaEvent,
 } from "@mfakit/core";
-import { base32Decode, totpAt } from "@mfakit/core/totp";
+import { totpAt } from "@mfakit/core/totp";
 import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
-import { expectStep, phoneCodeSent, phoneThroughWizard, seedSetup } from "./support/seed-setup.ts";
+import {
+  addAuthenticator,
+  addRecoveryEmail,
+  expectStep,
+  phoneCodeSent,
+  phoneThroughWizard,
+  seedSetup,
+} from "./support/seed-setup.ts";
 
 const USER = "ana@contoso.com";
 const PHONE = "+447400123456";
@@ -49,15 +55,7 @@ async function enrolled(options: Parameters<typeof seedSetup>[0] = {}) {
   expectStep(view, "finish");
   view = await mfa.enrolment.submit(view.id, { step: "finish", action: "finish" }, session());
   clock.advance(31_000);
-  // The recovery email through Security info's scoped enrolment.
-  let add = await mfa.securityInfo.add(session(), "recovery-email");
-  add = await mfa.enrolment.submit(add.id, { step: "recovery-email", email: EMAIL }, session());
-  add = await mfa.enrolment.submit(
-    add.id,
-    { step: "verify-code", code: outbox.lastCode(EMAIL) },
-    session(),
-  );
-  expectStep(add, "finish");
+  await addRecoveryEmail(mfa, outbox, session, EMAIL);
   clock.advance(31_000);
   return { ...setup, session };
 }
@@ -67,27 +65,6 @@ async function lastCodeTo(_mfa: Mfa, to: string): Promise<string> {
   return currentOutbox?.lastCode(to) ?? "";
 }
 let currentOutbox: CapturingOutbox | null = null;
-
-/**
- * Adds an authenticator app through Security info and confirms it: the view at `finish`, and
- * the app's secret (to compute later codes).
- */
-async function addAuthenticator(
-  mfa: Mfa,
-  session: { userId: string; authenticatedAt: number },
-  clock: FakeClock,
-): Promise<{ view: EnrolmentView; secret: Uint8Array }> {
-  let view = await mfa.securityInfo.add(session, "authenticator-app");
-  view = await mfa.enrolment.submit(
-    view.id,
-    { step: "mfa-method", method: "authenticator-app" },
-    session,
-  );
-  const secret = base32Decode(expectStep(view, "authenticator-setup").secret ?? "");
-  const code = totpAt(secret, clock.now() / 1000);
-  view = await mfa.enrolment.submit(view.id, { step: "authenticator-setup", code }, session);
-  return { view: expectStep(view, "finish"), secret };
-}
 
 const stale = (clock: FakeClock) => ({ userId: USER, authenticatedAt: clock.now() - STALE_MS });
 

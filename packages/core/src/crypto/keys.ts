@@ -19,7 +19,8 @@ export type KeyPurpose =
   | "app-password-hmac"
   | "totp-seal"
   | "lookup-hmac"
-  | "device-hmac";
+  | "device-hmac"
+  | "revert-hmac";
 
 const cache = new WeakMap<Uint8Array, Map<KeyPurpose, Uint8Array>>();
 

@@ -64,7 +64,11 @@ export type MfaEvent =
     })
   | (EventBase & {
       readonly type: "admin.action";
-      readonly action: "reregistration_required" | "app_passwords_revoked" | "failures_cleared";
+      readonly action:
+        | "reregistration_required"
+        | "app_passwords_revoked"
+        | "failures_cleared"
+        | "review_cleared";
     })
   | (EventBase & { readonly type: "device.remembered"; readonly deviceId: string })
   | (EventBase & {
@@ -75,6 +79,15 @@ export type MfaEvent =
   | (EventBase & {
       readonly type: "app_password.revoked";
       readonly appPasswordId: string | "all";
+    })
+  | (EventBase & {
+      /** A "this wasn't me" link undid a change; the account is marked for review. */
+      readonly type: "change.reverted";
+      /** The change undone, and the method or kind it concerned (`authentication-phone`, …). */
+      readonly change: "added" | "removed";
+      readonly method: string;
+      /** What undoing it did: the added factor removed, the removed one restored, or neither. */
+      readonly undone: "removed" | "restored" | "none";
     });
 
 /** The `type` of every event. */

@@ -4,15 +4,18 @@ import {
   createMfa,
   type EnrolmentView,
   type LimitsInput,
+  type Mfa,
   type MfaEvent,
   memoryStore,
   type PolicyInput,
+  type RevertOptions,
   type Senders,
   type SendRiskHook,
   type Store,
   seedPolicy,
 } from "@mfakit/core";
-import { capturingOutbox, fakeClock } from "@mfakit/testing";
+import { base32Decode, totpAt } from "@mfakit/core/totp";
+import { capturingOutbox, type FakeClock, fakeClock } from "@mfakit/testing";
 
 export const KEY = "a".repeat(43); // 32 bytes of base64url
 
@@ -25,6 +28,8 @@ export function seedSetup(
     beforeSend?: SendRiskHook;
     /** Senders used instead of the outbox's, channel by channel. */
     senders?: Senders;
+    /** "This wasn't me" links on notices. */
+    revert?: RevertOptions;
   } = {},
 ) {
   const clock = fakeClock(Date.UTC(2026, 10, 25, 9, 0, 0));
@@ -42,6 +47,7 @@ export function seedSetup(
     clock,
     events: { emit: (e) => void events.push(e) },
     ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
+    ...(options.revert ? { revert: options.revert } : {}),
   });
   return { mfa, store, outbox, clock, events, keyring };
 }
@@ -87,4 +93,42 @@ export async function phoneThroughWizard(
     { step: "verify-code", code: outbox.lastCode("+447400123456") },
     session(),
   );
+}
+
+/**
+ * Adds an authenticator app through Security info and confirms it: the view at `finish`, and
+ * the app's secret (to compute later codes).
+ */
+export async function addAuthenticator(
+  mfa: Mfa,
+  session: { userId: string; authenticatedAt: number },
+  clock: FakeClock,
+): Promise<{ view: EnrolmentView; secret: Uint8Array }> {
+  let view = await mfa.securityInfo.add(session, "authenticator-app");
+  view = await mfa.enrolment.submit(
+    view.id,
+    { step: "mfa-method", method: "authenticator-app" },
+    session,
+  );
+  const secret = base32Decode(expectStep(view, "authenticator-setup").secret ?? "");
+  const code = totpAt(secret, clock.now() / 1000);
+  view = await mfa.enrolment.submit(view.id, { step: "authenticator-setup", code }, session);
+  return { view: expectStep(view, "finish"), secret };
+}
+
+/** Adds and confirms a recovery email through Security info's scoped enrolment. */
+export async function addRecoveryEmail(
+  mfa: Mfa,
+  outbox: ReturnType<typeof capturingOutbox>,
+  session: () => { userId: string; authenticatedAt: number },
+  email: string,
+): Promise<EnrolmentView> {
+  let add = await mfa.securityInfo.add(session(), "recovery-email");
+  add = await mfa.enrolment.submit(add.id, { step: "recovery-email", email }, session());
+  add = await mfa.enrolment.submit(
+    add.id,
+    { step: "verify-code", code: outbox.lastCode(email) },
+    session(),
+  );
+  return expectStep(add, "finish");
 }
