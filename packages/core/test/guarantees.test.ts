@@ -3,13 +3,7 @@
  * tried on every path that needs them: each defect found by the attack on the old shape has a
  * regression test here, named after its requirement id.
  */
-import {
-  createKeyring,
-  createMfa,
-  isMfaError,
-  type Mfa,
-  type MfaEvent,
-} from "@mfakit/core";
+import { createKeyring, createMfa, isMfaError, type Mfa, type MfaEvent } from "@mfakit/core";
 import { totpAt } from "@mfakit/core/totp";
 import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
@@ -197,6 +191,42 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
       const removed = mark.events().filter((e) => e.type === "factor.removed");
       expect(removed.length).toBeGreaterThan(0);
       for (const e of removed) expect(e).toMatchObject({ by: "admin" });
+    });
+  }
+
+  /**
+   * Entry points a link authorises instead of a session ("this wasn't me"): the token is the
+   * step-up; the change is told and audited like any other.
+   */
+  const linkEntryPoints: Array<{
+    name: string;
+    act: (mfa: Mfa, token: string) => Promise<unknown>;
+  }> = [
+    { name: "this wasn't me: revert a change", act: (mfa, token) => mfa.revertChange({ token }) },
+  ];
+  for (const entry of linkEntryPoints) {
+    it(`${entry.name}: refused without its link; a notice to the earlier channels in the user's language, factor.removed and change.reverted (BIND-01, BIND-02)`, async () => {
+      const base = "https://app.example/r/";
+      const { mfa, outbox, events, session, clock, store } = await enrolled({
+        revert: { url: (token) => base + token },
+      });
+      let mark = since(outbox, events);
+      await addAuthenticator(mfa, session(), clock);
+      const notice = mark.messages().find((m) => m.to === EMAIL);
+      const token = notice?.channel === "email" ? notice.text.split(base)[1]?.split(/\s/)[0] : "";
+      const before = JSON.stringify((await store.list("mfa:{")).items);
+      const tampered = `${token?.slice(0, -1)}${token?.endsWith("A") ? "B" : "A"}`;
+      const refused = await entry.act(mfa, tampered).catch((e: unknown) => e);
+      expect(isMfaError(refused)).toBe(true);
+      expect(JSON.stringify((await store.list("mfa:{")).items)).toBe(before);
+      mark = since(outbox, events);
+      await entry.act(mfa, token ?? "");
+      const to = mark.messages().map((m) => m.to);
+      expect(to).toContain(PHONE);
+      for (const m of mark.messages()) expect(JSON.stringify(m)).toMatch(/Anmeldemethode|Konto/);
+      expect(mark.events().map((e) => e.type)).toEqual(
+        expect.arrayContaining(["factor.removed", "change.reverted"]),
+      );
     });
   }
 
