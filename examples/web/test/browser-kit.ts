@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { OutboxEntry } from "@mfakit/dev-outbox";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { type RunningServer, startServer } from "../src/server.ts";
 
 /** Debian's Chromium, or the one CI names. */
@@ -170,4 +171,27 @@ export async function alexOnSecurityInfo(h: Harness): Promise<void> {
   await enrolAlexByPhone(h);
   await h.page.click("#done");
   await h.page.goto(h.url("/security-info"));
+}
+
+/**
+ * Launches Chromium before a test file's tests and closes it after them. Answers `withApp`, which
+ * runs a body against a fresh app and browser context and closes them whatever happens.
+ */
+export function useBrowser(): (body: (h: Harness) => Promise<void>) => Promise<void> {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return async (body) => {
+    if (!browser) throw new Error("Chromium is not running");
+    const h = await startHarness(browser);
+    try {
+      await body(h);
+    } finally {
+      await h.close();
+    }
+  };
 }

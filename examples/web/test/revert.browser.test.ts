@@ -3,24 +3,11 @@
  * (the GET changes nothing), its button undoes the change once, and the link is dead afterwards.
  */
 
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ALEX,
-  alexOnSecurityInfo,
-  launchChromium,
-  PHONE,
-  shot,
-  startHarness,
-} from "./browser-kit.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ALEX, alexOnSecurityInfo, PHONE, shot, useBrowser } from "./browser-kit.ts";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const withApp = useBrowser();
 
 const heading = async (page: Page) =>
   ((await page.locator("h1").first().textContent()) ?? "").trim();
@@ -35,8 +22,7 @@ async function expectAccessible(page: Page) {
 
 describe("this wasn't me, in a browser", () => {
   it("the notice's link shows a confirm page that changes nothing; its button undoes the change once, signs out app passwords and marks the account for review (BIND-02, LIFE-03)", async () => {
-    const h = await startHarness(browser);
-    try {
+    await withApp(async (h) => {
       const { page } = h;
       await alexOnSecurityInfo(h);
       await page.fill("#name", "iPhone Mail");
@@ -69,8 +55,6 @@ describe("this wasn't me, in a browser", () => {
       await phone.click("#undo");
       expect(await heading(phone)).toBe("This link no longer works");
       expect(await phone.locator("#banner").getAttribute("role")).toBe("alert");
-    } finally {
-      await h.close();
-    }
+    });
   }, 60_000);
 });

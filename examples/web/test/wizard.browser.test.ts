@@ -7,39 +7,21 @@
 
 import type { MfaError } from "@mfakit/core";
 import { base32Decode, totpAt } from "@mfakit/core/totp";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   ADELE,
   ALEX,
   alexOnSecurityInfo,
   choosePhone,
   enrolAlexByPhone,
-  type Harness,
-  launchChromium,
   PHONE,
   shot,
   signIn,
-  startHarness,
+  useBrowser,
 } from "./browser-kit.ts";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** Runs `body` against a fresh app and browser context. */
-async function withApp(body: (h: Harness) => Promise<void>) {
-  const h = await startHarness(browser);
-  try {
-    await body(h);
-  } finally {
-    await h.close();
-  }
-}
+const withApp = useBrowser();
 
 /** The trimmed text of the first element matching `selector`. */
 const text = async (page: Page, selector: string) =>

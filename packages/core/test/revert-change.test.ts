@@ -4,7 +4,7 @@
  * passwords and remembered devices and marks the account for review.
  */
 import { isMfaError, type Mfa, type MfaEvent, type RevertOptions, type Store } from "@mfakit/core";
-import { smsSegments } from "@mfakit/core/delivery";
+import { createMessageRenderer, renderEmail, renderSms, smsSegments } from "@mfakit/core/delivery";
 import type { CapturedMessage, CapturingOutbox } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
 import {
@@ -159,6 +159,48 @@ describe("this wasn't me: the link on every notice", () => {
       })();
       expect(isMfaError(error, "config_invalid")).toBe(true);
     }
+  });
+});
+
+describe("this wasn't me: the link in the templates", () => {
+  const notice = (link: unknown) =>
+    ({
+      kind: "notice",
+      appName: "Contoso",
+      locale: "en",
+      change: "added",
+      factor: "phone",
+      link,
+    }) as const;
+
+  it("a link that is not an http(s) URL of printable ASCII is invalid_input on field link, before anything is rendered (BIND-02)", () => {
+    for (const link of [
+      "javascript:alert(1)",
+      `${BASE}a b`,
+      `${BASE}\u2028`,
+      42,
+      `${BASE}${"a".repeat(2048)}`,
+    ]) {
+      const error = (() => {
+        try {
+          return renderSms(notice(link) as never);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(isMfaError(error, "invalid_input") && error.data.field).toBe("link");
+    }
+  });
+
+  it("the HTML email escapes the link in its anchor; an override of noticeUndo must keep {link} (BIND-02)", () => {
+    const link = `${BASE}"><script>x</script>`;
+    const { html, text } = renderEmail(notice(link) as never);
+    expect(html).not.toContain("<script>");
+    expect(html).toContain('href="https://app.example/r/&quot;&gt;&lt;script&gt;');
+    expect(text).toContain(link);
+    expect(() => createMessageRenderer({ templates: { en: { noticeUndo: "Undo it" } } })).toThrow(
+      expect.objectContaining({ code: "config_invalid" }),
+    );
   });
 });
 
