@@ -31,6 +31,7 @@ import { echoValues, enrolmentInput, type FormFields } from "./enrolment-input.j
 import { type Banner, duration, page } from "./html.js";
 import { challengeMessage, errorMessage, noticeMessage } from "./messages.js";
 import { carriesSecret, type EnrolmentPageContext, enrolmentPage } from "./pages/enrolment.js";
+import { revertConfirmPage, revertResultPage } from "./pages/revert.js";
 import { securityInfoPage } from "./pages/security-info.js";
 import { challengePage, signInPage } from "./pages/sign-in.js";
 import { helpDeskPage, passMessage, passSignInPage } from "./pages/temporary-access-pass.js";
@@ -837,6 +838,25 @@ export function createApp(deps: AppDeps): Hono<Env> {
       return go(c, "/security-info");
     }),
   );
+
+  // ------------------------------------------------------------ "this wasn't me"
+
+  // The notice's link. A GET changes nothing (mail scanners follow links): it shows a confirm
+  // button whose POST carries the token in its body. No sign-in: the link is the proof.
+  app.get("/revert/:token", (c) =>
+    c.html(revertConfirmPage({ csrf: data(c).csrf, token: c.req.param("token").slice(0, 2048) })),
+  );
+
+  app.post("/revert", async (c) => {
+    const token = (await formOf(c)).token ?? "";
+    try {
+      return c.html(revertResultPage({ ok: true, outcome: await mfa.revertChange({ token }) }));
+    } catch (e) {
+      // A used, expired or altered link is an expected answer, not an error to log.
+      if (!isMfaError(e, "revert_link_invalid") && !isMfaError(e, "invalid_input")) throw e;
+      return c.html(revertResultPage({ ok: false }), 400);
+    }
+  });
 
   // ------------------------------------------------------------ errors
 

@@ -106,6 +106,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       if (verbose) log(`[event] ${e.type} ${e.userId}`);
     },
   };
+  // Where notices' "this wasn't me" links point: the public URL, else this server once it
+  // listens (read when a link is made, so port 0 works too).
+  let origin = env.MFAKIT_PUBLIC_URL ?? `http://${host}:${port || 3000}`;
   const mfa = createMfa({
     store: wiring.store,
     keyring: wiring.keyring,
@@ -119,6 +122,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       rememberDeviceDays: REMEMBER_DEVICE_DAYS,
       temporaryAccessPass: { enabled: true },
     },
+    revert: { url: (token) => `${origin}/revert/${token}` },
   });
 
   const users = userDirectory(wiring.store);
@@ -164,6 +168,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  if (!env.MFAKIT_PUBLIC_URL) origin = `http://${shownHost}:${address.port}`;
 
   return {
     url: `http://${shownHost}:${address.port}`,

@@ -67,6 +67,10 @@ export type {
   SecurityInfoApi,
 } from "./security-info/security-info.js";
 
+// "This wasn't me": the link on every factor-change notice
+
+export type { RevertInput, RevertOptions, RevertOutcome } from "./revert/change-reverts.js";
+
 // Sign-in challenge results
 
 export type {

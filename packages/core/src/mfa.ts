@@ -39,6 +39,13 @@ import type { Keyring } from "./ports/keyring.js";
 import { allowAllSends, type SendRiskHook } from "./ports/risk.js";
 import type { Store } from "./ports/store.js";
 import { type RegistrationStore, registrationStore } from "./registration/registration.js";
+import {
+  type RevertInput,
+  type RevertOptions,
+  type RevertOutcome,
+  resolveRevertOptions,
+} from "./revert/change-reverts.js";
+import { parseRevertToken } from "./revert/revert-token.js";
 import { normaliseDomain } from "./rules/domain.js";
 import type { SecurityInfoApi } from "./security-info/security-info.js";
 import {
@@ -80,6 +87,8 @@ export interface MfaConfig {
   readonly events?: EventSink;
   /** The app's risk check before each code is sent (SIM swap, bot score, spend). @default allow all */
   readonly beforeSend?: SendRiskHook;
+  /** "This wasn't me" links on every factor-change notice. @default undefined (no links) */
+  readonly revert?: RevertOptions;
 }
 
 /** The SDK. */
@@ -103,6 +112,15 @@ export interface Mfa {
    */
   readonly limiter: Limiter;
   readonly registrations: RegistrationStore;
+  /**
+   * "This wasn't me": undoes the change a notice's link names (no session: the link is the
+   * proof), revokes every app password and remembered device and marks the account for review
+   * (`required().underReview`, cleared by `admin.clearReview`). Works once per link.
+   *
+   * @throws {MfaError} `invalid_input` for a malformed token; `revert_link_invalid` for a forged,
+   * tampered, expired, used or other user's one (nothing changed, nothing sent).
+   */
+  revertChange(input: RevertInput): Promise<RevertOutcome>;
 }
 
 const port = (methods: readonly string[]) =>
@@ -195,6 +213,8 @@ export function createMfa(config: MfaConfig): Mfa {
     for (const i of policyResult.error.issues)
       issues.push(`policy.${i.path.join(".")}: ${i.message}`);
   }
+  const revert = resolveRevertOptions(config?.revert);
+  issues.push(...revert.issues);
   const senders: Senders = config?.senders ?? {};
   if (policyResult.success) issues.push(...missingSenders(policyResult.data, senders));
   let domains: string[] = [];
@@ -241,6 +261,7 @@ export function createMfa(config: MfaConfig): Mfa {
     messenger,
     beforeSend: config.beforeSend ?? allowAllSends,
     tenant: Object.freeze({ name: config.tenant.name, domains }),
+    revert: revert.options,
   };
   // Options are checked now, once, rather than at the first user action.
   flowsOf(shared, detachedUnit(store));
@@ -348,6 +369,7 @@ export function createMfa(config: MfaConfig): Mfa {
     requireReregistration: (userId) => act(userId, (f) => f.admin.requireReregistration(userId)),
     revokeAppPasswords: (userId) => act(userId, (f) => f.admin.revokeAppPasswords(userId)),
     clearFailures: (userId) => act(userId, (f) => f.admin.clearFailures(userId)),
+    clearReview: (userId) => act(userId, (f) => f.admin.clearReview(userId)),
     resealSecrets: (userId) => act(userId, (f) => f.admin.resealSecrets(userId)),
     // Reads every user's document a page at a time: no user action writes a report index.
     registrationReport: () =>
@@ -417,5 +439,10 @@ export function createMfa(config: MfaConfig): Mfa {
       ),
     limiter,
     registrations,
+    // The token says whose document to open; everything else is checked inside that unit.
+    revertChange: async (input: RevertInput) => {
+      const token = (input as { token?: unknown } | null | undefined)?.token;
+      return act(parseRevertToken(token).userId, (f) => f.revertChange(token));
+    },
   });
 }

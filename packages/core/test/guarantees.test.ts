@@ -6,16 +6,16 @@
 import {
   createKeyring,
   createMfa,
-  type EnrolmentView,
   isMfaError,
   type Mfa,
   type MfaEvent,
   type Session,
 } from "@mfakit/core";
-import { base32Decode, totpAt } from "@mfakit/core/totp";
+import { totpAt } from "@mfakit/core/totp";
 import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
 import {
+  addAuthenticator,
   enrolPhoneAndEmail,
   expectStep,
   phoneAndEmailPolicy,
@@ -46,27 +46,6 @@ async function lastCodeTo(_mfa: Mfa, to: string): Promise<string> {
   return currentOutbox?.lastCode(to) ?? "";
 }
 let currentOutbox: CapturingOutbox | null = null;
-
-/**
- * Adds an authenticator app through Security info and confirms it: the view at `finish`, and
- * the app's secret (to compute later codes).
- */
-async function addAuthenticator(
-  mfa: Mfa,
-  session: { userId: string; authenticatedAt: number },
-  clock: FakeClock,
-): Promise<{ view: EnrolmentView; secret: Uint8Array }> {
-  let view = await mfa.securityInfo.add(session, "authenticator-app");
-  view = await mfa.enrolment.submit(
-    view.id,
-    { step: "mfa-method", method: "authenticator-app" },
-    session,
-  );
-  const secret = base32Decode(expectStep(view, "authenticator-setup").secret ?? "");
-  const code = totpAt(secret, clock.now() / 1000);
-  view = await mfa.enrolment.submit(view.id, { step: "authenticator-setup", code }, session);
-  return { view: expectStep(view, "finish"), secret };
-}
 
 const stale = (clock: FakeClock) => ({ userId: USER, authenticatedAt: clock.now() - STALE_MS });
 
@@ -189,6 +168,42 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
       const removed = mark.events().filter((e) => e.type === "factor.removed");
       expect(removed.length).toBeGreaterThan(0);
       for (const e of removed) expect(e).toMatchObject({ by: "admin" });
+    });
+  }
+
+  /**
+   * Entry points a link authorises instead of a session ("this wasn't me"): the token is the
+   * step-up; the change is told and audited like any other.
+   */
+  const linkEntryPoints: Array<{
+    name: string;
+    act: (mfa: Mfa, token: string) => Promise<unknown>;
+  }> = [
+    { name: "this wasn't me: revert a change", act: (mfa, token) => mfa.revertChange({ token }) },
+  ];
+  for (const entry of linkEntryPoints) {
+    it(`${entry.name}: refused without its link; a notice to the earlier channels in the user's language, factor.removed and change.reverted (BIND-01, BIND-02)`, async () => {
+      const base = "https://app.example/r/";
+      const { mfa, outbox, events, session, clock, store } = await enrolled({
+        revert: { url: (token) => base + token },
+      });
+      let mark = since(outbox, events);
+      await addAuthenticator(mfa, session(), clock);
+      const notice = mark.messages().find((m) => m.to === EMAIL);
+      const token = notice?.channel === "email" ? notice.text.split(base)[1]?.split(/\s/)[0] : "";
+      const before = JSON.stringify((await store.list("mfa:{")).items);
+      const tampered = `${token?.slice(0, -1)}${token?.endsWith("A") ? "B" : "A"}`;
+      const refused = await entry.act(mfa, tampered).catch((e: unknown) => e);
+      expect(isMfaError(refused)).toBe(true);
+      expect(JSON.stringify((await store.list("mfa:{")).items)).toBe(before);
+      mark = since(outbox, events);
+      await entry.act(mfa, token ?? "");
+      const to = mark.messages().map((m) => m.to);
+      expect(to).toContain(PHONE);
+      for (const m of mark.messages()) expect(JSON.stringify(m)).toMatch(/Anmeldemethode|Konto/);
+      expect(mark.events().map((e) => e.type)).toEqual(
+        expect.arrayContaining(["factor.removed", "change.reverted"]),
+      );
     });
   }
 

@@ -46,10 +46,14 @@ export function spokenText(segments: readonly VoiceSegment[]): string {
     .join(" ");
 }
 
+/** URLs in a message's text: their digits are never a code. */
+const LINKS = /https?:\/\/\S+/g;
+
 /**
  * The code in a message: in a call, the run of single characters the script spells out (the
  * core reads codes one character per segment); elsewhere the first run of 4 to 10 digits
- * (a WebOTP line `@host #123456` holds the same code).
+ * outside any link (a WebOTP line `@host #123456` holds the same code; a notice's "this wasn't
+ * me" link holds a port and a token, never a code).
  */
 export function findCode(message: OutgoingMessage): string | null {
   if (message.channel === "voice") {
@@ -63,7 +67,7 @@ export function findCode(message: OutgoingMessage): string | null {
     const once = all.length % 2 === 0 && half + half === all ? half : all;
     return once.length >= 4 ? once : null;
   }
-  return message.text.match(/(?<![\d])\d{4,10}(?![\d])/)?.[0] ?? null;
+  return message.text.replace(LINKS, " ").match(/(?<![\d])\d{4,10}(?![\d])/)?.[0] ?? null;
 }
 
 /** The entry for `message`. */

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMfaError } from "@mfakit/core/adapter";
 import { type CodeMessageInput, renderEmail, renderSms, renderVoice } from "@mfakit/core/delivery";
-import { devOutbox, type OutboxEntry, type OutputStream } from "@mfakit/dev-outbox";
+import { devOutbox, findCode, type OutboxEntry, type OutputStream } from "@mfakit/dev-outbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** A stream that keeps what is written. */
@@ -61,6 +61,20 @@ describe("devOutbox", () => {
     expect(lines[1]).toMatchObject({ extension: "1234", locale: "de" });
     expect(lines[2]).toMatchObject({ subject: mail.subject, html: mail.html, text: mail.text });
     expect(outbox.messages().map((m) => m.code)).toEqual(["551177", "904512", "373318"]);
+  });
+
+  it("finds no code in a notice's link (a port or a revert token holds digits, never a code)", () => {
+    const sms = renderSms({
+      kind: "notice",
+      appName: "Contoso",
+      locale: "en",
+      change: "added",
+      factor: "phone",
+      link: "http://127.0.0.1:45123/revert/YWxleA.1234567AAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA",
+    });
+    expect(
+      findCode({ channel: "sms", to: "+447400123456", idempotencyKey: "k", ...sms }),
+    ).toBeNull();
   });
 
   it("prints a boxed code line; no colours when the stream is not a TTY", async () => {

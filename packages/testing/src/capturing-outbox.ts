@@ -86,7 +86,10 @@ export function capturingOutbox(): CapturingOutbox {
     return { provider: "capturing-outbox", messageId: `msg_${counter}` };
   };
   const codeOf = (m: CapturedMessage): string =>
-    m.channel === "voice" ? voiceDigits(m) : (m.text.match(/\b\d{4,10}\b/)?.[0] ?? "");
+    m.channel === "voice"
+      ? voiceDigits(m)
+      : // A link's digits (a port, a revert token) are never a code.
+        (m.text.replace(/https?:\/\/\S+/g, " ").match(/\b\d{4,10}\b/)?.[0] ?? "");
 
   return {
     sms: { id: "capturing-sms", send: async (m) => record({ channel: "sms", ...m }) },

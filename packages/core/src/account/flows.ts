@@ -29,6 +29,12 @@ import type { GuardedStore } from "../ports/guarded-store.js";
 import type { Keyring } from "../ports/keyring.js";
 import type { SendRiskHook } from "../ports/risk.js";
 import { registrationStore } from "../registration/registration.js";
+import {
+  type ResolvedRevertOptions,
+  type RevertOutcome,
+  revertChange,
+  revertRecorder,
+} from "../revert/change-reverts.js";
 import { createSecurityInfo, type SecurityInfoApi } from "../security-info/security-info.js";
 import { createTotpService, type TotpOptions } from "../totp/service.js";
 import { openUnit, type UnitOfWork } from "./unit-of-work.js";
@@ -49,6 +55,8 @@ export interface SharedDeps {
   readonly messenger: Messenger;
   readonly beforeSend: SendRiskHook;
   readonly tenant: { readonly name: string; readonly domains: readonly string[] };
+  /** "This wasn't me" links on notices; `null` when the app configured none. */
+  readonly revert: ResolvedRevertOptions | null;
 }
 
 /** One action's flows. */
@@ -57,6 +65,8 @@ export interface ActionFlows extends FlowDeps {
   readonly challenge: ReturnType<typeof createChallenge>;
   readonly admin: ReturnType<typeof createAdmin>;
   readonly securityInfo: SecurityInfoApi;
+  /** Checks a "this wasn't me" token and undoes its change (the link is the proof). */
+  readonly revertChange: (token: unknown) => Promise<RevertOutcome>;
 }
 
 /** How many times an action that lost its commit to another runs again before giving up. */
@@ -84,11 +94,15 @@ export function flowsOf(shared: SharedDeps, unit: UnitOfWork): ActionFlows {
     events: shared.events,
     messenger: shared.messenger,
   });
-  // Notices wait for the commit too: a change is told about once it has happened.
+  const reverts = revertRecorder({ store, registrations, keyring, clock, random }, shared.revert);
+  // Notices wait for the commit too: a change is told about once it has happened. Its undo
+  // record ("this wasn't me") is written now, into the same commit as the change.
   const gate = {
     authorise: realGate.authorise,
-    changed: async (change: Parameters<typeof realGate.changed>[0]) =>
-      unit.afterCommit(() => realGate.changed(change)),
+    changed: async (change: Parameters<typeof realGate.changed>[0]) => {
+      const told = await reverts.record(change);
+      unit.afterCommit(() => realGate.changed(told));
+    },
   };
   const deps: FlowDeps = {
     unit,
@@ -113,6 +127,7 @@ export function flowsOf(shared: SharedDeps, unit: UnitOfWork): ActionFlows {
     challenge: createChallenge(deps),
     admin: createAdmin(deps),
     securityInfo: createSecurityInfo({ ...deps, engine }),
+    revertChange: (token) => revertChange({ ...deps, keyring }, token),
   };
 }
 

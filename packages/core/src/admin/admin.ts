@@ -60,6 +60,8 @@ export interface RegistrationRequirement {
   /** Re-confirmation of recovery info is due (PHONE-05). */
   readonly reconfirmDue: boolean;
   readonly snoozesLeft: number;
+  /** A "this wasn't me" link undid a change and no admin has cleared it yet; the app decides what that blocks. */
+  readonly underReview: boolean;
 }
 
 /** A method to remove. */
@@ -80,6 +82,8 @@ export interface AdminApi {
   revokeAppPasswords(userId: string): Promise<number>;
   /** Forgets every failure counter of the user (re-enables disabled factors, RATE-02). */
   clearFailures(userId: string): Promise<number>;
+  /** Ends the review a "this wasn't me" revert asked for; `true` if the user was under review. */
+  clearReview(userId: string): Promise<boolean>;
   /**
    * Re-seals the user's authenticator seeds under the keyring's current key (rotation,
    * STORE-05); the number that changed. Run it for every user after adding a new key.
@@ -123,7 +127,8 @@ export function registrationRequirement(
     now - reg.confirmedAt > policy.campaign.reconfirmDays * DAY_MS;
   const snoozesLeft = Math.max(0, policy.campaign.maxSnoozes - reg.snoozes);
   const snoozed = reg.snoozedUntil !== null && now < reg.snoozedUntil;
-  const base = { missingMfa, missingRecovery, reconfirmDue, snoozesLeft };
+  const underReview = Boolean(reg.review);
+  const base = { missingMfa, missingRecovery, reconfirmDue, snoozesLeft, underReview };
   if (reg.reregistrationRequired) return { ...base, status: "required" };
   const canSnooze = snoozesLeft > 0 && policy.campaign.snoozeDays > 0;
   if (missingMfa > 0) {
@@ -155,7 +160,11 @@ export function createAdmin(deps: AdminDeps): AdminApi {
   /** Emits an admin action's audit event. */
   const audited = (
     userId: string,
-    action: "reregistration_required" | "app_passwords_revoked" | "failures_cleared",
+    action:
+      | "reregistration_required"
+      | "app_passwords_revoked"
+      | "failures_cleared"
+      | "review_cleared",
   ) =>
     emitEvent(deps.events, {
       type: "admin.action",
@@ -249,6 +258,16 @@ export function createAdmin(deps: AdminDeps): AdminApi {
       const cleared = await limiter.clearAllFailures(userId);
       await audited(userId, "failures_cleared");
       return cleared;
+    },
+
+    async clearReview(userId) {
+      let was = false;
+      await registrations.update(userId, (r) => {
+        was = Boolean(r.review);
+        return was ? { ...r, review: null } : r;
+      });
+      if (was) await audited(userId, "review_cleared");
+      return was;
     },
 
     async resealSecrets(userId) {

@@ -20,7 +20,8 @@ export type KeyPurpose =
   | "totp-seal"
   | "lookup-hmac"
   | "device-hmac"
-  | "tap-hmac";
+  | "tap-hmac"
+  | "revert-hmac";
 
 const cache = new WeakMap<Uint8Array, Map<KeyPurpose, Uint8Array>>();
 

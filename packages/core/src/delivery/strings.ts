@@ -62,6 +62,11 @@ export interface TemplateStrings {
   readonly noticeUsed: string;
   /** What to do when the change was not the user's. */
   readonly noticeIfNotYou: string;
+  /**
+   * The "this wasn't me" line, in SMS and email notices that carry a revert link; must contain
+   * `{link}`. Keep it short: it shares the notice SMS with the link.
+   */
+  readonly noticeUndo: string;
   /** `{factor}`: an authentication phone. */
   readonly factorPhone: string;
   /** `{factor}`: an office phone. */
@@ -103,6 +108,7 @@ const en: TemplateStrings = {
   noticeRemoved: "This sign-in method was removed from your {app} account: {factor}.",
   noticeChanged: "This sign-in method was changed on your {app} account: {factor}.",
   noticeIfNotYou: "If this wasn't you, contact your administrator or support right away.",
+  noticeUndo: "Not you? Undo it: {link}",
   factorPhone: "authentication phone",
   factorOfficePhone: "office phone",
   factorAuthenticatorApp: "authenticator app",
@@ -142,6 +148,7 @@ const de: TemplateStrings = {
   noticeChanged: "Diese Anmeldemethode wurde in Ihrem {app}-Konto geändert: {factor}.",
   noticeIfNotYou:
     "Falls Sie das nicht waren, wenden Sie sich sofort an Ihren Administrator oder den Support.",
+  noticeUndo: "Nicht Sie? Rückgängig machen: {link}",
   factorPhone: "Telefon für die Authentifizierung",
   factorOfficePhone: "Bürotelefon",
   factorAuthenticatorApp: "Authenticator-App",
@@ -179,6 +186,7 @@ const fr: TemplateStrings = {
   noticeChanged: "Cette méthode de connexion a été modifiée sur votre compte {app} : {factor}.",
   noticeIfNotYou:
     "Si ce n'était pas vous, contactez immédiatement votre administrateur ou le support.",
+  noticeUndo: "Ce n'était pas vous ? Annulez : {link}",
   factorPhone: "téléphone d'authentification",
   factorOfficePhone: "téléphone de bureau",
   factorAuthenticatorApp: "application d'authentification",
@@ -217,6 +225,7 @@ const es: TemplateStrings = {
   noticeChanged: "Se ha cambiado este método de inicio de sesión de tu cuenta de {app}: {factor}.",
   noticeIfNotYou:
     "Si no has sido tú, ponte en contacto de inmediato con tu administrador o con soporte.",
+  noticeUndo: "Si no has sido tu, deshazlo: {link}",
   factorPhone: "teléfono de autenticación",
   factorOfficePhone: "teléfono de la oficina",
   factorAuthenticatorApp: "aplicación de autenticación",

@@ -56,6 +56,11 @@ export interface NoticeMessageInput {
   readonly change: "added" | "removed" | "changed" | "used";
   /** Which kind of sign-in method. */
   readonly factor: NoticeFactor;
+  /**
+   * A "this wasn't me" link (http or https, at most 2048 characters, no spaces or control
+   * characters), shown in SMS and email notices. It carries a one-time token: nothing else.
+   */
+  readonly link?: string;
 }
 
 /** What a message is rendered from. */
@@ -127,6 +132,9 @@ export interface MessageRenderer {
 
 const MAX_APP_NAME = 64;
 const MAX_STRING = 1000;
+const MAX_LINK = 2048;
+/** An absolute http(s) URL of printable ASCII: nothing a message could be split or spoofed by. */
+const LINK = /^https?:\/\/[\x21-\x7e]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const HOST =
@@ -193,9 +201,18 @@ function checkInput(input: MessageInput): void {
   } else if (input.kind === "notice") {
     if (!Object.hasOwn(noticeKeys, input.change)) throw invalid("change", "Unknown change.");
     if (!Object.hasOwn(factorKey, input.factor)) throw invalid("factor", "Unknown factor.");
+    const { link } = input;
+    if (link !== undefined && !isNoticeLink(link)) {
+      throw invalid("link", "A link is an http or https URL without spaces.");
+    }
   } else {
     throw invalid("kind", 'A message is of kind "code" or "notice".');
   }
+}
+
+/** Whether `value` may be a notice's link: an http(s) URL of printable ASCII, ≤ 2048 characters. */
+export function isNoticeLink(value: unknown): value is string {
+  return typeof value === "string" && value.length <= MAX_LINK && LINK.test(value);
 }
 
 /** Validates overrides once; every problem in one error (STYLE 7). */
@@ -211,6 +228,8 @@ function checkOverrides(templates: TemplateOverrides, webOtpHost: string | undef
         problems.push(`${locale}.${key}: a string of at most ${MAX_STRING} characters`);
       else if (key === "smsCode" && !value.includes("{code}"))
         problems.push(`${locale}.smsCode: must contain {code}`);
+      else if (key === "noticeUndo" && !value.includes("{link}"))
+        problems.push(`${locale}.noticeUndo: must contain {link}`);
     }
   }
   if (webOtpHost !== undefined && !HOST.test(webOtpHost)) {
@@ -287,7 +306,7 @@ export function createMessageRenderer(options: MessageRendererOptions = {}): Mes
             minutes: String(input.ttlMinutes),
             purpose: fill(s[purposeKey[input.purpose]], { app }),
           }
-        : { app, factor: fill(s[factorKey[input.factor]], { app }) };
+        : { app, factor: fill(s[factorKey[input.factor]], { app }), link: input.link ?? "" };
     const t = (key: keyof TemplateStrings) => fill(s[key], values);
     return { locale, t };
   };
@@ -296,6 +315,7 @@ export function createMessageRenderer(options: MessageRendererOptions = {}): Mes
     subject: t(noticeKeys[input.change].subject),
     body: t(noticeKeys[input.change].body),
     ifNotYou: t("noticeIfNotYou"),
+    undo: input.link ? t("noticeUndo") : null,
   });
 
   return Object.freeze({
@@ -305,7 +325,8 @@ export function createMessageRenderer(options: MessageRendererOptions = {}): Mes
       const { locale, t } = prepare(input);
       if (input.kind === "notice") {
         const n = noticeLines(input, t);
-        return { locale, text: `${n.body} ${n.ifNotYou}` };
+        // With a link, the undo line takes the place of the advice: one SMS stays short.
+        return { locale, text: `${n.body} ${n.undo ?? n.ifNotYou}` };
       }
       const text = t("smsCode");
       // The origin-bound line must be the message's last line (WebOTP, "Message format").
@@ -356,12 +377,16 @@ export function createMessageRenderer(options: MessageRendererOptions = {}): Mes
       const oneLine = (s: string) => s.replace(/[\r\n\u2028\u2029]+/g, " ").trim();
       if (input.kind === "notice") {
         const n = noticeLines(input, t);
-        const paragraphs = [t("emailGreeting"), n.body, n.ifNotYou];
+        const paragraphs = [t("emailGreeting"), n.body, ...(n.undo ? [n.undo] : []), n.ifNotYou];
+        const html = [t("emailGreeting"), n.body].map(htmlParagraph);
+        // The link is an anchor in HTML: the template's words around it stay escaped text.
+        if (input.link) html.push(htmlLinkParagraph(t, input.link));
+        html.push(htmlParagraph(n.ifNotYou));
         return {
           locale,
           subject: oneLine(n.subject),
           text: `${paragraphs.join("\n\n")}\n`,
-          html: htmlPage(locale, oneLine(n.subject), paragraphs.map(htmlParagraph)),
+          html: htmlPage(locale, oneLine(n.subject), html),
         };
       }
       const subject = oneLine(t("emailCodeSubject"));
@@ -391,6 +416,12 @@ export function createMessageRenderer(options: MessageRendererOptions = {}): Mes
 }
 
 const htmlParagraph = (text: string) => `<p>${escapeHtml(text)}</p>`;
+
+/** The undo line as HTML: the words escaped, each `{link}` an anchor to the (escaped) link. */
+function htmlLinkParagraph(t: (k: keyof TemplateStrings) => string, link: string): string {
+  const a = `<a href="${escapeHtml(link)}">${escapeHtml(link)}</a>`;
+  return `<p>${t("noticeUndo").split(link).map(escapeHtml).join(a)}</p>`;
+}
 
 /** A minimal, inline-styled page (mail clients drop <style> blocks and external CSS). */
 function htmlPage(locale: string, title: string, body: readonly string[]): string {

@@ -46,6 +46,8 @@ export interface NoticeDelivery {
   readonly change: "added" | "removed" | "used";
   /** Which kind of method changed. */
   readonly factor: NoticeFactor;
+  /** The "this wasn't me" link, when the change can be undone from this channel. */
+  readonly link?: string;
   readonly idempotencyKey: string;
 }
 
@@ -146,6 +148,7 @@ export function createMessenger(options: {
         locale: d.locale,
         change: d.change,
         factor: d.factor,
+        ...(d.link ? { link: d.link } : {}),
       } as const;
       const base = { idempotencyKey: d.idempotencyKey, to: d.to };
       if (d.channel === "sms") {

@@ -69,6 +69,12 @@ export interface FactorModule {
   deliveries?(offered: readonly Delivery[]): Delivery[];
   /** For phones: how its number is checked for a delivery (an office phone takes extensions). */
   phoneUse?(delivery: Delivery): "sms" | "voice" | "office";
+  /**
+   * The binding that would put factor `id` of `reg` back after a removal (a "this wasn't me"
+   * revert), or `null`. Absent where the secret went with the factor (an authenticator app's
+   * sealed seed is deleted on removal): such a factor cannot be restored, only added again.
+   */
+  restore?(reg: Registration, id: string): Binding | null;
   /** Where the factor's secret lives outside the registration, to delete with it. */
   forgetSecret?(
     deps: { totp: { remove(input: { userId: string; factorId: string }): Promise<boolean> } },
@@ -82,6 +88,9 @@ const base = (reg: Registration, id: string) => ({
   name: reg.names?.[id] ?? null,
   preferred: reg.preferred === id,
 });
+
+/** A registered phone as a binding carries it (the binding's time is set when it is bound). */
+const withoutVerifiedAt = ({ verifiedAt: _, ...phone }: RegisteredPhone) => phone;
 
 /** The registration without a name or preference left pointing at `id`. */
 function forget(reg: Registration, id: string): Registration {
@@ -131,6 +140,10 @@ function phoneModule(
     failureKey(reg, id) {
       const phone = id === kind ? reg.phones[kind] : undefined;
       return phone ? `phone:${phone.e164}` : null;
+    },
+    restore(reg, id) {
+      const phone = id === kind ? reg.phones[kind] : undefined;
+      return phone ? { kind, phone: withoutVerifiedAt(phone) } : null;
     },
     bind(reg, binding, now) {
       if (binding.kind !== kind) return reg;
@@ -206,6 +219,11 @@ const recoveryEmail: FactorModule = {
     if (id !== "recovery-email" || !reg.recoveryEmail) return { registration: reg, removed: false };
     return { registration: forget({ ...reg, recoveryEmail: null }, id), removed: true };
   },
+  restore(reg, id) {
+    return id === "recovery-email" && reg.recoveryEmail
+      ? { kind: "recovery-email", address: reg.recoveryEmail.address }
+      : null;
+  },
   bind(reg, binding, now) {
     if (binding.kind !== "recovery-email") return reg;
     return { ...reg, recoveryEmail: { address: binding.address, verifiedAt: now } };
@@ -234,6 +252,12 @@ const recoveryPhone: FactorModule = {
     if (id !== "recovery-phone" || reg.recoveryPhoneVerifiedAt === null)
       return { registration: reg, removed: false };
     return { registration: forget({ ...reg, recoveryPhoneVerifiedAt: null }, id), removed: true };
+  },
+  restore(reg, id) {
+    const phone = reg.phones["authentication-phone"];
+    return id === "recovery-phone" && phone && reg.recoveryPhoneVerifiedAt !== null
+      ? { kind: "recovery-phone", phone: withoutVerifiedAt(phone) }
+      : null;
   },
   bind(reg, binding, now) {
     if (binding.kind !== "recovery-phone") return reg;

@@ -71,6 +71,11 @@ export interface FactorChange {
   readonly locale?: string;
   /** The audit event instead of `factor.added`/`factor.removed`; required with `used`. */
   readonly event?: MfaEvent;
+  /**
+   * The "this wasn't me" link each channel's notice carries (see `revert/`). The unit of work
+   * sets it when it records the change; a change given with `links` is told with exactly those.
+   */
+  readonly links?: Readonly<Partial<Record<"sms" | "email", string>>>;
 }
 
 /** What the gate needs. */
@@ -123,17 +128,14 @@ export function createGate(deps: GateDeps): Gate {
     async changed(change) {
       const { before, userId } = change;
       const locale = change.locale ?? before.locale ?? "en";
-      const targets: Array<{ channel: "sms" | "email"; to: string }> = [];
-      if (before.recoveryEmail && before.recoveryEmail.address !== change.added)
-        targets.push({ channel: "email", to: before.recoveryEmail.address });
-      const phone = before.phones["authentication-phone"]?.e164;
-      if (phone && phone !== change.added) targets.push({ channel: "sms", to: phone });
       const when = clock.now();
-      for (const target of targets) {
+      for (const target of noticeTargets(change)) {
+        const link = change.links?.[target.channel];
         // A notice that cannot be delivered must not undo the change: its outcome is audited.
         const outcome = await messenger
           .sendNotice({
             ...target,
+            ...(link ? { link } : {}),
             locale,
             change: change.change,
             factor: change.factor,
@@ -157,6 +159,22 @@ export function createGate(deps: GateDeps): Gate {
       );
     },
   };
+}
+
+/**
+ * Where a change's notice goes: every channel the user had registered before it, other than a
+ * destination the change just added.
+ */
+export function noticeTargets(
+  change: Pick<FactorChange, "before" | "added">,
+): Array<{ channel: "sms" | "email"; to: string }> {
+  const { before } = change;
+  const targets: Array<{ channel: "sms" | "email"; to: string }> = [];
+  if (before.recoveryEmail && before.recoveryEmail.address !== change.added)
+    targets.push({ channel: "email", to: before.recoveryEmail.address });
+  const phone = before.phones["authentication-phone"]?.e164;
+  if (phone && phone !== change.added) targets.push({ channel: "sms", to: phone });
+  return targets;
 }
 
 /** Throws unless `authenticatedAt` is recent enough to change factors (BIND-01). */

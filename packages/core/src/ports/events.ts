@@ -68,7 +68,8 @@ export type MfaEvent =
         | "reregistration_required"
         | "app_passwords_revoked"
         | "failures_cleared"
-        | "factors_imported";
+        | "factors_imported"
+        | "review_cleared";
     })
   | (EventBase & { readonly type: "device.remembered"; readonly deviceId: string })
   | (EventBase & {
@@ -100,6 +101,15 @@ export type MfaEvent =
       readonly passId: string;
       /** Revoked by an admin, or replaced by a newly issued pass. */
       readonly reason: "revoked" | "replaced";
+    })
+  | (EventBase & {
+      /** A "this wasn't me" link undid a change; the account is marked for review. */
+      readonly type: "change.reverted";
+      /** The change undone, and the method or kind it concerned (`authentication-phone`, …). */
+      readonly change: "added" | "removed";
+      readonly method: string;
+      /** What undoing it did: the added factor removed, the removed one restored, or neither. */
+      readonly undone: "removed" | "restored" | "none";
     });
 
 /** The `type` of every event. */

@@ -60,6 +60,11 @@ export interface Registration {
   readonly preferred?: string | null;
   /** The user's language (BCP 47), for notices sent when someone else acts (an admin). */
   readonly locale?: string;
+  /**
+   * Set when a "this wasn't me" link undid a change: the account awaits an admin's review (the
+   * app decides what that blocks); cleared by `admin.clearReview`.
+   */
+  readonly review?: { readonly since: number; readonly reason: "change_reverted" } | null;
 }
 
 /** A registration with nothing in it. */

@@ -5,18 +5,22 @@ import {
   createMfa,
   type EnrolmentView,
   type LimitsInput,
+  type Mfa,
   type MfaEvent,
   memoryStore,
   type PolicyInput,
+  type RevertOptions,
   type Senders,
   type SendRiskHook,
   type Store,
   seedPolicy,
 } from "@mfakit/core";
+import { base32Decode, totpAt } from "@mfakit/core/totp";
 import {
   type CapturedMessage,
   type CapturingOutbox,
   capturingOutbox,
+  type FakeClock,
   fakeClock,
 } from "@mfakit/testing";
 
@@ -31,6 +35,8 @@ export function seedSetup(
     beforeSend?: SendRiskHook;
     /** Senders used instead of the outbox's, channel by channel. */
     senders?: Senders;
+    /** "This wasn't me" links on notices. */
+    revert?: RevertOptions;
   } = {},
 ) {
   const clock = fakeClock(Date.UTC(2026, 10, 25, 9, 0, 0));
@@ -48,6 +54,7 @@ export function seedSetup(
     clock,
     events: { emit: (e) => void events.push(e) },
     ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
+    ...(options.revert ? { revert: options.revert } : {}),
   });
   return { mfa, store, outbox, clock, events, keyring };
 }
@@ -131,18 +138,7 @@ export async function enrolPhoneAndEmail(
   view = await mfa.enrolment.submit(view.id, { step: "finish", action: "finish" }, session());
   clock.advance(31_000);
   // The recovery email through Security info's scoped enrolment.
-  let add = await mfa.securityInfo.add(session(), "recovery-email");
-  add = await mfa.enrolment.submit(
-    add.id,
-    { step: "recovery-email", email: user.email },
-    session(),
-  );
-  add = await mfa.enrolment.submit(
-    add.id,
-    { step: "verify-code", code: outbox.lastCode(user.email) },
-    session(),
-  );
-  expectStep(add, "finish");
+  await addRecoveryEmail(mfa, outbox, session, user.email);
   clock.advance(31_000);
   return session;
 }
@@ -155,4 +151,42 @@ export function since(outbox: CapturingOutbox, events: MfaEvent[]) {
     messages: (): CapturedMessage[] => outbox.messages.slice(m),
     events: () => events.slice(e),
   };
+}
+
+/**
+ * Adds an authenticator app through Security info and confirms it: the view at `finish`, and
+ * the app's secret (to compute later codes).
+ */
+export async function addAuthenticator(
+  mfa: Mfa,
+  session: { userId: string; authenticatedAt: number },
+  clock: FakeClock,
+): Promise<{ view: EnrolmentView; secret: Uint8Array }> {
+  let view = await mfa.securityInfo.add(session, "authenticator-app");
+  view = await mfa.enrolment.submit(
+    view.id,
+    { step: "mfa-method", method: "authenticator-app" },
+    session,
+  );
+  const secret = base32Decode(expectStep(view, "authenticator-setup").secret ?? "");
+  const code = totpAt(secret, clock.now() / 1000);
+  view = await mfa.enrolment.submit(view.id, { step: "authenticator-setup", code }, session);
+  return { view: expectStep(view, "finish"), secret };
+}
+
+/** Adds and confirms a recovery email through Security info's scoped enrolment. */
+export async function addRecoveryEmail(
+  mfa: Mfa,
+  outbox: ReturnType<typeof capturingOutbox>,
+  session: () => { userId: string; authenticatedAt: number },
+  email: string,
+): Promise<EnrolmentView> {
+  let add = await mfa.securityInfo.add(session(), "recovery-email");
+  add = await mfa.enrolment.submit(add.id, { step: "recovery-email", email }, session());
+  add = await mfa.enrolment.submit(
+    add.id,
+    { step: "verify-code", code: outbox.lastCode(email) },
+    session(),
+  );
+  return expectStep(add, "finish");
 }
