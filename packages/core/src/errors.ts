@@ -42,6 +42,7 @@ export const errorMessages = {
   reauthentication_required: "Sign in again to change your security info.",
   enrolment_not_found: "That registration has ended or does not exist. Start again.",
   step_mismatch: "That answer is for another step. Reload to see where you are.",
+  passkey_rejected: "The passkey could not be verified. Try again, or use another method.",
   internal: "Something went wrong.",
 } as const;
 

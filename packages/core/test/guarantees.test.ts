@@ -232,6 +232,9 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
       "verifyAppPassword",
       "options",
       "recognizeDevice",
+      // A passkey sign-in moves its counter and last use, never what the user holds.
+      "beginPasskey",
+      "verifyPasskey",
     ];
     expect(Object.keys(seedSetup({ policy }).mfa.challenge).sort()).toEqual(changing.sort());
   });

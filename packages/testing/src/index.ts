@@ -65,6 +65,16 @@ export {
   testSingleUse,
 } from "./single-use-kit/index.js";
 export {
+  type CeremonyOverrides,
+  type SoftwareAuthenticationResponse,
+  type SoftwareAuthenticator,
+  type SoftwareAuthenticatorOptions,
+  type SoftwareCreationOptions,
+  type SoftwareRegistrationResponse,
+  type SoftwareRequestOptions,
+  softwareAuthenticator,
+} from "./software-authenticator.js";
+export {
   runStoreCases,
   type StoreCase,
   type StoreCaseContext,

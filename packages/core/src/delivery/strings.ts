@@ -66,6 +66,8 @@ export interface TemplateStrings {
   readonly factorAuthenticatorApp: string;
   /** `{factor}`: an app password. */
   readonly factorAppPassword: string;
+  /** `{factor}`: a passkey. */
+  readonly factorPasskey: string;
   /** `{factor}`: a recovery email address. */
   readonly factorRecoveryEmail: string;
   /** `{factor}`: a recovery phone. */
@@ -101,6 +103,7 @@ const en: TemplateStrings = {
   factorOfficePhone: "office phone",
   factorAuthenticatorApp: "authenticator app",
   factorAppPassword: "app password",
+  factorPasskey: "passkey",
   factorRecoveryEmail: "recovery email address",
   factorRecoveryPhone: "recovery phone",
 };
@@ -137,6 +140,7 @@ const de: TemplateStrings = {
   factorOfficePhone: "Bürotelefon",
   factorAuthenticatorApp: "Authenticator-App",
   factorAppPassword: "App-Kennwort",
+  factorPasskey: "Passkey",
   factorRecoveryEmail: "E-Mail-Adresse für die Wiederherstellung",
   factorRecoveryPhone: "Telefon für die Wiederherstellung",
 };
@@ -171,6 +175,7 @@ const fr: TemplateStrings = {
   factorOfficePhone: "téléphone de bureau",
   factorAuthenticatorApp: "application d'authentification",
   factorAppPassword: "mot de passe d'application",
+  factorPasskey: "clé d'accès",
   factorRecoveryEmail: "adresse e-mail de récupération",
   factorRecoveryPhone: "téléphone de récupération",
 };
@@ -205,6 +210,7 @@ const es: TemplateStrings = {
   factorOfficePhone: "teléfono de la oficina",
   factorAuthenticatorApp: "aplicación de autenticación",
   factorAppPassword: "contraseña de aplicación",
+  factorPasskey: "llave de acceso",
   factorRecoveryEmail: "correo de recuperación",
   factorRecoveryPhone: "teléfono de recuperación",
 };

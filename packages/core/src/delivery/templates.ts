@@ -27,7 +27,8 @@ export type NoticeFactor =
   | "authenticator-app"
   | "app-password"
   | "recovery-email"
-  | "recovery-phone";
+  | "recovery-phone"
+  | "passkey";
 
 /** A message carrying a one-time code. */
 export interface CodeMessageInput {
@@ -139,6 +140,7 @@ const factorKey: Record<NoticeFactor, keyof TemplateStrings> = {
   "app-password": "factorAppPassword",
   "recovery-email": "factorRecoveryEmail",
   "recovery-phone": "factorRecoveryPhone",
+  passkey: "factorPasskey",
 };
 const noticeKeys = {
   added: { subject: "noticeSubjectAdded", body: "noticeAdded" },

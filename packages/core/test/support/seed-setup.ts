@@ -11,6 +11,7 @@ import {
   type SendRiskHook,
   type Store,
   seedPolicy,
+  type WebAuthnOptions,
 } from "@mfakit/core";
 import { capturingOutbox, fakeClock } from "@mfakit/testing";
 
@@ -25,6 +26,8 @@ export function seedSetup(
     beforeSend?: SendRiskHook;
     /** Senders used instead of the outbox's, channel by channel. */
     senders?: Senders;
+    /** The relying party, for passkeys. */
+    webauthn?: WebAuthnOptions;
   } = {},
 ) {
   const clock = fakeClock(Date.UTC(2026, 10, 25, 9, 0, 0));
@@ -42,6 +45,7 @@ export function seedSetup(
     clock,
     events: { emit: (e) => void events.push(e) },
     ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
+    ...(options.webauthn ? { webauthn: options.webauthn } : {}),
   });
   return { mfa, store, outbox, clock, events, keyring };
 }
