@@ -12,9 +12,15 @@ import {
   type MfaEvent,
 } from "@mfakit/core";
 import { base32Decode, totpAt } from "@mfakit/core/totp";
-import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
+import { type CapturingOutbox, type FakeClock, softwareAuthenticator } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
-import { expectStep, phoneCodeSent, phoneThroughWizard, seedSetup } from "./support/seed-setup.ts";
+import {
+  expectStep,
+  phoneCodeSent,
+  phoneThroughWizard,
+  seedSetup,
+  TEST_WEBAUTHN,
+} from "./support/seed-setup.ts";
 
 const USER = "ana@contoso.com";
 const PHONE = "+447400123456";
@@ -24,7 +30,7 @@ const STALE_MS = 11 * 60 * 1000; // the policy's step-up window is 10 minutes (B
 
 const policy = {
   mfa: {
-    methods: ["authentication-phone" as const, "authenticator-app" as const],
+    methods: ["authentication-phone" as const, "authenticator-app" as const, "passkey" as const],
     required: 1,
   },
   recovery: { methods: ["email" as const, "phone" as const], required: 0 },
@@ -142,6 +148,20 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
         clock.advance(1000);
         const code = lastCodeTo(mfa, OTHER_PHONE);
         view = await mfa.enrolment.submit(view.id, { step: "verify-code", code: await code }, s);
+        return expectStep(view, "finish");
+      },
+      event: "factor.added",
+    },
+    {
+      name: "security info: add a passkey (a ceremony factor's setup step)",
+      act: async (mfa, s) => {
+        let view = await mfa.securityInfo.add(s, "passkey");
+        view = await mfa.enrolment.submit(view.id, { step: "mfa-method", method: "passkey" }, s);
+        const { options } = expectStep(view, "factor-setup").ceremony;
+        const answer = softwareAuthenticator({ origin: "https://login.contoso.com" }).create(
+          options,
+        );
+        view = await mfa.enrolment.submit(view.id, { step: "factor-setup", answer }, s);
         return expectStep(view, "finish");
       },
       event: "factor.added",
@@ -610,6 +630,7 @@ describe("operations: key rotation inside the account document (STORE-05)", () =
       policy,
       senders: setup.outbox,
       clock,
+      webauthn: TEST_WEBAUTHN,
     });
     expect(await rotated.admin.resealSecrets(USER)).toBe(1);
     expect(await rotated.admin.resealSecrets(USER)).toBe(0);
@@ -620,6 +641,7 @@ describe("operations: key rotation inside the account document (STORE-05)", () =
       policy,
       senders: setup.outbox,
       clock,
+      webauthn: TEST_WEBAUTHN,
     });
     clock.advance(60_000);
     expect(

@@ -17,6 +17,13 @@ import { capturingOutbox, fakeClock } from "@mfakit/testing";
 
 export const KEY = "a".repeat(43); // 32 bytes of base64url
 
+/** The relying party of the tests' passkeys: the software authenticator answers from its origin. */
+export const TEST_WEBAUTHN: WebAuthnOptions = {
+  rpId: "contoso.com",
+  rpName: "Contoso",
+  origins: ["https://login.contoso.com"],
+};
+
 /** Builds an SDK for tests; everything it touches is returned for assertions. */
 export function seedSetup(
   options: {
@@ -26,8 +33,8 @@ export function seedSetup(
     beforeSend?: SendRiskHook;
     /** Senders used instead of the outbox's, channel by channel. */
     senders?: Senders;
-    /** The relying party, for passkeys. */
-    webauthn?: WebAuthnOptions;
+    /** The relying party, for passkeys; `null` for none. @default {@link TEST_WEBAUTHN} */
+    webauthn?: WebAuthnOptions | null;
   } = {},
 ) {
   const clock = fakeClock(Date.UTC(2026, 10, 25, 9, 0, 0));
@@ -45,7 +52,7 @@ export function seedSetup(
     clock,
     events: { emit: (e) => void events.push(e) },
     ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
-    ...(options.webauthn ? { webauthn: options.webauthn } : {}),
+    ...(options.webauthn === null ? {} : { webauthn: options.webauthn ?? TEST_WEBAUTHN }),
   });
   return { mfa, store, outbox, clock, events, keyring };
 }
