@@ -30,6 +30,7 @@ import { echoValues, enrolmentInput, type FormFields } from "./enrolment-input.j
 import { type Banner, duration, page } from "./html.js";
 import { challengeMessage, errorMessage, noticeMessage } from "./messages.js";
 import { carriesSecret, type EnrolmentPageContext, enrolmentPage } from "./pages/enrolment.js";
+import { passkeyChallengePage } from "./pages/passkeys.js";
 import { securityInfoPage } from "./pages/security-info.js";
 import { challengePage, signInPage } from "./pages/sign-in.js";
 import type { Flash, Session, SessionData, SessionStore } from "./sessions.js";
@@ -413,6 +414,39 @@ export function createApp(deps: AppDeps): Hono<Env> {
       if (result.ok) return passed(c);
       flash(c, { errors: { code: challengeMessage(result) } });
       return go(c, "/challenge?method=app");
+    });
+  });
+
+  // A passkey (WebAuthn): the options go into the page, the browser's answer comes back as JSON.
+  app.post("/challenge/passkey", async (c) => {
+    const userId = challengeUser(c);
+    if (!userId) return go(c, "/challenge");
+    return attempt(c, "/challenge", async () => {
+      const started = await mfa.challenge.beginPasskey({ userId });
+      return c.html(
+        passkeyChallengePage({
+          csrf: data(c).csrf,
+          user: await displayName(c),
+          banner: null,
+          started,
+        }),
+      );
+    });
+  });
+
+  app.post("/challenge/passkey/verify", async (c) => {
+    const userId = challengeUser(c);
+    if (!userId) return go(c, "/challenge");
+    const form = await formOf(c);
+    return attempt(c, "/challenge", async () => {
+      const result = await mfa.challenge.verifyPasskey({
+        userId,
+        challengeId: form.challengeId ?? "",
+        response: form.response ?? "",
+      });
+      if (result.ok) return passed(c);
+      flash(c, { banner: { kind: "error", message: challengeMessage(result) } });
+      return go(c, "/challenge");
     });
   });
 
