@@ -66,11 +66,9 @@ export {
 } from "./single-use-kit/index.js";
 export {
   type CeremonyOverrides,
-  type SoftwareAuthenticationResponse,
   type SoftwareAuthenticator,
   type SoftwareAuthenticatorOptions,
   type SoftwareCreationOptions,
-  type SoftwareRegistrationResponse,
   type SoftwareRequestOptions,
   softwareAuthenticator,
 } from "./software-authenticator.js";

@@ -14,6 +14,7 @@
  */
 
 import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from "node:crypto";
+import type { PasskeyAuthenticationResponse, PasskeyRegistrationResponse } from "@mfakit/core";
 
 /** Creation options as the SDK's views carry them (only what the authenticator reads). */
 export interface SoftwareCreationOptions {
@@ -54,47 +55,18 @@ export interface SoftwareAuthenticatorOptions {
   readonly counts?: boolean;
 }
 
-/** A credential's JSON answer to `create` (`PublicKeyCredential.toJSON()`). */
-export interface SoftwareRegistrationResponse {
-  readonly id: string;
-  readonly rawId: string;
-  readonly type: "public-key";
-  readonly response: {
-    readonly clientDataJSON: string;
-    readonly attestationObject: string;
-    readonly transports: string[];
-  };
-  readonly authenticatorAttachment: "platform";
-  readonly clientExtensionResults: Record<string, never>;
-}
-
-/** An assertion's JSON answer to `get` (`PublicKeyCredential.toJSON()`). */
-export interface SoftwareAuthenticationResponse {
-  readonly id: string;
-  readonly rawId: string;
-  readonly type: "public-key";
-  readonly response: {
-    readonly clientDataJSON: string;
-    readonly authenticatorData: string;
-    readonly signature: string;
-    readonly userHandle: string;
-  };
-  readonly authenticatorAttachment: "platform";
-  readonly clientExtensionResults: Record<string, never>;
-}
-
 /** The authenticator. */
 export interface SoftwareAuthenticator {
   /** Makes a credential for `options` and answers as a browser would. */
   create(
     options: SoftwareCreationOptions,
     overrides?: CeremonyOverrides,
-  ): SoftwareRegistrationResponse;
+  ): PasskeyRegistrationResponse;
   /** Signs `options`' challenge with a credential and answers as a browser would. */
   get(
     options: SoftwareRequestOptions,
     overrides?: CeremonyOverrides,
-  ): SoftwareAuthenticationResponse;
+  ): PasskeyAuthenticationResponse;
   /** The credentials made so far, by id, with their counters. */
   readonly credentials: ReadonlyArray<{ readonly id: string; readonly counter: number }>;
 }

@@ -102,10 +102,41 @@ export const authenticationResponseSchema = z
   })
   .strict();
 
-/** A new passkey's credential, as an answer carries it (the object, or its JSON text). */
-export type PasskeyRegistrationResponse = z.input<typeof registrationResponseSchema>;
-/** A passkey's signed assertion, as an answer carries it (the object, or its JSON text). */
-export type PasskeyAuthenticationResponse = z.input<typeof authenticationResponseSchema>;
+/** A new passkey's credential, as an answer carries it (`PublicKeyCredential.toJSON()`). */
+export interface PasskeyRegistrationResponse {
+  readonly id: string;
+  readonly rawId: string;
+  readonly type: "public-key";
+  readonly response: {
+    readonly clientDataJSON: string;
+    readonly attestationObject: string;
+    readonly authenticatorData?: string;
+    readonly transports?: readonly string[];
+    readonly publicKeyAlgorithm?: number;
+    readonly publicKey?: string;
+  };
+  readonly authenticatorAttachment?: "platform" | "cross-platform";
+  readonly clientExtensionResults: Readonly<Record<string, unknown>>;
+}
+
+/** A passkey's signed assertion, as an answer carries it (`PublicKeyCredential.toJSON()`). */
+export interface PasskeyAuthenticationResponse {
+  readonly id: string;
+  readonly rawId: string;
+  readonly type: "public-key";
+  readonly response: {
+    readonly clientDataJSON: string;
+    readonly authenticatorData: string;
+    readonly signature: string;
+    readonly userHandle?: string;
+  };
+  readonly authenticatorAttachment?: "platform" | "cross-platform";
+  readonly clientExtensionResults: Readonly<Record<string, unknown>>;
+}
+
+// The schemas parse exactly these shapes (a drift is a type error here).
+registrationResponseSchema satisfies z.ZodType<PasskeyRegistrationResponse>;
+authenticationResponseSchema satisfies z.ZodType<PasskeyAuthenticationResponse>;
 
 /**
  * Parses a credential answer: its JSON text or the object itself, bounded first. Anything that
