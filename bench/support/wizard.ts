@@ -96,6 +96,8 @@ export function answer(
       const code = totpAt(base32Decode(user.secret), clock.now() / 1000);
       return say("authenticator-setup: code", { step: "authenticator-setup", code }, true);
     }
+    case "factor-setup":
+      throw new Error("the bench's users set up no ceremony factor (passkey)");
     case "app-password":
       user.appPassword = view.password ?? user.appPassword;
       return say("app-password: done", { step: "app-password", action: "done" });

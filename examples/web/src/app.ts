@@ -31,6 +31,7 @@ import { echoValues, enrolmentInput, type FormFields } from "./enrolment-input.j
 import { type Banner, duration, page } from "./html.js";
 import { challengeMessage, errorMessage, noticeMessage } from "./messages.js";
 import { carriesSecret, type EnrolmentPageContext, enrolmentPage } from "./pages/enrolment.js";
+import { passkeyChallengePage } from "./pages/passkeys.js";
 import { revertConfirmPage, revertResultPage } from "./pages/revert.js";
 import { securityInfoPage } from "./pages/security-info.js";
 import { challengePage, signInPage } from "./pages/sign-in.js";
@@ -565,6 +566,39 @@ export function createApp(deps: AppDeps): Hono<Env> {
       }
     });
   }
+
+  // A passkey (WebAuthn): the options go into the page, the browser's answer comes back as JSON.
+  app.post("/challenge/passkey", async (c) => {
+    const userId = challengeUser(c);
+    if (!userId) return go(c, "/challenge");
+    return attempt(c, "/challenge", async () => {
+      const started = await mfa.challenge.beginPasskey({ userId });
+      return c.html(
+        passkeyChallengePage({
+          csrf: data(c).csrf,
+          user: await displayName(c),
+          banner: null,
+          started,
+        }),
+      );
+    });
+  });
+
+  app.post("/challenge/passkey/verify", async (c) => {
+    const userId = challengeUser(c);
+    if (!userId) return go(c, "/challenge");
+    const form = await formOf(c);
+    return attempt(c, "/challenge", async () => {
+      const result = await mfa.challenge.verifyPasskey({
+        userId,
+        challengeId: form.challengeId ?? "",
+        response: form.response ?? "",
+      });
+      if (result.ok) return passed(c, result);
+      flash(c, { banner: { kind: "error", message: challengeMessage(result) } });
+      return go(c, "/challenge");
+    });
+  });
 
   // ------------------------------------------------------------ enrolment wizard
 

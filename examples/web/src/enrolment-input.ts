@@ -33,6 +33,10 @@ export function enrolmentInput(form: FormFields): SubmitInput {
     case "mfa-method": {
       const method = form.method ?? "";
       if (method === "authenticator-app") return { step, method };
+      if (method === "passkey") {
+        const name = trimmed(form, "passkeyName");
+        return { step, method, ...(name ? { name } : {}) };
+      }
       const country = trimmed(form, "country");
       const number = form.number ?? "";
       if (method === "office-phone") {
@@ -54,6 +58,10 @@ export function enrolmentInput(form: FormFields): SubmitInput {
     case "authenticator-setup":
       if (action === "restart" || action === "different-method") return { step, action };
       return { step, code: form.code ?? "" };
+    case "factor-setup":
+      if (action === "restart" || action === "different-method") return { step, action };
+      // The credential's JSON as the page's script put it; the SDK bounds and checks it.
+      return { step, answer: form.answer ?? "" };
     case "app-password":
       return { step, action: action === "new-password" ? "new-password" : "done" };
     case "app-step":

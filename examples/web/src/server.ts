@@ -8,7 +8,15 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
-import { type Clock, createMfa, type EventSink, type Mfa, seedPolicy } from "@mfakit/core";
+import {
+  type Clock,
+  createMfa,
+  type EventSink,
+  type Mfa,
+  type PolicyInput,
+  seedPolicy,
+  type WebAuthnOptions,
+} from "@mfakit/core";
 import { systemClock } from "@mfakit/core/adapter";
 import type { DevOutbox } from "@mfakit/dev-outbox";
 import { createApp } from "./app.js";
@@ -47,6 +55,12 @@ export interface StartServerOptions {
   readonly secureCookies?: boolean;
   /** Where lines are printed. @default console.log */
   readonly log?: (line: string) => void;
+  /**
+   * The relying party for passkeys. @default from `MFAKIT_WEBAUTHN_RP_ID` and
+   * `MFAKIT_WEBAUTHN_ORIGINS` (comma-separated), else `localhost` and `http://localhost:<port>`
+   * when the port is fixed (open the app at that address for passkeys); `null` turns them off.
+   */
+  readonly webauthn?: WebAuthnOptions | null;
 }
 
 /** A running server. */
@@ -67,6 +81,23 @@ export interface RunningServer {
   readonly demoAccounts: readonly DemoAccount[];
   /** Stops listening and closes the store. */
   close(): Promise<void>;
+}
+
+/** The relying party from the environment, or localhost at a fixed port; else none. */
+function webauthnFrom(env: Env, port: number): WebAuthnOptions | null {
+  const origins = env.MFAKIT_WEBAUTHN_ORIGINS?.split(",").map((o) => o.trim());
+  if (env.MFAKIT_WEBAUTHN_RP_ID && origins)
+    return { rpId: env.MFAKIT_WEBAUTHN_RP_ID, rpName: DEMO_TENANT.name, origins };
+  // http://localhost is a secure context: passkeys work there without a certificate.
+  return port === 0
+    ? null
+    : { rpId: "localhost", rpName: DEMO_TENANT.name, origins: [`http://localhost:${port}`] };
+}
+
+/** The seed's policy, with passkeys offered beside its methods when a relying party is set. */
+function withPasskeys(policy: PolicyInput, webauthn: WebAuthnOptions | null): PolicyInput {
+  if (!webauthn || !policy.mfa?.methods) return policy;
+  return { ...policy, mfa: { ...policy.mfa, methods: [...policy.mfa.methods, "passkey"] } };
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -109,6 +140,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   // Where notices' "this wasn't me" links point: the public URL, else this server once it
   // listens (read when a link is made, so port 0 works too).
   let origin = env.MFAKIT_PUBLIC_URL ?? `http://${host}:${port || 3000}`;
+  const webauthn = options.webauthn === undefined ? webauthnFrom(env, port) : options.webauthn;
   const mfa = createMfa({
     store: wiring.store,
     keyring: wiring.keyring,
@@ -116,12 +148,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     senders: wiring.senders,
     clock,
     events,
-    policy: {
-      ...seedPolicy(["GB", "US", "IE", "FR", "DE", "ES", "NL"]),
-      // "Don't ask again on this device": the demo offers it for 30 days.
-      rememberDeviceDays: REMEMBER_DEVICE_DAYS,
-      temporaryAccessPass: { enabled: true },
-    },
+    policy: withPasskeys(
+      {
+        ...seedPolicy(["GB", "US", "IE", "FR", "DE", "ES", "NL"]),
+        // "Don't ask again on this device": the demo offers it for 30 days.
+        rememberDeviceDays: REMEMBER_DEVICE_DAYS,
+        temporaryAccessPass: { enabled: true },
+      },
+      webauthn,
+    ),
+    ...(webauthn ? { webauthn } : {}),
     revert: { url: (token) => `${origin}/revert/${token}` },
   });
 
@@ -138,6 +174,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     assets: {
       "/static/app.css": asset("app.css", "text/css; charset=utf-8"),
       "/static/countdown.js": asset("countdown.js", "text/javascript; charset=utf-8"),
+      "/static/passkey.js": asset("passkey.js", "text/javascript; charset=utf-8"),
     },
     secureCookies: options.secureCookies ?? true,
     // Like the outbox: anyone who reaches it can issue passes, so loopback only.

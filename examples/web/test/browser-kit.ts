@@ -100,11 +100,18 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(browser: Browser): Promise<Harness> {
+/**
+ * Starts a harness. `port` fixes the app's port (0 picks one): the app then offers passkeys for
+ * `http://localhost:<port>` (its relying party must name its origin before it starts).
+ */
+export async function startHarness(
+  browser: Browser,
+  options: { readonly port?: number } = {},
+): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "mfakit-web-test-"));
   const clock = testClock();
   const server = await startServer({
-    port: 0,
+    port: options.port ?? 0,
     host: "127.0.0.1",
     dataDir,
     clock,

@@ -43,6 +43,7 @@ export const errorMessages = {
   enrolment_not_found: "That registration has ended or does not exist. Start again.",
   step_mismatch: "That answer is for another step. Reload to see where you are.",
   revert_link_invalid: "This link is not valid: it has expired, was already used or was changed.",
+  passkey_rejected: "The passkey could not be verified. Try again, or use another method.",
   internal: "Something went wrong.",
 } as const;
 

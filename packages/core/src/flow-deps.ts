@@ -11,6 +11,7 @@ import type { RememberedDevices } from "./devices/remembered-devices.js";
 import type { Messenger } from "./enrolment/messenger.js";
 import type { Gate } from "./flows/gate.js";
 import type { Limiter } from "./limits/limits.js";
+import type { WebAuthnContext } from "./passkeys/passkey-factor.js";
 import type { Policy } from "./policy/policy.js";
 import type { Clock } from "./ports/clock.js";
 import type { EventSink } from "./ports/events.js";
@@ -40,4 +41,6 @@ export interface FlowDeps {
   readonly devices: RememberedDevices;
   /** Step-up before, notice and event after, every state-changing action (BIND-01, BIND-02). */
   readonly gate: Gate;
+  /** The passkey ceremonies' settings; `null` when `createMfa` was given no `webauthn`. */
+  readonly webauthn: WebAuthnContext | null;
 }

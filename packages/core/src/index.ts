@@ -79,6 +79,7 @@ export type {
   ChallengeOption,
   ChallengeResult,
   ChallengeStarted,
+  PasskeyChallengeStarted,
   RememberOption,
   SendFailure,
 } from "./challenge/challenge.js";
@@ -95,6 +96,23 @@ export type {
   TemporaryAccessPassInfo,
   TemporaryAccessPassResult,
 } from "./temporary-access-pass/temporary-access-pass.js";
+
+// Passkeys (WebAuthn): the relying party's settings, the ceremonies' JSON, what is stored
+
+export type { CeremonySetupView, CeremonySignIn } from "./factors/registry.js";
+export type {
+  PasskeySetupView,
+  PasskeySignIn,
+  StoredPasskey,
+} from "./passkeys/passkey-factor.js";
+export type {
+  PasskeyAuthenticationResponse,
+  PasskeyCreationOptionsJSON,
+  PasskeyDescriptorJSON,
+  PasskeyRegistrationResponse,
+  PasskeyRequestOptionsJSON,
+} from "./passkeys/passkey-json.js";
+export type { WebAuthnOptions } from "./passkeys/webauthn-config.js";
 
 // Administration and registrations
 

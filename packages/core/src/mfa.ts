@@ -31,9 +31,10 @@ import type { Session } from "./flows/gate.js";
 import { createImportApi, type ImportAdminApi } from "./import/importer.js";
 import { assertUserId } from "./keys.js";
 import { createLimiter, type Limiter, type LimitsInput, resolveLimits } from "./limits/limits.js";
+import { resolveWebAuthn, type WebAuthnOptions } from "./passkeys/webauthn-config.js";
 import { type Policy, type PolicyInput, policySchema } from "./policy/policy.js";
 import { type Clock, type RandomSource, systemClock, webCryptoRandom } from "./ports/clock.js";
-import { type EventSink, noEvents } from "./ports/events.js";
+import { type EventSink, emitEvent, noEvents } from "./ports/events.js";
 import { guardStore } from "./ports/guarded-store.js";
 import type { Keyring } from "./ports/keyring.js";
 import { allowAllSends, type SendRiskHook } from "./ports/risk.js";
@@ -89,6 +90,8 @@ export interface MfaConfig {
   readonly beforeSend?: SendRiskHook;
   /** "This wasn't me" links on every factor-change notice. @default undefined (no links) */
   readonly revert?: RevertOptions;
+  /** The relying party for passkeys: required when the policy offers `passkey`. */
+  readonly webauthn?: WebAuthnOptions;
 }
 
 /** The SDK. */
@@ -217,6 +220,16 @@ export function createMfa(config: MfaConfig): Mfa {
   issues.push(...revert.issues);
   const senders: Senders = config?.senders ?? {};
   if (policyResult.success) issues.push(...missingSenders(policyResult.data, senders));
+  // Passkeys: the relying party is checked once, here, whenever it is given or needed.
+  const webauthn =
+    config?.webauthn !== undefined ||
+    (policyResult.success && policyResult.data.mfa.methods.includes("passkey"))
+      ? resolveWebAuthn(config?.webauthn)
+      : null;
+  if (webauthn && "issues" in webauthn) {
+    if (config?.webauthn === undefined) issues.push("passkeys are offered → webauthn is required");
+    else issues.push(...webauthn.issues);
+  }
   let domains: string[] = [];
   try {
     domains = (config?.tenant?.domains ?? []).map((d) => normaliseDomain(d));
@@ -262,6 +275,7 @@ export function createMfa(config: MfaConfig): Mfa {
     beforeSend: config.beforeSend ?? allowAllSends,
     tenant: Object.freeze({ name: config.tenant.name, domains }),
     revert: revert.options,
+    webauthn: webauthn && "settings" in webauthn ? webauthn.settings : null,
   };
   // Options are checked now, once, rather than at the first user action.
   flowsOf(shared, detachedUnit(store));
@@ -355,6 +369,19 @@ export function createMfa(config: MfaConfig): Mfa {
     resend: (input) => act(userOf(input), (f) => f.challenge.resend(input), 0),
     verify: (input) => check(userOf(input), (f) => f.challenge.verify(input)),
     verifyTotp: (input) => check(userOf(input), (f) => f.challenge.verifyTotp(input)),
+    beginPasskey: (input) => act(userOf(input), (f) => f.challenge.beginPasskey(input)),
+    // A refused passkey changed nothing (the unit was not committed); its refusal is audited.
+    verifyPasskey: (input) =>
+      check(userOf(input), (f) => f.challenge.verifyPasskey(input)).catch(async (e: unknown) => {
+        if (isMfaError(e, "passkey_rejected") && typeof input?.userId === "string")
+          await emitEvent(events, {
+            type: "passkey.rejected",
+            at: new Date(clock.now()).toISOString(),
+            userId: input.userId,
+            reason: String(e.data.reason ?? ""),
+          });
+        throw e;
+      }),
     recognizeDevice: (input) => act(userOf(input), (f) => f.challenge.recognizeDevice(input)),
     verifyAppPassword: (input) => check(userOf(input), (f) => f.challenge.verifyAppPassword(input)),
     verifyTemporaryAccessPass: (input) =>

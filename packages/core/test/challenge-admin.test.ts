@@ -394,6 +394,7 @@ describe("administration", () => {
         "office-phone": 0,
         "alternate-phone": 0,
         "authenticator-app": 0,
+        passkey: 0,
       },
       recovery: { email: 0, phone: 0 },
     });

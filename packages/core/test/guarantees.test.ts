@@ -12,7 +12,7 @@ import {
   type Session,
 } from "@mfakit/core";
 import { totpAt } from "@mfakit/core/totp";
-import type { CapturingOutbox, FakeClock } from "@mfakit/testing";
+import { type CapturingOutbox, type FakeClock, softwareAuthenticator } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
 import {
   addAuthenticator,
@@ -23,6 +23,7 @@ import {
   phoneThroughWizard,
   seedSetup,
   since,
+  TEST_WEBAUTHN,
 } from "./support/seed-setup.ts";
 
 const USER = "ana@contoso.com";
@@ -31,7 +32,13 @@ const OTHER_PHONE = "+447400654321";
 const EMAIL = "ana.personal@example.org";
 const STALE_MS = 11 * 60 * 1000; // the policy's step-up window is 10 minutes (BIND-01)
 
-const policy = phoneAndEmailPolicy;
+const policy = {
+  ...phoneAndEmailPolicy,
+  mfa: {
+    methods: ["authentication-phone" as const, "authenticator-app" as const, "passkey" as const],
+    required: 1,
+  },
+};
 
 /** A user with a verified authentication phone and recovery email, enrolled through the wizard. */
 async function enrolled(options: Parameters<typeof seedSetup>[0] = {}) {
@@ -90,6 +97,20 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
         clock.advance(1000);
         const code = lastCodeTo(mfa, OTHER_PHONE);
         view = await mfa.enrolment.submit(view.id, { step: "verify-code", code: await code }, s);
+        return expectStep(view, "finish");
+      },
+      event: "factor.added",
+    },
+    {
+      name: "security info: add a passkey (a ceremony factor's setup step)",
+      act: async (mfa, s) => {
+        let view = await mfa.securityInfo.add(s, "passkey");
+        view = await mfa.enrolment.submit(view.id, { step: "mfa-method", method: "passkey" }, s);
+        const { options } = expectStep(view, "factor-setup").ceremony;
+        const answer = softwareAuthenticator({ origin: "https://login.contoso.com" }).create(
+          options,
+        );
+        view = await mfa.enrolment.submit(view.id, { step: "factor-setup", answer }, s);
         return expectStep(view, "finish");
       },
       event: "factor.added",
@@ -217,6 +238,9 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
       "verifyTemporaryAccessPass",
       "options",
       "recognizeDevice",
+      // A passkey sign-in moves its counter and last use, never what the user holds.
+      "beginPasskey",
+      "verifyPasskey",
     ];
     expect(Object.keys(seedSetup({ policy }).mfa.challenge).sort()).toEqual(changing.sort());
   });
@@ -718,6 +742,7 @@ describe("operations: key rotation inside the account document (STORE-05)", () =
       policy,
       senders: setup.outbox,
       clock,
+      webauthn: TEST_WEBAUTHN,
     });
     expect(await rotated.admin.resealSecrets(USER)).toBe(1);
     expect(await rotated.admin.resealSecrets(USER)).toBe(0);
@@ -728,6 +753,7 @@ describe("operations: key rotation inside the account document (STORE-05)", () =
       policy,
       senders: setup.outbox,
       clock,
+      webauthn: TEST_WEBAUTHN,
     });
     clock.advance(60_000);
     expect(

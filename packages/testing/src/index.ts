@@ -65,6 +65,14 @@ export {
   testSingleUse,
 } from "./single-use-kit/index.js";
 export {
+  type CeremonyOverrides,
+  type SoftwareAuthenticator,
+  type SoftwareAuthenticatorOptions,
+  type SoftwareCreationOptions,
+  type SoftwareRequestOptions,
+  softwareAuthenticator,
+} from "./software-authenticator.js";
+export {
   runStoreCases,
   type StoreCase,
   type StoreCaseContext,

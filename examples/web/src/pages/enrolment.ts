@@ -20,6 +20,7 @@ import type {
 import { html, raw } from "hono/html";
 import { type CountryCode, getCountryCallingCode } from "libphonenumber-js/max";
 import { type Banner, button, codeField, duration, field, form, type Html, page } from "../html.js";
+import { passkeyCeremony, passkeyField } from "./passkeys.js";
 
 /** What an enrolment page needs besides its view. */
 export interface EnrolmentPageContext {
@@ -41,6 +42,7 @@ export const METHOD_LABELS: Readonly<Record<MfaMethod, string>> = {
   "office-phone": "Office phone",
   "alternate-phone": "Alternate authentication phone",
   "authenticator-app": "Authenticator app",
+  passkey: "Passkey",
 };
 
 const RECOVERY_LABELS: Readonly<Record<RecoveryMethod, string>> = {
@@ -67,7 +69,10 @@ const stepField = (step: string) => html`<input type="hidden" name="step" value=
 
 function navButtons(view: EnrolmentView, ctx: EnrolmentPageContext): Html {
   // On a code page "Use a different method" is the way back; one button is enough.
-  const codePage = view.step === "verify-code" || view.step === "authenticator-setup";
+  const codePage =
+    view.step === "verify-code" ||
+    view.step === "authenticator-setup" ||
+    view.step === "factor-setup";
   const back =
     view.canGoBack && !codePage
       ? button("Back", { name: "action", value: "back", kind: "secondary", skipValidation: true })
@@ -122,7 +127,7 @@ function methodChoice(view: ViewOf<"mfa-method">, ctx: EnrolmentPageContext): Ht
   const chosen = ctx.values.method ?? view.methods[0] ?? "";
   const country = ctx.values.country ?? view.countries[0] ?? "";
   const delivery = ctx.values.delivery ?? "sms";
-  const hasPhone = view.methods.some((m) => m !== "authenticator-app");
+  const hasPhone = view.methods.some((m) => m !== "authenticator-app" && m !== "passkey");
   const countryError = ctx.errors.country;
   const body = html`<div class="field">
   <label for="method">How should we verify it's you?</label>
@@ -177,6 +182,20 @@ ${
         }> ${d === "sms" ? "Send me a code by text message" : "Call me"}</label>`,
     )}
   </fieldset>
+</fieldset>`
+    : ""
+}
+${
+  view.methods.includes("passkey")
+    ? html`<fieldset class="passkey">
+  <legend>For a passkey</legend>
+  ${field({
+    name: "passkeyName",
+    label: "Name (optional)",
+    state: err(ctx, "name"),
+    maxlength: 64,
+    hint: "For example Work laptop",
+  })}
 </fieldset>`
     : ""
 }
@@ -293,6 +312,38 @@ ${stepForm(
     skipValidation: true,
   })}`,
 )}`,
+  );
+}
+
+/** A factor set up by a ceremony: today a passkey (the browser's WebAuthn prompt). */
+function factorSetup(view: ViewOf<"factor-setup">, ctx: EnrolmentPageContext): Html {
+  const { ceremony } = view;
+  const different = button("Use a different method", {
+    name: "action",
+    value: "different-method",
+    kind: "secondary",
+    skipValidation: true,
+  });
+  const restart = button("Start again", { name: "action", value: "restart", kind: "secondary" });
+  const heading = { kicker: "Additional security verification", title: "Create a passkey" };
+  if (ceremony.expiresInSeconds === 0)
+    return screen(
+      ctx,
+      heading,
+      html`<p class="lead">This request has expired. Start again to create your passkey.</p>
+${stepForm(view, ctx, html``, html`${restart}${different}`)}`,
+    );
+  return screen(
+    ctx,
+    heading,
+    html`<p class="lead">A passkey signs you in with your fingerprint, face, PIN or security key, and works only on ${ctx.tenantName}'s site, so it can't be phished.</p>
+${stepForm(
+  view,
+  ctx,
+  passkeyField("answer"),
+  html`${button("Create a passkey", { id: "create-passkey" })}${restart}${different}`,
+)}
+${passkeyCeremony("create", ceremony.options, `step-${view.step}`)}`,
   );
 }
 
@@ -468,6 +519,8 @@ export function enrolmentPage(view: EnrolmentView, ctx: EnrolmentPageContext): H
       return verifyCode(view, ctx);
     case "authenticator-setup":
       return authenticator(view, ctx);
+    case "factor-setup":
+      return factorSetup(view, ctx);
     case "app-password":
       return appPassword(view, ctx);
     case "app-step":

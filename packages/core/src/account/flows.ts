@@ -22,6 +22,7 @@ import { MfaError } from "../errors.js";
 import type { FlowDeps } from "../flow-deps.js";
 import { createGate } from "../flows/gate.js";
 import { createLimiter, type Limits } from "../limits/limits.js";
+import type { WebAuthnSettings } from "../passkeys/webauthn-config.js";
 import type { Policy } from "../policy/policy.js";
 import type { Clock, RandomSource } from "../ports/clock.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
@@ -57,6 +58,8 @@ export interface SharedDeps {
   readonly tenant: { readonly name: string; readonly domains: readonly string[] };
   /** "This wasn't me" links on notices; `null` when the app configured none. */
   readonly revert: ResolvedRevertOptions | null;
+  /** The passkey ceremonies' settings, when passkeys are configured. */
+  readonly webauthn?: WebAuthnSettings | null;
 }
 
 /** One action's flows. */
@@ -119,6 +122,7 @@ export function flowsOf(shared: SharedDeps, unit: UnitOfWork): ActionFlows {
     totp,
     appPasswords,
     messenger: shared.messenger,
+    webauthn: shared.webauthn ? { settings: shared.webauthn, random, keyring } : null,
   };
   const engine = createEnrolmentEngine({ ...deps, tenant: shared.tenant });
   return {

@@ -68,6 +68,7 @@ export interface RegistrationRequirement {
 export type RemovableMethod =
   | { readonly method: PhoneMethod }
   | { readonly method: "authenticator-app"; readonly factorId: string }
+  | { readonly method: "passkey"; readonly factorId: string }
   | { readonly method: "recovery-email" };
 
 /** The admin API. */
@@ -213,7 +214,7 @@ export function createAdmin(deps: AdminDeps): AdminApi {
 
     async removeMethod(userId, which, by = "admin") {
       const kind = which.method === "recovery-email" ? "recovery-email" : which.method;
-      const id = which.method === "authenticator-app" ? which.factorId : kind;
+      const id = "factorId" in which ? which.factorId : kind;
       return removeFactor(deps, { userId, kind, id, by });
     },
 
@@ -283,6 +284,7 @@ export function createAdmin(deps: AdminDeps): AdminApi {
         "office-phone": 0,
         "alternate-phone": 0,
         "authenticator-app": 0,
+        passkey: 0,
       };
       const recovery: Record<string, number> = { email: 0, phone: 0 };
       let users = 0;

@@ -3,7 +3,7 @@ import type { IssuedCode } from "../codes/code-service.js";
 import { randomId } from "../crypto/random-string.js";
 import type { DeviceToken } from "../devices/remembered-devices.js";
 import { MfaError } from "../errors.js";
-import { FACTORS, factorModule } from "../factors/registry.js";
+import { type CeremonySignIn, ceremonyOf, FACTORS, factorModule } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import { type CheckFailure, checkFactor } from "../flows/check.js";
 import {
@@ -65,6 +65,9 @@ export type ChallengeResult =
     }
   | ChallengeFailure;
 
+/** A started passkey sign-in. */
+export type PasskeyChallengeStarted = { readonly ok: true } & CeremonySignIn;
+
 /** Asks a successful second-factor check to remember this device ("don't ask again"). */
 export interface RememberOption {
   /** A name for Security info, e.g. from the user agent. @default "This device" */
@@ -102,6 +105,25 @@ export interface ChallengeApi {
     userId: string;
     code: string;
     factorId?: string;
+    remember?: RememberOption;
+  }): Promise<ChallengeResult>;
+  /**
+   * Starts a passkey sign-in: pass `options` to `navigator.credentials.get()` (the browser's JSON
+   * form) and the answer to {@link ChallengeApi.verifyPasskey} within `expiresInSeconds`.
+   * `factor_not_found` when the user holds no passkey or the policy does not offer them.
+   */
+  beginPasskey(input: { userId: string }): Promise<PasskeyChallengeStarted>;
+  /**
+   * Verifies a passkey's assertion (`PublicKeyCredential.toJSON()`, or its JSON text) for a
+   * started challenge, which it consumes: of many uses of one challenge exactly one succeeds.
+   * A wrong origin or RP id, a missing user verification, a counter that did not grow, another
+   * user's credential is `passkey_rejected` (`data.reason`); a used or expired challenge is
+   * `challenge_not_found`; malformed input is `invalid_input`. Then nothing has changed.
+   */
+  verifyPasskey(input: {
+    userId: string;
+    challengeId: string;
+    response: unknown;
     remember?: RememberOption;
   }): Promise<ChallengeResult>;
   /**
@@ -243,6 +265,17 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
           const key = module.failureKey?.(reg, factor.id);
           if (key && !(await limiter.allowCheck(userId, key)).ok) continue;
           const method = module.kind as MfaMethod;
+          // A ceremony factor is one option ("use a passkey"): the browser picks the credential.
+          if (module.setup === "ceremony") {
+            if (out.some((o) => o.method === method)) continue;
+            const held = module.list(reg);
+            out.push({
+              method,
+              display: held.length === 1 ? factor.display : `${held.length} ${method}s`,
+              deliveries: [],
+            });
+            continue;
+          }
           out.push(
             module.setup === "totp"
               ? { method, display: factor.display, deliveries: [], factorId: factor.id }
@@ -381,6 +414,33 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       return outcome.ok
         ? { ok: true, method: "authenticator-app", ...(await remembered(input)) }
         : outcome;
+    },
+
+    async beginPasskey(input) {
+      const reg = await registrations.get(input.userId);
+      if (!policy.mfa.methods.includes("passkey"))
+        throw new MfaError("factor_not_found", { data: { method: "passkey" } });
+      const started = await ceremonyOf("passkey").beginSignIn(deps, { userId: input.userId, reg });
+      return { ok: true, ...started };
+    },
+
+    async verifyPasskey(input) {
+      const reg = await registrations.get(input.userId);
+      if (!policy.mfa.methods.includes("passkey"))
+        throw new MfaError("factor_not_found", { data: { method: "passkey" } });
+      const { factorId } = await ceremonyOf("passkey").verifySignIn(deps, {
+        userId: input.userId,
+        reg,
+        challengeId: input.challengeId,
+        response: input.response,
+      });
+      await emitEvent(deps.events, {
+        type: "passkey.verified",
+        at: new Date(clock.now()).toISOString(),
+        userId: input.userId,
+        factorId,
+      });
+      return { ok: true, method: "passkey", ...(await remembered(input)) };
     },
 
     async recognizeDevice(input) {

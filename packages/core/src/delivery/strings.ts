@@ -75,6 +75,8 @@ export interface TemplateStrings {
   readonly factorAuthenticatorApp: string;
   /** `{factor}`: an app password. */
   readonly factorAppPassword: string;
+  /** `{factor}`: a passkey. */
+  readonly factorPasskey: string;
   /** `{factor}`: a recovery email address. */
   readonly factorRecoveryEmail: string;
   /** `{factor}`: a recovery phone. */
@@ -113,6 +115,7 @@ const en: TemplateStrings = {
   factorOfficePhone: "office phone",
   factorAuthenticatorApp: "authenticator app",
   factorAppPassword: "app password",
+  factorPasskey: "passkey",
   factorRecoveryEmail: "recovery email address",
   factorRecoveryPhone: "recovery phone",
   factorTemporaryAccessPass: "Temporary Access Pass",
@@ -153,6 +156,7 @@ const de: TemplateStrings = {
   factorOfficePhone: "Bürotelefon",
   factorAuthenticatorApp: "Authenticator-App",
   factorAppPassword: "App-Kennwort",
+  factorPasskey: "Passkey",
   factorRecoveryEmail: "E-Mail-Adresse für die Wiederherstellung",
   factorRecoveryPhone: "Telefon für die Wiederherstellung",
   factorTemporaryAccessPass: "befristeter Zugriffspass",
@@ -191,6 +195,7 @@ const fr: TemplateStrings = {
   factorOfficePhone: "téléphone de bureau",
   factorAuthenticatorApp: "application d'authentification",
   factorAppPassword: "mot de passe d'application",
+  factorPasskey: "clé d'accès",
   factorRecoveryEmail: "adresse e-mail de récupération",
   factorRecoveryPhone: "téléphone de récupération",
   factorTemporaryAccessPass: "passe d'accès temporaire",
@@ -230,6 +235,7 @@ const es: TemplateStrings = {
   factorOfficePhone: "teléfono de la oficina",
   factorAuthenticatorApp: "aplicación de autenticación",
   factorAppPassword: "contraseña de aplicación",
+  factorPasskey: "llave de acceso",
   factorRecoveryEmail: "correo de recuperación",
   factorRecoveryPhone: "teléfono de recuperación",
   factorTemporaryAccessPass: "pase de acceso temporal",

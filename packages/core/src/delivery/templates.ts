@@ -28,7 +28,8 @@ export type NoticeFactor =
   | "app-password"
   | "recovery-email"
   | "recovery-phone"
-  | "temporary-access-pass";
+  | "temporary-access-pass"
+  | "passkey";
 
 /** A message carrying a one-time code. */
 export interface CodeMessageInput {
@@ -154,6 +155,7 @@ const factorKey: Record<NoticeFactor, keyof TemplateStrings> = {
   "recovery-email": "factorRecoveryEmail",
   "recovery-phone": "factorRecoveryPhone",
   "temporary-access-pass": "factorTemporaryAccessPass",
+  passkey: "factorPasskey",
 };
 const noticeKeys = {
   added: { subject: "noticeSubjectAdded", body: "noticeAdded" },

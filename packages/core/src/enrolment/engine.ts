@@ -23,13 +23,19 @@ import { assertCodeFormat } from "../codes/code-input.js";
 import { randomId } from "../crypto/random-string.js";
 import type { CodePurpose, NoticeFactor } from "../delivery/templates.js";
 import { isMfaError, MfaError } from "../errors.js";
-import { type Binding, bindFactor, factorChanges, factorModule } from "../factors/registry.js";
+import {
+  type Binding,
+  bindFactor,
+  ceremonyOf,
+  factorChanges,
+  factorModule,
+} from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import { checkFactor, noticeOf } from "../flows/check.js";
 import type { Session } from "../flows/gate.js";
 import { clearSend, countSend, deliverCode, type SendRefusal, screenSend } from "../flows/send.js";
 import { userKey } from "../keys.js";
-import type { Delivery } from "../policy/policy.js";
+import type { Delivery, MfaMethod } from "../policy/policy.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
 import { emptyRegistration, type Registration } from "../registration/registration.js";
 import { parseRecoveryEmail } from "../rules/email.js";
@@ -42,6 +48,7 @@ import {
   type EnrolmentRecord,
   type EnrolmentScope,
   type InputStep,
+  type PendingCeremony,
   type PendingEmail,
   type PendingPhone,
   type SubmitInput,
@@ -582,6 +589,51 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
   };
 
   /**
+   * Begins a ceremony factor's setup (a passkey): its module makes the state the step keeps; the
+   * view asks the module what the browser needs. Nothing is bound before the answer.
+   */
+  const beginCeremony = async (
+    rec: EnrolmentRecord,
+    factor: MfaMethod,
+    name: string | undefined,
+  ): Promise<Transition> => {
+    const ceremony = ceremonyOf(factor);
+    const state = await ceremony.beginSetup(deps, {
+      userId: rec.userId,
+      reg: await registrations.get(rec.userId),
+      accountName: rec.accountName ?? rec.userId,
+      name,
+    });
+    return {
+      record: {
+        ...rec,
+        step: "factor-setup",
+        pending: { kind: "ceremony", purpose: "mfa", factor, state },
+        history: rec.step === "factor-setup" ? rec.history : [...rec.history, rec.step],
+      },
+    };
+  };
+
+  /**
+   * Checks a ceremony's answer through its module and binds what it proved. The pending state
+   * (the challenge) is cleared by the same commit that binds, so the answer counts once.
+   */
+  const confirmCeremony = async (
+    rec: EnrolmentRecord,
+    pending: PendingCeremony,
+    answer: unknown,
+  ): Promise<Transition> => {
+    const outcome = await ceremonyOf(pending.factor).confirmSetup(deps, {
+      userId: rec.userId,
+      reg: await registrations.get(rec.userId),
+      state: pending.state,
+      answer,
+    });
+    if (!outcome.ok) return { record: rec, notice: noticeOf(outcome) };
+    return confirmBinding(rec, outcome.binding, { added: [...rec.added, pending.factor] });
+  };
+
+  /**
    * "Not now", from the intro or the recovery intro: allowed only while the campaign says
    * nudge, and counted, so registration is forced after `maxSnoozes` (as Entra does).
    */
@@ -611,7 +663,9 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     const p = rec.pending;
     if (!p) return;
     if (p.kind === "totp") await totp.remove({ userId: rec.userId, factorId: p.factorId });
-    else await codes.cancel({ userId: rec.userId, challengeId: p.challengeId });
+    // A ceremony's state is on the step itself: it goes with it.
+    else if (p.kind !== "ceremony")
+      await codes.cancel({ userId: rec.userId, challengeId: p.challengeId });
   };
 
   const phoneFrom = (
@@ -659,6 +713,8 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
           "method",
         );
         const module = factorModule(input.method);
+        if (module.setup === "ceremony")
+          return beginCeremony(rec, input.method, "name" in input ? input.name : undefined);
         if (module.setup === "totp" || !("number" in input)) return beginTotp(rec, "mfa");
         // A phone that takes texts gets the delivery asked for; the others are called.
         const reachable = module.deliveries?.(policy.phone?.deliveries ?? []) ?? [];
@@ -701,6 +757,15 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
             pending: null,
           },
         };
+      }
+      case "factor-setup": {
+        const pending = rec.pending as PendingCeremony;
+        if ("answer" in input) return confirmCeremony(rec, pending, input.answer);
+        if (input.action === "restart") {
+          const { name } = pending.state as { name?: string | null };
+          return beginCeremony({ ...rec, pending: null }, pending.factor, name ?? undefined);
+        }
+        return { record: { ...rec, step: "mfa-method", pending: null } };
       }
       case "app-password": {
         if (input.action === "new-password" && deps.appPasswords) {
@@ -883,7 +948,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     }
     const pending = written.pending;
     const delivery =
-      pending && pending.kind !== "totp" && pending.delivered === false
+      pending && "delivered" in pending && pending.delivered === false
         ? deliveryNotice({ ok: false, error: pending.deliveryError ?? "delivery_unavailable" })
         : null;
     return render(written, writtenVersion, notice ?? delivery, shown);

@@ -7,13 +7,25 @@
  */
 
 import { registrationRequirement } from "../admin/admin.js";
-import { factorModule, factorsOf, mfaSatisfied, recoverySatisfied } from "../factors/registry.js";
+import {
+  ceremonyOf,
+  factorModule,
+  factorsOf,
+  mfaSatisfied,
+  recoverySatisfied,
+} from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import type { MfaMethod } from "../policy/policy.js";
 import type { Registration } from "../registration/registration.js";
 import { maskEmail } from "../rules/email.js";
 import { maskPhone } from "../rules/phone.js";
-import type { EnrolmentRecord, PendingEmail, PendingPhone, Step } from "./steps.js";
+import type {
+  EnrolmentRecord,
+  PendingCeremony,
+  PendingEmail,
+  PendingPhone,
+  Step,
+} from "./steps.js";
 import type { EnrolmentSummary, EnrolmentView, ViewNotice } from "./views.js";
 
 /** The one-time secrets a view may carry, only in the answer that made them. */
@@ -33,6 +45,7 @@ const PHONE_RISK_NOTICE =
 const SKIPPED_BY_BACK: ReadonlySet<Step> = new Set([
   "verify-code",
   "authenticator-setup",
+  "factor-setup",
   "app-password",
   "app-step",
 ]);
@@ -146,6 +159,20 @@ export function createRenderer(deps: FlowDeps) {
           qrText: shown.totp?.qrText ?? null,
           codeLength: totp.options.digits,
         };
+      case "factor-setup": {
+        const pending = rec.pending as PendingCeremony;
+        const ceremony = ceremonyOf(pending.factor);
+        return {
+          ...base,
+          step: "factor-setup",
+          kind: pending.factor,
+          ceremony: await ceremony.setupView(deps, {
+            userId: rec.userId,
+            reg,
+            state: pending.state,
+          }),
+        };
+      }
       case "app-password":
         return {
           ...base,

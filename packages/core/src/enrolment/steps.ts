@@ -15,6 +15,7 @@ import {
   RECOVERY_METHODS,
   type RecoveryMethod,
 } from "../policy/policy.js";
+import type { JsonValue } from "../ports/store.js";
 import type { PhoneMethod } from "../registration/registration.js";
 
 /** Every step an enrolment can be at. */
@@ -23,6 +24,7 @@ export const STEPS = [
   "mfa-method",
   "verify-code",
   "authenticator-setup",
+  "factor-setup",
   "app-password",
   "app-step",
   "recovery-intro",
@@ -74,6 +76,14 @@ export const stepInputs = {
       })
       .strict(),
     z.object({ step: z.literal("mfa-method"), method: z.literal("authenticator-app") }).strict(),
+    z
+      .object({
+        step: z.literal("mfa-method"),
+        method: z.literal("passkey"),
+        /** What Security info calls it ("Work laptop"); checked by the passkey module. */
+        name: z.string().max(256).optional(),
+      })
+      .strict(),
     nav("mfa-method"),
   ]),
   "verify-code": z.union([
@@ -95,6 +105,14 @@ export const stepInputs = {
       })
       .strict(),
     nav("authenticator-setup"),
+  ]),
+  // A ceremony factor's step: the answer is the module's to check (bounded and typed there).
+  "factor-setup": z.union([
+    z.object({ step: z.literal("factor-setup"), answer: z.unknown() }).strict(),
+    z
+      .object({ step: z.literal("factor-setup"), action: z.enum(["restart", "different-method"]) })
+      .strict(),
+    nav("factor-setup"),
   ]),
   "app-password": z.union([
     z
@@ -181,6 +199,15 @@ export interface PendingTotp {
   readonly factorId: string;
 }
 
+/** A factor set up by a ceremony (a passkey), waiting for its answer. */
+export interface PendingCeremony {
+  readonly kind: "ceremony";
+  readonly purpose: "mfa";
+  /** The kind being set up: its registry module's ceremony owns `state`. */
+  readonly factor: MfaMethod;
+  readonly state: JsonValue;
+}
+
 /** The persisted enrolment (JSON-safe); every change is a compare-and-set on it. */
 export interface EnrolmentRecord {
   readonly id: string;
@@ -190,7 +217,7 @@ export interface EnrolmentRecord {
   readonly step: Step;
   /** The app step shown when `step` is `app-step`. */
   readonly appStepId: string | null;
-  readonly pending: PendingPhone | PendingEmail | PendingTotp | null;
+  readonly pending: PendingPhone | PendingEmail | PendingTotp | PendingCeremony | null;
   /** Steps visited, for "back". */
   readonly history: readonly Step[];
   readonly introDone: boolean;

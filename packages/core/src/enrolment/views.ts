@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { CeremonySetupView } from "../factors/registry.js";
 import type { Delivery, MfaMethod, RecoveryMethod } from "../policy/policy.js";
 import type { Step } from "./steps.js";
 
@@ -92,6 +93,12 @@ export type EnrolmentView = ViewBase &
         /** The QR code as Unicode block text, when `StartOptions.qr` asked for `"text"`. */
         readonly qrText: string | null;
         readonly codeLength: number;
+      }
+    | {
+        /** A factor set up by a ceremony: `ceremony` is what the browser needs, by kind. */
+        readonly step: "factor-setup";
+        readonly kind: MfaMethod;
+        readonly ceremony: CeremonySetupView;
       }
     | {
         readonly step: "app-password";

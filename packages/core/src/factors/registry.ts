@@ -9,7 +9,16 @@
  */
 
 import type { NoticeFactor } from "../delivery/templates.js";
+import type { FlowDeps } from "../flow-deps.js";
+import type { CheckFailure } from "../flows/check.js";
+import {
+  type PasskeyBinding,
+  type PasskeySetupView,
+  type PasskeySignIn,
+  passkeyFactor,
+} from "../passkeys/passkey-factor.js";
 import type { Delivery, MfaMethod, Policy, RecoveryMethod } from "../policy/policy.js";
+import type { JsonValue } from "../ports/store.js";
 import type { PhoneMethod, RegisteredPhone, Registration } from "../registration/registration.js";
 import { maskEmail } from "../rules/email.js";
 import { maskPhone } from "../rules/phone.js";
@@ -41,7 +50,69 @@ export type Binding =
       readonly phone: Omit<RegisteredPhone, "verifiedAt">;
     }
   | { readonly kind: "recovery-email"; readonly address: string }
-  | { readonly kind: "authenticator-app"; readonly factorId: string };
+  | { readonly kind: "authenticator-app"; readonly factorId: string }
+  | PasskeyBinding;
+
+/** What a factor-setup step shows, by the kind being set up (one member per ceremony factor). */
+export type CeremonySetupView = PasskeySetupView;
+
+/** A started sign-in ceremony, by kind (one member per ceremony factor). */
+export type CeremonySignIn = PasskeySignIn;
+
+/**
+ * The hook of a factor set up and checked by a ceremony (a browser round trip rather than a
+ * code): the wizard's `factor-setup` step and the sign-in challenge call it and know nothing of
+ * the kind. Each call runs in the action's unit of work (`deps.store` is the user's document);
+ * bad answers throw typed errors, so the unit is not committed and nothing changes.
+ */
+export interface FactorCeremony {
+  /** Starts a setup: the state the wizard keeps on its pending step (JSON, no secret). */
+  beginSetup(
+    deps: FlowDeps,
+    input: {
+      readonly userId: string;
+      readonly reg: Registration;
+      readonly accountName: string;
+      readonly name?: string | undefined;
+    },
+  ): Promise<JsonValue>;
+  /** What the step shows for `state` (the same on every render: a reload works). */
+  setupView(
+    deps: FlowDeps,
+    input: { readonly userId: string; readonly reg: Registration; readonly state: JsonValue },
+  ): Promise<CeremonySetupView>;
+  /**
+   * Checks the user's answer against `state`: the binding to confirm, or an expected failure (the
+   * step's notice). An answer that is not one is a typed error.
+   */
+  confirmSetup(
+    deps: FlowDeps,
+    input: {
+      readonly userId: string;
+      readonly reg: Registration;
+      readonly state: JsonValue;
+      readonly answer: unknown;
+    },
+  ): Promise<{ readonly ok: true; readonly binding: Binding } | CheckFailure>;
+  /** Starts a sign-in: its challenge is written in the unit, with its TTL. */
+  beginSignIn(
+    deps: FlowDeps,
+    input: { readonly userId: string; readonly reg: Registration },
+  ): Promise<CeremonySignIn>;
+  /**
+   * Verifies a sign-in answer, consuming its challenge in the unit: the factor used, or a typed
+   * error (then the unit is not committed).
+   */
+  verifySignIn(
+    deps: FlowDeps,
+    input: {
+      readonly userId: string;
+      readonly reg: Registration;
+      readonly challengeId: unknown;
+      readonly response: unknown;
+    },
+  ): Promise<{ readonly factorId: string }>;
+}
 
 /** What every factor module implements. */
 export interface FactorModule {
@@ -62,9 +133,14 @@ export interface FactorModule {
   bind(reg: Registration, binding: Binding, now: number): Registration;
   /**
    * How the wizard proves the user holds it: a one-time `code` sent to a destination, or an
-   * authenticator app's first `totp` code. Absent for kinds added through another step.
+   * authenticator app's first `totp` code, or a `ceremony` (its {@link FactorCeremony}). Absent for
+   * kinds added through another step.
    */
-  readonly setup?: "code" | "totp";
+  readonly setup?: "code" | "totp" | "ceremony";
+  /** For `setup: "ceremony"`: the setup and sign-in ceremonies. */
+  readonly ceremony?: FactorCeremony;
+  /** Resists phishing (bound to the site's origin): what `policy.mfa.phishingResistant` keeps. */
+  readonly phishingResistant?: true;
   /** For phones: the deliveries, of those offered, a code may take to it. */
   deliveries?(offered: readonly Delivery[]): Delivery[];
   /** For phones: how its number is checked for a delivery (an office phone takes extensions). */
@@ -278,6 +354,7 @@ export const FACTORS: readonly FactorModule[] = Object.freeze([
   authenticatorApp,
   recoveryEmail,
   recoveryPhone,
+  passkeyFactor,
 ]);
 
 /** The module of a kind. */
@@ -285,6 +362,13 @@ export function factorModule(kind: FactorKind): FactorModule {
   const found = FACTORS.find((f) => f.kind === kind);
   if (!found) throw new TypeError(`unknown factor kind ${kind}`);
   return found;
+}
+
+/** The ceremony of a kind set up by one (`setup: "ceremony"`); a TypeError for any other kind. */
+export function ceremonyOf(kind: FactorKind): FactorCeremony {
+  const ceremony = factorModule(kind).ceremony;
+  if (!ceremony) throw new TypeError(`${kind} has no ceremony`);
+  return ceremony;
 }
 
 /** Binds a confirmed factor through its module: the registration after it (pure). */

@@ -8,6 +8,7 @@
  */
 
 import { z } from "zod";
+import { FACTORS } from "../factors/registry.js";
 
 /** A second factor a user can register for sign-in. */
 export const MFA_METHODS = [
@@ -15,9 +16,14 @@ export const MFA_METHODS = [
   "office-phone",
   "alternate-phone",
   "authenticator-app",
+  "passkey",
 ] as const;
 /** A second factor a user can register for sign-in. */
 export type MfaMethod = (typeof MFA_METHODS)[number];
+
+/** Whether a method resists phishing (origin-bound), as its registry module says. */
+const resistsPhishing = (method: MfaMethod) =>
+  FACTORS.some((f) => f.kind === method && f.phishingResistant === true);
 
 /**
  * A method a user can register for self-service password reset. The email is recovery data
@@ -46,6 +52,11 @@ export const policySchema = z
           .min(1)
           .default(["authentication-phone", "authenticator-app"]),
         required: z.number().int().min(1).max(4).default(1),
+        /**
+         * Only phishing-resistant factors (passkeys) satisfy the requirement and are offered:
+         * `methods` keeps only those (NIST SP 800-63B §5.2.5, "verifier impersonation resistance").
+         */
+        phishingResistant: z.boolean().default(false),
       })
       .prefault({}),
     /** Self-service password reset methods offered, and how many (0 turns the phase off). */
@@ -145,13 +156,21 @@ export const policySchema = z
       .default(86_400),
   })
   .superRefine((p, ctx) => {
-    const phones = p.mfa.methods.filter((m) => m !== "authenticator-app");
+    const phones = p.mfa.methods.filter((m) => m !== "authenticator-app" && m !== "passkey");
     const needsPhone = phones.length > 0 || p.recovery.methods.includes("phone");
     if (needsPhone && !p.phone) {
       ctx.addIssue({
         code: "custom",
         path: ["phone", "allowedCountries"],
         message: "phone methods are enabled → phone.allowedCountries is required (FRAUD-01)",
+      });
+    }
+    const resistant = p.mfa.methods.filter((m) => resistsPhishing(m));
+    if (p.mfa.phishingResistant && resistant.length < p.mfa.required) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["mfa", "phishingResistant"],
+        message: "phishing-resistant factors are demanded → mfa.methods must offer passkey",
       });
     }
     if (p.mfa.required > p.mfa.methods.length) {
@@ -175,7 +194,13 @@ export const policySchema = z
       }
       ids.add(step.id);
     }
-  });
+  })
+  // A policy that demands phishing resistance offers nothing else: every path reads `methods`.
+  .transform((p) =>
+    p.mfa.phishingResistant
+      ? { ...p, mfa: { ...p.mfa, methods: p.mfa.methods.filter((m) => resistsPhishing(m)) } }
+      : p,
+  );
 
 /** A policy as an app writes it (defaults may be left out). */
 export type PolicyInput = z.input<typeof policySchema>;

@@ -72,6 +72,8 @@ export type MfaEvent =
         | "review_cleared";
     })
   | (EventBase & { readonly type: "device.remembered"; readonly deviceId: string })
+  | (EventBase & { readonly type: "passkey.verified"; readonly factorId: string })
+  | (EventBase & { readonly type: "passkey.rejected"; readonly reason: string })
   | (EventBase & {
       readonly type: "device.revoked";
       readonly deviceId: string | "all";

@@ -15,6 +15,7 @@
 import { MfaError } from "../errors.js";
 import { mfaMethodsHeld, recoveryMethodsHeld } from "../factors/registry.js";
 import { userKey } from "../keys.js";
+import type { StoredPasskey } from "../passkeys/passkey-factor.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
 import type { Store } from "../ports/store.js";
 
@@ -33,7 +34,7 @@ export interface RegisteredPhone {
 }
 
 /** The phone kinds a user can register. */
-export type PhoneMethod = Exclude<MfaMethod, "authenticator-app">;
+export type PhoneMethod = Exclude<MfaMethod, "authenticator-app" | "passkey">;
 
 /** Everything registered for one user (JSON-safe). */
 export interface Registration {
@@ -65,6 +66,8 @@ export interface Registration {
    * app decides what that blocks); cleared by `admin.clearReview`.
    */
   readonly review?: { readonly since: number; readonly reason: "change_reverted" } | null;
+  /** Passkeys (public keys, counters, backup flags; no secret), oldest first. */
+  readonly passkeys?: readonly StoredPasskey[];
 }
 
 /** A registration with nothing in it. */

@@ -14,6 +14,7 @@ import {
   type SendRiskHook,
   type Store,
   seedPolicy,
+  type WebAuthnOptions,
 } from "@mfakit/core";
 import { base32Decode, totpAt } from "@mfakit/core/totp";
 import {
@@ -26,6 +27,13 @@ import {
 
 export const KEY = "a".repeat(43); // 32 bytes of base64url
 
+/** The relying party of the tests' passkeys: the software authenticator answers from its origin. */
+export const TEST_WEBAUTHN: WebAuthnOptions = {
+  rpId: "contoso.com",
+  rpName: "Contoso",
+  origins: ["https://login.contoso.com"],
+};
+
 /** Builds an SDK for tests; everything it touches is returned for assertions. */
 export function seedSetup(
   options: {
@@ -37,6 +45,8 @@ export function seedSetup(
     senders?: Senders;
     /** "This wasn't me" links on notices. */
     revert?: RevertOptions;
+    /** The relying party, for passkeys; `null` for none. @default {@link TEST_WEBAUTHN} */
+    webauthn?: WebAuthnOptions | null;
   } = {},
 ) {
   const clock = fakeClock(Date.UTC(2026, 10, 25, 9, 0, 0));
@@ -55,6 +65,7 @@ export function seedSetup(
     events: { emit: (e) => void events.push(e) },
     ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
     ...(options.revert ? { revert: options.revert } : {}),
+    ...(options.webauthn === null ? {} : { webauthn: options.webauthn ?? TEST_WEBAUTHN }),
   });
   return { mfa, store, outbox, clock, events, keyring };
 }
