@@ -251,6 +251,8 @@ function answer(
     }
     case "app-password":
       return say("app-password: done", { step: "app-password", action: "done" });
+    case "recovery-codes":
+      return say("recovery-codes: saved", { step: "recovery-codes", action: "done" });
     case "app-step":
       return say(`app-step: ${view.stepId}`, {
         step: "app-step",

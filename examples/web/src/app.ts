@@ -30,6 +30,7 @@ import { echoValues, enrolmentInput, type FormFields } from "./enrolment-input.j
 import { type Banner, duration, page } from "./html.js";
 import { challengeMessage, errorMessage, noticeMessage } from "./messages.js";
 import { carriesSecret, type EnrolmentPageContext, enrolmentPage } from "./pages/enrolment.js";
+import { recoveryCodeChallengePage } from "./pages/recovery-codes.js";
 import { securityInfoPage } from "./pages/security-info.js";
 import { challengePage, signInPage } from "./pages/sign-in.js";
 import type { Flash, Session, SessionData, SessionStore } from "./sessions.js";
@@ -416,6 +417,43 @@ export function createApp(deps: AppDeps): Hono<Env> {
     });
   });
 
+  app.get("/challenge/recovery-code", async (c) => {
+    const userId = challengeUser(c);
+    if (!userId) return go(c, "/challenge");
+    const f = takeFlash(c);
+    return c.html(
+      recoveryCodeChallengePage({
+        csrf: data(c).csrf,
+        user: await displayName(c),
+        banner: f.banner ?? null,
+        errors: f.errors ?? {},
+      }),
+    );
+  });
+
+  app.post("/challenge/recovery-code", async (c) => {
+    const userId = challengeUser(c);
+    if (!userId) return go(c, "/challenge");
+    const form = await formOf(c);
+    return attempt(c, "/challenge/recovery-code", async () => {
+      const result = await mfa.challenge.verifyRecoveryCode({
+        userId,
+        code: form.code ?? "",
+        ...(ipOf(c) ? { ip: ipOf(c) } : {}),
+      });
+      if (result.ok && result.method === "recovery-code") {
+        // The SDK says when few are left: tell the user where to get new ones.
+        if (result.fewLeft) {
+          const message = `You have ${result.remaining} recovery codes left. Get new ones in Security info.`;
+          flash(c, { banner: { kind: "notice", message } });
+        }
+        return passed(c);
+      }
+      if (!result.ok) flash(c, { errors: { code: challengeMessage(result) } });
+      return go(c, "/challenge/recovery-code");
+    });
+  });
+
   // ------------------------------------------------------------ enrolment wizard
 
   const enrolmentContext = async (c: Ctx, f: Flash): Promise<EnrolmentPageContext> => ({
@@ -580,6 +618,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     c: Ctx,
     f: Flash,
     newAppPassword: { name: string; password: string } | null = null,
+    newRecoveryCodes: readonly string[] | null = null,
   ) =>
     c.html(
       securityInfoPage({
@@ -589,6 +628,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
         errors: f.errors ?? {},
         info: await mfa.securityInfo.list(sdkSession(c)),
         newAppPassword,
+        ...(mfa.policy.recoveryCodes.enabled
+          ? {
+              recoveryCodes: {
+                status: await mfa.securityInfo.recoveryCodes.status(sdkSession(c)),
+                newCodes: newRecoveryCodes,
+              },
+            }
+          : {}),
       }),
     );
 
@@ -655,6 +702,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
       const created = await mfa.securityInfo.appPasswords.create(session, form.name ?? "");
       // Shown once, in this answer only (APP-01).
       return securityInfo(c, {}, { name: created.name, password: created.password });
+    }),
+  );
+
+  app.post("/security-info/recovery-codes", (c) =>
+    change(c, async (session) => {
+      const made = await mfa.securityInfo.recoveryCodes.regenerate(session);
+      // Shown once, in this answer only.
+      return securityInfo(c, {}, null, made.codes);
     }),
   );
 

@@ -44,6 +44,8 @@ export interface StartServerOptions {
   readonly secureCookies?: boolean;
   /** Where lines are printed. @default console.log */
   readonly log?: (line: string) => void;
+  /** Shows recovery codes in the wizard, after the first sign-in method. @default false */
+  readonly recoveryCodesInWizard?: boolean;
 }
 
 /** A running server. */
@@ -110,7 +112,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     senders: wiring.senders,
     clock,
     events,
-    policy: seedPolicy(["GB", "US", "IE", "FR", "DE", "ES", "NL"]),
+    policy: {
+      ...seedPolicy(["GB", "US", "IE", "FR", "DE", "ES", "NL"]),
+      // In Security info and at sign-in; in the wizard only when asked (the seed's wizard stays
+      // the seed's).
+      recoveryCodes: {
+        enabled: true,
+        offerDuringEnrolment: options.recoveryCodesInWizard ?? false,
+      },
+    },
   });
 
   const users = userDirectory(wiring.store);

@@ -66,7 +66,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(browser: Browser): Promise<Harness> {
+export async function startHarness(
+  browser: Browser,
+  options: { readonly recoveryCodesInWizard?: boolean } = {},
+): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "mfakit-web-test-"));
   const clock = testClock();
   const server = await startServer({
@@ -77,6 +80,7 @@ export async function startHarness(browser: Browser): Promise<Harness> {
     verbose: false,
     env: {},
     log: (line) => console.error(line), // only errors are logged when not verbose
+    ...options,
   });
   const contexts: BrowserContext[] = [];
   const newPage = async () => {

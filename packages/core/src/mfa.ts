@@ -277,6 +277,12 @@ export function createMfa(config: MfaConfig): Mfa {
       revokeAll: (session) =>
         act(userOf(session), (f) => f.securityInfo.devices.revokeAll(session)),
     }),
+    recoveryCodes: Object.freeze<SecurityInfoApi["recoveryCodes"]>({
+      status: (session) =>
+        act(userOf(session), (f) => f.securityInfo.recoveryCodes.status(session)),
+      regenerate: (session) =>
+        act(userOf(session), (f) => f.securityInfo.recoveryCodes.regenerate(session)),
+    }),
     appPasswords: Object.freeze<SecurityInfoApi["appPasswords"]>({
       create: (session, name) =>
         act(userOf(session), (f) => f.securityInfo.appPasswords.create(session, name)),
@@ -295,6 +301,8 @@ export function createMfa(config: MfaConfig): Mfa {
     verifyTotp: (input) => check(userOf(input), (f) => f.challenge.verifyTotp(input)),
     recognizeDevice: (input) => act(userOf(input), (f) => f.challenge.recognizeDevice(input)),
     verifyAppPassword: (input) => check(userOf(input), (f) => f.challenge.verifyAppPassword(input)),
+    verifyRecoveryCode: (input) =>
+      check(userOf(input), (f) => f.challenge.verifyRecoveryCode(input)),
   });
 
   const admin = Object.freeze<AdminApi>({

@@ -28,6 +28,7 @@ import { type EventSink, emitEvent } from "../ports/events.js";
 import type { GuardedStore } from "../ports/guarded-store.js";
 import type { Keyring } from "../ports/keyring.js";
 import type { SendRiskHook } from "../ports/risk.js";
+import { recoveryCodes } from "../recovery-codes/recovery-codes.js";
 import { registrationStore } from "../registration/registration.js";
 import { createSecurityInfo, type SecurityInfoApi } from "../security-info/security-info.js";
 import { createTotpService, type TotpOptions } from "../totp/service.js";
@@ -93,6 +94,7 @@ export function flowsOf(shared: SharedDeps, unit: UnitOfWork): ActionFlows {
   const deps: FlowDeps = {
     unit,
     devices: rememberedDevices({ store, keyring, clock, random }),
+    recoveryCodes: recoveryCodes({ store, keyring, clock, random }),
     gate,
     beforeSend: shared.beforeSend,
     codes,

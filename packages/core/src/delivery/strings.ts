@@ -56,6 +56,12 @@ export interface TemplateStrings {
   readonly noticeRemoved: string;
   /** Body sentence: a method was changed; contains `{factor}`. */
   readonly noticeChanged: string;
+  /** Subject of a notice that a recovery code was used to sign in. */
+  readonly noticeSubjectUsed: string;
+  /** Body sentence: a one-time method was used to sign in; contains `{factor}`. */
+  readonly noticeUsed: string;
+  /** Body sentence when few recovery codes are left; contains `{remaining}`. */
+  readonly noticeFewLeft: string;
   /** What to do when the change was not the user's. */
   readonly noticeIfNotYou: string;
   /** `{factor}`: an authentication phone. */
@@ -70,6 +76,8 @@ export interface TemplateStrings {
   readonly factorRecoveryEmail: string;
   /** `{factor}`: a recovery phone. */
   readonly factorRecoveryPhone: string;
+  /** `{factor}`: recovery codes. */
+  readonly factorRecoveryCodes: string;
 }
 
 const en: TemplateStrings = {
@@ -96,6 +104,9 @@ const en: TemplateStrings = {
   noticeAdded: "This sign-in method was added to your {app} account: {factor}.",
   noticeRemoved: "This sign-in method was removed from your {app} account: {factor}.",
   noticeChanged: "This sign-in method was changed on your {app} account: {factor}.",
+  noticeSubjectUsed: "A recovery code was used to sign in to your {app} account",
+  noticeUsed: "One of your {factor} was used to sign in to your {app} account.",
+  noticeFewLeft: "You have {remaining} left: make new ones in Security info.",
   noticeIfNotYou: "If this wasn't you, contact your administrator or support right away.",
   factorPhone: "authentication phone",
   factorOfficePhone: "office phone",
@@ -103,6 +114,7 @@ const en: TemplateStrings = {
   factorAppPassword: "app password",
   factorRecoveryEmail: "recovery email address",
   factorRecoveryPhone: "recovery phone",
+  factorRecoveryCodes: "recovery codes",
 };
 
 const de: TemplateStrings = {
@@ -131,6 +143,9 @@ const de: TemplateStrings = {
   noticeAdded: "Diese Anmeldemethode wurde Ihrem {app}-Konto hinzugefügt: {factor}.",
   noticeRemoved: "Diese Anmeldemethode wurde aus Ihrem {app}-Konto entfernt: {factor}.",
   noticeChanged: "Diese Anmeldemethode wurde in Ihrem {app}-Konto geändert: {factor}.",
+  noticeSubjectUsed: "Mit einem Wiederherstellungscode wurde sich bei {app} angemeldet",
+  noticeUsed: "Einer Ihrer {factor} wurde zur Anmeldung bei Ihrem {app}-Konto verwendet.",
+  noticeFewLeft: "Sie haben noch {remaining}: Erstellen Sie neue unter Sicherheitsinformationen.",
   noticeIfNotYou:
     "Falls Sie das nicht waren, wenden Sie sich sofort an Ihren Administrator oder den Support.",
   factorPhone: "Telefon für die Authentifizierung",
@@ -139,6 +154,7 @@ const de: TemplateStrings = {
   factorAppPassword: "App-Kennwort",
   factorRecoveryEmail: "E-Mail-Adresse für die Wiederherstellung",
   factorRecoveryPhone: "Telefon für die Wiederherstellung",
+  factorRecoveryCodes: "Wiederherstellungscodes",
 };
 
 const fr: TemplateStrings = {
@@ -165,6 +181,9 @@ const fr: TemplateStrings = {
   noticeAdded: "Cette méthode de connexion a été ajoutée à votre compte {app} : {factor}.",
   noticeRemoved: "Cette méthode de connexion a été supprimée de votre compte {app} : {factor}.",
   noticeChanged: "Cette méthode de connexion a été modifiée sur votre compte {app} : {factor}.",
+  noticeSubjectUsed: "Un code de secours a servi à la connexion à votre compte {app}",
+  noticeUsed: "Un de vos {factor} a servi à la connexion à votre compte {app}.",
+  noticeFewLeft: "Il vous en reste {remaining} : créez-en de nouveaux dans Infos de sécurité.",
   noticeIfNotYou:
     "Si ce n'était pas vous, contactez immédiatement votre administrateur ou le support.",
   factorPhone: "téléphone d'authentification",
@@ -173,6 +192,7 @@ const fr: TemplateStrings = {
   factorAppPassword: "mot de passe d'application",
   factorRecoveryEmail: "adresse e-mail de récupération",
   factorRecoveryPhone: "téléphone de récupération",
+  factorRecoveryCodes: "codes de secours",
 };
 
 const es: TemplateStrings = {
@@ -199,6 +219,9 @@ const es: TemplateStrings = {
   noticeAdded: "Se ha añadido este método de inicio de sesión a tu cuenta de {app}: {factor}.",
   noticeRemoved: "Se ha eliminado este método de inicio de sesión de tu cuenta de {app}: {factor}.",
   noticeChanged: "Se ha cambiado este método de inicio de sesión de tu cuenta de {app}: {factor}.",
+  noticeSubjectUsed: "Se ha usado un código de recuperación para acceder a tu cuenta de {app}",
+  noticeUsed: "Se ha usado uno de tus {factor} para acceder a tu cuenta de {app}.",
+  noticeFewLeft: "Te quedan {remaining}: crea otros nuevos en Información de seguridad.",
   noticeIfNotYou:
     "Si no has sido tú, ponte en contacto de inmediato con tu administrador o con soporte.",
   factorPhone: "teléfono de autenticación",
@@ -207,6 +230,7 @@ const es: TemplateStrings = {
   factorAppPassword: "contraseña de aplicación",
   factorRecoveryEmail: "correo de recuperación",
   factorRecoveryPhone: "teléfono de recuperación",
+  factorRecoveryCodes: "códigos de recuperación",
 };
 
 /** The built-in strings, by locale. English is the fallback for every locale and every key. */

@@ -27,7 +27,8 @@ export type NoticeFactor =
   | "authenticator-app"
   | "app-password"
   | "recovery-email"
-  | "recovery-phone";
+  | "recovery-phone"
+  | "recovery-codes";
 
 /** A message carrying a one-time code. */
 export interface CodeMessageInput {
@@ -51,10 +52,12 @@ export interface NoticeMessageInput {
   readonly appName: string;
   /** The user's BCP 47 tag. */
   readonly locale: string;
-  /** What happened. */
-  readonly change: "added" | "removed" | "changed";
+  /** What happened (`used`: a one-time backup such as a recovery code was used to sign in). */
+  readonly change: "added" | "removed" | "changed" | "used";
   /** Which kind of sign-in method. */
   readonly factor: NoticeFactor;
+  /** With `used`: how many are left, when few are (adds the "make new ones" sentence). */
+  readonly remaining?: number;
 }
 
 /** What a message is rendered from. */
@@ -139,11 +142,13 @@ const factorKey: Record<NoticeFactor, keyof TemplateStrings> = {
   "app-password": "factorAppPassword",
   "recovery-email": "factorRecoveryEmail",
   "recovery-phone": "factorRecoveryPhone",
+  "recovery-codes": "factorRecoveryCodes",
 };
 const noticeKeys = {
   added: { subject: "noticeSubjectAdded", body: "noticeAdded" },
   removed: { subject: "noticeSubjectRemoved", body: "noticeRemoved" },
   changed: { subject: "noticeSubjectChanged", body: "noticeChanged" },
+  used: { subject: "noticeSubjectUsed", body: "noticeUsed" },
 } as const satisfies Record<NoticeMessageInput["change"], Record<string, keyof TemplateStrings>>;
 
 /** Escapes the five characters that matter in HTML text and attribute values. */
@@ -185,6 +190,9 @@ function checkInput(input: MessageInput): void {
   } else if (input.kind === "notice") {
     if (!Object.hasOwn(noticeKeys, input.change)) throw invalid("change", "Unknown change.");
     if (!Object.hasOwn(factorKey, input.factor)) throw invalid("factor", "Unknown factor.");
+    const r = input.remaining;
+    if (r !== undefined && (!Number.isInteger(r) || r < 0 || r > 1000))
+      throw invalid("remaining", "remaining is a whole number from 0 to 1000.");
   } else {
     throw invalid("kind", 'A message is of kind "code" or "notice".');
   }
@@ -279,14 +287,21 @@ export function createMessageRenderer(options: MessageRendererOptions = {}): Mes
             minutes: String(input.ttlMinutes),
             purpose: fill(s[purposeKey[input.purpose]], { app }),
           }
-        : { app, factor: fill(s[factorKey[input.factor]], { app }) };
+        : {
+            app,
+            factor: fill(s[factorKey[input.factor]], { app }),
+            remaining: String(input.remaining ?? ""),
+          };
     const t = (key: keyof TemplateStrings) => fill(s[key], values);
     return { locale, t };
   };
 
   const noticeLines = (input: NoticeMessageInput, t: (k: keyof TemplateStrings) => string) => ({
     subject: t(noticeKeys[input.change].subject),
-    body: t(noticeKeys[input.change].body),
+    body:
+      input.remaining === undefined
+        ? t(noticeKeys[input.change].body)
+        : `${t(noticeKeys[input.change].body)} ${t("noticeFewLeft")}`,
     ifNotYou: t("noticeIfNotYou"),
   });
 

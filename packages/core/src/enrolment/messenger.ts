@@ -43,9 +43,11 @@ export interface NoticeDelivery {
   readonly channel: "sms" | "email";
   readonly to: string;
   readonly locale: string;
-  readonly change: "added" | "removed";
+  readonly change: "added" | "removed" | "used";
   /** Which kind of method changed. */
   readonly factor: NoticeFactor;
+  /** With `used`: how many are left, when few are. */
+  readonly remaining?: number;
   readonly idempotencyKey: string;
 }
 
@@ -146,6 +148,7 @@ export function createMessenger(options: {
         locale: d.locale,
         change: d.change,
         factor: d.factor,
+        ...(d.remaining !== undefined ? { remaining: d.remaining } : {}),
       } as const;
       const base = { idempotencyKey: d.idempotencyKey, to: d.to };
       if (d.channel === "sms") {

@@ -20,6 +20,7 @@ import type { EnrolmentSummary, EnrolmentView, ViewNotice } from "./views.js";
 export interface Shown {
   totp?: { secret: string; uri: string; qrSvg: string | null; qrText: string | null };
   appPassword?: string;
+  recoveryCodes?: readonly string[];
 }
 
 const PHONE_RISK_NOTICE =
@@ -34,6 +35,7 @@ const SKIPPED_BY_BACK: ReadonlySet<Step> = new Set([
   "verify-code",
   "authenticator-setup",
   "app-password",
+  "recovery-codes",
   "app-step",
 ]);
 
@@ -152,6 +154,13 @@ export function createRenderer(deps: FlowDeps) {
           step: "app-password",
           password: shown.appPassword ?? null,
           name: appPasswordName(rec),
+        };
+      case "recovery-codes":
+        return {
+          ...base,
+          step: "recovery-codes",
+          codes: shown.recoveryCodes ?? null,
+          count: policy.recoveryCodes.count,
         };
       case "app-step": {
         const def = policy.appSteps.find((s) => s.id === rec.appStepId);

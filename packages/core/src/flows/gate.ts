@@ -37,7 +37,8 @@ export type Actor = "user" | "admin";
 /** A change to tell the user about. */
 export interface FactorChange {
   readonly userId: string;
-  readonly change: "added" | "removed";
+  /** `used`: a one-time backup (a recovery code) was used to sign in. */
+  readonly change: "added" | "removed" | "used";
   /** How the notice names it. */
   readonly factor: NoticeFactor;
   /** The method or kind for the audit event (`authentication-phone`, `app-password`, …). */
@@ -49,6 +50,10 @@ export interface FactorChange {
   readonly added?: string;
   /** The language of the notice; the registration's own, else English. */
   readonly locale?: string;
+  /** With `used`: how many are left (in the event; in the notice when `fewLeft`). */
+  readonly remaining?: number;
+  /** With `used`: few are left, so the notice tells the user to make new ones. */
+  readonly fewLeft?: boolean;
 }
 
 /** What the gate needs. */
@@ -105,6 +110,7 @@ export function createGate(deps: GateDeps): Gate {
             locale,
             change: change.change,
             factor: change.factor,
+            ...(change.fewLeft ? { remaining: change.remaining ?? 0 } : {}),
             idempotencyKey: `${userId}:notice:${change.change}:${change.method}:${when}:${target.channel}`,
           })
           .catch(() => ({ ok: false as const }));
@@ -120,7 +126,15 @@ export function createGate(deps: GateDeps): Gate {
         deps.events,
         change.change === "added"
           ? { type: "factor.added", at: at(), userId, method: change.method }
-          : { type: "factor.removed", at: at(), userId, method: change.method, by: change.by },
+          : change.change === "used"
+            ? {
+                type: "factor.used",
+                at: at(),
+                userId,
+                method: change.method,
+                ...(change.remaining !== undefined ? { remaining: change.remaining } : {}),
+              }
+            : { type: "factor.removed", at: at(), userId, method: change.method, by: change.by },
       );
     },
   };

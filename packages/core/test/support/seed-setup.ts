@@ -88,3 +88,20 @@ export async function phoneThroughWizard(
     session(),
   );
 }
+
+/** Adds and confirms a recovery email through Security info's scoped enrolment; ends at its finish. */
+export async function addRecoveryEmail(
+  mfa: ReturnType<typeof createMfa>,
+  outbox: ReturnType<typeof capturingOutbox>,
+  session: () => { userId: string; authenticatedAt: number },
+  email: string,
+): Promise<EnrolmentView> {
+  let add = await mfa.securityInfo.add(session(), "recovery-email");
+  add = await mfa.enrolment.submit(add.id, { step: "recovery-email", email }, session());
+  add = await mfa.enrolment.submit(
+    add.id,
+    { step: "verify-code", code: outbox.lastCode(email) },
+    session(),
+  );
+  return expectStep(add, "finish");
+}
