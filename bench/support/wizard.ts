@@ -98,6 +98,8 @@ export function answer(
     }
     case "factor-setup":
       throw new Error("the bench's users set up no ceremony factor (passkey)");
+    case "recovery-codes":
+      return say("recovery-codes: saved", { step: "recovery-codes", action: "done" });
     case "app-password":
       user.appPassword = view.password ?? user.appPassword;
       return say("app-password: done", { step: "app-password", action: "done" });

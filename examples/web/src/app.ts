@@ -32,6 +32,7 @@ import { type Banner, duration, page } from "./html.js";
 import { challengeMessage, errorMessage, noticeMessage } from "./messages.js";
 import { carriesSecret, type EnrolmentPageContext, enrolmentPage } from "./pages/enrolment.js";
 import { passkeyChallengePage } from "./pages/passkeys.js";
+import { recoveryCodeChallengePage } from "./pages/recovery-codes.js";
 import { revertConfirmPage, revertResultPage } from "./pages/revert.js";
 import { securityInfoPage } from "./pages/security-info.js";
 import { challengePage, signInPage } from "./pages/sign-in.js";
@@ -600,6 +601,43 @@ export function createApp(deps: AppDeps): Hono<Env> {
     });
   });
 
+  app.get("/challenge/recovery-code", async (c) => {
+    const userId = challengeUser(c);
+    if (!userId) return go(c, "/challenge");
+    const f = takeFlash(c);
+    return c.html(
+      recoveryCodeChallengePage({
+        csrf: data(c).csrf,
+        user: await displayName(c),
+        banner: f.banner ?? null,
+        errors: f.errors ?? {},
+      }),
+    );
+  });
+
+  app.post("/challenge/recovery-code", async (c) => {
+    const userId = challengeUser(c);
+    if (!userId) return go(c, "/challenge");
+    const form = await formOf(c);
+    return attempt(c, "/challenge/recovery-code", async () => {
+      const result = await mfa.challenge.verifyRecoveryCode({
+        userId,
+        code: form.code ?? "",
+        ...(ipOf(c) ? { ip: ipOf(c) } : {}),
+      });
+      if (result.ok && result.method === "recovery-code") {
+        // The SDK says when few are left: tell the user where to get new ones.
+        if (result.fewLeft) {
+          const message = `You have ${result.remaining} recovery codes left. Get new ones in Security info.`;
+          flash(c, { banner: { kind: "notice", message } });
+        }
+        return passed(c, result);
+      }
+      if (!result.ok) flash(c, { errors: { code: challengeMessage(result) } });
+      return go(c, "/challenge/recovery-code");
+    });
+  });
+
   // ------------------------------------------------------------ enrolment wizard
 
   const enrolmentContext = async (c: Ctx, f: Flash): Promise<EnrolmentPageContext> => ({
@@ -764,6 +802,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     c: Ctx,
     f: Flash,
     newAppPassword: { name: string; password: string } | null = null,
+    newRecoveryCodes: readonly string[] | null = null,
   ) =>
     c.html(
       securityInfoPage({
@@ -774,6 +813,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
         info: await mfa.securityInfo.list(sdkSession(c)),
         devices: await mfa.securityInfo.devices.list(sdkSession(c)),
         newAppPassword,
+        ...(mfa.policy.recoveryCodes.enabled
+          ? {
+              recoveryCodes: {
+                status: await mfa.securityInfo.recoveryCodes.status(sdkSession(c)),
+                newCodes: newRecoveryCodes,
+              },
+            }
+          : {}),
       }),
     );
 
@@ -840,6 +887,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
       const created = await mfa.securityInfo.appPasswords.create(session, form.name ?? "");
       // Shown once, in this answer only (APP-01).
       return securityInfo(c, {}, { name: created.name, password: created.password });
+    }),
+  );
+
+  app.post("/security-info/recovery-codes", (c) =>
+    change(c, async (session) => {
+      const made = await mfa.securityInfo.recoveryCodes.regenerate(session);
+      // Shown once, in this answer only.
+      return securityInfo(c, {}, null, made.codes);
     }),
   );
 

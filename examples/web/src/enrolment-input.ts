@@ -64,6 +64,8 @@ export function enrolmentInput(form: FormFields): SubmitInput {
       return { step, answer: form.answer ?? "" };
     case "app-password":
       return { step, action: action === "new-password" ? "new-password" : "done" };
+    case "recovery-codes":
+      return { step, action: action === "new-codes" ? "new-codes" : "done" };
     case "app-step":
       return { step, action: "done", stepId: form.stepId ?? "" };
     case "recovery-intro":

@@ -61,6 +61,8 @@ export interface StartServerOptions {
    * when the port is fixed (open the app at that address for passkeys); `null` turns them off.
    */
   readonly webauthn?: WebAuthnOptions | null;
+  /** Shows recovery codes in the wizard, after the first sign-in method. @default false */
+  readonly recoveryCodesInWizard?: boolean;
 }
 
 /** A running server. */
@@ -154,6 +156,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         // "Don't ask again on this device": the demo offers it for 30 days.
         rememberDeviceDays: REMEMBER_DEVICE_DAYS,
         temporaryAccessPass: { enabled: true },
+        // In Security info and at sign-in; in the wizard only when asked (the seed's wizard stays
+        // the seed's).
+        recoveryCodes: {
+          enabled: true,
+          offerDuringEnrolment: options.recoveryCodesInWizard ?? false,
+        },
       },
       webauthn,
     ),

@@ -102,11 +102,12 @@ export interface Harness {
 
 /**
  * Starts a harness. `port` fixes the app's port (0 picks one): the app then offers passkeys for
- * `http://localhost:<port>` (its relying party must name its origin before it starts).
+ * `http://localhost:<port>` (its relying party must name its origin before it starts);
+ * `recoveryCodesInWizard` shows recovery codes in the wizard.
  */
 export async function startHarness(
   browser: Browser,
-  options: { readonly port?: number } = {},
+  options: { readonly port?: number; readonly recoveryCodesInWizard?: boolean } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "mfakit-web-test-"));
   const clock = testClock();
@@ -118,6 +119,7 @@ export async function startHarness(
     verbose: false,
     env: {},
     log: (line) => console.error(line), // only errors are logged when not verbose
+    ...options,
   });
   const contexts: BrowserContext[] = [];
   const newPage = async () => {

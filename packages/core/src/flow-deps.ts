@@ -17,6 +17,7 @@ import type { Clock } from "./ports/clock.js";
 import type { EventSink } from "./ports/events.js";
 import type { SendRiskHook } from "./ports/risk.js";
 import type { Store } from "./ports/store.js";
+import type { RecoveryCodes } from "./recovery-codes/recovery-codes.js";
 import type { RegistrationStore } from "./registration/registration.js";
 import type { TotpService } from "./totp/service.js";
 
@@ -39,6 +40,8 @@ export interface FlowDeps {
   readonly beforeSend: SendRiskHook;
   /** Remembered devices ("don't ask again on this device"). */
   readonly devices: RememberedDevices;
+  /** Recovery codes (one-time backup codes for sign-in). */
+  readonly recoveryCodes: RecoveryCodes;
   /** Step-up before, notice and event after, every state-changing action (BIND-01, BIND-02). */
   readonly gate: Gate;
   /** The passkey ceremonies' settings; `null` when `createMfa` was given no `webauthn`. */

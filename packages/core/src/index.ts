@@ -62,6 +62,14 @@ export type { PassSession, Session } from "./flows/gate.js";
 export type { DeviceToken, RememberedDevice } from "./devices/remembered-devices.js";
 export type { FactorKind, RegisteredFactor } from "./factors/registry.js";
 export type {
+  RecoveryCodeSignIn,
+  RecoveryCodesApi,
+} from "./recovery-codes/recovery-code-flows.js";
+export type {
+  GeneratedRecoveryCodes,
+  RecoveryCodesStatus,
+} from "./recovery-codes/recovery-codes.js";
+export type {
   AddMethodOptions,
   SecurityInfo,
   SecurityInfoApi,

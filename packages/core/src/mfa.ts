@@ -353,6 +353,12 @@ export function createMfa(config: MfaConfig): Mfa {
       revokeAll: (session) =>
         act(userOf(session), (f) => f.securityInfo.devices.revokeAll(session)),
     }),
+    recoveryCodes: Object.freeze<SecurityInfoApi["recoveryCodes"]>({
+      status: (session) =>
+        act(userOf(session), (f) => f.securityInfo.recoveryCodes.status(session)),
+      regenerate: (session) =>
+        act(userOf(session), (f) => f.securityInfo.recoveryCodes.regenerate(session)),
+    }),
     appPasswords: Object.freeze<SecurityInfoApi["appPasswords"]>({
       create: (session, name) =>
         act(userOf(session), (f) => f.securityInfo.appPasswords.create(session, name)),
@@ -386,6 +392,8 @@ export function createMfa(config: MfaConfig): Mfa {
     verifyAppPassword: (input) => check(userOf(input), (f) => f.challenge.verifyAppPassword(input)),
     verifyTemporaryAccessPass: (input) =>
       check(userOf(input), (f) => passes(f).challenge.verifyTemporaryAccessPass(input)),
+    verifyRecoveryCode: (input) =>
+      check(userOf(input), (f) => f.challenge.verifyRecoveryCode(input)),
   });
 
   const imports = createImportApi({ shared, act: (userId, action) => act(userId, action) });

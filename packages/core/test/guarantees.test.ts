@@ -38,6 +38,7 @@ const policy = {
     methods: ["authentication-phone" as const, "authenticator-app" as const, "passkey" as const],
     required: 1,
   },
+  recoveryCodes: { enabled: true, offerDuringEnrolment: false },
 };
 
 /** A user with a verified authentication phone and recovery email, enrolled through the wizard. */
@@ -123,6 +124,11 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
     {
       name: "security info: create an app password",
       act: (mfa, s) => mfa.securityInfo.appPasswords.create(s, "Outlook"),
+      event: "factor.added",
+    },
+    {
+      name: "security info: regenerate recovery codes",
+      act: (mfa, s) => mfa.securityInfo.recoveryCodes.regenerate(s),
       event: "factor.added",
     },
     {
@@ -241,6 +247,9 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
       // A passkey sign-in moves its counter and last use, never what the user holds.
       "beginPasskey",
       "verifyPasskey",
+      // Uses up a recovery code (it is the sign-in, so no step-up); its notice and event are
+      // tested in recovery-codes.test.ts (BIND-02).
+      "verifyRecoveryCode",
     ];
     expect(Object.keys(seedSetup({ policy }).mfa.challenge).sort()).toEqual(changing.sort());
   });

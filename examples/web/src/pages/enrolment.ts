@@ -21,6 +21,7 @@ import { html, raw } from "hono/html";
 import { type CountryCode, getCountryCallingCode } from "libphonenumber-js/max";
 import { type Banner, button, codeField, duration, field, form, type Html, page } from "../html.js";
 import { passkeyCeremony, passkeyField } from "./passkeys.js";
+import { codeList } from "./recovery-codes.js";
 
 /** What an enrolment page needs besides its view. */
 export interface EnrolmentPageContext {
@@ -367,6 +368,26 @@ ${button("Get a new app password", { name: "action", value: "new-password", kind
   );
 }
 
+function recoveryCodesStep(view: ViewOf<"recovery-codes">, ctx: EnrolmentPageContext): Html {
+  const body = view.codes
+    ? html`<p class="lead">If you ever lose your phone or authenticator app, sign in with one of these recovery codes. Each works once.</p>
+<div class="secret-box">
+  <p class="label" id="recovery-codes-label">Your recovery codes</p>
+  ${codeList(view.codes)}
+</div>
+<p class="note">Print them or write them down now and keep them somewhere safe: they will not be shown again. You can make new ones in Security info.</p>`
+    : html`<p class="lead">Your recovery codes were shown once, when they were made. If you didn't save them, get new ones: the old ones stop working.</p>`;
+  const actions = view.codes
+    ? button("I saved them", { id: "saved" })
+    : html`${button("I saved them", { id: "saved" })}
+${button("Get new recovery codes", { name: "action", value: "new-codes", kind: "secondary", id: "new-codes" })}`;
+  return screen(
+    ctx,
+    { kicker: "Additional security verification", title: "Save your recovery codes" },
+    stepForm(view, ctx, body, actions),
+  );
+}
+
 function appStep(view: ViewOf<"app-step">, ctx: EnrolmentPageContext): Html {
   if (view.stepId !== "change-password") {
     return screen(
@@ -523,6 +544,8 @@ export function enrolmentPage(view: EnrolmentView, ctx: EnrolmentPageContext): H
       return factorSetup(view, ctx);
     case "app-password":
       return appPassword(view, ctx);
+    case "recovery-codes":
+      return recoveryCodesStep(view, ctx);
     case "app-step":
       return appStep(view, ctx);
     case "recovery-intro":
@@ -546,6 +569,7 @@ export function enrolmentPage(view: EnrolmentView, ctx: EnrolmentPageContext): H
 export function carriesSecret(view: EnrolmentView): boolean {
   return (
     (view.step === "app-password" && view.password !== null) ||
+    (view.step === "recovery-codes" && view.codes !== null) ||
     (view.step === "authenticator-setup" && view.secret !== null)
   );
 }

@@ -11,6 +11,7 @@ import type { FactorKind, RegisteredFactor, RememberedDevice, SecurityInfo } fro
 import { html } from "hono/html";
 import { type Banner, button, field, form, type Html, page, when } from "../html.js";
 import { METHOD_LABELS } from "./enrolment.js";
+import { type RecoveryCodesSectionContext, recoveryCodesSection } from "./recovery-codes.js";
 
 /** What the page shows. */
 export interface SecurityInfoContext {
@@ -24,6 +25,8 @@ export interface SecurityInfoContext {
   readonly devices: readonly RememberedDevice[];
   /** A new app password, in the answer that created it only. */
   readonly newAppPassword: { readonly name: string; readonly password: string } | null;
+  /** Recovery codes: status and a new set shown once (absent when turned off). */
+  readonly recoveryCodes?: Omit<RecoveryCodesSectionContext, "csrf">;
 }
 
 /** How each kind of factor is called on screen. */
@@ -152,6 +155,7 @@ export function securityInfoPage(ctx: SecurityInfoContext): Html {
 </section>
 ${addForm(ctx)}
 ${devicesSection(ctx)}
+${ctx.recoveryCodes ? recoveryCodesSection({ ...ctx.recoveryCodes, csrf: ctx.csrf }) : ""}
 <section aria-labelledby="app-passwords">
   <h2 id="app-passwords">App passwords</h2>
   ${created}

@@ -151,20 +151,22 @@ ${rememberBox(ctx.rememberDays)}
           button("Use a passkey", { kind: "secondary", id: "use-passkey" }),
           { className: "inline" },
         )}</li>`
-      : o.method === "authenticator-app"
-        ? html`<li><a class="buttonlike secondary" id="use-app" href="/challenge?method=app">Use a code from my authenticator app</a></li>`
-        : o.deliveries.map(
-            (d) =>
-              html`<li>${form(
-                "/challenge/start",
-                ctx.csrf,
-                html`<input type="hidden" name="method" value="${o.method}"><input type="hidden" name="delivery" value="${d}">${button(
-                  `${d === "sms" ? "Text" : "Call"} ${METHOD_LABELS[o.method].toLowerCase()} ${o.display}`,
-                  { kind: "secondary", id: `${d}-${o.method}` },
-                )}`,
-                { className: "inline" },
-              )}</li>`,
-          ),
+      : o.method === "recovery-code"
+        ? html`<li><a class="buttonlike secondary" id="use-recovery-code" href="/challenge/recovery-code">Use a recovery code</a> <span class="small">${o.display}</span></li>`
+        : o.method === "authenticator-app"
+          ? html`<li><a class="buttonlike secondary" id="use-app" href="/challenge?method=app">Use a code from my authenticator app</a></li>`
+          : o.deliveries.map(
+              (d) =>
+                html`<li>${form(
+                  "/challenge/start",
+                  ctx.csrf,
+                  html`<input type="hidden" name="method" value="${o.method}"><input type="hidden" name="delivery" value="${d}">${button(
+                    `${d === "sms" ? "Text" : "Call"} ${METHOD_LABELS[o.method as Exclude<typeof o.method, "recovery-code">].toLowerCase()} ${o.display}`,
+                    { kind: "secondary", id: `${d}-${o.method}` },
+                  )}`,
+                  { className: "inline" },
+                )}</li>`,
+            ),
   );
   return page(
     { ...base, title: "How do you want to verify it's you?" },

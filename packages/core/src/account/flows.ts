@@ -29,6 +29,7 @@ import { type EventSink, emitEvent } from "../ports/events.js";
 import type { GuardedStore } from "../ports/guarded-store.js";
 import type { Keyring } from "../ports/keyring.js";
 import type { SendRiskHook } from "../ports/risk.js";
+import { recoveryCodes } from "../recovery-codes/recovery-codes.js";
 import { registrationStore } from "../registration/registration.js";
 import {
   type ResolvedRevertOptions,
@@ -110,6 +111,7 @@ export function flowsOf(shared: SharedDeps, unit: UnitOfWork): ActionFlows {
   const deps: FlowDeps = {
     unit,
     devices: rememberedDevices({ store, keyring, clock, random }),
+    recoveryCodes: recoveryCodes({ store, keyring, clock, random }),
     gate,
     beforeSend: shared.beforeSend,
     codes,

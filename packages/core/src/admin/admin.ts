@@ -25,6 +25,7 @@ import type { FlowDeps } from "../flow-deps.js";
 import type { Actor } from "../flows/gate.js";
 import type { MfaMethod, Policy } from "../policy/policy.js";
 import { emitEvent } from "../ports/events.js";
+import { dropRecoveryCodesWithoutMfa } from "../recovery-codes/recovery-code-flows.js";
 import {
   emptyRegistration,
   type PhoneMethod,
@@ -234,6 +235,7 @@ export function createAdmin(deps: AdminDeps): AdminApi {
       // A factor reset forgets every remembered device: the next sign-in asks again.
       if ((await deps.devices.revokeAll(userId)) > 0) await devicesRevoked(userId, "admin");
       await notifyRemoved(deps, { userId, before, after, by: "admin" });
+      await dropRecoveryCodesWithoutMfa(deps, { userId, before, after, by: "admin" });
       await audited(userId, "reregistration_required");
     },
 
@@ -349,6 +351,7 @@ export async function removeFactor(deps: FlowDeps, removal: FactorRemoval): Prom
   const failureKey = module.failureKey?.(before, id);
   if (failureKey) await deps.limiter.clearFailures(userId, failureKey);
   await notifyRemoved(deps, { userId, before, after, by });
+  await dropRecoveryCodesWithoutMfa(deps, { userId, before, after, by });
   return true;
 }
 

@@ -18,12 +18,17 @@ import { userKey } from "../keys.js";
 import { ipBucket } from "../limits/buckets.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
 import { emitEvent } from "../ports/events.js";
+import {
+  type RecoveryCodeSignIn,
+  recoveryCodeOption,
+  verifyRecoveryCode,
+} from "../recovery-codes/recovery-code-flows.js";
 import type { PhoneMethod } from "../registration/registration.js";
 import { maskPhone, parsePhone } from "../rules/phone.js";
 
 /** A factor the user can be challenged with now. */
 export interface ChallengeOption {
-  readonly method: MfaMethod;
+  readonly method: MfaMethod | "recovery-code";
   /** Masked phone, or the authenticator's label. */
   readonly display: string;
   /** For phones: how a code can be delivered. */
@@ -63,6 +68,7 @@ export type ChallengeResult =
        */
       readonly device?: DeviceToken;
     }
+  | RecoveryCodeSignIn
   | ChallengeFailure;
 
 /** A started passkey sign-in. */
@@ -147,6 +153,22 @@ export interface ChallengeApi {
      * guesser and its owner is never locked out for good by a stranger (RATE-05, RATE-08). Without
      * it, the throttle is the user's own: a stranger can then slow the owner for up to
      * `maxDelaySeconds`, so pass it.
+     */
+    ip?: string;
+  }): Promise<ChallengeResult>;
+  /**
+   * Signs in with a recovery code (a backup of last resort; it never counts toward the policy's
+   * MFA requirement). The code is used up; the answer says how many are left and whether that is
+   * few. Typed as `xxxxx-xxxxx`, any case, with or without spaces and dashes; anything else is
+   * `invalid_input` (field `code`) and costs no attempt.
+   */
+  verifyRecoveryCode(input: {
+    userId: string;
+    code: string;
+    /**
+     * The client's IP (trusted proxy header only). Wrong codes are throttled per network (IPv6
+     * /64), never disabled: a stranger guessing codes slows only themselves and can never lock
+     * the owner out of their last way in (RATE-08). Without it, the throttle is the user's own.
      */
     ip?: string;
   }): Promise<ChallengeResult>;
@@ -287,6 +309,9 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
           );
         }
       }
+      // The last resort last: it is never preferred, and the sort below is stable.
+      const backup = await recoveryCodeOption(deps, userId);
+      if (backup) out.push(backup);
       // The user's preferred factor first (Security info's "default sign-in method").
       return out.sort((a, b) => Number(isPreferred(reg, b)) - Number(isPreferred(reg, a)));
     },
@@ -462,6 +487,10 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
             : { ok: false, reason: "code_mismatch" },
       );
       return outcome.ok ? { ok: true, method: "app-password" } : outcome;
+    },
+
+    verifyRecoveryCode(input) {
+      return verifyRecoveryCode(deps, input);
     },
   };
 }

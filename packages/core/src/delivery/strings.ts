@@ -56,10 +56,12 @@ export interface TemplateStrings {
   readonly noticeRemoved: string;
   /** Body sentence: a method was changed; contains `{factor}`. */
   readonly noticeChanged: string;
-  /** Subject of a notice that a sign-in method was used (a Temporary Access Pass). */
+  /** Subject of a notice that a one-time sign-in method was used (a pass, a recovery code). */
   readonly noticeSubjectUsed: string;
   /** Body sentence: a method was used to sign in; contains `{factor}`. */
   readonly noticeUsed: string;
+  /** Body sentence when few recovery codes are left; contains `{remaining}`. */
+  readonly noticeFewLeft: string;
   /** What to do when the change was not the user's. */
   readonly noticeIfNotYou: string;
   /**
@@ -83,6 +85,8 @@ export interface TemplateStrings {
   readonly factorRecoveryPhone: string;
   /** `{factor}`: a Temporary Access Pass an administrator issued. */
   readonly factorTemporaryAccessPass: string;
+  /** `{factor}`: recovery codes. */
+  readonly factorRecoveryCodes: string;
 }
 
 const en: TemplateStrings = {
@@ -109,6 +113,7 @@ const en: TemplateStrings = {
   noticeAdded: "This sign-in method was added to your {app} account: {factor}.",
   noticeRemoved: "This sign-in method was removed from your {app} account: {factor}.",
   noticeChanged: "This sign-in method was changed on your {app} account: {factor}.",
+  noticeFewLeft: "You have {remaining} left: make new ones in Security info.",
   noticeIfNotYou: "If this wasn't you, contact your administrator or support right away.",
   noticeUndo: "Not you? Undo it: {link}",
   factorPhone: "authentication phone",
@@ -121,6 +126,7 @@ const en: TemplateStrings = {
   factorTemporaryAccessPass: "Temporary Access Pass",
   noticeSubjectUsed: "A sign-in method was used on your {app} account",
   noticeUsed: "This sign-in method was used to sign in to your {app} account: {factor}.",
+  factorRecoveryCodes: "recovery codes",
 };
 
 const de: TemplateStrings = {
@@ -149,6 +155,7 @@ const de: TemplateStrings = {
   noticeAdded: "Diese Anmeldemethode wurde Ihrem {app}-Konto hinzugefügt: {factor}.",
   noticeRemoved: "Diese Anmeldemethode wurde aus Ihrem {app}-Konto entfernt: {factor}.",
   noticeChanged: "Diese Anmeldemethode wurde in Ihrem {app}-Konto geändert: {factor}.",
+  noticeFewLeft: "Sie haben noch {remaining}: Erstellen Sie neue unter Sicherheitsinformationen.",
   noticeIfNotYou:
     "Falls Sie das nicht waren, wenden Sie sich sofort an Ihren Administrator oder den Support.",
   noticeUndo: "Nicht Sie? Rückgängig machen: {link}",
@@ -162,6 +169,7 @@ const de: TemplateStrings = {
   factorTemporaryAccessPass: "befristeter Zugriffspass",
   noticeSubjectUsed: "Anmeldemethode für Ihr {app}-Konto verwendet",
   noticeUsed: "Diese Anmeldemethode wurde zur Anmeldung bei Ihrem {app}-Konto verwendet: {factor}.",
+  factorRecoveryCodes: "Wiederherstellungscodes",
 };
 
 const fr: TemplateStrings = {
@@ -188,6 +196,7 @@ const fr: TemplateStrings = {
   noticeAdded: "Cette méthode de connexion a été ajoutée à votre compte {app} : {factor}.",
   noticeRemoved: "Cette méthode de connexion a été supprimée de votre compte {app} : {factor}.",
   noticeChanged: "Cette méthode de connexion a été modifiée sur votre compte {app} : {factor}.",
+  noticeFewLeft: "Il vous en reste {remaining} : créez-en de nouveaux dans Infos de sécurité.",
   noticeIfNotYou:
     "Si ce n'était pas vous, contactez immédiatement votre administrateur ou le support.",
   noticeUndo: "Ce n'était pas vous ? Annulez : {link}",
@@ -202,6 +211,7 @@ const fr: TemplateStrings = {
   noticeSubjectUsed: "Une méthode de connexion a été utilisée sur votre compte {app}",
   noticeUsed:
     "Cette méthode de connexion a servi à vous connecter à votre compte {app} : {factor}.",
+  factorRecoveryCodes: "codes de secours",
 };
 
 const es: TemplateStrings = {
@@ -228,6 +238,7 @@ const es: TemplateStrings = {
   noticeAdded: "Se ha añadido este método de inicio de sesión a tu cuenta de {app}: {factor}.",
   noticeRemoved: "Se ha eliminado este método de inicio de sesión de tu cuenta de {app}: {factor}.",
   noticeChanged: "Se ha cambiado este método de inicio de sesión de tu cuenta de {app}: {factor}.",
+  noticeFewLeft: "Te quedan {remaining}: crea otros nuevos en Información de seguridad.",
   noticeIfNotYou:
     "Si no has sido tú, ponte en contacto de inmediato con tu administrador o con soporte.",
   noticeUndo: "Si no has sido tu, deshazlo: {link}",
@@ -241,6 +252,7 @@ const es: TemplateStrings = {
   factorTemporaryAccessPass: "pase de acceso temporal",
   noticeSubjectUsed: "Se ha usado un método de inicio de sesión en tu cuenta de {app}",
   noticeUsed: "Se ha usado este método para iniciar sesión en tu cuenta de {app}: {factor}.",
+  factorRecoveryCodes: "códigos de recuperación",
 };
 
 /** The built-in strings, by locale. English is the fallback for every locale and every key. */

@@ -29,7 +29,8 @@ export type NoticeFactor =
   | "recovery-email"
   | "recovery-phone"
   | "temporary-access-pass"
-  | "passkey";
+  | "passkey"
+  | "recovery-codes";
 
 /** A message carrying a one-time code. */
 export interface CodeMessageInput {
@@ -53,7 +54,7 @@ export interface NoticeMessageInput {
   readonly appName: string;
   /** The user's BCP 47 tag. */
   readonly locale: string;
-  /** What happened. */
+  /** What happened (`used`: a one-time method such as a pass or a recovery code signed in). */
   readonly change: "added" | "removed" | "changed" | "used";
   /** Which kind of sign-in method. */
   readonly factor: NoticeFactor;
@@ -62,6 +63,8 @@ export interface NoticeMessageInput {
    * characters), shown in SMS and email notices. It carries a one-time token: nothing else.
    */
   readonly link?: string;
+  /** With `used`: how many are left, when few are (adds the "make new ones" sentence). */
+  readonly remaining?: number;
 }
 
 /** What a message is rendered from. */
@@ -156,6 +159,7 @@ const factorKey: Record<NoticeFactor, keyof TemplateStrings> = {
   "recovery-phone": "factorRecoveryPhone",
   "temporary-access-pass": "factorTemporaryAccessPass",
   passkey: "factorPasskey",
+  "recovery-codes": "factorRecoveryCodes",
 };
 const noticeKeys = {
   added: { subject: "noticeSubjectAdded", body: "noticeAdded" },
@@ -207,6 +211,9 @@ function checkInput(input: MessageInput): void {
     if (link !== undefined && !isNoticeLink(link)) {
       throw invalid("link", "A link is an http or https URL without spaces.");
     }
+    const r = input.remaining;
+    if (r !== undefined && (!Number.isInteger(r) || r < 0 || r > 1000))
+      throw invalid("remaining", "remaining is a whole number from 0 to 1000.");
   } else {
     throw invalid("kind", 'A message is of kind "code" or "notice".');
   }
@@ -308,14 +315,22 @@ export function createMessageRenderer(options: MessageRendererOptions = {}): Mes
             minutes: String(input.ttlMinutes),
             purpose: fill(s[purposeKey[input.purpose]], { app }),
           }
-        : { app, factor: fill(s[factorKey[input.factor]], { app }), link: input.link ?? "" };
+        : {
+            app,
+            factor: fill(s[factorKey[input.factor]], { app }),
+            link: input.link ?? "",
+            remaining: String(input.remaining ?? ""),
+          };
     const t = (key: keyof TemplateStrings) => fill(s[key], values);
     return { locale, t };
   };
 
   const noticeLines = (input: NoticeMessageInput, t: (k: keyof TemplateStrings) => string) => ({
     subject: t(noticeKeys[input.change].subject),
-    body: t(noticeKeys[input.change].body),
+    body:
+      input.remaining === undefined
+        ? t(noticeKeys[input.change].body)
+        : `${t(noticeKeys[input.change].body)} ${t("noticeFewLeft")}`,
     ifNotYou: t("noticeIfNotYou"),
     undo: input.link ? t("noticeUndo") : null,
   });

@@ -37,6 +37,7 @@ import { clearSend, countSend, deliverCode, type SendRefusal, screenSend } from 
 import { userKey } from "../keys.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
+import { issueRecoveryCodes } from "../recovery-codes/recovery-code-flows.js";
 import { emptyRegistration, type Registration } from "../registration/registration.js";
 import { parseRecoveryEmail } from "../rules/email.js";
 import { parsePhone } from "../rules/phone.js";
@@ -213,6 +214,15 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     }
   };
 
+  /** Makes and shows the recovery codes in the commit of the move to their step (like the app password). */
+  const mintRecoveryCodes = async (rec: EnrolmentRecord): Promise<Transition> => {
+    const made = await issueRecoveryCodes(deps, rec.userId, rec.locale);
+    return {
+      record: { ...rec, recoveryCodesAt: made.createdAt },
+      shown: { recoveryCodes: made.codes },
+    };
+  };
+
   /** Moves to the computed next step, minting the app password if that is where it lands. */
   const advance = async (
     rec: EnrolmentRecord,
@@ -250,6 +260,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     if (next.step === "app-password" && !record.appPasswordId && deps.appPasswords) {
       return mintAppPassword(record);
     }
+    if (next.step === "recovery-codes" && !record.recoveryCodesAt) return mintRecoveryCodes(record);
     return { record };
   };
 
@@ -777,6 +788,12 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
           return mintAppPassword({ ...rec, appPasswordId: null });
         }
         return advance(rec, { appPasswordDone: true });
+      }
+      case "recovery-codes": {
+        // Codes shown may never have reached the user (a reload, another device): a new set
+        // replaces the unseen one in one commit, and is shown.
+        if (input.action === "new-codes") return mintRecoveryCodes(rec);
+        return advance(rec, { recoveryCodesDone: true });
       }
       case "app-step": {
         if (!("stepId" in input) || input.stepId !== rec.appStepId) {

@@ -48,6 +48,8 @@ export interface NoticeDelivery {
   readonly factor: NoticeFactor;
   /** The "this wasn't me" link, when the change can be undone from this channel. */
   readonly link?: string;
+  /** With `used`: how many are left, when few are. */
+  readonly remaining?: number;
   readonly idempotencyKey: string;
 }
 
@@ -149,6 +151,7 @@ export function createMessenger(options: {
         change: d.change,
         factor: d.factor,
         ...(d.link ? { link: d.link } : {}),
+        ...(d.remaining !== undefined ? { remaining: d.remaining } : {}),
       } as const;
       const base = { idempotencyKey: d.idempotencyKey, to: d.to };
       if (d.channel === "sms") {

@@ -49,6 +49,10 @@ export function nextStepOf(
   if (before) return { step: "app-step", appStepId: before.id };
   if (mfaSatisfied(policy, reg).length < policy.mfa.required)
     return { step: "mfa-method", appStepId: null };
+  // Recovery codes right after the first MFA method this enrolment added (as Auth0 offers them).
+  const codes = policy.recoveryCodes;
+  if (codes.enabled && codes.offerDuringEnrolment && rec.added.length > 0 && !rec.recoveryCodesDone)
+    return { step: "recovery-codes", appStepId: null };
   if (
     appPasswords &&
     policy.appPasswords.enabled &&

@@ -32,6 +32,7 @@ import type { EnrolmentSummary, EnrolmentView, ViewNotice } from "./views.js";
 export interface Shown {
   totp?: { secret: string; uri: string; qrSvg: string | null; qrText: string | null };
   appPassword?: string;
+  recoveryCodes?: readonly string[];
 }
 
 const PHONE_RISK_NOTICE =
@@ -47,6 +48,7 @@ const SKIPPED_BY_BACK: ReadonlySet<Step> = new Set([
   "authenticator-setup",
   "factor-setup",
   "app-password",
+  "recovery-codes",
   "app-step",
 ]);
 
@@ -179,6 +181,13 @@ export function createRenderer(deps: FlowDeps) {
           step: "app-password",
           password: shown.appPassword ?? null,
           name: appPasswordName(rec),
+        };
+      case "recovery-codes":
+        return {
+          ...base,
+          step: "recovery-codes",
+          codes: shown.recoveryCodes ?? null,
+          count: policy.recoveryCodes.count,
         };
       case "app-step": {
         const def = policy.appSteps.find((s) => s.id === rec.appStepId);

@@ -26,6 +26,7 @@ export const STEPS = [
   "authenticator-setup",
   "factor-setup",
   "app-password",
+  "recovery-codes",
   "app-step",
   "recovery-intro",
   "recovery-method",
@@ -119,6 +120,10 @@ export const stepInputs = {
       .object({ step: z.literal("app-password"), action: z.enum(["done", "new-password"]) })
       .strict(),
     nav("app-password"),
+  ]),
+  "recovery-codes": z.union([
+    z.object({ step: z.literal("recovery-codes"), action: z.enum(["done", "new-codes"]) }).strict(),
+    nav("recovery-codes"),
   ]),
   "app-step": z.union([
     z
@@ -235,6 +240,10 @@ export interface EnrolmentRecord {
   /** The app password minted in this enrolment (its id only). */
   readonly appPasswordId: string | null;
   readonly appPasswordDone: boolean;
+  /** When the recovery codes shown in this enrolment were made (the set's `createdAt`). */
+  readonly recoveryCodesAt?: number | null;
+  /** The user said they saved the recovery codes. */
+  readonly recoveryCodesDone?: boolean;
   /** What this enrolment added. */
   readonly added: readonly MfaMethod[];
   readonly recoveryAdded: readonly RecoveryMethod[];

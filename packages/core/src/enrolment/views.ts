@@ -110,6 +110,17 @@ export type EnrolmentView = ViewBase &
         readonly password: string | null;
         readonly name: string;
       }
+    | {
+        readonly step: "recovery-codes";
+        /**
+         * Shown once, in the answer to the submit that made them; `null` afterwards. A UI that
+         * shows the step without them offers `{ action: "new-codes" }`: a new set replaces the
+         * unseen one.
+         */
+        readonly codes: readonly string[] | null;
+        /** Codes in a set. */
+        readonly count: number;
+      }
     | { readonly step: "app-step"; readonly stepId: string; readonly title: string }
     | { readonly step: "recovery-intro"; readonly required: number }
     | { readonly step: "recovery-method"; readonly methods: readonly RecoveryMethod[] }

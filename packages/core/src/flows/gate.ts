@@ -57,6 +57,7 @@ export type Actor = "user" | "admin";
 /** A change to tell the user about. */
 export interface FactorChange {
   readonly userId: string;
+  /** `used`: a one-time method (a Temporary Access Pass, a recovery code) signed the user in. */
   readonly change: "added" | "removed" | "used";
   /** How the notice names it. */
   readonly factor: NoticeFactor;
@@ -76,6 +77,10 @@ export interface FactorChange {
    * sets it when it records the change; a change given with `links` is told with exactly those.
    */
   readonly links?: Readonly<Partial<Record<"sms" | "email", string>>>;
+  /** With `used`: how many are left (in the event; in the notice when `fewLeft`). */
+  readonly remaining?: number;
+  /** With `used`: few are left, so the notice tells the user to make new ones. */
+  readonly fewLeft?: boolean;
 }
 
 /** What the gate needs. */
@@ -139,6 +144,7 @@ export function createGate(deps: GateDeps): Gate {
             locale,
             change: change.change,
             factor: change.factor,
+            ...(change.fewLeft ? { remaining: change.remaining ?? 0 } : {}),
             idempotencyKey: `${userId}:notice:${change.change}:${change.method}:${when}:${target.channel}`,
           })
           .catch(() => ({ ok: false as const }));
@@ -155,7 +161,21 @@ export function createGate(deps: GateDeps): Gate {
         change.event ??
           (change.change === "added"
             ? { type: "factor.added", at: at(), userId, method: change.method }
-            : { type: "factor.removed", at: at(), userId, method: change.method, by: change.by }),
+            : change.change === "used"
+              ? {
+                  type: "factor.used",
+                  at: at(),
+                  userId,
+                  method: change.method,
+                  ...(change.remaining !== undefined ? { remaining: change.remaining } : {}),
+                }
+              : {
+                  type: "factor.removed",
+                  at: at(),
+                  userId,
+                  method: change.method,
+                  by: change.by,
+                }),
       );
     },
   };

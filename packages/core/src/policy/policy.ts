@@ -82,6 +82,22 @@ export const policySchema = z
         revokeOnPasswordChange: z.boolean().default(true),
       })
       .prefault({}),
+    /**
+     * Recovery codes: one-time backup codes for signing in when every other factor is out of
+     * reach. They never count toward `mfa.required` (a backup, as in Auth0 and Entra) and go
+     * when the user's last MFA method goes.
+     */
+    recoveryCodes: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Codes in a set. */
+        count: z.number().int().min(5).max(20).default(10),
+        /** At or below this many unused codes the user is told to make new ones. */
+        fewLeft: z.number().int().min(0).max(19).default(3),
+        /** Make and show a set in the wizard, right after the first MFA method (as Auth0 does). */
+        offerDuringEnrolment: z.boolean().default(true),
+      })
+      .prefault({}),
     /** Steps the app completes itself (e.g. "change temporary password"); the SDK only places them. */
     appSteps: z
       .array(
@@ -185,6 +201,13 @@ export const policySchema = z
         code: "custom",
         path: ["recovery", "required"],
         message: "more required than offered",
+      });
+    }
+    if (p.recoveryCodes.fewLeft >= p.recoveryCodes.count) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["recoveryCodes", "fewLeft"],
+        message: "must be below recoveryCodes.count",
       });
     }
     const ids = new Set<string>();

@@ -55,6 +55,12 @@ export type MfaEvent =
       readonly by: "user" | "admin";
     })
   | (EventBase & { readonly type: "factor.disabled"; readonly factor: string })
+  /** A one-time backup (a recovery code) was used to sign in; `remaining` unused ones are left. */
+  | (EventBase & {
+      readonly type: "factor.used";
+      readonly method: string;
+      readonly remaining?: number;
+    })
   | (EventBase & { readonly type: "limit.tripped"; readonly scope: string })
   | (EventBase & { readonly type: "send.blocked"; readonly reason: string })
   | (EventBase & {

@@ -27,6 +27,10 @@ import type { FlowDeps } from "../flow-deps.js";
 import type { Session } from "../flows/gate.js";
 import type { MfaMethod } from "../policy/policy.js";
 import { emitEvent } from "../ports/events.js";
+import {
+  createRecoveryCodesInfo,
+  type RecoveryCodesApi,
+} from "../recovery-codes/recovery-code-flows.js";
 
 /** What Security info shows. */
 export interface SecurityInfo {
@@ -81,6 +85,8 @@ export interface SecurityInfoApi {
     /** Forgets every device; how many there were. */
     revokeAll(session: Session): Promise<number>;
   };
+  /** Recovery codes: how many are left, and a new set (shown once). */
+  readonly recoveryCodes: RecoveryCodesApi;
   /** App passwords for legacy mail clients (APP-01 … APP-06). */
   readonly appPasswords: {
     /** Mints one; the password is in the answer, once, and never again. */
@@ -247,6 +253,8 @@ export function createSecurityInfo(
         return n;
       },
     },
+
+    recoveryCodes: createRecoveryCodesInfo(deps),
 
     appPasswords: {
       async create(session, name) {
