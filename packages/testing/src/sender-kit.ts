@@ -69,7 +69,7 @@ export interface SenderProbe {
   failNext(failure: ProbeFailure): void | Promise<void>;
   /**
    * Makes the endpoint answer only the next request with `307 Temporary Redirect` to
-   * `location`, the message not received. Needed by {@link SenderKitOptions.checkRedirects}.
+   * `location`, the message not received. Needed by `SenderKitOptions.checkRedirects`.
    */
   redirectNext?(location: string): void | Promise<void>;
 }

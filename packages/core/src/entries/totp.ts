@@ -29,7 +29,7 @@ export {
   parseKeyUri,
 } from "../totp/key-uri.js";
 export { qrSvg, qrText } from "../totp/qr.js";
-export type { TotpBeginInput, TotpQrCode, TotpQrForm } from "../totp/service.js";
+export type { AdoptedSeed, TotpBeginInput, TotpQrCode, TotpQrForm } from "../totp/service.js";
 export {
   createTotpService,
   TOTP_MAX_CONFIRM_ATTEMPTS,
