@@ -369,6 +369,35 @@ describe("passkey sign-in (the challenge's 'use a passkey')", () => {
     expect(isMfaError(error, "challenge_not_found")).toBe(true);
   });
 
+  it("a stranger who knows only the user id cannot fill the user's document with sign-in challenges: the newest 8 stay, the oldest are evicted (REL-07, RATE-08)", async () => {
+    const setup = await withPasskey();
+    const { mfa, authenticator, store } = setup;
+    const size = async () => JSON.stringify((await store.list("mfa:")).items).length;
+    const first = await mfa.challenge.beginPasskey({ userId: USER });
+    const afterOne = await size();
+    const started = [];
+    for (let i = 0; i < 100; i++) started.push(await mfa.challenge.beginPasskey({ userId: USER }));
+    // Eight pending challenges at most, whatever was asked: the document stays small.
+    expect(await size()).toBeLessThan(afterOne + 8 * 200);
+    const evicted = await mfa.challenge
+      .verifyPasskey({
+        userId: USER,
+        challengeId: first.challengeId,
+        response: authenticator.get(first.options),
+      })
+      .catch((e: unknown) => e);
+    expect(isMfaError(evicted, "challenge_not_found")).toBe(true);
+    // The owner's newest challenges still work, side by side (two tabs).
+    for (const s of started.slice(-2)) {
+      const result = await mfa.challenge.verifyPasskey({
+        userId: USER,
+        challengeId: s.challengeId,
+        response: authenticator.get(s.options),
+      });
+      expect(result.ok).toBe(true);
+    }
+  });
+
   it("an authenticator without a counter (always 0) is accepted, and remember-this-device works as for codes", async () => {
     const setup = seedSetup({
       policy: { ...policy, rememberDeviceDays: 30 },

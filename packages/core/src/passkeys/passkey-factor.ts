@@ -230,8 +230,44 @@ async function creationOptions(
   return options as PasskeyCreationOptionsJSON;
 }
 
-const signinKey = (userId: string, challengeId: string) =>
-  userKey(userId, "passkey-signin", challengeId);
+/**
+ * Sign-in challenges a user may have pending at once. Beginning a sign-in needs only a user id,
+ * so without a cap anyone could fill the user's document with challenges (every action of that
+ * user reads it): a new one evicts the oldest instead, and a few tabs still work side by side.
+ */
+export const MAX_PENDING_PASSKEY_SIGNINS = 8;
+
+/** The user's pending sign-in challenges: one entry, so the cap is one compare-and-set. */
+type PendingSignIns = {
+  readonly items: ReadonlyArray<{
+    readonly id: string;
+    readonly challenge: string;
+    readonly exp: number;
+  }>;
+};
+
+const signinsKey = (userId: string) => userKey(userId, "passkey-signins");
+
+/** The live pending challenges (expired ones dropped). */
+async function pendingSignIns(deps: FlowDeps, userId: string) {
+  const entry = await deps.store.get<PendingSignIns & Record<string, never>>(signinsKey(userId));
+  const now = deps.clock.now();
+  return ((entry?.value as PendingSignIns | undefined)?.items ?? []).filter((i) => i.exp > now);
+}
+
+/** Writes the pending challenges back; the entry lives as long as its newest challenge. */
+async function savePendingSignIns(
+  deps: FlowDeps,
+  userId: string,
+  items: PendingSignIns["items"],
+): Promise<void> {
+  if (items.length === 0) {
+    await deps.store.delete(signinsKey(userId));
+    return;
+  }
+  const ttlMs = Math.max(1, Math.max(...items.map((i) => i.exp)) - deps.clock.now());
+  await deps.store.put(signinsKey(userId), { items } as never, { ttlMs });
+}
 
 const ceremony: FactorCeremony = {
   async beginSetup(deps, input) {
@@ -301,7 +337,14 @@ const ceremony: FactorCeremony = {
     const challengeId = randomId("pkc_", ctx.random);
     const challenge = toBase64Url(ctx.random.bytes(32));
     const ttlMs = settings.challengeTtlSeconds * 1000;
-    await deps.store.put(signinKey(input.userId, challengeId), { challenge }, { ttlMs });
+    const pending = await pendingSignIns(deps, input.userId);
+    await savePendingSignIns(
+      deps,
+      input.userId,
+      [...pending, { id: challengeId, challenge, exp: deps.clock.now() + ttlMs }].slice(
+        -MAX_PENDING_PASSKEY_SIGNINS,
+      ),
+    );
     const options = await generateAuthenticationOptions({
       rpID: settings.rpId,
       allowCredentials: descriptors(input.reg),
@@ -323,16 +366,21 @@ const ceremony: FactorCeremony = {
       throw new MfaError("invalid_input", { data: { field: "challengeId" } });
     const response = parseCredential(authenticationResponseSchema, input.response, "response");
     // Taken in this unit: it commits with the new counter, or (on any throw) not at all.
-    const taken = await deps.store.take<{ challenge: string }>(
-      signinKey(userId, input.challengeId),
-    );
+    const pending = await pendingSignIns(deps, userId);
+    const taken = pending.find((i) => i.id === input.challengeId);
+    if (taken)
+      await savePendingSignIns(
+        deps,
+        userId,
+        pending.filter((i) => i !== taken),
+      );
     if (!taken) throw new MfaError("challenge_not_found", { data: { field: "challengeId" } });
     const stored = passkeysOf(input.reg).find((p) => p.credentialId === response.id);
     // Another user's credential (or a removed one) is not this user's passkey.
     if (!stored) return reject("unknown_credential");
     const verified = await verifyAuthenticationResponse({
       response: response as Parameters<typeof verifyAuthenticationResponse>[0]["response"],
-      expectedChallenge: taken.value.challenge,
+      expectedChallenge: taken.challenge,
       expectedOrigin: [...settings.origins],
       expectedRPID: settings.rpId,
       // The counter is judged below, where its refusal has its own reason.
