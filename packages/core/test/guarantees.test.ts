@@ -848,3 +848,63 @@ describe("read-then-write decisions hold under parallel requests (REL-01)", () =
     expect((await mfa.required(USER, { enabledAt })).snoozesLeft).toBe(0);
   });
 });
+
+describe("a stranger with many addresses cannot grow a user's document (RATE-08, REL-07)", () => {
+  it("wrong app passwords, recovery codes and passes from 200 networks keep at most 16 network counters per kind; the rest share one, throttled, and the owner gets in after the delay", async () => {
+    const setup = seedSetup({
+      policy: {
+        ...phoneAndEmailPolicy,
+        recoveryCodes: { enabled: true, offerDuringEnrolment: false },
+        temporaryAccessPass: { enabled: true },
+      },
+      limits: { maxDelaySeconds: 60 },
+    });
+    const { mfa, clock } = setup;
+    const session = await enrolPhoneAndEmail(setup, { userId: USER, email: EMAIL });
+    const { password } = await mfa.securityInfo.appPasswords.create(session(), "Mail");
+    const { codes } = await mfa.securityInfo.recoveryCodes.regenerate(session());
+    const { pass } = await mfa.admin.issueTemporaryAccessPass({
+      userId: USER,
+      lifetimeMinutes: 60,
+      oneTime: false,
+    });
+    // Each throttled secret: a wrong guess and the right one, from a network.
+    const kinds = [
+      {
+        kind: "app-password",
+        check: (secret: string, ip: string) =>
+          mfa.challenge.verifyAppPassword({ userId: USER, password: secret, ip }),
+        wrong: "a".repeat(24),
+        right: password,
+      },
+      {
+        kind: "recovery-code",
+        check: (secret: string, ip: string) =>
+          mfa.challenge.verifyRecoveryCode({ userId: USER, code: secret, ip }),
+        wrong: "00000-00000",
+        right: codes[0] as string,
+      },
+      {
+        kind: "tap",
+        check: (secret: string, ip: string) =>
+          mfa.challenge.verifyTemporaryAccessPass({ userId: USER, pass: secret, ip }),
+        wrong: "2222-2222-2222-2222",
+        right: pass,
+      },
+    ];
+    for (const k of kinds) {
+      for (let i = 0; i < 200; i++) await k.check(k.wrong, `2001:db8:${i.toString(16)}::1`);
+      const counters = (await mfa.limiter.listFailures(USER))
+        .map((f) => f.factorKey)
+        .filter((key) => key.startsWith(`${k.kind}:`));
+      expect(counters.length, k.kind).toBeLessThanOrEqual(17);
+      expect(counters, k.kind).toContain(`${k.kind}:others`);
+      // The owner on a network of their own: throttled at worst, in after the delay.
+      clock.advance(61_000);
+      const owner = await k.check(k.right, "198.51.100.20");
+      expect(owner.ok, k.kind).toBe(true);
+    }
+    const doc = JSON.stringify((await setup.store.list("mfa:{")).items);
+    expect(doc.length).toBeLessThan(40_000);
+  });
+});

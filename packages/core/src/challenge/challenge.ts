@@ -5,7 +5,7 @@ import type { DeviceToken } from "../devices/remembered-devices.js";
 import { MfaError } from "../errors.js";
 import { type CeremonySignIn, ceremonyOf, FACTORS, factorModule } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
-import { type CheckFailure, checkFactor } from "../flows/check.js";
+import { type CheckFailure, checkFactor, networkFactorKey } from "../flows/check.js";
 import {
   type CountedSend,
   clearSend,
@@ -15,7 +15,6 @@ import {
   screenSend,
 } from "../flows/send.js";
 import { userKey } from "../keys.js";
-import { ipBucket } from "../limits/buckets.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
 import { emitEvent } from "../ports/events.js";
 import {
@@ -477,7 +476,12 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       const appPasswords = deps.appPasswords;
       if (!appPasswords) return { ok: false, reason: "not_found" };
       // Throttled, never disabled (RATE-08), per network when the IP is known: see the JSDoc.
-      const factorKey = input.ip ? `app-password:${ipBucket(input.ip)}` : "app-password";
+      const factorKey = await networkFactorKey(
+        limiter,
+        input.userId,
+        "app-password",
+        input.ip || undefined,
+      );
       const outcome = await checkFactor(
         deps,
         { userId: input.userId, factorKey, mode: "throttle" },

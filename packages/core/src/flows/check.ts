@@ -13,6 +13,7 @@
 
 import type { ViewNotice } from "../enrolment/views.js";
 import type { VerifyFailure } from "../errors.js";
+import { ipBucket } from "../limits/buckets.js";
 import type { Limiter, LockoutMode } from "../limits/limits.js";
 import type { Clock } from "../ports/clock.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
@@ -44,6 +45,32 @@ export interface CheckSubject {
   readonly factorKey: string;
   /** What the cap does at its limit. @default "disable" */
   readonly mode?: LockoutMode;
+}
+
+/** Client networks a user's throttled secret keeps apart before the rest share one counter. */
+export const MAX_THROTTLED_NETWORKS = 16;
+
+/**
+ * The limiter's key of a throttled secret (an app password, a recovery code, a Temporary Access
+ * Pass) checked from `ip`: one counter per client network (IPv6 /64), so a stranger's wrong
+ * guesses slow their own network and never the owner's (RATE-08). A user's document keeps at most
+ * {@link MAX_THROTTLED_NETWORKS} of them per kind; guesses from further networks share
+ * `<kind>:others` (throttled, never disabled), else a stranger with many addresses could grow the
+ * document every action of that user reads without bound. Without an IP: the user's own counter.
+ * `ipBucket` refuses what is not an IP (`invalid_input`, field `ip`).
+ */
+export async function networkFactorKey(
+  limiter: Pick<Limiter, "listFailures">,
+  userId: string,
+  kind: string,
+  ip: string | undefined,
+): Promise<string> {
+  if (ip === undefined) return kind;
+  const own = `${kind}:${ipBucket(ip)}`;
+  const held = (await limiter.listFailures(userId))
+    .map((f) => f.factorKey)
+    .filter((k) => k.startsWith(`${kind}:`) && k !== `${kind}:others`);
+  return held.includes(own) || held.length < MAX_THROTTLED_NETWORKS ? own : `${kind}:others`;
 }
 
 /**

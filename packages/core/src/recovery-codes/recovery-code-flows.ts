@@ -17,9 +17,8 @@
 import { MfaError } from "../errors.js";
 import { mfaMethodsHeld } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
-import { type CheckFailure, checkFactor } from "../flows/check.js";
+import { type CheckFailure, checkFactor, networkFactorKey } from "../flows/check.js";
 import type { Actor, Session } from "../flows/gate.js";
-import { ipBucket } from "../limits/buckets.js";
 import type { Registration } from "../registration/registration.js";
 import { normaliseRecoveryCode } from "./code-format.js";
 import type { GeneratedRecoveryCodes, RecoveryCodesStatus } from "./recovery-codes.js";
@@ -102,7 +101,12 @@ export async function verifyRecoveryCode(
   const { policy, clock } = deps;
   if (!policy.recoveryCodes.enabled) return { ok: false, reason: "not_found" };
   const code = normaliseRecoveryCode(input.code);
-  const factorKey = input.ip ? `${METHOD}:${ipBucket(input.ip)}` : METHOD;
+  const factorKey = await networkFactorKey(
+    deps.limiter,
+    input.userId,
+    METHOD,
+    input.ip || undefined,
+  );
   let remaining = 0;
   const outcome = await checkFactor(
     { limiter: deps.limiter, events: deps.events, clock },

@@ -22,9 +22,8 @@
 
 import { MfaError } from "../errors.js";
 import type { FlowDeps } from "../flow-deps.js";
-import { type CheckFailure, checkFactor } from "../flows/check.js";
+import { type CheckFailure, checkFactor, networkFactorKey } from "../flows/check.js";
 import type { GatedPurpose, PassSession, Session } from "../flows/gate.js";
-import { ipBucket } from "../limits/buckets.js";
 import type { Policy } from "../policy/policy.js";
 import type { RandomSource } from "../ports/clock.js";
 import { emitEvent } from "../ports/events.js";
@@ -240,10 +239,10 @@ export function temporaryAccessPassFlows(deps: PassDeps) {
   const challenge: TemporaryAccessPassChallengeApi = {
     async verifyTemporaryAccessPass(input) {
       const pass = normalisePass(input.pass);
-      // Throttled per client network when the IP is known (RATE-06): ipBucket refuses bad IPs.
-      const factorKey = input.ip === undefined ? "tap" : `tap:${ipBucket(input.ip)}`;
       if (!settings.enabled) return { ok: false, reason: "not_found" };
       const { userId } = input;
+      // Throttled per client network when the IP is known (RATE-06): ipBucket refuses bad IPs.
+      const factorKey = await networkFactorKey(deps.limiter, userId, "tap", input.ip);
       const { record, version } = await records.read(userId);
       let accepted: PassRecord | null = null;
       let early = false;
