@@ -81,3 +81,4 @@ export {
   storeCases,
   testStore,
 } from "./store-kit.js";
+export { serveWebhook, type WebhookServer } from "./webhook-server.js";
