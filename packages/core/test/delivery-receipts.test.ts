@@ -14,7 +14,7 @@ import {
 import type { SendReceipt } from "@mfakit/core/adapter";
 import { capturingOutbox, type FakeClock } from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
-import { expectStep, seedSetup } from "./support/seed-setup.ts";
+import { expectStep, phoneCodeSent, seedSetup } from "./support/seed-setup.ts";
 
 const ALICE = "alice@contoso.com";
 const BOB = "bob@contoso.com";
@@ -232,19 +232,7 @@ describe("delivery receipts in the wizard", () => {
   it("the verify-code view carries the delivery status and offers alternatives when undelivered", async () => {
     const { mfa, primary, clock } = setup();
     const session = { userId: ALICE, authenticatedAt: clock.now() };
-    let view = await mfa.enrolment.start(session);
-    view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session);
-    view = await mfa.enrolment.submit(
-      view.id,
-      {
-        step: "mfa-method",
-        method: "authentication-phone",
-        country: "GB",
-        number: "07400 123456",
-        delivery: "sms",
-      },
-      session,
-    );
+    const view = await phoneCodeSent(mfa, () => session, await mfa.enrolment.start(session));
     expect(expectStep(view, "verify-code").delivery).toMatchObject({ status: "queued" });
     await mfa.delivery.receipt(
       receipt(primary.last(PHONES[ALICE] as string), "undelivered", "30003"),

@@ -44,6 +44,11 @@ export {
 } from "./fault-ledger.js";
 export { observedStore, type StoreMethod } from "./observed-store.js";
 export {
+  RECEIPT_USERS,
+  type ReceiptTestMfa,
+  receiptTestMfa,
+} from "./receipt-kit.js";
+export {
   type CreateSenderUnderTest,
   codeCallScript,
   type FakeProviderServer,

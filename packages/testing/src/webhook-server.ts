@@ -6,8 +6,7 @@
  * @module
  */
 
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { startFakeProviderServer } from "./sender-kit.js";
 
 /** A webhook handler listening on 127.0.0.1. */
 export interface WebhookServer {
@@ -27,42 +26,31 @@ export interface WebhookServer {
  * const sms = twilioSms({ ..., statusCallbackUrl: `${hook.url}/twilio` });
  * ```
  */
-export async function serveWebhook(
+export function serveWebhook(
   handler: (request: Request) => Promise<Response>,
 ): Promise<WebhookServer> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", async () => {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (typeof value === "string") headers.set(name, value);
-        else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-      }
-      const body = Buffer.concat(chunks);
-      const request = new Request(`http://${req.headers.host}${req.url ?? "/"}`, {
-        method: req.method ?? "GET",
-        headers,
-        ...(req.method === "GET" || req.method === "HEAD" ? {} : { body }),
-      });
-      try {
-        const response = await handler(request);
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
-      } catch {
-        res.writeHead(500);
-        res.end();
-      }
+  return startFakeProviderServer(async (req, res, body) => {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === "string") headers.set(name, value);
+      else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    }
+    const request = new Request(`http://${req.headers.host}${req.url ?? "/"}`, {
+      method: req.method ?? "GET",
+      headers,
+      ...(req.method === "GET" || req.method === "HEAD" ? {} : { body }),
     });
+    try {
+      const response = await handler(request);
+      const answer: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        answer[name] = value;
+      });
+      res.writeHead(response.status, answer);
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch {
+      res.writeHead(500);
+      res.end();
+    }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
