@@ -279,10 +279,10 @@ export function deliveryLog(deps: DeliveryLogDeps): DeliveryLog {
       };
       // The index first: a receipt that comes while the record below is written finds the user.
       await store.put(indexKey(ref), entry as never, { ttlMs: MESSAGE_INDEX_TTL_MS });
-      await countFigures(store, day, provider, message.country, [
-        figureItem(day, provider, message.country, "sent"),
-      ]);
+      await countFigures(store, day, provider, message.country, []);
       await committed(async () => {
+        // The day's "sent" figure rides on the record's commit (one round trip for both).
+        unit.countOnCommit([figureItem(day, provider, message.country, "sent")]);
         const previous = await record(message.userId, message.challengeId);
         const next: ChallengeDelivery = {
           ref,
@@ -348,8 +348,8 @@ export const viewOf = (rec: ChallengeDelivery): DeliveryView => ({
 });
 
 /**
- * Adds to a day's figures, and names the provider and country among the day's pairs the first
- * time (a read on every send, a write once per pair and day).
+ * Names the provider and country among the day's pairs the first time (a read on every call, a
+ * write once per pair and day), then adds `items` to the day's figures.
  */
 async function countFigures(
   store: Store,
