@@ -17,6 +17,8 @@ import type { Clock } from "./ports/clock.js";
 import type { EventSink } from "./ports/events.js";
 import type { SendRiskHook } from "./ports/risk.js";
 import type { Store } from "./ports/store.js";
+import type { FailoverSettings } from "./receipts/delivery-failover.js";
+import type { DeliveryLog } from "./receipts/delivery-log.js";
 import type { RecoveryCodes } from "./recovery-codes/recovery-codes.js";
 import type { RegistrationStore } from "./registration/registration.js";
 import type { TotpService } from "./totp/service.js";
@@ -44,6 +46,10 @@ export interface FlowDeps {
   readonly recoveryCodes: RecoveryCodes;
   /** Step-up before, notice and event after, every state-changing action (BIND-01, BIND-02). */
   readonly gate: Gate;
+  /** Accepted phone messages and their providers' receipts (the views' `delivery`). */
+  readonly deliveries: DeliveryLog;
+  /** When a code fails over to the failover senders; `null` when none are configured. */
+  readonly failover: FailoverSettings | null;
   /** The passkey ceremonies' settings; `null` when `createMfa` was given no `webauthn`. */
   readonly webauthn: WebAuthnContext | null;
 }

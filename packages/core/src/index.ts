@@ -16,7 +16,7 @@
 
 // The SDK
 
-export { createMfa, type Mfa, type MfaConfig } from "./mfa.js";
+export { createMfa, type DeliveryOptions, type Mfa, type MfaConfig } from "./mfa.js";
 
 // Policy
 
@@ -87,11 +87,23 @@ export type {
   ChallengeOption,
   ChallengeResult,
   ChallengeStarted,
+  ChallengeStatus,
   PasskeyChallengeStarted,
   RememberOption,
   SendFailure,
 } from "./challenge/challenge.js";
 export type { CheckFailure, CheckOutcome } from "./flows/check.js";
+
+// Delivery receipts: what providers said about a code's message, and the admin's report
+
+export type { DeliveryReceipt, ReceiptOutcome } from "./receipts/delivery-log.js";
+export type {
+  DeliveryApi,
+  DeliveryReportApi,
+  DeliveryReportOptions,
+  DeliveryReportRow,
+} from "./receipts/delivery-receipts.js";
+export type { DeliveryStatus, DeliveryView } from "./receipts/delivery-status.js";
 
 // Temporary Access Pass: issued by an admin, checked at sign-in, its session only registers
 

@@ -38,7 +38,14 @@ import { type EventSink, emitEvent, noEvents } from "./ports/events.js";
 import { guardStore } from "./ports/guarded-store.js";
 import type { Keyring } from "./ports/keyring.js";
 import { allowAllSends, type SendRiskHook } from "./ports/risk.js";
+import type { SmsSender, VoiceSender } from "./ports/senders.js";
 import type { Store } from "./ports/store.js";
+import {
+  createDeliveryApi,
+  type DeliveryApi,
+  type DeliveryReportApi,
+  deliveryReport,
+} from "./receipts/delivery-receipts.js";
 import { type RegistrationStore, registrationStore } from "./registration/registration.js";
 import {
   type RevertInput,
@@ -92,6 +99,25 @@ export interface MfaConfig {
   readonly revert?: RevertOptions;
   /** The relying party for passkeys: required when the policy offers `passkey`. */
   readonly webauthn?: WebAuthnOptions;
+  /** Delivery receipts' consequences. @default no failover */
+  readonly delivery?: DeliveryOptions;
+}
+
+/** What `createMfa` does with delivery receipts. */
+export interface DeliveryOptions {
+  /**
+   * Send a challenge's next code through other senders when its message has no delivery
+   * receipt `afterSeconds` after the send (or the provider reported it failed or undelivered),
+   * once per challenge. It runs when the app reads the challenge (`enrolment.get`,
+   * `challenge.status`): a page that polls drives it. Needs the providers' receipt webhooks
+   * mounted, else every code fails over. @default none
+   */
+  readonly failover?: {
+    /** Seconds without a delivery receipt before failing over, 10 to 600. */
+    readonly afterSeconds: number;
+    /** The senders to fail over to, per channel (at least one). */
+    readonly senders: { readonly sms?: SmsSender; readonly voice?: VoiceSender };
+  };
 }
 
 /** The SDK. */
@@ -102,8 +128,16 @@ export interface Mfa {
   readonly securityInfo: SecurityInfoApi;
   /** Sign-in checks of registered factors, app passwords and Temporary Access Passes. */
   readonly challenge: ChallengeApi & TemporaryAccessPassChallengeApi;
-  /** Administration: Temporary Access Passes, and the migration import from another system. */
-  readonly admin: AdminApi & TemporaryAccessPassAdminApi & ImportAdminApi;
+  /**
+   * Administration: Temporary Access Passes, the migration import from another system, and the
+   * delivery report.
+   */
+  readonly admin: AdminApi & TemporaryAccessPassAdminApi & ImportAdminApi & DeliveryReportApi;
+  /**
+   * Provider receipts (Twilio status callbacks, Vonage delivery receipts and call events), as the
+   * adapters' webhook handlers hand them over after checking the provider's signature.
+   */
+  readonly delivery: DeliveryApi;
   /** The policy with every default applied. */
   readonly policy: Policy;
   /** Whether a user must register now (none / nudge / required). */
@@ -159,6 +193,20 @@ const configSchema = z.object({
   events: port(["emit"]).optional(),
   beforeSend: z
     .custom<SendRiskHook>((v) => typeof v === "function", { message: "must be a function" })
+    .optional(),
+  delivery: z
+    .object({
+      failover: z
+        .object({
+          afterSeconds: z.number().int().min(10).max(600),
+          senders: z
+            .object({ sms: port(["send"]).optional(), voice: port(["send"]).optional() })
+            .refine((v) => v.sms !== undefined || v.voice !== undefined, {
+              message: "at least one of sms, voice",
+            }),
+        })
+        .optional(),
+    })
     .optional(),
 });
 
@@ -253,8 +301,10 @@ export function createMfa(config: MfaConfig): Mfa {
   const renderer = createMessageRenderer(config.messages ?? {});
   // Each sender is wrapped once: a failure that is not typed, or no answer within the deadline,
   // is delivery_unavailable (REL-04/05), so every flow sees only outcomes it can show.
+  const failover = config.delivery?.failover;
   const messenger = createMessenger({
     senders: guardSenders(senders),
+    ...(failover ? { failover: guardSenders(failover.senders) } : {}),
     renderer,
     appName: config.tenant.name,
   });
@@ -276,6 +326,12 @@ export function createMfa(config: MfaConfig): Mfa {
     tenant: Object.freeze({ name: config.tenant.name, domains }),
     revert: revert.options,
     webauthn: webauthn && "settings" in webauthn ? webauthn.settings : null,
+    failover: failover
+      ? {
+          afterMs: failover.afterSeconds * 1000,
+          channels: (["sms", "voice"] as const).filter((c) => failover.senders[c] !== undefined),
+        }
+      : null,
   };
   // Options are checked now, once, rather than at the first user action.
   flowsOf(shared, detachedUnit(store));
@@ -373,6 +429,8 @@ export function createMfa(config: MfaConfig): Mfa {
     // start and resend commit before they send (state before send, REL-04), then send once.
     start: (input) => act(userOf(input), (f) => f.challenge.start(input), 0),
     resend: (input) => act(userOf(input), (f) => f.challenge.resend(input), 0),
+    // A failover send commits its claim first: an action run again never sends twice.
+    status: (input) => act(userOf(input), (f) => f.challenge.status(input)),
     verify: (input) => check(userOf(input), (f) => f.challenge.verify(input)),
     verifyTotp: (input) => check(userOf(input), (f) => f.challenge.verifyTotp(input)),
     beginPasskey: (input) => act(userOf(input), (f) => f.challenge.beginPasskey(input)),
@@ -419,6 +477,15 @@ export function createMfa(config: MfaConfig): Mfa {
     import: imports.import,
     importedFactors: imports.importedFactors,
     confirmImported: imports.confirmImported,
+    // Reads the day's figures, keys of no user.
+    deliveryReport: (options) => deliveryReport(store, clock, options),
+  });
+
+  // A receipt names a message; the index says whose challenge it is, then that user's unit.
+  const delivery = createDeliveryApi({
+    store,
+    clock,
+    apply: (applied) => act(applied.userId, (f) => f.deliveries.applyToChallenge(applied)),
   });
 
   const perUser =
@@ -462,6 +529,7 @@ export function createMfa(config: MfaConfig): Mfa {
     securityInfo,
     challenge,
     admin,
+    delivery,
     policy,
     required: (userId: string, options: { enabledAt?: number } = {}) =>
       act(userId, async (f) =>

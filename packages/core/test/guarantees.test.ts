@@ -250,6 +250,8 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
       // Uses up a recovery code (it is the sign-in, so no step-up); its notice and event are
       // tested in recovery-codes.test.ts (BIND-02).
       "verifyRecoveryCode",
+      // Reads a challenge's delivery; a failover it sends is a resend of the same challenge.
+      "status",
     ];
     expect(Object.keys(seedSetup({ policy }).mfa.challenge).sort()).toEqual(changing.sort());
   });

@@ -44,6 +44,11 @@ export {
 } from "./fault-ledger.js";
 export { observedStore, type StoreMethod } from "./observed-store.js";
 export {
+  RECEIPT_USERS,
+  type ReceiptTestMfa,
+  receiptTestMfa,
+} from "./receipt-kit.js";
+export {
   type CreateSenderUnderTest,
   codeCallScript,
   type FakeProviderServer,
@@ -81,3 +86,4 @@ export {
   storeCases,
   testStore,
 } from "./store-kit.js";
+export { serveWebhook, type WebhookServer } from "./webhook-server.js";

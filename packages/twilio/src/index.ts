@@ -11,6 +11,13 @@ export {
   type VerifyTwilioSignatureInput,
   verifyTwilioSignature,
 } from "./signature.js";
+export {
+  TWILIO_CALL_STATUSES,
+  TWILIO_MESSAGE_STATUSES,
+  type TwilioStatusWebhookOptions,
+  twilioReceiptOf,
+  twilioStatusWebhook,
+} from "./status-webhook.js";
 // Errors and options shared by both senders
 export {
   TWILIO_REJECTED_CODES,

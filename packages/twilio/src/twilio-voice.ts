@@ -76,6 +76,10 @@ export function twilioVoice(options: TwilioVoiceOptions): VoiceSender {
         form.set("SendDigits", `${"w".repeat(Math.round(delay * 2))}${message.extension}`);
       }
       if (options.ringTimeoutSeconds) form.set("Timeout", String(options.ringTimeoutSeconds));
+      // By default Twilio reports only `completed`; ringing and answered tell the user more.
+      if (options.statusCallbackUrl)
+        for (const event of ["initiated", "ringing", "answered", "completed"])
+          form.append("StatusCallbackEvent", event);
       const messageId = await post(withStatusCallback(form, options));
       return { provider: "twilio", messageId };
     },

@@ -3,7 +3,7 @@
 // numbers, TwiML that parses, and Twilio's JSON answers and error bodies
 // (https://www.twilio.com/docs/usage/requests-to-twilio, .../messaging/api/message-resource,
 // .../voice/api/call-resource, .../api/errors).
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   type ProbeFailure,
@@ -42,6 +42,19 @@ export interface FakeTwilio {
   readonly requests: RecordedRequest[];
   /** Makes the next request get exactly this answer (after authentication). */
   failNextWith(status: number, body: unknown): void;
+  /** The SIDs of the messages and calls the fake accepted, oldest first. */
+  readonly sids: string[];
+  /**
+   * Posts a status callback for `sid` to the `StatusCallback` its request named, as Twilio does:
+   * form-encoded, `MessageSid`/`MessageStatus` for a message, `CallSid`/`CallStatus` for a call,
+   * `ErrorCode` if given, signed with `X-Twilio-Signature` under the Auth Token (or
+   * `signWith`); `tamper` changes the body after signing. Answers the webhook's HTTP status.
+   */
+  postStatus(
+    sid: string,
+    status: string,
+    options?: { errorCode?: string; signWith?: string; tamper?: (body: string) => string },
+  ): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -118,6 +131,57 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     injected.push(failure === "timeout" ? "hang" : { status: 0, body: failure });
   };
 
+  const sids: string[] = [];
+  const callbacks = new Map<string, { url: string; to: string }>();
+  const accepted = (sid: string, to: string, form: URLSearchParams) => {
+    sids.push(sid);
+    const url = form.get("StatusCallback");
+    if (url) callbacks.set(sid, { url, to });
+  };
+
+  /** Twilio's signature, computed here independently of the adapter's verifier. */
+  const sign = (token: string, url: string, form: URLSearchParams) => {
+    const names = [...new Set(form.keys())].sort();
+    const payload = names
+      .map((n) =>
+        form
+          .getAll(n)
+          .sort()
+          .map((v) => n + v)
+          .join(""),
+      )
+      .join("");
+    return createHmac("sha1", token)
+      .update(url + payload)
+      .digest("base64");
+  };
+
+  const postStatus: FakeTwilio["postStatus"] = async (sid, status, options = {}) => {
+    const target = callbacks.get(sid);
+    if (!target) throw new Error(`no StatusCallback for ${sid}`);
+    const call = sid.startsWith("CA");
+    const form = new URLSearchParams({
+      AccountSid: accountSid,
+      To: target.to,
+      ApiVersion: "2010-04-01",
+      ...(call
+        ? { CallSid: sid, CallStatus: status, Direction: "outbound-api" }
+        : { MessageSid: sid, SmsSid: sid, MessageStatus: status, SmsStatus: status }),
+      ...(options.errorCode ? { ErrorCode: options.errorCode } : {}),
+    });
+    const body = form.toString();
+    const signature = sign(options.signWith ?? authToken, target.url, form);
+    const response = await fetch(target.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-twilio-signature": signature,
+      },
+      body: options.tamper ? options.tamper(body) : body,
+    });
+    return response.status;
+  };
+
   const authenticated = (req: IncomingMessage, pathSid: string) => {
     const [scheme, encoded = ""] = (req.headers.authorization ?? "").split(" ");
     if (scheme !== "Basic") return false;
@@ -151,6 +215,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       );
     received.push({ to, text: body });
     const sid = `SM${hex(16)}`;
+    accepted(sid, to, form);
     return {
       status: 201,
       body: {
@@ -197,10 +262,12 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       return twilioError(400, 12100, "Document parse failure");
     }
     received.push({ to, text: spoken(parsed) });
+    const sid = `CA${hex(16)}`;
+    accepted(sid, to, form);
     return {
       status: 201,
       body: {
-        sid: `CA${hex(16)}`,
+        sid,
         account_sid: accountSid,
         to,
         from: form.get("From"),
@@ -273,6 +340,8 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     failNextWith: (status, body) => {
       injected.push({ status, body });
     },
+    sids,
+    postStatus,
     close: server.close,
   };
 }

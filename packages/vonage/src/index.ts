@@ -17,6 +17,14 @@ export {
 } from "./ncco.js";
 // Webhooks
 export {
+  VONAGE_CALL_STATUSES,
+  VONAGE_SMS_STATUSES,
+  type VonageCallEventWebhookOptions,
+  type VonageSmsReceiptWebhookOptions,
+  vonageCallEventWebhook,
+  vonageSmsReceiptWebhook,
+} from "./receipt-webhooks.js";
+export {
   type VerifyVonageSmsSignatureInput,
   type VonageSignatureMethod,
   type VonageSmsWebhookParams,

@@ -3,7 +3,14 @@
 // without '+', type=unicode for non-GSM text (without it the text arrives garbled, as on a
 // handset), the application JWT verified with the application's public key, the NCCO shape, SSML
 // that parses, and Vonage's answers: SMS statuses in an HTTP 200 body, RFC 7807 problems for voice.
-import { generateKeyPairSync, randomBytes, randomUUID, verify } from "node:crypto";
+import {
+  createHash,
+  createHmac,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+  verify,
+} from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { smsSegments } from "@mfakit/core/delivery";
 import {
@@ -35,6 +42,36 @@ export interface FakeVonage {
   readonly requests: RecordedRequest[];
   /** Makes the next request get exactly this answer (after authentication). */
   failNextWith(status: number, body: unknown): void;
+  /** The account's signature secret (signed SMS webhooks and signed Voice webhooks). */
+  readonly signatureSecret: string;
+  /** The SMS message ids and call uuids the fake gave out, oldest first. */
+  readonly ids: string[];
+  /**
+   * Posts an SMS delivery receipt for `messageId` to the `callback` its request named, signed
+   * with `sig` (sha256hmac under the signature secret, or `signWith`) as GET, form POST or JSON
+   * POST; `tamper` changes the parameters after signing. Answers the HTTP status.
+   */
+  postReceipt(
+    messageId: string,
+    status: string,
+    options?: {
+      as?: "GET" | "POST" | "JSON";
+      errorCode?: string;
+      signWith?: string;
+      unsigned?: boolean;
+      tamper?: (params: Record<string, string>) => Record<string, string>;
+    },
+  ): Promise<number>;
+  /**
+   * Posts a call event for `uuid` to the call's `event_url`, JSON with a signed JWT
+   * (`payload_hash` of the body) under the signature secret (or `signWith`); `tamper` changes
+   * the body after signing. Answers the HTTP status.
+   */
+  postCallEvent(
+    uuid: string,
+    status: string,
+    options?: { signWith?: string; tamper?: (body: string) => string },
+  ): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -128,6 +165,88 @@ export async function startFakeVonage(): Promise<FakeVonage> {
   const requests: RecordedRequest[] = [];
   const received: ProbeMessage[] = [];
   const injected: Answer[] = [];
+  const signatureSecret = randomBytes(16).toString("hex");
+  const ids: string[] = [];
+  const callbacks = new Map<string, { url: string; to: string }>();
+
+  /** The SMS API's `sig`, computed here independently of the adapter's verifier. */
+  const smsSig = (params: Record<string, string>, secret: string) => {
+    const signed = Object.keys(params)
+      .sort()
+      .map((k) => `&${k}=${(params[k] ?? "").replace(/[&=]/g, "_")}`)
+      .join("");
+    return createHmac("sha256", secret).update(signed).digest("hex").toUpperCase();
+  };
+
+  const postReceipt: FakeVonage["postReceipt"] = async (messageId, status, options = {}) => {
+    const target = callbacks.get(messageId);
+    if (!target) throw new Error(`no callback for ${messageId}`);
+    const params: Record<string, string> = {
+      msisdn: target.to,
+      to: "Contoso",
+      "network-code": "23410",
+      messageId,
+      price: "0.03330000",
+      status,
+      scts: "2611250900",
+      "err-code": options.errorCode ?? "0",
+      "api-key": apiKey,
+      "message-timestamp": new Date().toISOString().slice(0, 19).replace("T", " "),
+      timestamp: String(Math.floor(Date.now() / 1000)),
+      nonce: randomUUID(),
+    };
+    if (!options.unsigned) params.sig = smsSig(params, options.signWith ?? signatureSecret);
+    const sent = options.tamper ? options.tamper(params) : params;
+    const as = options.as ?? "POST";
+    const response =
+      as === "GET"
+        ? await fetch(`${target.url}?${new URLSearchParams(sent)}`)
+        : await fetch(target.url, {
+            method: "POST",
+            headers: {
+              "content-type":
+                as === "JSON" ? "application/json" : "application/x-www-form-urlencoded",
+            },
+            body: as === "JSON" ? JSON.stringify(sent) : new URLSearchParams(sent).toString(),
+          });
+    return response.status;
+  };
+
+  const postCallEvent: FakeVonage["postCallEvent"] = async (uuid, status, options = {}) => {
+    const target = callbacks.get(uuid);
+    if (!target) throw new Error(`no event_url for ${uuid}`);
+    const body = JSON.stringify({
+      uuid,
+      conversation_uuid: `CON-${randomUUID()}`,
+      status,
+      direction: "outbound",
+      to: target.to,
+      from: "447700900000",
+      timestamp: new Date().toISOString(),
+    });
+    const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
+    const header = b64({ alg: "HS256", typ: "JWT" });
+    const claims = b64({
+      iat: Math.floor(Date.now() / 1000),
+      jti: randomUUID(),
+      iss: "Vonage",
+      api_key: apiKey,
+      application_id: applicationId,
+      payload_hash: createHash("sha256").update(body).digest("hex"),
+    });
+    const signature = createHmac("sha256", options.signWith ?? signatureSecret)
+      .update(`${header}.${claims}`)
+      .digest("base64url");
+    const response = await fetch(target.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${header}.${claims}.${signature}`,
+      },
+      body: options.tamper ? options.tamper(body) : body,
+    });
+    return response.status;
+  };
 
   const sms = (p: Record<string, string>): Reply => {
     for (const name of ["api_key", "api_secret", "from", "to", "text"]) {
@@ -149,6 +268,8 @@ export async function startFakeVonage(): Promise<FakeVonage> {
       ...(p["client-ref"] ? { idempotencyKey: p["client-ref"] } : {}),
     });
     const id = randomBytes(8).toString("hex").toUpperCase();
+    ids.push(id);
+    if (p.callback) callbacks.set(id, { url: p.callback, to });
     return {
       status: 200,
       body: {
@@ -198,10 +319,14 @@ export async function startFakeVonage(): Promise<FakeVonage> {
       }
     }
     received.push({ to: `+${to.number}`, text: spokenParts.join(" ") });
+    const uuid = randomUUID();
+    ids.push(uuid);
+    const eventUrl = Array.isArray(b.event_url) ? b.event_url[0] : undefined;
+    if (typeof eventUrl === "string") callbacks.set(uuid, { url: eventUrl, to: to.number });
     return {
       status: 201,
       body: {
-        uuid: randomUUID(),
+        uuid,
         status: "started",
         direction: "outbound",
         conversation_uuid: `CON-${randomUUID()}`,
@@ -269,6 +394,10 @@ export async function startFakeVonage(): Promise<FakeVonage> {
     failNextWith: (status, body) => {
       injected.push({ status, body });
     },
+    signatureSecret,
+    ids,
+    postReceipt,
+    postCallEvent,
     close: server.close,
   };
 }

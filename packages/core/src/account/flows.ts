@@ -29,6 +29,8 @@ import { type EventSink, emitEvent } from "../ports/events.js";
 import type { GuardedStore } from "../ports/guarded-store.js";
 import type { Keyring } from "../ports/keyring.js";
 import type { SendRiskHook } from "../ports/risk.js";
+import type { FailoverSettings } from "../receipts/delivery-failover.js";
+import { deliveryLog } from "../receipts/delivery-log.js";
 import { recoveryCodes } from "../recovery-codes/recovery-codes.js";
 import { registrationStore } from "../registration/registration.js";
 import {
@@ -61,6 +63,8 @@ export interface SharedDeps {
   readonly revert: ResolvedRevertOptions | null;
   /** The passkey ceremonies' settings, when passkeys are configured. */
   readonly webauthn?: WebAuthnSettings | null;
+  /** When codes fail over to the failover senders; `null` or absent when none are configured. */
+  readonly failover?: FailoverSettings | null;
 }
 
 /** One action's flows. */
@@ -124,6 +128,14 @@ export function flowsOf(shared: SharedDeps, unit: UnitOfWork): ActionFlows {
     totp,
     appPasswords,
     messenger: shared.messenger,
+    // A challenge's delivery record lives as long as the challenge can (every send's lifetime).
+    deliveries: deliveryLog({
+      unit,
+      store,
+      clock,
+      challengeTtlMs: 2 * codes.options.ttlSeconds * codes.options.maxSends * 1000,
+    }),
+    failover: shared.failover ?? null,
     webauthn: shared.webauthn ? { settings: shared.webauthn, random, keyring } : null,
   };
   const engine = createEnrolmentEngine({ ...deps, tenant: shared.tenant });

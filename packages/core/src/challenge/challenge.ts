@@ -17,6 +17,8 @@ import {
 import { userKey } from "../keys.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
 import { emitEvent } from "../ports/events.js";
+import { failOverIfDue } from "../receipts/delivery-failover.js";
+import type { DeliveryView } from "../receipts/delivery-status.js";
 import {
   type RecoveryCodeSignIn,
   recoveryCodeOption,
@@ -53,8 +55,19 @@ export type ChallengeStarted =
       readonly destination: string;
       readonly channel: Delivery;
       readonly expiresInSeconds: number;
+      /**
+       * What the provider said about the code's message: `queued` until a receipt comes, then
+       * `sent`, `delivered`, `failed` or `undelivered`; `null` when the sender gave no message
+       * id. Poll {@link ChallengeApi.status} to follow it.
+       */
+      readonly delivery: DeliveryView | null;
     }
   | ChallengeFailure;
+
+/** A started phone challenge as it stands: `start`'s answer, with the latest delivery status. */
+export type ChallengeStatus =
+  | Extract<ChallengeStarted, { ok: true }>
+  | { readonly ok: false; readonly reason: "not_found" };
 
 /** A check's result. */
 export type ChallengeResult =
@@ -98,6 +111,20 @@ export interface ChallengeApi {
     ip?: string;
     locale?: string;
   }): Promise<ChallengeStarted>;
+  /**
+   * The challenge's delivery as the provider's receipts report it, for a page that polls: show
+   * "delivered", or with `delivery.offerAlternatives` "not delivered: call me instead / use
+   * another method". With a failover configured (`createMfa`'s `delivery.failover`) and no
+   * delivery receipt in time, this call sends the challenge's next code through the failover
+   * senders, once per challenge (`delivery.failedOver`). `not_found` for a used, expired or
+   * other user's challenge.
+   */
+  status(input: {
+    userId: string;
+    challengeId: string;
+    ip?: string;
+    locale?: string;
+  }): Promise<ChallengeStatus>;
   /** Checks the code of a phone challenge. */
   verify(input: {
     userId: string;
@@ -198,24 +225,46 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       ? r
       : { ok: false, reason: "rate_limited", retryAfterSeconds: r.retryAfterSeconds };
 
+  /** What a sign-in code's message is, but the code itself. */
+  const codeOf = (userId: string, challengeId: string, rec: SigninRecord, locale: string) => ({
+    userId,
+    channel: rec.delivery,
+    to: rec.e164,
+    extension: rec.extension,
+    locale,
+    purpose: "signin" as const,
+    ttlMinutes: Math.round(codes.options.ttlSeconds / 60),
+    challengeId,
+    country: rec.country,
+  });
+
+  /** The started challenge as it stands now. */
+  const started = async (
+    userId: string,
+    challengeId: string,
+    rec: SigninRecord,
+    expiresAt: number,
+  ): Promise<Extract<ChallengeStarted, { ok: true }>> => ({
+    ok: true,
+    challengeId,
+    destination: maskPhone(rec.e164),
+    channel: rec.delivery,
+    expiresInSeconds: Math.max(0, Math.ceil((expiresAt - clock.now()) / 1000)),
+    delivery: await deps.deliveries.view(userId, challengeId),
+  });
+
   /** Sends an issued code; a provider failure is a value the caller shows (REL-04). */
   const send = async (
+    userId: string,
     challengeId: string,
     rec: SigninRecord,
     issued: IssuedCode,
     locale: string,
   ): Promise<ChallengeStarted> => {
     const outcome = await deliverCode(deps, {
-      channel: rec.delivery,
-      to: rec.e164,
-      extension: rec.extension,
+      ...codeOf(userId, challengeId, rec, locale),
       code: issued.code,
-      locale,
-      purpose: "signin",
-      ttlMinutes: Math.round(codes.options.ttlSeconds / 60),
-      challengeId,
       sendCount: issued.sendCount,
-      country: rec.country,
     });
     if (!outcome.ok)
       return {
@@ -223,13 +272,7 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
         reason: "delivery_failed",
         retryable: outcome.error === "delivery_unavailable",
       };
-    return {
-      ok: true,
-      challengeId,
-      destination: maskPhone(rec.e164),
-      channel: rec.delivery,
-      expiresInSeconds: Math.ceil((issued.expiresAt - clock.now()) / 1000),
-    };
+    return started(userId, challengeId, rec, issued.expiresAt);
   };
 
   /**
@@ -374,7 +417,7 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
         });
         return refusedSend(refused);
       }
-      return send(challengeId, rec, issued, input.locale ?? reg.locale ?? "en");
+      return send(input.userId, challengeId, rec, issued, input.locale ?? reg.locale ?? "en");
     },
 
     async resend(input) {
@@ -388,7 +431,21 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       const issued = await durably(() =>
         codes.resend({ userId: input.userId, challengeId: input.challengeId }),
       );
-      return send(input.challengeId, rec, issued, input.locale ?? "en");
+      return send(input.userId, input.challengeId, rec, issued, input.locale ?? "en");
+    },
+
+    async status(input) {
+      const key = recordKey(input.userId, input.challengeId);
+      const entry = await store.get<SigninRecord & Record<string, never>>(key);
+      if (!entry) return { ok: false, reason: "not_found" };
+      const rec = entry.value as SigninRecord;
+      await failOverIfDue(deps, {
+        subject: subjectOf(input.userId, rec, input.ip),
+        code: codeOf(input.userId, input.challengeId, rec, input.locale ?? "en"),
+      });
+      const live = await codes.status({ userId: input.userId, challengeId: input.challengeId });
+      if (!live) return { ok: false, reason: "not_found" };
+      return started(input.userId, input.challengeId, rec, live.expiresAt);
     },
 
     async verify(input) {
@@ -412,8 +469,12 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       );
       if (!outcome.ok) return outcome;
       await store.delete(recordKey(input.userId, input.challengeId));
-      // The day's "verified" figure (FRAUD-06) lands in the same commit as the check.
-      deps.unit.countOnCommit([limiter.conversionItem("verified", rec.country)]);
+      // The day's "verified" figures (FRAUD-06; per provider for the delivery report) land in
+      // the same commit as the check.
+      deps.unit.countOnCommit([
+        limiter.conversionItem("verified", rec.country),
+        ...(await deps.deliveries.verifiedItems(input.userId, input.challengeId)),
+      ]);
       return { ok: true, method: rec.method, ...(await remembered(input)) };
     },
 

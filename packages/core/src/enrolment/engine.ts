@@ -37,6 +37,7 @@ import { clearSend, countSend, deliverCode, type SendRefusal, screenSend } from 
 import { userKey } from "../keys.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
+import { failOverIfDue } from "../receipts/delivery-failover.js";
 import { issueRecoveryCodes } from "../recovery-codes/recovery-code-flows.js";
 import { emptyRegistration, type Registration } from "../registration/registration.js";
 import { parseRecoveryEmail } from "../rules/email.js";
@@ -278,6 +279,19 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     pending: { kind: "phone"; e164: string } | { kind: "email"; address: string },
   ) => (pending.kind === "email" ? pending.address : pending.e164);
 
+  /** What a challenge's code message is, but the code itself. */
+  const codeMessage = (rec: EnrolmentRecord, pending: PendingPhone | PendingEmail) => ({
+    userId: rec.userId,
+    channel: pending.kind === "email" ? ("email" as const) : pending.delivery,
+    to: destinationOf(pending),
+    extension: pending.kind === "phone" ? pending.extension : null,
+    locale: rec.locale,
+    purpose: codePurpose(pending),
+    ttlMinutes: Math.round(codes.options.ttlSeconds / 60),
+    challengeId: pending.challengeId,
+    ...(pending.kind === "phone" ? { country: pending.country } : {}),
+  });
+
   /** Sends the code of a challenge; the outcome is recorded on the pending step. */
   const sendCode = (
     rec: EnrolmentRecord,
@@ -285,18 +299,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     code: string,
     sendCount: number,
   ): Promise<DeliveryOutcome> =>
-    deliverCode(deps, {
-      channel: pending.kind === "email" ? "email" : pending.delivery,
-      to: destinationOf(pending),
-      extension: pending.kind === "phone" ? pending.extension : null,
-      code,
-      locale: rec.locale,
-      purpose: codePurpose(pending),
-      ttlMinutes: Math.round(codes.options.ttlSeconds / 60),
-      challengeId: pending.challengeId,
-      sendCount,
-      ...(pending.kind === "phone" ? { country: pending.country } : {}),
-    });
+    deliverCode(deps, { ...codeMessage(rec, pending), code, sendCount });
 
   const deliveryNotice = (outcome: DeliveryOutcome): ViewNotice | null =>
     outcome.ok
@@ -498,8 +501,12 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
         { recoveryAdded: [...rec.recoveryAdded, "email"] },
       );
     }
-    // The day's "verified" figure (FRAUD-06) lands in the same commit as the binding.
-    deps.unit.countOnCommit([limiter.conversionItem("verified", pending.country)]);
+    // The day's "verified" figures (FRAUD-06; per provider for the delivery report) land in
+    // the same commit as the binding.
+    deps.unit.countOnCommit([
+      limiter.conversionItem("verified", pending.country),
+      ...(await deps.deliveries.verifiedItems(rec.userId, pending.challengeId)),
+    ]);
     const phone = {
       e164: pending.e164,
       country: pending.country,
@@ -1049,6 +1056,13 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
 
     async get(id, session) {
       const { record, version } = await load(id, session.userId);
+      const pending = record.pending;
+      // A page polling the code step drives the failover when no delivery receipt came in time.
+      if (record.status === "active" && record.step === "verify-code" && pending?.kind === "phone")
+        await failOverIfDue(deps, {
+          subject: sendSubject(record, session, pending),
+          code: codeMessage(record, pending),
+        });
       return render(record, version);
     },
 

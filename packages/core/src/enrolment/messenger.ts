@@ -8,14 +8,18 @@
 import type { CodePurpose, MessageRenderer, NoticeFactor } from "../delivery/templates.js";
 import { isMfaError, MfaError } from "../errors.js";
 import type { Delivery } from "../policy/policy.js";
-import type { EmailSender, SmsSender, VoiceSender } from "../ports/senders.js";
+import type { EmailSender, SendReceipt, SmsSender, VoiceSender } from "../ports/senders.js";
 
 /** Why a message was not delivered. */
 export type DeliveryError = "delivery_rejected" | "delivery_unavailable";
 
 /** The outcome of one send. */
 export type DeliveryOutcome =
-  | { readonly ok: true }
+  | {
+      readonly ok: true;
+      /** The provider's receipt (its message id, for delivery receipts), when the sender gave one. */
+      readonly receipt?: SendReceipt;
+    }
   | {
       readonly ok: false;
       readonly error: DeliveryError;
@@ -36,6 +40,11 @@ export interface CodeDelivery {
   readonly ttlMinutes: number;
   /** The same for every retry of one logical send (REL-03). */
   readonly idempotencyKey: string;
+  /**
+   * `"failover"`: through the failover senders (no delivery receipt in time), not the usual ones.
+   * @default "primary"
+   */
+  readonly route?: "primary" | "failover";
 }
 
 /** A secret-free notice that a factor was added or removed (BIND-02). */
@@ -77,8 +86,11 @@ export interface Messenger {
  */
 export async function deliveryOutcome(send: () => Promise<unknown>): Promise<DeliveryOutcome> {
   try {
-    await send();
-    return { ok: true };
+    const answer = await send();
+    const receipt = answer as Partial<SendReceipt> | undefined;
+    return typeof receipt?.provider === "string" && typeof receipt.messageId === "string"
+      ? { ok: true, receipt: { provider: receipt.provider, messageId: receipt.messageId } }
+      : { ok: true };
   } catch (e) {
     if (isMfaError(e, "config_invalid")) throw e;
     const error = isMfaError(e, "delivery_rejected") ? "delivery_rejected" : "delivery_unavailable";
@@ -99,10 +111,12 @@ export interface Senders {
  */
 export function createMessenger(options: {
   senders: Senders;
+  /** The senders a code fails over to when no delivery receipt came in time. @default none */
+  failover?: Senders;
   renderer: MessageRenderer;
   appName: string;
 }): Messenger {
-  const { senders, renderer, appName } = options;
+  const { renderer, appName } = options;
   const need = <T>(sender: T | undefined, channel: string): T => {
     if (!sender)
       throw new MfaError("config_invalid", {
@@ -113,6 +127,7 @@ export function createMessenger(options: {
   };
   return {
     sendCode(d) {
+      const senders = (d.route === "failover" ? options.failover : undefined) ?? options.senders;
       const input = {
         kind: "code",
         appName,
@@ -144,6 +159,7 @@ export function createMessenger(options: {
       );
     },
     sendNotice(d) {
+      const { senders } = options;
       const input = {
         kind: "notice",
         appName,

@@ -149,6 +149,7 @@ export function createRenderer(deps: FlowDeps) {
             pending.delivery === "sms" &&
             (policy.phone?.deliveries.includes("voice") ?? false),
           codeLength: codes.options.length,
+          delivery: isPhone ? await deps.deliveries.view(rec.userId, pending.challengeId) : null,
         };
       }
       case "authenticator-setup":

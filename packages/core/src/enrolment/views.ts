@@ -10,6 +10,7 @@
 
 import type { CeremonySetupView } from "../factors/registry.js";
 import type { Delivery, MfaMethod, RecoveryMethod } from "../policy/policy.js";
+import type { DeliveryView } from "../receipts/delivery-status.js";
 import type { Step } from "./steps.js";
 
 /** The outcome of the last submit, when it did not simply move on. */
@@ -82,6 +83,13 @@ export type EnrolmentView = ViewBase &
         readonly sendsLeft: number;
         readonly canSwitchToVoice: boolean;
         readonly codeLength: number;
+        /**
+         * What the provider said about the code's message (`queued` until a receipt comes);
+         * `null` for email or when the sender gave no message id. With `offerAlternatives`,
+         * show "not delivered: call me instead / use another method" (`switch-to-voice`,
+         * `different-method`). Poll `enrolment.get` to follow it.
+         */
+        readonly delivery: DeliveryView | null;
       }
     | {
         readonly step: "authenticator-setup";

@@ -53,6 +53,19 @@ export {
   type RedirectProbe,
 } from "../delivery/provider-http.js";
 
+// Delivery receipts: what a provider webhook handler hands to `mfa.delivery`
+
+export type { DeliveryReceipt, ReceiptOutcome } from "../receipts/delivery-log.js";
+export type { DeliveryStatus } from "../receipts/delivery-status.js";
+export {
+  deliverReceipt,
+  MAX_WEBHOOK_BODY_BYTES,
+  type ReceiptSink,
+  readWebhookBody,
+  type WebhookHandler,
+  webhookAnswer,
+} from "../receipts/webhook-receipts.js";
+
 // Ports: clock and randomness, keyring, audit events
 
 export { type Clock, type RandomSource, systemClock, webCryptoRandom } from "../ports/clock.js";

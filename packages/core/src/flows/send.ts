@@ -24,6 +24,7 @@ import type { Limiter, LimitScope, SendAllowance, SendPlan } from "../limits/lim
 import type { Clock } from "../ports/clock.js";
 import { type EventSink, emitEvent } from "../ports/events.js";
 import type { SendRiskContext, SendRiskHook } from "../ports/risk.js";
+import type { DeliveryLog } from "../receipts/delivery-log.js";
 
 /** Why a send was refused before any provider call. */
 export type SendRefusal =
@@ -42,6 +43,8 @@ export interface SendDeps {
   readonly messenger: Messenger;
   readonly events: EventSink;
   readonly clock: Clock;
+  /** Where an accepted message is recorded for its provider's receipts. */
+  readonly deliveries: DeliveryLog;
 }
 
 /** A send about to happen. */
@@ -149,6 +152,8 @@ export function clearSend(deps: SendDeps, send: CountedSend): Promise<SendRefusa
 
 /** A code to deliver, after its state was written. */
 export interface CodeToDeliver extends Omit<CodeDelivery, "idempotencyKey"> {
+  /** Whose challenge it is (the message index points receipts back to it). */
+  readonly userId: string;
   readonly challengeId: string;
   /** The send's number within its challenge: with the id, the idempotency key (REL-03). */
   readonly sendCount: number;
@@ -156,7 +161,11 @@ export interface CodeToDeliver extends Omit<CodeDelivery, "idempotencyKey"> {
   readonly country?: string;
 }
 
-/** Sends a code through the messenger; a provider failure is an outcome, not a throw (REL-04). */
+/**
+ * Sends a code through the messenger; a provider failure is an outcome, not a throw (REL-04).
+ * A phone message the provider accepted is logged for its receipts (the message index and the
+ * challenge's delivery record, in a commit of its own: the send has happened).
+ */
 export async function deliverCode(deps: SendDeps, code: CodeToDeliver): Promise<DeliveryOutcome> {
   const outcome = await deps.messenger.sendCode({
     channel: code.channel,
@@ -167,7 +176,22 @@ export async function deliverCode(deps: SendDeps, code: CodeToDeliver): Promise<
     purpose: code.purpose,
     ttlMinutes: code.ttlMinutes,
     idempotencyKey: `${code.challengeId}:${code.sendCount}`,
+    ...(code.route ? { route: code.route } : {}),
   });
+  if (outcome.ok && outcome.receipt && code.channel !== "email" && code.country) {
+    try {
+      await deps.deliveries.sent({
+        userId: code.userId,
+        challengeId: code.challengeId,
+        channel: code.channel,
+        country: code.country,
+        receipt: outcome.receipt,
+      });
+    } catch {
+      // The code went out: a store failure here only leaves its delivery status unknown (no
+      // `delivery` in the view), never a sent code reported as a failure.
+    }
+  }
   // The day's "sent" figure was counted with the send's limits, in the same batch (FRAUD-06).
   return outcome;
 }

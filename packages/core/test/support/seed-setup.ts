@@ -3,6 +3,7 @@
 import {
   createKeyring,
   createMfa,
+  type DeliveryOptions,
   type EnrolmentView,
   type LimitsInput,
   type Mfa,
@@ -47,6 +48,8 @@ export function seedSetup(
     revert?: RevertOptions;
     /** The relying party, for passkeys; `null` for none. @default {@link TEST_WEBAUTHN} */
     webauthn?: WebAuthnOptions | null;
+    /** Delivery receipts' consequences (failover). */
+    delivery?: DeliveryOptions;
   } = {},
 ) {
   const clock = fakeClock(Date.UTC(2026, 10, 25, 9, 0, 0));
@@ -65,6 +68,7 @@ export function seedSetup(
     events: { emit: (e) => void events.push(e) },
     ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
     ...(options.revert ? { revert: options.revert } : {}),
+    ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.webauthn === null ? {} : { webauthn: options.webauthn ?? TEST_WEBAUTHN }),
   });
   return { mfa, store, outbox, clock, events, keyring };
