@@ -18,6 +18,7 @@ import type { Store } from "@mfakit/core";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { type FakeClock, fakeClock } from "../fake-clock.js";
 import type { SingleUseCase } from "./case.js";
+import { cases as deliveryReceipts } from "./delivery-receipts.js";
 import { cases as passkeys } from "./passkeys.js";
 import { cases as recoveryCodes } from "./recovery-codes.js";
 import { cases as rememberedDevices } from "./remembered-devices.js";
@@ -33,6 +34,7 @@ export const singleUseCases: Readonly<Record<string, SingleUseCase>> = Object.fr
   ...revert,
   ...passkeys,
   ...rememberedDevices,
+  ...deliveryReceipts,
 });
 
 /** How {@link testSingleUse} gets a store. */
