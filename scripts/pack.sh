@@ -6,8 +6,8 @@
 #   npm install OUT_DIR/mfakit-core-0.1.0.tgz OUT_DIR/mfakit-sqlite-0.1.0.tgz …
 #
 # The packages depend on each other only as peers (`@mfakit/core` is a peer of every adapter),
-# with ranges such as ^0.1.0: installing the core's tarball beside an adapter's satisfies the
-# adapter, so nothing asks the registry for @mfakit/*. Third-party dependencies (zod,
+# with ranges such as `>=0.1.0 <1`: installing the core's tarball beside an adapter's satisfies
+# the adapter, so nothing asks the registry for @mfakit/*. Third-party dependencies (zod,
 # better-sqlite3, …) still come from the registry or the package manager's cache.
 #
 # MFAKIT_PACK_SKIP_BUILD=1 packs the dist/ folders as they are (after a `pnpm build`).
@@ -26,7 +26,7 @@ mkdir -p "$out"
 # Only the packages that would be published: a private one (a test harness) has no tarball.
 for dir in packages/*/; do
   if [ "$(node -p "require('./${dir}package.json').private === true")" = true ]; then continue; fi
-  # pnpm pack rewrites `workspace:` ranges to the packages' versions (`workspace:^` → ^0.1.0).
+  # pnpm pack rewrites `workspace:` ranges to the packages' versions (`workspace:>=0.1.0 <1` → `>=0.1.0 <1`).
   (cd "$dir" && pnpm pack --pack-destination "$out" >/dev/null)
 done
 
