@@ -13,7 +13,8 @@
 # MFAKIT_PACK_SKIP_BUILD=1 packs the dist/ folders as they are (after a `pnpm build`).
 set -euo pipefail
 
-out="$(realpath -m "${1:-packs}")"
+# OUT_DIR is taken relative to where the script is called from; the default is the checkout's.
+out="$(realpath -m "${1:-$(dirname "${BASH_SOURCE[0]}")/../packs}")"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$(npm prefix -g 2>/dev/null)/bin:$PATH"
 
