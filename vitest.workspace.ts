@@ -63,4 +63,18 @@ const exampleWeb = defineProject({
   },
 });
 
-export default [...packages.map(project), exampleWeb];
+/**
+ * The install from tarballs: npm and pnpm into fresh apps, strict tsc, ESM and CJS (minutes: it
+ * builds and packs every package, and npm compiles better-sqlite3).
+ */
+const install = defineProject({
+  test: {
+    name: "install",
+    root: "./test/install",
+    include: ["**/*.test.ts"],
+    testTimeout: 180_000,
+    hookTimeout: 600_000,
+  },
+});
+
+export default [...packages.map(project), exampleWeb, install];

@@ -23,9 +23,9 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: "node20",
-  // Entry points share chunks in both formats, so there is one `MfaError` class however a
-  // program reaches it (`isMfaError` is an `instanceof` check). Without this, each CJS entry
-  // would carry its own copy.
+  // Entry points share chunks in both formats, so there is one `MfaError` class per format however
+  // a program reaches it. Without this, each CJS entry would carry its own copy. (Across the two
+  // formats `isMfaError` still holds: it checks a `Symbol.for` brand, not the class.)
   splitting: true,
   // ESM-only dependencies are bundled into the CJS build for CommonJS consumers on older Node.
   noExternal: ["@noble/hashes"],

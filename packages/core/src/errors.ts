@@ -64,7 +64,32 @@ export interface MfaErrorOptions {
 }
 
 /**
+ * The brand every {@link MfaError} carries, from the global symbol registry. A program can load
+ * two copies of the core (its ESM build and its CJS build, through packages that reach it in
+ * different module formats): each has its own class, so `instanceof` would miss an error thrown
+ * by the other. The registry hands every copy the same symbol, so the brand is recognised by all.
+ */
+const MFA_ERROR_BRAND: unique symbol = Symbol.for("mfakit.MfaError") as never;
+
+/** True when `e` carries the {@link MfaError} brand of any copy of the core. */
+function isBranded(e: unknown): e is MfaError {
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    (e as { [MFA_ERROR_BRAND]?: unknown })[MFA_ERROR_BRAND] === true
+  );
+}
+
+/** `value instanceof ctor` as if `ctor` had no `Symbol.hasInstance` of its own. */
+function ordinaryInstanceOf(ctor: unknown, value: unknown): boolean {
+  return Function.prototype[Symbol.hasInstance].call(ctor, value);
+}
+
+/**
  * The one error class of the SDK.
+ *
+ * `instanceof MfaError` and {@link isMfaError} recognise an error from either module format
+ * (ESM or CJS) of the core: both check a brand shared across copies, not the class identity.
  *
  * @example
  * ```ts
@@ -77,6 +102,15 @@ export class MfaError extends Error {
   readonly code: MfaErrorCode;
   /** Secret-free structured details. */
   readonly data: MfaErrorData;
+
+  /**
+   * `instanceof MfaError` checks the brand shared by every copy of the core (see
+   * {@link isMfaError}); a subclass keeps the ordinary prototype check.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of `instanceof`
+    return this === MfaError ? isBranded(value) : ordinaryInstanceOf(this, value);
+  }
 
   constructor(code: MfaErrorCode, options: MfaErrorOptions = {}) {
     super(options.message ?? errorMessages[code], { cause: options.cause });
@@ -91,9 +125,15 @@ export class MfaError extends Error {
   }
 }
 
-/** True when `e` is an {@link MfaError}, optionally with the given code. */
+// On the prototype, not on each instance: no own property shows up in logs or serialisations.
+Object.defineProperty(MfaError.prototype, MFA_ERROR_BRAND, { value: true });
+
+/**
+ * True when `e` is an {@link MfaError}, optionally with the given code. An error thrown by the
+ * core's other module format (an adapter loaded as CJS by an ESM app) counts too.
+ */
 export function isMfaError(e: unknown, code?: MfaErrorCode): e is MfaError {
-  return e instanceof MfaError && (code === undefined || e.code === code);
+  return isBranded(e) && (code === undefined || e.code === code);
 }
 
 /** Why a check of a code, TOTP value or app password did not succeed. */

@@ -50,6 +50,7 @@ import {
   type EnrolmentRecord,
   type EnrolmentScope,
   type InputStep,
+  inputFault,
   type PendingCeremony,
   type PendingEmail,
   type PendingPhone,
@@ -1080,10 +1081,10 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
       const schema = stepInputs[record.step as InputStep];
       const parsed = schema.safeParse(input);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
+        const fault = inputFault(parsed.error.issues);
         throw new MfaError("invalid_input", {
-          message: "The input is not valid for this step.",
-          data: { field: issue?.path.join(".") ?? "", step: record.step },
+          message: fault.message,
+          data: { field: fault.field, step: record.step },
         });
       }
       // Step-up, on the path every answer takes (BIND-01): anything but moving around the

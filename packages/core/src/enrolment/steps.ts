@@ -165,6 +165,40 @@ export const stepInputs = {
   ]),
 } as const;
 
+/** The field an invalid answer got wrong, and what to say about it. */
+export interface InputFault {
+  /** The field at fault (`action`, `code`, or a field the step does not take, such as `_csrf`). */
+  readonly field: string;
+  /** A message for the developer: what is wrong with the field. */
+  readonly message: string;
+}
+
+/** Longest field name quoted back: the name comes from the request. */
+const MAX_FIELD_NAME = 64;
+
+/**
+ * The field an answer got wrong, from zod's issues. A field the step does not take is named
+ * (zod reports it with an empty path), so `submit(req.body)` with a form's own field such as a
+ * CSRF token says which one to take out. Of a union's branches, the one with the fewest issues is
+ * the answer the caller meant.
+ */
+export function inputFault(issues: readonly z.core.$ZodIssue[]): InputFault {
+  const issue = issues[0];
+  if (issue === undefined) return { field: "", message: "The input is not valid for this step." };
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    const closest = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
+    return inputFault(closest);
+  }
+  if (issue.code === "unrecognized_keys") {
+    const field = String(issue.keys[0] ?? "").slice(0, MAX_FIELD_NAME);
+    return {
+      field,
+      message: `This step does not take the field "${field}": pass only the step's own fields (leave out the form's others, such as a CSRF token).`,
+    };
+  }
+  return { field: issue.path.join("."), message: "The input is not valid for this step." };
+}
+
 /** Steps that accept input. */
 export type InputStep = keyof typeof stepInputs;
 /** What `submit` accepts: the input of any step. */

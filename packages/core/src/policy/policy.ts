@@ -178,7 +178,12 @@ export const policySchema = z
       ctx.addIssue({
         code: "custom",
         path: ["phone", "allowedCountries"],
-        message: "phone methods are enabled → phone.allowedCountries is required (FRAUD-01)",
+        // A policy with only an authenticator app still offers a recovery phone when it leaves
+        // `recovery.methods` at its default: say so, or the demand for countries is a riddle.
+        message:
+          phones.length > 0
+            ? "phone methods are enabled → phone.allowedCountries is required (FRAUD-01)"
+            : `recovery.methods includes "phone" (its default is ["email", "phone"]) → phone.allowedCountries is required (FRAUD-01); give the countries, or set recovery.methods without "phone" (e.g. ["email"] or [])`,
       });
     }
     const resistant = p.mfa.methods.filter((m) => resistsPhishing(m));

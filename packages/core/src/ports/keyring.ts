@@ -9,7 +9,7 @@
  * @module
  */
 
-import { MfaError } from "../errors.js";
+import { MfaError, type MfaErrorData } from "../errors.js";
 
 /** Server secrets by id. */
 export interface Keyring {
@@ -21,8 +21,12 @@ export interface Keyring {
 
 /** Options of {@link createKeyring}. */
 export interface KeyringOptions {
-  /** Master keys by id: raw bytes, or base64 / base64url strings of at least 32 bytes. */
-  readonly keys: Readonly<Record<string, Uint8Array | string>>;
+  /**
+   * Master keys by id: raw bytes, or base64 / base64url strings of at least 32 bytes. A key may
+   * be passed straight from the environment (`process.env.MFA_KEY`): when it is unset,
+   * `createKeyring` says which key is missing and how to make one.
+   */
+  readonly keys: Readonly<Record<string, Uint8Array | string | undefined>>;
   /** The id new data is written under; must be one of `keys`. */
   readonly current: string;
 }
@@ -52,14 +56,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
         data: { keyId: id },
       });
     }
-    const bytes = typeof raw === "string" ? decodeBase64(raw) : new Uint8Array(raw);
-    if (bytes.length < MIN_KEY_BYTES) {
-      throw new MfaError("config_invalid", {
-        message: `Key "${id}" must be at least ${MIN_KEY_BYTES} bytes.`,
-        data: { keyId: id, minBytes: MIN_KEY_BYTES },
-      });
-    }
-    keys.set(id, bytes);
+    keys.set(id, keyBytes(id, raw));
   }
   if (!keys.has(options.current)) {
     throw new MfaError("config_invalid", {
@@ -73,11 +70,44 @@ export function createKeyring(options: KeyringOptions): Keyring {
   });
 }
 
-function decodeBase64(text: string): Uint8Array {
-  const b64 = text.trim().replace(/-/g, "+").replace(/_/g, "/");
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) {
-    throw new MfaError("config_invalid", { message: "A key string must be base64 or base64url." });
+/** How to make a key, said by every message about a bad one. */
+const MAKE_ONE = "Make one with `openssl rand -base64 32` and keep it outside the database.";
+
+/**
+ * The bytes of key `id`, or a `config_invalid` that names the key and says how to make one. The
+ * messages never quote the value: a key that is merely mistyped is still a secret (STORE-06).
+ */
+function keyBytes(id: string, raw: Uint8Array | string | undefined): Uint8Array {
+  const fail = (problem: string, data: MfaErrorData = {}) =>
+    new MfaError("config_invalid", {
+      message: `Key "${id}" (keys["${id}"]) ${problem}. ${MAKE_ONE}`,
+      data: { keyId: id, minBytes: MIN_KEY_BYTES, ...data },
+    });
+  if (raw === undefined || raw === null || (typeof raw === "string" && raw.trim() === "")) {
+    throw fail(
+      "is missing: its value is empty or undefined. Is the environment variable it is read from (such as MFA_KEY) set?",
+    );
   }
-  const bin = atob(b64.padEnd(Math.ceil(b64.length / 4) * 4, "="));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  const bytes = typeof raw === "string" ? decodeBase64(raw) : new Uint8Array(raw);
+  if (bytes === null) throw fail("is not base64 or base64url");
+  if (bytes.length < MIN_KEY_BYTES) {
+    throw fail(`has ${bytes.length} bytes; a key needs at least ${MIN_KEY_BYTES} random bytes`, {
+      bytes: bytes.length,
+    });
+  }
+  return bytes;
+}
+
+/** Base64 or base64url (padding optional) to bytes; `null` when it is neither. */
+function decodeBase64(text: string): Uint8Array | null {
+  const b64 = text.trim().replace(/-/g, "+").replace(/_/g, "/");
+  // A length of 4n+1 is not a whole number of bytes in any base64: `atob` would throw a bare
+  // "Invalid character" that names nothing.
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.replace(/=+$/, "").length % 4 === 1) return null;
+  try {
+    const bin = atob(b64.padEnd(Math.ceil(b64.length / 4) * 4, "="));
+    return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
 }
