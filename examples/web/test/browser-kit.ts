@@ -13,7 +13,7 @@ import type { OutboxEntry } from "@mfakit/dev-outbox";
 import axe from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { type RunningServer, startServer } from "../src/server.ts";
+import { type RunningServer, type StartServerOptions, startServer } from "../src/server.ts";
 
 /** Debian's Chromium, or the one CI names. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -89,7 +89,7 @@ export interface Harness {
   readonly clock: TestClock;
   readonly context: BrowserContext;
   readonly page: Page;
-  /** An absolute URL of the app. */
+  /** An absolute URL of the MFA pages (under the mount's base path). */
   url(path: string): string;
   /** Messages in the outbox to `to`, oldest first (from `/outbox.json`). */
   messagesTo(to: string): Promise<OutboxEntry[]>;
@@ -107,11 +107,19 @@ export interface Harness {
  */
 export async function startHarness(
   browser: Browser,
-  options: { readonly port?: number; readonly recoveryCodesInWizard?: boolean } = {},
+  options: {
+    readonly port?: number;
+    readonly recoveryCodesInWizard?: boolean;
+    /** Which mount serves the demo (Hono's by default; the Express and Fastify examples'). */
+    readonly start?: (options: StartServerOptions) => Promise<RunningServer>;
+    /** Where the MFA pages are mounted. @default "" */
+    readonly basePath?: string;
+  } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "mfakit-web-test-"));
   const clock = testClock();
-  const server = await startServer({
+  const { start = startServer, ...rest } = options;
+  const server = await start({
     port: options.port ?? 0,
     host: "127.0.0.1",
     dataDir,
@@ -119,7 +127,7 @@ export async function startHarness(
     verbose: false,
     env: {},
     log: (line) => console.error(line), // only errors are logged when not verbose
-    ...options,
+    ...rest,
   });
   const contexts: BrowserContext[] = [];
   const newPage = async () => {
@@ -130,7 +138,7 @@ export async function startHarness(
   };
   const first = await newPage();
   const messagesTo = async (to: string) => {
-    const res = await fetch(`${server.url}/outbox.json`);
+    const res = await fetch(`${server.url}${server.basePath}/outbox.json`);
     const body = (await res.json()) as { messages: OutboxEntry[] };
     return body.messages.filter((m) => m.to === to).reverse();
   };
@@ -139,7 +147,7 @@ export async function startHarness(
     clock,
     context: first.context,
     page: first.page,
-    url: (path) => `${server.url}${path}`,
+    url: (path) => `${server.url}${server.basePath}${path}`,
     messagesTo,
     async codeFor(to, count) {
       const deadline = Date.now() + 5000;
