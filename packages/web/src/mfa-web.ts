@@ -198,7 +198,8 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     path: "/",
   } as const;
 
-  const root = new Hono<Env>();
+  // Not strict: `/mfa` and `/mfa/` are the same page.
+  const root = new Hono<Env>({ strict: false });
   const app = base ? root.basePath(base) : root;
 
   // ------------------------------------------------------------ headers, assets, state
