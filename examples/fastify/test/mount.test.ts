@@ -1,6 +1,6 @@
 /**
  * The MFA pages mounted in Fastify 5 (at /mfa), over real HTTP: sign-in, then the wizard; the
- * forms' bodies reach the pages unread by Fastify; an oversized body is a 413 (RATE-02).
+ * forms' bodies reach the pages unread by Fastify; an oversized body is a 413 (REL-07).
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
@@ -72,7 +72,7 @@ describe("the MFA pages in Fastify", () => {
     expect(next).toContain("Step 1: How should we contact you?");
   });
 
-  it("RATE-02: answers a form body over 16 KiB with 413, not a server error", async () => {
+  it("REL-07: answers a form body over 16 KiB with 413, not a server error", async () => {
     const res = await fetch(`${server.url}/mfa/enrol`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
