@@ -242,7 +242,11 @@ describe("the pages' language", () => {
 
   it("ship en, de, fr and es with every key, none empty, each with the placeholders of the English string", () => {
     const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const en = CATALOGUES.en as unknown as Record<string, unknown>;
     for (const [locale, catalogue] of Object.entries(CATALOGUES)) {
+      expect(Object.keys(catalogue.errors).sort(), locale).toEqual(
+        Object.keys(en.errors ?? {}).sort(),
+      );
       expect(Object.keys(catalogue).sort(), locale).toEqual(
         Object.keys(CATALOGUES.en ?? {}).sort(),
       );
@@ -250,7 +254,7 @@ describe("the pages' language", () => {
         if (typeof value !== "string") continue;
         expect(value.length, `${locale}.${key}`).toBeGreaterThan(0);
         expect(placeholders(value), `${locale}.${key}`).toEqual(
-          placeholders((CATALOGUES.en as Record<string, string>)[key] ?? ""),
+          placeholders(String(en[key] ?? "")),
         );
       }
     }
