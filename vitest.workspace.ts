@@ -1,6 +1,6 @@
 // Vitest >= 4 no longer reads this file by itself; vitest.config.ts imports it.
 // It is the list of the monorepo's test projects (same shape as `test.projects`).
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineProject } from "vitest/config";
 
@@ -51,17 +51,21 @@ const project = (name: string) =>
     },
   });
 
-/** The web example's browser tests (Chromium; generous timeouts). */
-const exampleWeb = defineProject({
-  resolve: { alias },
-  test: {
-    name: "example-web",
-    root: "./examples/web",
-    include: ["test/**/*.test.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-  },
-});
+/** The examples with tests (the web example's browser tests: Chromium; generous timeouts). */
+const examples = readdirSync(here("./examples"), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(here(`./examples/${d.name}/test`)))
+  .map((d) =>
+    defineProject({
+      resolve: { alias },
+      test: {
+        name: `example-${d.name}`,
+        root: `./examples/${d.name}`,
+        include: ["test/**/*.test.ts"],
+        testTimeout: 60_000,
+        hookTimeout: 60_000,
+      },
+    }),
+  );
 
 /**
  * The install from tarballs: npm and pnpm into fresh apps, strict tsc, ESM and CJS (minutes: it
@@ -77,4 +81,4 @@ const install = defineProject({
   },
 });
 
-export default [...packages.map(project), exampleWeb, install];
+export default [...packages.map(project), ...examples, install];

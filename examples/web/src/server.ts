@@ -1,11 +1,11 @@
 /**
- * `startServer`: wires the SDK (see `wiring.ts`), builds the app and listens.
+ * `createDemo`: wires the SDK (see `wiring.ts`), the MFA pages (`@mfakit/web`) and the app's own
+ * sign-in; `serve` listens with any Node handler; `startServer` does both on Hono's Node server.
  *
  * @module
  */
 
-import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import {
@@ -19,7 +19,9 @@ import {
 } from "@mfakit/core";
 import { systemClock } from "@mfakit/core/adapter";
 import type { DevOutbox } from "@mfakit/dev-outbox";
-import { createApp } from "./app.js";
+import { createMfaWeb, type MfaWeb } from "@mfakit/web";
+import type { Hono } from "hono";
+import { createApp, SESSION_COOKIE } from "./app.js";
 import { sessionStore } from "./sessions.js";
 import { DEMO_ACCOUNTS, type DemoAccount, userDirectory } from "./users.js";
 import { type Env, wire } from "./wiring.js";
@@ -63,6 +65,8 @@ export interface StartServerOptions {
   readonly webauthn?: WebAuthnOptions | null;
   /** Shows recovery codes in the wizard, after the first sign-in method. @default false */
   readonly recoveryCodesInWizard?: boolean;
+  /** Where the MFA pages are mounted. @default "" (the root, beside `/sign-in`) */
+  readonly basePath?: string;
 }
 
 /** A running server. */
@@ -81,6 +85,8 @@ export interface RunningServer {
   readonly warnings: readonly string[];
   /** The demo accounts (id, password). */
   readonly demoAccounts: readonly DemoAccount[];
+  /** Where the MFA pages are mounted (`""` or e.g. `/mfa`). */
+  readonly basePath: string;
   /** Stops listening and closes the store. */
   close(): Promise<void>;
 }
@@ -104,28 +110,39 @@ function withPasskeys(policy: PolicyInput, webauthn: WebAuthnOptions | null): Po
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
-const asset = (name: string, type: string) => ({
-  type,
-  body: readFileSync(new URL(`../static/${name}`, import.meta.url), "utf8"),
-});
+/** The demo, built and not yet listening: what any mount (Hono, Express, Fastify) serves. */
+export interface Demo {
+  /** The MFA pages. */
+  readonly web: MfaWeb;
+  /** The whole app (sign-in + the MFA pages), Web-standard. */
+  readonly app: Hono;
+  readonly mfa: Mfa;
+  readonly outbox: DevOutbox | null;
+  readonly dataDir: string;
+  readonly summary: readonly string[];
+  readonly warnings: readonly string[];
+  readonly host: string;
+  readonly port: number;
+  /** The demo accounts (id, password). */
+  readonly demoAccounts: readonly DemoAccount[];
+  /** Tells the demo where it listens (the notices' links point there). */
+  listening(url: string): void;
+  /** Closes the store. */
+  close(): Promise<void>;
+}
 
 /**
- * Starts the example app.
- *
- * @example
- * ```ts
- * const server = await startServer({ port: 0 });
- * console.log(server.url); // http://127.0.0.1:53211
- * await server.close();
- * ```
+ * Builds the demo: the SDK with the seed's policy, the MFA pages at `basePath`, the app's
+ * sign-in. Nothing listens yet.
  */
-export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+export async function createDemo(options: StartServerOptions = {}): Promise<Demo> {
   const env = options.env ?? process.env;
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 3000;
   const clock = options.clock ?? systemClock;
   const verbose = options.verbose ?? true;
   const log = options.log ?? ((line: string) => console.log(line));
+  const basePath = options.basePath ?? "";
   const wiring = await wire({
     env,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
@@ -166,67 +183,160 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       webauthn,
     ),
     ...(webauthn ? { webauthn } : {}),
-    revert: { url: (token) => `${origin}/revert/${token}` },
+    revert: { url: (token) => `${origin}${basePath}/revert/${token}` },
   });
 
   const users = userDirectory(wiring.store);
   await users.seed(DEMO_ACCOUNTS);
+  const sessions = sessionStore(wiring.store);
+  const loopback = LOOPBACK.has(host);
 
-  const app = createApp({
+  // The inbox shows live codes: served on loopback only, unless explicitly allowed.
+  const warnings = [...wiring.warnings];
+  const serveOutbox = loopback || env.MFAKIT_OUTBOX_ALLOW_REMOTE === "1";
+  if (wiring.outbox && !serveOutbox)
+    warnings.push(
+      `The outbox page is off because ${host} is not a loopback address (set MFAKIT_OUTBOX_ALLOW_REMOTE=1 to serve it anyway).`,
+    );
+
+  const web = createMfaWeb({
     mfa,
-    users,
-    sessions: sessionStore(wiring.store),
-    clock,
+    store: wiring.store,
     tenant: DEMO_TENANT,
-    demoAccounts: DEMO_ACCOUNTS,
-    assets: {
-      "/static/app.css": asset("app.css", "text/css; charset=utf-8"),
-      "/static/countdown.js": asset("countdown.js", "text/javascript; charset=utf-8"),
-      "/static/passkey.js": asset("passkey.js", "text/javascript; charset=utf-8"),
+    basePath,
+    clock,
+    session: {
+      async get(request) {
+        const id = /(?:^|;\s*)mfakit_session=([^;]+)/.exec(
+          request.headers.get("cookie") ?? "",
+        )?.[1];
+        const s = await sessions.load(id);
+        if (!s?.data.userId || !s.data.signInId) return null;
+        return {
+          userId: s.data.userId,
+          authenticatedAt: s.data.authenticatedAt ?? 0,
+          sessionId: s.data.signInId,
+        };
+      },
+      async signOut(request) {
+        const id = /(?:^|;\s*)mfakit_session=([^;]+)/.exec(
+          request.headers.get("cookie") ?? "",
+        )?.[1];
+        if (id) await sessions.destroy(id);
+        return { "set-cookie": `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax` };
+      },
     },
-    secureCookies: options.secureCookies ?? true,
+    signInUrl: (returnTo, reason) =>
+      `/sign-in?next=${encodeURIComponent(returnTo)}${reason === "reauthenticate" ? "&reason=reauthenticate" : ""}`,
+    afterSignOutUrl: "/sign-in",
+    userName: async (id) => (await users.get(id))?.displayName ?? id,
+    appSteps: {
+      forUser: async (id) => ((await users.get(id))?.temporaryPassword ? ["change-password"] : []),
+      async submit({ userId, stepId, fields }) {
+        if (stepId !== "change-password") return { ok: true };
+        const changed = await users.changePassword(
+          userId,
+          fields.current ?? "",
+          fields.password ?? "",
+          fields.confirm ?? "",
+        );
+        return changed.ok
+          ? { ok: true }
+          : { ok: false, field: changed.field, message: changed.message };
+      },
+    },
     // Like the outbox: anyone who reaches it can issue passes, so loopback only.
-    helpDesk: LOOPBACK.has(host),
+    helpDesk: {
+      allow: () => loopback,
+      users: () => DEMO_ACCOUNTS.map((a) => ({ id: a.id, displayName: a.displayName })),
+    },
+    cookies: { secure: options.secureCookies ?? true },
+    devOutbox: serveOutbox ? wiring.outbox : null,
+    development: true,
     log,
   });
 
-  // The inbox shows live codes: serve it on loopback only, unless explicitly allowed.
-  const warnings = [...wiring.warnings];
-  const inbox =
-    wiring.outbox && (LOOPBACK.has(host) || env.MFAKIT_OUTBOX_ALLOW_REMOTE === "1")
-      ? wiring.outbox.outboxHandler()
-      : null;
-  if (wiring.outbox && !inbox)
-    warnings.push(
-      `The /outbox page is off because ${host} is not a loopback address (set MFAKIT_OUTBOX_ALLOW_REMOTE=1 to serve it anyway).`,
-    );
-  const listener = getRequestListener(app.fetch);
-  const server = createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
-    if (inbox && (path === "/outbox" || path.startsWith("/outbox/") || path === "/outbox.json"))
-      return inbox(req, res);
-    return listener(req, res);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  if (!env.MFAKIT_PUBLIC_URL) origin = `http://${shownHost}:${address.port}`;
+  const app = createApp({
+    web,
+    users,
+    sessions,
+    clock,
+    tenantName: DEMO_TENANT.name,
+    demoAccounts: DEMO_ACCOUNTS,
+    secureCookies: options.secureCookies ?? true,
+  }) as unknown as Hono;
 
   return {
-    url: `http://${shownHost}:${address.port}`,
+    web,
+    app,
     mfa,
     outbox: wiring.outbox,
     dataDir: wiring.dataDir,
     summary: wiring.summary,
     warnings,
+    host,
+    port,
     demoAccounts: DEMO_ACCOUNTS,
+    listening(url) {
+      if (!env.MFAKIT_PUBLIC_URL) origin = url;
+    },
+    close: wiring.close,
+  };
+}
+
+/** A Node request handler (`node:http`, Express, Fastify's `reply.raw`). */
+export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Listens on the demo's host and port with `listener`. */
+export async function serve(demo: Demo, listener: NodeListener): Promise<RunningServer> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(demo.port, demo.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return runningServer(demo, `http://${shownHost}:${address.port}`, async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+}
+
+/** The running demo at `url`; `stop` stops listening (the store is closed after it). */
+export function runningServer(demo: Demo, url: string, stop: () => Promise<void>): RunningServer {
+  demo.listening(url);
+  return {
+    url,
+    mfa: demo.mfa,
+    outbox: demo.outbox,
+    dataDir: demo.dataDir,
+    summary: demo.summary,
+    warnings: demo.warnings,
+    demoAccounts: demo.demoAccounts,
+    basePath: demo.web.basePath,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await wiring.close();
+      await stop();
+      await demo.close();
     },
   };
+}
+
+/**
+ * Starts the example app on Hono's Node server.
+ *
+ * @example
+ * ```ts
+ * const server = await startServer({ port: 0 });
+ * console.log(server.url); // http://127.0.0.1:53211
+ * await server.close();
+ * ```
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const demo = await createDemo(options);
+  return serve(
+    demo,
+    getRequestListener((request, env) =>
+      demo.app.fetch(request, { ip: env.incoming.socket.remoteAddress }),
+    ),
+  );
 }

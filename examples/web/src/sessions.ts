@@ -1,57 +1,38 @@
 /**
- * Server-side sessions kept in the same Store as the SDK's state.
+ * The example's own sign-in sessions, kept server-side in the same Store as the SDK's state.
  *
- * The cookie holds only a random 256-bit id; the session itself (who signed in and when, the
- * CSRF token, the enrolment in progress, a one-shot flash message) stays on the server, under
- * a key made from the SHA-256 of the id, so a copy of the store holds no usable session id.
- * Being in the Store, sessions are shared by every instance of the app, like the enrolments.
+ * The cookie holds only a random 256-bit id; the session (who signed in and when, the CSRF
+ * token of the sign-in form, a one-shot flash) stays on the server under the SHA-256 of the
+ * id. The MFA pages keep their own state (`@mfakit/web`); they learn who is signed in from
+ * {@link SessionStore.load} through `createMfaWeb`'s `session.get`.
  *
  * @module
  */
 
 import { createHash, randomBytes } from "node:crypto";
-import type { JsonValue, PassSession, Store } from "@mfakit/core";
-import type { Banner } from "./html.js";
+import type { JsonValue, Store } from "@mfakit/core";
+import type { Banner } from "@mfakit/web";
 
 /** A message and form values carried across one redirect (PRG). */
 export interface Flash {
   readonly banner?: Banner;
-  /** Field name → error, for the form the user came from. */
+  /** Field name → error. */
   readonly errors?: Readonly<Record<string, string>>;
-  /** Field name → what the user typed (never a code or a password). */
+  /** Field name → what the user typed (never a password). */
   readonly values?: Readonly<Record<string, string>>;
-}
-
-/** A phone challenge started at sign-in. */
-export interface PendingChallenge {
-  readonly id: string;
-  readonly destination: string;
-  readonly channel: "sms" | "voice";
-  readonly sentAt: number;
 }
 
 /** What the server keeps per browser. */
 export interface SessionData {
-  /** The token every form must carry (CSRF). */
+  /** The token the sign-in form carries (CSRF). */
   readonly csrf: string;
   /** The user whose password was checked; `null` before sign-in. */
   readonly userId: string | null;
   /** When the password was last checked (epoch ms): the step-up clock (BIND-01). */
   readonly authenticatedAt: number | null;
-  /** When a second factor was last proven in this session (epoch ms). */
-  readonly mfaAt: number | null;
-  /** The enrolment this browser is in. */
-  readonly enrolmentId: string | null;
-  /**
-   * `register`: the policy's wizard; `add`: a method added or replaced from Security info (an
-   * enrolment the SDK scoped to that method, which ends back on Security info).
-   */
-  readonly enrolMode: "register" | "add";
-  /** The sign-in challenge in progress. */
-  readonly challenge: PendingChallenge | null;
-  /** Set when the second factor was a Temporary Access Pass: the SDK then lets it only register. */
-  readonly via?: PassSession | null;
-  /** Where to go after sign-in. */
+  /** This sign-in's id: kept across a step-up by the same user, new at every other sign-in. */
+  readonly signInId: string | null;
+  /** Where to go after sign-in (a local path). */
   readonly next: string | null;
   readonly flash: Flash | null;
 }
@@ -82,17 +63,16 @@ export interface SessionStore {
 
 const ID = /^[A-Za-z0-9_-]{43}$/;
 
+/** A random 256-bit id, base64url. */
+export const randomId = (): string => randomBytes(32).toString("base64url");
+
 /** An empty session's data with a fresh CSRF token. */
 export function emptySession(): SessionData {
   return {
-    csrf: randomBytes(32).toString("base64url"),
+    csrf: randomId(),
     userId: null,
     authenticatedAt: null,
-    mfaAt: null,
-    enrolmentId: null,
-    enrolMode: "register",
-    challenge: null,
-    via: null,
+    signInId: null,
     next: null,
     flash: null,
   };
@@ -104,7 +84,7 @@ export function sessionStore(store: Store, options: SessionStoreOptions = {}): S
   const keyOf = (id: string) =>
     `app:session:${createHash("sha256").update(id).digest("base64url")}`;
   return {
-    create: () => ({ id: randomBytes(32).toString("base64url"), data: emptySession() }),
+    create: () => ({ id: randomId(), data: emptySession() }),
     async load(id) {
       if (!id || !ID.test(id)) return null;
       const entry = await store.get<JsonValue>(keyOf(id));

@@ -13,7 +13,7 @@ import type { OutboxEntry } from "@mfakit/dev-outbox";
 import axe from "axe-core";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { type RunningServer, startServer } from "../src/server.ts";
+import { type RunningServer, type StartServerOptions, startServer } from "../src/server.ts";
 
 /** Debian's Chromium, or the one CI names. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -89,7 +89,7 @@ export interface Harness {
   readonly clock: TestClock;
   readonly context: BrowserContext;
   readonly page: Page;
-  /** An absolute URL of the app. */
+  /** An absolute URL of the MFA pages (under the mount's base path). */
   url(path: string): string;
   /** Messages in the outbox to `to`, oldest first (from `/outbox.json`). */
   messagesTo(to: string): Promise<OutboxEntry[]>;
@@ -107,11 +107,19 @@ export interface Harness {
  */
 export async function startHarness(
   browser: Browser,
-  options: { readonly port?: number; readonly recoveryCodesInWizard?: boolean } = {},
+  options: {
+    readonly port?: number;
+    readonly recoveryCodesInWizard?: boolean;
+    /** Which mount serves the demo (Hono's by default; the Express and Fastify examples'). */
+    readonly start?: (options: StartServerOptions) => Promise<RunningServer>;
+    /** Where the MFA pages are mounted. @default "" */
+    readonly basePath?: string;
+  } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "mfakit-web-test-"));
   const clock = testClock();
-  const server = await startServer({
+  const { start = startServer, ...rest } = options;
+  const server = await start({
     port: options.port ?? 0,
     host: "127.0.0.1",
     dataDir,
@@ -119,7 +127,7 @@ export async function startHarness(
     verbose: false,
     env: {},
     log: (line) => console.error(line), // only errors are logged when not verbose
-    ...options,
+    ...rest,
   });
   const contexts: BrowserContext[] = [];
   const newPage = async () => {
@@ -130,7 +138,7 @@ export async function startHarness(
   };
   const first = await newPage();
   const messagesTo = async (to: string) => {
-    const res = await fetch(`${server.url}/outbox.json`);
+    const res = await fetch(`${server.url}${server.basePath}/outbox.json`);
     const body = (await res.json()) as { messages: OutboxEntry[] };
     return body.messages.filter((m) => m.to === to).reverse();
   };
@@ -139,7 +147,7 @@ export async function startHarness(
     clock,
     context: first.context,
     page: first.page,
-    url: (path) => `${server.url}${path}`,
+    url: (path) => `${server.url}${server.basePath}${path}`,
     messagesTo,
     async codeFor(to, count) {
       const deadline = Date.now() + 5000;
@@ -239,4 +247,97 @@ export async function alexOnSecurityInfo(h: Harness): Promise<void> {
   await enrolAlexByPhone(h);
   await h.page.click("#done");
   await h.page.goto(h.url("/security-info"));
+}
+
+/** The trimmed text of the first element matching `selector`. */
+export const textOf = async (page: Page, selector: string): Promise<string> =>
+  ((await page.locator(selector).first().textContent()) ?? "").replace(/\s+/g, " ").trim();
+
+/** Fails with the page's axe-core violations of impact serious or critical, if any. */
+export async function expectNoSeriousViolations(page: Page): Promise<void> {
+  const serious = (await axeViolations(page)).filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
+  if (serious.length) throw new Error(`${page.url()}: ${JSON.stringify(serious)}`);
+}
+
+/**
+ * The seed's 20 steps through whatever mount serves `h` (its pages under `h.url`): sign in with
+ * a temporary password, phone by text (number in full on the code page), app password shown
+ * once, password change, recovery email and phone (still "Password reset"), finish; then the
+ * challenge at the next sign-in. axe-core on every page.
+ */
+export async function walkTheSeed(h: Harness): Promise<void> {
+  const { page } = h;
+  const heading = () => textOf(page, "h1");
+  const step = async (title: string) => {
+    if ((await heading()) !== title)
+      throw new Error(`expected "${title}", got "${await heading()}" at ${page.url()}`);
+    await expectNoSeriousViolations(page);
+  };
+  await page.goto(h.url("/"));
+  await step(`Sign in to Contoso`);
+  await signIn(page, h.server.url, ADELE.id, ADELE.password);
+  await step("More information required");
+  await page.click("#setup");
+  await step("Step 1: How should we contact you?");
+  await page.selectOption("#method", "authentication-phone");
+  await page.fill("#number", PHONE.national);
+  await page.click("#contact");
+  // No country and no "+": asked for, with the error announced and focused.
+  await step("Step 1: How should we contact you?");
+  if (!(await page.title()).startsWith("Error:")) throw new Error("no Error: in the title");
+  if ((await page.evaluate(() => document.activeElement?.id)) !== "error-summary")
+    throw new Error("the error summary does not have focus");
+  await page.selectOption("#country", "GB");
+  await page.click("#contact");
+  await step("Step 2: Enter your code");
+  if ((await textOf(page, "#destination")) !== "+44 7400 123456")
+    throw new Error("number not in full");
+  await page.fill("#code", await h.codeFor(PHONE.e164, 1));
+  await page.click("#verify");
+  await step("Your app password");
+  await page.click("#done");
+  await step("Update your password");
+  const newPassword = "a new long passphrase 2026";
+  await page.fill("#current", ADELE.password);
+  await page.fill("#password", newPassword);
+  await page.fill("#confirm", newPassword);
+  await page.click("#update-password");
+  await step("Don't lose access to your account!");
+  await page.click("#next");
+  await step("Set up password reset");
+  await page.click("#recovery-email");
+  await step("Authentication email");
+  await page.fill("#email", "adele.v@personal.example");
+  await page.click("#email-me");
+  await step("Verify your authentication email");
+  await page.fill("#code", await h.codeFor("adele.v@personal.example", 1));
+  await page.click("#verify");
+  // The email stays listed, with its status, beside the phone still to verify.
+  await step("Set up password reset");
+  if (!(await textOf(page, "#recovery-email-status")).startsWith("Verified"))
+    throw new Error("the verified email is not listed with its status");
+  await page.click("#recovery-phone");
+  await step("Authentication phone");
+  h.clock.advance(60_000);
+  await page.click("#text-me");
+  await step("Verify your authentication phone");
+  if ((await textOf(page, ".kicker")) !== "Password reset") throw new Error("left Password reset");
+  await page.fill("#code", await h.codeFor(PHONE.e164, 4));
+  await page.click("#verify");
+  await step("You're almost done");
+  await page.click("#finish");
+  await step("You're all set");
+  await page.click("#to-security-info");
+  await step("Security info");
+  await page.click("text=Sign out");
+  h.clock.advance(60_000);
+  await signIn(page, h.server.url, ADELE.id, newPassword);
+  await step("How do you want to verify it's you?");
+  await page.click("#sms-authentication-phone");
+  await step("Enter your code");
+  await page.fill("#code", await h.codeFor(PHONE.e164, 5));
+  await page.click("#verify");
+  await step("Security info");
 }

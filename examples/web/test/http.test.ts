@@ -68,7 +68,7 @@ describe("the web example over HTTP", () => {
     expect(foreign.status).toBe(403);
     const ok = await c.post("/sign-in", { ...fields, _csrf: c.csrf });
     expect(ok.status).toBe(303);
-    expect(ok.headers.get("location")).toBe("/enrol");
+    expect(ok.headers.get("location")).toBe("/");
     // A new session id at sign-in (no fixation).
     expect(ok.headers.get("set-cookie")?.split(";")[0]).not.toBe(c.cookie);
   });

@@ -4,9 +4,9 @@
  * back. axe-core checks the pages the feature adds to.
  */
 
+import { DEVICE_COOKIE } from "@mfakit/web";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { DEVICE_COOKIE } from "../src/app.ts";
 import {
   ALEX,
   alexOnSecurityInfo,

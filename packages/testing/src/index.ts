@@ -46,6 +46,7 @@ export { observedStore, type StoreMethod } from "./observed-store.js";
 export {
   RECEIPT_USERS,
   type ReceiptTestMfa,
+  type ReceiptTestOptions,
   receiptTestMfa,
 } from "./receipt-kit.js";
 export {

@@ -21,6 +21,7 @@ export {
   VONAGE_SMS_STATUSES,
   type VonageCallEventWebhookOptions,
   type VonageSmsReceiptWebhookOptions,
+  type VonageWebhookOptions,
   vonageCallEventWebhook,
   vonageSmsReceiptWebhook,
 } from "./receipt-webhooks.js";

@@ -29,7 +29,7 @@ import { type VonageSignatureMethod, verifyVonageSmsSignature } from "./signed-s
 import { verifyVonageSignature } from "./signed-webhook.js";
 
 /** Options shared by both handlers. */
-interface VonageWebhookOptions {
+export interface VonageWebhookOptions {
   /** The signature secret (Dashboard → API settings → Signature secret), not the API secret. */
   readonly signatureSecret: string;
   /** Where receipts go: the SDK's `mfa.delivery`. */

@@ -7,14 +7,15 @@
 
 import type { IssuedTemporaryAccessPass } from "@mfakit/core";
 import { html } from "hono/html";
-import { type Banner, button, field, form, type Html, page, when } from "../html.js";
+import { type Banner, button, field, fill, form, type Html, page, type Ui, when } from "../html.js";
+import type { Messages } from "../messages/catalogue.js";
 
 /** What the help desk page shows. */
 export interface HelpDeskPageContext {
-  readonly csrf: string;
+  readonly ui: Ui;
   readonly banner: Banner | null;
   readonly errors: Readonly<Record<string, string>>;
-  /** The users the demo knows, to pick from. */
+  /** The users to pick from. */
   readonly users: readonly { readonly id: string; readonly displayName: string }[];
   /** The pass just issued: in this answer only. */
   readonly issued: (IssuedTemporaryAccessPass & { readonly userId: string }) | null;
@@ -22,48 +23,53 @@ export interface HelpDeskPageContext {
 
 /** The help desk's page: issue a pass to a user (after proofing their identity). */
 export function helpDeskPage(ctx: HelpDeskPageContext): Html {
+  const { ui } = ctx;
+  const { t, locale } = ui;
   const shown = ctx.issued
     ? html`<section class="secret" aria-labelledby="pass-title">
-  <h2 id="pass-title">Temporary Access Pass for ${ctx.issued.userId}</h2>
+  <h2 id="pass-title">${fill(t.passIssuedFor, { user: ctx.issued.userId })}</h2>
   <p><code id="tap-pass">${ctx.issued.pass}</code></p>
-  <p>Give it to the user over a channel you trust. It is shown only now; it ${
-    ctx.issued.oneTime ? "works once and" : "works several times and"
-  } ends on <strong id="tap-expires">${when(ctx.issued.expiresAt)}</strong>.</p>
+  <p>${ctx.issued.oneTime ? t.passIssuedOnce : t.passIssuedMany} <strong id="tap-expires">${when(
+    t,
+    locale,
+    ctx.issued.expiresAt,
+  )}</strong>.</p>
 </section>`
     : "";
   return page(
-    { title: "Issue a Temporary Access Pass", kicker: "Help desk", banner: ctx.banner },
+    ui,
+    { title: t.passIssueTitle, kicker: t.helpDesk, banner: ctx.banner, errors: ctx.errors },
     html`${shown}
-<p class="lead">After you have proved the user's identity, a pass lets them sign in and register new sign-in methods, and nothing else.</p>
+<p class="lead">${t.passIssueLead}</p>
 ${form(
+  ui,
   "/help-desk/temporary-access-pass",
-  ctx.csrf,
   html`<div class="field">
-  <label for="userId">User</label>
+  <label for="userId">${t.passUser}</label>
   <select id="userId" name="userId">${ctx.users.map(
     (u) => html`<option value="${u.id}">${u.displayName} (${u.id})</option>`,
   )}</select>
 </div>
 ${field({
   name: "lifetimeMinutes",
-  label: "Lifetime in minutes",
-  hint: "10 to 43200 (30 days)",
+  label: t.passLifetime,
+  hint: t.passLifetimeHint,
   inputmode: "numeric",
   state: { value: "60", error: ctx.errors.lifetimeMinutes },
   required: true,
 })}
 <div class="field">
   <input id="oneTime" name="oneTime" type="checkbox" value="1" checked>
-  <label for="oneTime">One-time use</label>
+  <label for="oneTime">${t.passOneTime}</label>
 </div>
-<div class="actions">${button("Issue pass", { id: "issue" })}</div>`,
+<div class="actions">${button(t.passIssueButton, { id: "issue" })}</div>`,
 )}`,
   );
 }
 
 /** What the pass sign-in page shows. */
 export interface PassSignInContext {
-  readonly csrf: string;
+  readonly ui: Ui;
   readonly user: string;
   readonly banner: Banner | null;
   readonly errors: Readonly<Record<string, string>>;
@@ -71,49 +77,53 @@ export interface PassSignInContext {
 
 /** Where a user who lost their sign-in methods types the pass the help desk gave them. */
 export function passSignInPage(ctx: PassSignInContext): Html {
+  const { ui } = ctx;
+  const { t } = ui;
   return page(
+    ui,
     {
-      title: "Sign in with a Temporary Access Pass",
-      kicker: "Verify your identity",
+      title: t.passSignInTitle,
+      kicker: t.challengeSection,
       banner: ctx.banner,
       user: ctx.user,
-      csrf: ctx.csrf,
+      errors: ctx.errors,
     },
-    html`<p class="lead">Lost your phone or authenticator app? Enter the pass your help desk gave you, then set up a new sign-in method.</p>
+    html`<p class="lead">${t.passSignInLead}</p>
 ${form(
+  ui,
   "/challenge/pass",
-  ctx.csrf,
   html`${field({
     name: "pass",
-    label: "Temporary Access Pass",
-    hint: "16 letters and digits, for example abcd-efgh-jkmn-pqrs",
+    label: t.passLabel,
+    hint: t.passHint,
     autocomplete: "off",
     maxlength: 40,
     required: true,
     autofocus: true,
     state: { error: ctx.errors.pass },
   })}
-<div class="actions">${button("Sign in", { id: "use-pass" })}</div>`,
+<div class="actions">${button(t.signIn, { id: "use-pass" })}</div>`,
 )}
-<p><a href="/challenge">Use a different method</a></p>`,
+<p><a href="${ui.base}/challenge">${t.useDifferentMethod}</a></p>`,
   );
 }
 
 /** What a refused pass tells the user. */
 export function passMessage(
+  t: Messages,
   failure: { readonly reason: string; readonly retryAfterSeconds?: number },
   duration: (seconds: number) => string,
 ): string {
   switch (failure.reason) {
     case "expired":
-      return "That pass has expired. Ask your help desk for a new one.";
+      return t.passExpired;
     case "replayed":
-      return "That pass was already used. Ask your help desk for a new one.";
+      return t.passReplayed;
     case "not_yet_valid":
-      return "That pass can't be used yet. Try again later.";
+      return t.passNotYetValid;
     case "factor_locked":
-      return `Too many wrong passes. Try again in ${duration(failure.retryAfterSeconds ?? 1)}.`;
+      return fill(t.passLocked, { duration: duration(failure.retryAfterSeconds ?? 1) });
     default:
-      return "That pass is not correct. Check it and try again.";
+      return t.passWrong;
   }
 }

@@ -11,7 +11,7 @@
 
 import type { SubmitInput } from "@mfakit/core";
 
-/** A parsed form body (strings only; files are refused before this). */
+/** A parsed form body (strings only; files are dropped before this). */
 export type FormFields = Readonly<Record<string, string>>;
 
 const trimmed = (form: FormFields, name: string) => {

@@ -1,18 +1,29 @@
 /**
- * Recovery codes in the web app: "Use a recovery code" at the sign-in challenge, and the
- * Security info section (how many are left, a new set shown once). The wizard's step is in
- * `enrolment.ts` with the other steps. Every rule is the SDK's: this module only shows answers.
+ * Recovery codes: "Use a recovery code" at the sign-in challenge, and the Security info section
+ * (how many are left, a new set shown once). The wizard's step is in `enrolment.ts` with the
+ * other steps. Every rule is the SDK's: this module only shows answers.
  *
  * @module
  */
 
 import type { RecoveryCodesStatus } from "@mfakit/core";
 import { html } from "hono/html";
-import { type Banner, button, field, form, type Html, page, when } from "../html.js";
+import {
+  type Banner,
+  button,
+  copyButton,
+  field,
+  fill,
+  form,
+  type Html,
+  page,
+  type Ui,
+  when,
+} from "../html.js";
 
 /** What the challenge's recovery-code page shows. */
 export interface RecoveryCodeChallengeContext {
-  readonly csrf: string;
+  readonly ui: Ui;
   readonly user: string;
   readonly banner: Banner | null;
   readonly errors: Readonly<Record<string, string>>;
@@ -20,32 +31,40 @@ export interface RecoveryCodeChallengeContext {
 
 /** "Use a recovery code": one field, any case, with or without the dash. */
 export function recoveryCodeChallengePage(ctx: RecoveryCodeChallengeContext): Html {
+  const { ui } = ctx;
+  const { t } = ui;
   return page(
-    { title: "Use a recovery code", banner: ctx.banner, user: ctx.user, csrf: ctx.csrf },
-    html`<p class="lead">Enter one of the recovery codes you saved when you set up your sign-in methods. Each code works once.</p>
+    ui,
+    {
+      kicker: t.challengeSection,
+      title: t.recoveryCodeUseTitle,
+      banner: ctx.banner,
+      user: ctx.user,
+      errors: ctx.errors,
+    },
+    html`<p class="lead">${t.recoveryCodeUseLead}</p>
 ${form(
+  ui,
   "/challenge/recovery-code",
-  ctx.csrf,
   html`${field({
     name: "code",
-    label: "Recovery code",
+    label: t.recoveryCodeLabel,
     state: { error: ctx.errors.code },
     autocomplete: "off",
     maxlength: 24,
     required: true,
     autofocus: true,
     className: "code",
-    hint: "10 letters and digits, like 7k3m9-q2xwd",
+    hint: t.recoveryCodeHint,
   })}
-<div class="actions">${button("Sign in", { id: "verify-recovery-code" })}</div>`,
+<div class="actions">${button(t.signIn, { id: "verify-recovery-code" })}</div>`,
 )}
-<p><a href="/challenge">Use a different method</a></p>`,
+<p><a href="${ui.base}/challenge">${t.useDifferentMethod}</a></p>`,
   );
 }
 
 /** What Security info's recovery-codes section shows. */
 export interface RecoveryCodesSectionContext {
-  readonly csrf: string;
   /** The SDK's status; `null` when the policy turns recovery codes off. */
   readonly status: RecoveryCodesStatus | null;
   /** A new set, in the answer that made it only. */
@@ -59,29 +78,33 @@ export const codeList = (codes: readonly string[]): Html =>
   )}</ul>`;
 
 /** Security info's section: count left, when made, and "Get new codes" (step-up by the SDK). */
-export function recoveryCodesSection(ctx: RecoveryCodesSectionContext): Html {
+export function recoveryCodesSection(ui: Ui, ctx: RecoveryCodesSectionContext): Html {
+  const { t, locale } = ui;
   const { status } = ctx;
   if (!status) return html``;
   const fresh = ctx.newCodes
     ? html`<div class="secret-box" role="status">
-  <p class="label" id="recovery-codes-label">Your new recovery codes</p>
+  <p class="label" id="recovery-codes-label">${t.recoveryCodesNew}</p>
   ${codeList(ctx.newCodes)}
-  <p class="note">Save them now: they will not be shown again. Your old codes no longer work.</p>
+  ${copyButton(t, "recovery-codes")}
+  <p class="note">${t.recoveryCodesNewNote}</p>
 </div>`
     : "";
   const summary = status.active
-    ? html`<p id="recovery-codes-status">${status.remaining} of ${status.total} left, made ${when(
-        status.createdAt,
-      )}.${status.fewLeft ? " You're running low: get new ones." : ""}</p>`
-    : html`<p id="recovery-codes-status">You have no recovery codes.</p>`;
+    ? html`<p id="recovery-codes-status">${fill(t.recoveryCodesLeft, {
+        remaining: status.remaining,
+        total: status.total,
+        made: when(t, locale, status.createdAt),
+      })}${status.fewLeft ? ` ${t.recoveryCodesLow}` : ""}</p>`
+    : html`<p id="recovery-codes-status">${t.recoveryCodesNone}</p>`;
   return html`<section aria-labelledby="recovery-codes-title">
-  <h2 id="recovery-codes-title">Recovery codes</h2>
+  <h2 id="recovery-codes-title">${t.recoveryCodesHeading}</h2>
   ${fresh}
   ${summary}
   ${form(
+    ui,
     "/security-info/recovery-codes",
-    ctx.csrf,
-    html`<div class="actions">${button(status.active ? "Get new recovery codes" : "Get recovery codes", { kind: "secondary", id: "new-recovery-codes" })}</div>`,
+    html`<div class="actions">${button(status.active ? t.newRecoveryCodes : t.getRecoveryCodes, { kind: "secondary", id: "new-recovery-codes" })}</div>`,
   )}
 </section>`;
 }
