@@ -12,6 +12,12 @@ export interface Case {
   readonly subject: () => Promise<unknown>;
   readonly baseName: string;
   readonly baseline: () => unknown;
+  /**
+   * Run, untimed, before each round of either side: e.g. to put back the entries a consuming
+   * operation used up, so that every call of both sides finds one (a side that ran dry would
+   * be timed on misses).
+   */
+  readonly before?: () => unknown;
 }
 
 /** Seven counters in seven hash tags (as a send's rate-limit windows), cycling over 1000 sets. */
@@ -30,7 +36,13 @@ const faster = (a: Measurement | undefined, b: Measurement) =>
 export async function compareCases(
   label: string,
   cases: readonly Case[],
-  options: { concurrencies: readonly number[]; maxRatio: number; durationMs?: number },
+  options: {
+    concurrencies: readonly number[];
+    maxRatio: number;
+    durationMs?: number;
+    /** Rounds of each side. @default 3 */
+    rounds?: number;
+  },
 ): Promise<number> {
   let misses = 0;
   for (const concurrency of options.concurrencies) {
@@ -38,8 +50,10 @@ export async function compareCases(
       const opts = { durationMs: options.durationMs ?? 100, warmupMs: 30, concurrency };
       let s: Measurement | undefined;
       let b: Measurement | undefined;
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < (options.rounds ?? 3); round++) {
+        await c.before?.();
         s = faster(s, await measure(c.subject, opts));
+        await c.before?.();
         b = faster(b, await measure(c.baseline, opts));
       }
       if (!s || !b) continue;
