@@ -13,7 +13,13 @@ import { userKey } from "@mfakit/core/adapter";
 import { type PostgresStore, postgresStore } from "@mfakit/postgres";
 import type * as Pg from "../packages/postgres/node_modules/@types/pg/index.d.ts";
 import { figure, measure } from "./harness.ts";
-import { type Case, compareCases, compareSizes, sendCounters } from "./store-compare.ts";
+import {
+  type Case,
+  compareCases,
+  compareSizes,
+  rawSizesFloor,
+  sendCounters,
+} from "./store-compare.ts";
 import { pg, postgresServer } from "./support/servers.ts";
 
 const VALUE = { h: "k1.4f9a0c2e7b1d3a5c9e8f0a1b2c3d4e5f", t: 1767225600000, n: 0 };
@@ -204,6 +210,15 @@ export async function run(): Promise<number> {
         `${Date.now() - started} ms`,
       );
     }
+    // The floor: the raw driver's own primary-key SELECT on the same two tables.
+    const read = (size: number) => async (k: string) => {
+      const { rows } = await sql(
+        `SELECT value, version FROM "bench_scale${size}_${suffix}" WHERE key = $1`,
+        [k],
+      );
+      return rows[0] && JSON.parse(rows[0].value);
+    };
+    await rawSizesFloor([read(10_000), read(1_000_000)], [10_000, 1_000_000]);
     misses += await compareSizes(
       "postgres store",
       [

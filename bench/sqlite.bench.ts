@@ -23,7 +23,7 @@ import {
   type Case,
   compareCases,
   compareSizes,
-  latenciesInTurn,
+  rawSizesFloor,
   sendCounters,
 } from "./store-compare.ts";
 
@@ -227,29 +227,15 @@ export async function run(): Promise<number> {
       fill(filler, "mfa_store", "'mfa:{u' || i || '}:factor:f'", size);
       figure(`${size.toLocaleString("en")} users: rows made in`, `${Date.now() - started} ms`);
     }
-    // The floor: the raw driver's own primary-key SELECT on the same two files. Where the
-    // store's get misses 1.2×, this shows whether the B-tree (SQLite itself) or the store
-    // grows with the data.
-    const rawGets = fillers.map((f) =>
+    // The floor: the raw driver's own primary-key SELECT on the same two files.
+    const [small, large] = fillers.map((f) =>
       f.prepare("SELECT value, version FROM mfa_store WHERE key = ?"),
+    ) as [BetterSqlite3.Statement, BetterSqlite3.Statement];
+    const parsed = (row: unknown) => row && JSON.parse((row as { value: string }).value);
+    await rawSizesFloor(
+      [(k) => parsed(small.get(k)), (k) => parsed(large.get(k))],
+      sizes as [number, number],
     );
-    const [rawSmall, rawLarge] = await latenciesInTurn(
-      1500,
-      rawGets.map((stmt, j) => () => {
-        const users = sizes[j] as number;
-        const row = stmt.get(userKey(`u${Math.floor(Math.random() * users)}`, "factor", "f")) as
-          | { value: string }
-          | undefined;
-        return row && JSON.parse(row.value);
-      }),
-    );
-    if (rawSmall && rawLarge) {
-      figure(
-        "raw SELECT by primary key, 1 M vs 10 k users (the floor)",
-        `p50 ${rawLarge.p50.toFixed(1)} vs ${rawSmall.p50.toFixed(1)} µs = ${(rawLarge.p50 / rawSmall.p50).toFixed(2)}×, ` +
-          `p99 ${rawLarge.p99.toFixed(1)} vs ${rawSmall.p99.toFixed(1)} µs = ${(rawLarge.p99 / rawSmall.p99).toFixed(2)}×`,
-      );
-    }
     misses += await compareSizes(
       "sqlite store",
       [

@@ -4,7 +4,7 @@
  */
 import type { Store } from "@mfakit/core";
 import { userKey } from "@mfakit/core/adapter";
-import { type Measurement, measure, report } from "./harness.ts";
+import { figure, type Measurement, measure, report } from "./harness.ts";
 
 /** A store call and the raw statement it is compared with. */
 export interface Case {
@@ -164,4 +164,28 @@ export async function compareSizes(
     );
   }
   return misses;
+}
+
+/**
+ * Prints the raw driver's own latency of a primary-key read of a random user at the two sizes
+ * (`reads[j](key)` on the store's own table of `users[j]` rows), measured as
+ * {@link compareSizes} measures the store: where the store's get misses 1.2×, this shows
+ * whether the B-tree (the database itself) or the store grows with the data.
+ */
+export async function rawSizesFloor(
+  reads: readonly [(key: string) => unknown, (key: string) => unknown],
+  users: readonly [number, number],
+): Promise<void> {
+  const key = (n: number) => userKey(`u${Math.floor(Math.random() * n)}`, "factor", "f");
+  const [small, large] = await latenciesInTurn(
+    4000,
+    reads.map((read, j) => () => read(key(users[j] as number))),
+  );
+  if (!small || !large) return;
+  const ratio = (q: "p50" | "p99") =>
+    `${large[q].toFixed(1)} vs ${small[q].toFixed(1)} µs = ${(large[q] / small[q]).toFixed(2)}×`;
+  figure(
+    "raw driver's primary-key read, 1 M vs 10 k users (the floor)",
+    `p50 ${ratio("p50")}, p99 ${ratio("p99")}`,
+  );
 }
