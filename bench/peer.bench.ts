@@ -37,7 +37,7 @@ const LABELS: Record<OperationName, string> = {
   totpEnrolment: "TOTP enrolment",
   smsSendVerify: "SMS code send + verify",
   totpSignIn: "TOTP check at sign-in",
-  backupCode: "backup code (ours: app password)",
+  backupCode: "backup / recovery code",
   enrolment: "seed enrolment vs the peer's enrolment",
 };
 
@@ -139,15 +139,22 @@ async function probe(side: Side, op: OperationName) {
   };
 }
 
-/** RSS in MB of a fresh process that enrolled `users` users on `which`. */
-async function rssAfter(which: "mfakit" | "peer", users: number): Promise<number> {
+/** RSS and live heap in MB of a fresh process that enrolled `users` users on `which`. */
+async function rssAfter(
+  which: "mfakit" | "peer",
+  users: number,
+): Promise<{ rss: number; heap: number }> {
   const child = fileURLToPath(new URL("./peer/rss-child.ts", import.meta.url));
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ["--expose-gc", "--conditions=source", "--import", "tsx", child, which, String(users)],
     { maxBuffer: 1 << 20 },
   );
-  return (JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as { rss: number }).rss / 2 ** 20;
+  const { rss, heapUsed } = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as {
+    rss: number;
+    heapUsed: number;
+  };
+  return { rss: rss / 2 ** 20, heap: heapUsed / 2 ** 20 };
 }
 
 export async function run(): Promise<number> {
@@ -228,10 +235,11 @@ export async function run(): Promise<number> {
     const rss: Record<string, number> = {};
     for (const users of RSS_USERS) {
       for (const which of ["mfakit", "peer"] as const) {
-        rss[`${which}${users}`] = await rssAfter(which, users);
+        const used = await rssAfter(which, users);
+        rss[`${which}${users}`] = used.rss;
         figure(
           `${which}, ${users.toLocaleString("en")} users`,
-          `${rss[`${which}${users}`]?.toFixed(0)} MB`,
+          `RSS ${used.rss.toFixed(0)} MB, live heap after GC ${used.heap.toFixed(0)} MB`,
         );
       }
     }

@@ -4,7 +4,7 @@
  */
 import type { Store } from "@mfakit/core";
 import { userKey } from "@mfakit/core/adapter";
-import { type Measurement, measure, report } from "./harness.ts";
+import { figure, type Measurement, measure, report } from "./harness.ts";
 
 /** A store call and the raw statement it is compared with. */
 export interface Case {
@@ -12,6 +12,12 @@ export interface Case {
   readonly subject: () => Promise<unknown>;
   readonly baseName: string;
   readonly baseline: () => unknown;
+  /**
+   * Run, untimed, before each round of either side: e.g. to put back the entries a consuming
+   * operation used up, so that every call of both sides finds one (a side that ran dry would
+   * be timed on misses).
+   */
+  readonly before?: () => unknown;
 }
 
 /** Seven counters in seven hash tags (as a send's rate-limit windows), cycling over 1000 sets. */
@@ -30,7 +36,13 @@ const faster = (a: Measurement | undefined, b: Measurement) =>
 export async function compareCases(
   label: string,
   cases: readonly Case[],
-  options: { concurrencies: readonly number[]; maxRatio: number; durationMs?: number },
+  options: {
+    concurrencies: readonly number[];
+    maxRatio: number;
+    durationMs?: number;
+    /** Rounds of each side. @default 3 */
+    rounds?: number;
+  },
 ): Promise<number> {
   let misses = 0;
   for (const concurrency of options.concurrencies) {
@@ -38,8 +50,10 @@ export async function compareCases(
       const opts = { durationMs: options.durationMs ?? 100, warmupMs: 30, concurrency };
       let s: Measurement | undefined;
       let b: Measurement | undefined;
-      for (let round = 0; round < 3; round++) {
+      for (let round = 0; round < (options.rounds ?? 3); round++) {
+        await c.before?.();
         s = faster(s, await measure(c.subject, opts));
+        await c.before?.();
         b = faster(b, await measure(c.baseline, opts));
       }
       if (!s || !b) continue;
@@ -119,7 +133,7 @@ export async function compareSizes(
 ): Promise<number> {
   const key = (i: number) => userKey(`u${i}`, "factor", "f");
   const random = (n: number) => Math.floor(Math.random() * n);
-  const takeIds = stores.map(({ users }) => distinctRandom(1700, users));
+  const takeIds = stores.map(({ users }) => distinctRandom(4200, users));
   const ops: Array<[string, (s: Store, users: number, i: number, j: number) => unknown]> = [
     ["get", (s, users) => s.get(key(random(users)))],
     [
@@ -131,8 +145,10 @@ export async function compareSizes(
   ];
   let misses = 0;
   for (const [op, call] of ops) {
+    // 4000 calls a side: p99 is then the 40th slowest, not the 15th, and one stall of the
+    // shared machine moves it less.
     const [small, large] = await latenciesInTurn(
-      1500,
+      4000,
       stores.map(
         ({ store, users }, j) =>
           (i: number) =>
@@ -148,4 +164,28 @@ export async function compareSizes(
     );
   }
   return misses;
+}
+
+/**
+ * Prints the raw driver's own latency of a primary-key read of a random user at the two sizes
+ * (`reads[j](key)` on the store's own table of `users[j]` rows), measured as
+ * {@link compareSizes} measures the store: where the store's get misses 1.2×, this shows
+ * whether the B-tree (the database itself) or the store grows with the data.
+ */
+export async function rawSizesFloor(
+  reads: readonly [(key: string) => unknown, (key: string) => unknown],
+  users: readonly [number, number],
+): Promise<void> {
+  const key = (n: number) => userKey(`u${Math.floor(Math.random() * n)}`, "factor", "f");
+  const [small, large] = await latenciesInTurn(
+    4000,
+    reads.map((read, j) => () => read(key(users[j] as number))),
+  );
+  if (!small || !large) return;
+  const ratio = (q: "p50" | "p99") =>
+    `${large[q].toFixed(1)} vs ${small[q].toFixed(1)} µs = ${(large[q] / small[q]).toFixed(2)}×`;
+  figure(
+    "raw driver's primary-key read, 1 M vs 10 k users (the floor)",
+    `p50 ${ratio("p50")}, p99 ${ratio("p99")}`,
+  );
 }

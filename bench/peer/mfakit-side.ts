@@ -26,7 +26,12 @@ export function mfakitSide(path: string, settings: SqliteSettings): Side {
     store: counted.store,
     keyring: createKeyring({ current: "k1", keys: { k1: "p".repeat(43) } }),
     tenant: { name: "Contoso", domains: ["contoso.com"] },
-    policy: seedPolicy(["GB"]),
+    // Recovery codes on, but not offered in the wizard: the seed enrolment stays the flow it
+    // is compared as; the backup-code user gets a set from Security info (untimed).
+    policy: {
+      ...seedPolicy(["GB"]),
+      recoveryCodes: { enabled: true, offerDuringEnrolment: false },
+    },
     senders: outbox,
     // Every user has a number of its own; only the hourly caps across users are lifted.
     limits: { globalPerHour: 10_000_000, perCountryPerHour: 10_000_000, perPrefixPerHour: 100_000 },
@@ -60,7 +65,7 @@ export function mfakitSide(path: string, settings: SqliteSettings): Side {
       totpEnrolment: "wizard: choose the authenticator app, confirm a code (2 submits)",
       smsSendVerify: "challenge.start (SMS) + challenge.verify",
       totpSignIn: "challenge.verifyTotp",
-      backupCode: "challenge.verifyAppPassword (stand-in until verifyRecoveryCode lands)",
+      backupCode: "challenge.verifyRecoveryCode",
       enrolment:
         "the whole seed enrolment (start + 14 submits: SMS phone, app password, recovery email and phone)",
     },
@@ -98,15 +103,18 @@ export function mfakitSide(path: string, settings: SqliteSettings): Side {
           expect((await mfa.challenge.verifyTotp({ userId: u.userId, code })).ok, "the TOTP code");
         };
       },
-      // The slot for recovery codes: when `mfa.challenge.verifyRecoveryCode` lands, enrol a
-      // user with codes here and check one; until then the app password is the nearest check
-      // (a stored secret, looked up and compared in constant time, then throttled).
+      // The peer's backup codes are made when it enables two-factor; ours by Security info's
+      // regenerate for a user enrolled by SMS (both untimed). The check: one code, used up.
       backupCode: async () => {
         const u = await enrolled("sms");
-        const password = u.appPassword ?? "";
+        const made = await mfa.securityInfo.recoveryCodes.regenerate({
+          userId: u.userId,
+          authenticatedAt: clock.now(),
+        });
+        const code = made.codes[0] ?? "";
         return async () => {
-          const verified = await mfa.challenge.verifyAppPassword({ userId: u.userId, password });
-          expect(verified.ok, "the app password");
+          const verified = await mfa.challenge.verifyRecoveryCode({ userId: u.userId, code });
+          expect(verified.ok, "the recovery code");
         };
       },
       enrolment: async () => {

@@ -193,17 +193,18 @@ return reply`,
  * Runs `s` on `keys` (one hash slot): `EVALSHA` (the script body is not resent on every call), falling back to
  * `EVAL` once when the server does not have the script cached (after a restart, a failover or
  * `SCRIPT FLUSH`; on a cluster, per node). `EVAL` also caches it for the next `EVALSHA`.
+ *
+ * This is what ioredis's `defineCommand` does too (its `Script` sends `EVALSHA` and resends as
+ * `EVAL` on `NOSCRIPT`), without adding commands to a client the application owns.
  */
-export async function runScript(
+export function runScript(
   client: Redis | Cluster,
   s: LuaScript,
   keys: readonly string[],
   args: readonly string[],
 ): Promise<unknown> {
-  try {
-    return await client.evalsha(s.sha, keys.length, ...keys, ...args);
-  } catch (error) {
+  return client.evalsha(s.sha, keys.length, ...keys, ...args).then(undefined, (error: unknown) => {
     if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
-    return await client.eval(s.lua, keys.length, ...keys, ...args);
-  }
+    return client.eval(s.lua, keys.length, ...keys, ...args);
+  });
 }

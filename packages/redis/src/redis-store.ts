@@ -127,13 +127,19 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
    * Runs `fn` with a deadline `timeoutMs` from now (it gets the deadline, a `performance.now()`
    * instant), turning any driver failure into the port's typed error.
    */
-  const call = async <R>(operation: string, fn: (deadline: number) => Promise<R>): Promise<R> => {
+  const call = <R>(operation: string, fn: (deadline: number) => Promise<R>): Promise<R> => {
     const deadline = performance.now() + timeoutMs;
+    let work: Promise<R>;
     try {
-      return await beforeDeadline(fn(deadline), deadline, timeoutMs);
+      work = fn(deadline);
     } catch (error) {
-      throw storeError(error, operation);
+      return Promise.reject(storeError(error, operation));
     }
+    // A `then`, not an async frame: this runs on every call, and each frame adds its own
+    // promise and microtasks to a call that is one round trip.
+    return beforeDeadline(work, deadline, timeoutMs).then(undefined, (error: unknown) => {
+      throw storeError(error, operation);
+    });
   };
 
   // Readings of each server's clock ("" for a single server, the master's address on a
@@ -157,12 +163,12 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
    * Runs write script `s` on `keys` (one hash slot, so one node) with the call's deadline, on
    * that node's clock, as the script's first argument.
    */
-  const write = async (
+  const write = (
     s: LuaScript,
     keys: readonly string[],
     deadline: number,
     args: readonly string[],
-  ) => {
+  ): Promise<unknown> => {
     const key = keys[0] as string;
     const node = nodeOf(key);
     let clock = clocks.get(node);
@@ -170,8 +176,11 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
       clock = serverClock(timeoutMs);
       clocks.set(node, clock);
     }
-    const reading = await clock.reading(deadline, () => readClock(key));
-    return runScript(client, s, keys, [String(serverDeadline(reading, deadline)), ...args]);
+    return clock
+      .reading(deadline, () => readClock(key))
+      .then((reading) =>
+        runScript(client, s, keys, [String(serverDeadline(reading, deadline)), ...args]),
+      );
   };
   /** The hash slot of `key` on a cluster; 0 for every key on a single server. */
   const slotOf = (key: string): number =>
@@ -204,16 +213,16 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
   };
 
   /** Runs the put script: one compare-and-set of `key` (a full key). */
-  const putOnce = async (
+  const putOnce = (
     key: string,
     value: JsonValue,
     opts: PutOptions,
     deadline: number,
     operation: string,
-  ): Promise<PutResult> => {
-    const reply = (await write(putScript, [key], deadline, putArgs(value, opts))) as PutReply;
-    return putResult(reply, operation);
-  };
+  ): Promise<PutResult> =>
+    write(putScript, [key], deadline, putArgs(value, opts)).then((reply) =>
+      putResult(reply as PutReply, operation),
+    );
   /** The put's answer from a put script's reply: `{1, version, …}` or `{0, current}`. */
   const putResult = ([ok, result]: PutReply, operation: string): PutResult =>
     ok === 1
@@ -224,25 +233,30 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
     id: "redis",
 
     get<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
-      return call("get", async () => decode<T>(await client.get(full(key)), "get"));
+      return call("get", () => client.get(full(key)).then((raw) => decode<T>(raw, "get")));
     },
 
-    async put(key: string, value: JsonValue, opts: PutOptions = {}): Promise<PutResult> {
+    put(key: string, value: JsonValue, opts: PutOptions = {}): Promise<PutResult> {
       return call("put", (deadline) => putOnce(full(key), value, opts, deadline, "put"));
     },
 
     take<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
-      return call("take", async (deadline) =>
-        decode<T>((await write(takeScript, [full(key)], deadline, [])) as string | null, "take"),
+      return call("take", (deadline) =>
+        write(takeScript, [full(key)], deadline, []).then((raw) =>
+          decode<T>(raw as string | null, "take"),
+        ),
       );
     },
 
-    async increment(key: string, opts: IncrementOptions = {}): Promise<number> {
-      const item = { key: full(key), by: opts.by, ttlMs: opts.ttlMs };
-      return call("increment", async (deadline) => (await count([item], deadline))[0] as number);
+    increment(key: string, opts: IncrementOptions = {}): Promise<number> {
+      return call("increment", (deadline) =>
+        write(incrementScript, [full(key)], deadline, counterArgs([opts])).then((texts) =>
+          Number((texts as string[])[0]),
+        ),
+      );
     },
 
-    async incrementMany(items: ReadonlyArray<IncrementItem>): Promise<number[]> {
+    incrementMany(items: ReadonlyArray<IncrementItem>): Promise<number[]> {
       return call("incrementMany", (deadline) => count(prefixed(items), deadline));
     },
 
@@ -274,9 +288,8 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
     },
 
     delete(key: string): Promise<boolean> {
-      return call(
-        "delete",
-        async (deadline) => ((await write(deleteScript, [full(key)], deadline, [])) as number) > 0,
+      return call("delete", (deadline) =>
+        write(deleteScript, [full(key)], deadline, []).then((deleted) => (deleted as number) > 0),
       );
     },
 
@@ -321,7 +334,7 @@ function putArgs(value: JsonValue, opts: PutOptions): string[] {
 }
 
 /** The counter arguments of the counting scripts: each item's step and TTL on create. */
-function counterArgs(items: ReadonlyArray<IncrementItem>): string[] {
+function counterArgs(items: ReadonlyArray<IncrementOptions>): string[] {
   return items.flatMap((item) => [String(item.by ?? 1), ttlArg(item.ttlMs)]);
 }
 

@@ -104,7 +104,8 @@ const guardedStores = new WeakSet<Store>();
  *   failed counter leaves the put written.
  *
  * The wrapper sits on every hot path, so it stays cheap: no clone, no schema library, one walk
- * over a value being put, a handful of comparisons per call, one `then` on the adapter's promise.
+ * over a value being put, a handful of comparisons per call, one `then` on the adapter's promise
+ * and no async frame of its own.
  * Options objects and values are passed to the adapter as they are. (A put/get/increment loop
  * on the memory store measured about 1 µs per call unguarded and a few tenths of a µs more
  * guarded; a network store's round trip is a hundred times that.)
@@ -132,25 +133,35 @@ export function guardStore<S extends Store, E extends object = Record<never, nev
   }
   const id = store.id;
 
-  /** Runs one adapter call: any non-MfaError becomes store_unavailable; the result is checked. */
+  /**
+   * An adapter's MfaError is already typed; anything else is an outage as far as callers go.
+   * Made once per store, not per call: a closure made on each call, shared by two handlers,
+   * measured about 0.3 µs more per call on Node 20, as much as the rest of the guard.
+   */
+  const failure = (error: unknown, operation: string): unknown =>
+    isMfaError(error)
+      ? error
+      : new MfaError("store_unavailable", { cause: error, data: { store: id, operation } });
+
+  /**
+   * Runs one adapter call: `run` checks the arguments, then calls the adapter. A refused
+   * argument (an MfaError) rejects as it is; any other failure becomes store_unavailable; the
+   * result is checked. A plain function returning the promise of one `then`, not an async
+   * method that awaits it: this runs on every store call, and each async frame adds a promise
+   * and its microtasks to a call whose own work may be a few µs (an in-process SQLite read).
+   */
   const call = <R>(
     operation: string,
     run: () => Promise<R>,
     wellFormed: (result: R) => boolean,
   ): Promise<R> => {
-    // An adapter's MfaError is already typed; anything else is an outage as far as callers go.
-    const failure = (error: unknown): unknown =>
-      isMfaError(error)
-        ? error
-        : new MfaError("store_unavailable", { cause: error, data: { store: id, operation } });
     let pending: Promise<R>;
     try {
       pending = Promise.resolve(run());
     } catch (error) {
-      // An adapter method that throws before it returns its promise.
-      return Promise.reject(failure(error));
+      // A refused argument, or an adapter method that throws before it returns its promise.
+      return Promise.reject(failure(error, operation));
     }
-    // One `then`, no extra async frame: this runs on every store call.
     return pending.then(
       (result) => {
         if (wellFormed(result)) return result;
@@ -159,7 +170,7 @@ export function guardStore<S extends Store, E extends object = Record<never, nev
         });
       },
       (error: unknown) => {
-        throw failure(error);
+        throw failure(error, operation);
       },
     );
   };
@@ -174,90 +185,130 @@ export function guardStore<S extends Store, E extends object = Record<never, nev
       ? store.incrementMany(items)
       : Promise.all(items.map((item) => store.increment(item.key, item)));
 
+  /**
+   * `putAndCount` without a native one: two calls, two commits (see Store.putAndCount), the
+   * counters only after the put is known to have succeeded, so a lost compare-and-set counts
+   * nothing.
+   */
+  const putThenCount = async (
+    put: PutItem,
+    increments: ReadonlyArray<IncrementItem>,
+  ): Promise<PutAndCountResult> => {
+    const result = await store.put(put.key, put.value, put.options);
+    if (!result.ok) return { put: result, counts: null };
+    if (increments.length === 0) return { put: result, counts: [] };
+    return { put: result, counts: await countAll(increments) };
+  };
+
   const guarded: GuardedStore = Object.freeze({
     ...extras,
     id,
 
-    async get<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
-      checkKey(key, "get");
-      return await call("get", () => store.get<T>(key), isEntryOrNull);
+    get<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
+      return call(
+        "get",
+        () => {
+          checkKey(key, "get");
+          return store.get<T>(key);
+        },
+        isEntryOrNull,
+      );
     },
 
-    async put(key: string, value: JsonValue, options?: PutOptions): Promise<PutResult> {
-      checkPut(key, value, options, "put");
-      return await call("put", () => store.put(key, value, options), isPutResult);
+    put(key: string, value: JsonValue, options?: PutOptions): Promise<PutResult> {
+      return call(
+        "put",
+        () => {
+          checkPut(key, value, options, "put");
+          return store.put(key, value, options);
+        },
+        isPutResult,
+      );
     },
 
-    async take<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
-      checkKey(key, "take");
-      return await call("take", () => store.take<T>(key), isEntryOrNull);
+    take<T extends JsonValue>(key: string): Promise<StoreEntry<T> | null> {
+      return call(
+        "take",
+        () => {
+          checkKey(key, "take");
+          return store.take<T>(key);
+        },
+        isEntryOrNull,
+      );
     },
 
-    async increment(key: string, options?: IncrementOptions): Promise<number> {
-      checkKey(key, "increment");
-      if (options !== undefined) checkCounter(options, "increment");
-      return await call("increment", () => store.increment(key, options), Number.isSafeInteger);
+    increment(key: string, options?: IncrementOptions): Promise<number> {
+      return call(
+        "increment",
+        () => {
+          checkKey(key, "increment");
+          if (options !== undefined) checkCounter(options, "increment");
+          return store.increment(key, options);
+        },
+        Number.isSafeInteger,
+      );
     },
 
-    async incrementMany(items: ReadonlyArray<IncrementItem>): Promise<number[]> {
-      checkItems(items, "incrementMany", 1);
-      return await call(
+    incrementMany(items: ReadonlyArray<IncrementItem>): Promise<number[]> {
+      return call(
         "incrementMany",
-        () => countAll(items),
+        () => {
+          checkItems(items, "incrementMany", 1);
+          return countAll(items);
+        },
         (counts) => isCounts(counts, items.length),
       );
     },
 
-    async putAndCount(
+    putAndCount(
       put: PutItem,
       increments: ReadonlyArray<IncrementItem>,
     ): Promise<PutAndCountResult> {
       const operation = "putAndCount";
-      checkOptions(put, operation, "put");
-      checkPut(put.key, put.value, put.options, operation);
-      checkItems(increments, operation, 0, put.key);
       const native = store.putAndCount;
-      return await call(
+      return call(
         operation,
-        native !== undefined
-          ? () => native.call(store, put, increments)
-          : // Two calls, two commits (see Store.putAndCount): the counters only after the put
-            // is known to have succeeded, so a lost compare-and-set counts nothing.
-            async () => {
-              const result = await store.put(put.key, put.value, put.options);
-              if (!result.ok) return { put: result, counts: null };
-              if (increments.length === 0) return { put: result, counts: [] };
-              return { put: result, counts: await countAll(increments) };
-            },
+        () => {
+          checkOptions(put, operation, "put");
+          checkPut(put.key, put.value, put.options, operation);
+          checkItems(increments, operation, 0, put.key);
+          return native !== undefined
+            ? native.call(store, put, increments)
+            : putThenCount(put, increments);
+        },
         (result) => isPutAndCountResult(result, increments.length),
       );
     },
 
-    async delete(key: string): Promise<boolean> {
-      checkKey(key, "delete");
-      return await call(
+    delete(key: string): Promise<boolean> {
+      return call(
         "delete",
-        () => store.delete(key),
+        () => {
+          checkKey(key, "delete");
+          return store.delete(key);
+        },
         (r) => typeof r === "boolean",
       );
     },
 
-    async list(prefix: string, options?: ListOptions): Promise<ListPage> {
-      checkKeyPart(prefix, "prefix", "list");
+    list(prefix: string, options?: ListOptions): Promise<ListPage> {
       let limit = 100;
-      if (options !== undefined) {
-        checkOptions(options, "list");
-        if (options.limit !== undefined) {
-          limit = options.limit;
-          if (!(Number.isInteger(limit) && limit >= 1 && limit <= MAX_STORE_LIST_LIMIT)) {
-            throw refused("limit", "list");
-          }
-        }
-        if (options.cursor !== undefined) checkKeyPart(options.cursor, "cursor", "list");
-      }
-      return await call(
+      return call(
         "list",
-        () => store.list(prefix, options),
+        () => {
+          checkKeyPart(prefix, "prefix", "list");
+          if (options !== undefined) {
+            checkOptions(options, "list");
+            if (options.limit !== undefined) {
+              limit = options.limit;
+              if (!(Number.isInteger(limit) && limit >= 1 && limit <= MAX_STORE_LIST_LIMIT)) {
+                throw refused("limit", "list");
+              }
+            }
+            if (options.cursor !== undefined) checkKeyPart(options.cursor, "cursor", "list");
+          }
+          return store.list(prefix, options);
+        },
         (page) => isPage(page, limit),
       );
     },
