@@ -9,6 +9,7 @@ import type { AppPasswordService } from "./app-passwords/types.js";
 import type { CodeService } from "./codes/code-service.js";
 import type { RememberedDevices } from "./devices/remembered-devices.js";
 import type { Messenger } from "./enrolment/messenger.js";
+import type { FactorRegistry } from "./factors/registry.js";
 import type { Gate } from "./flows/gate.js";
 import type { Limiter } from "./limits/limits.js";
 import type { WebAuthnContext } from "./passkeys/passkey-factor.js";
@@ -31,6 +32,8 @@ export interface FlowDeps {
   readonly clock: Clock;
   readonly events: EventSink;
   readonly policy: Policy;
+  /** The instance's factor modules (built-in and `createMfa`'s `factors`): every flow reads them. */
+  readonly factors: FactorRegistry;
   readonly limiter: Limiter;
   readonly registrations: RegistrationStore;
   readonly codes: CodeService;

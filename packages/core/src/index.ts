@@ -60,7 +60,17 @@ export type { PassSession, Session } from "./flows/gate.js";
 // Security info: the user's own page (list, add, replace, remove, name, prefer; app passwords)
 
 export type { DeviceToken, RememberedDevice } from "./devices/remembered-devices.js";
-export type { FactorKind, RegisteredFactor } from "./factors/registry.js";
+export type {
+  Binding,
+  CeremonyKind,
+  FactorCeremony,
+  FactorKind,
+  FactorKinds,
+  FactorModule,
+  MfaKind,
+  PhoneKind,
+  RegisteredFactor,
+} from "./factors/registry.js";
 export type {
   RecoveryCodeSignIn,
   RecoveryCodesApi,
@@ -82,6 +92,8 @@ export type { RevertInput, RevertOptions, RevertOutcome } from "./revert/change-
 // Sign-in challenge results
 
 export type {
+  CeremonyAnswer,
+  CeremonyChallengeStarted,
   ChallengeApi,
   ChallengeFailure,
   ChallengeOption,

@@ -25,14 +25,19 @@ import { createMessageRenderer, type TemplateOverrides } from "./delivery/templa
 import type { EnrolmentEngine } from "./enrolment/engine.js";
 import { createMessenger, type Senders } from "./enrolment/messenger.js";
 import { isMfaError, MfaError } from "./errors.js";
-import { factorModule } from "./factors/registry.js";
+import {
+  createFactorRegistry,
+  type FactorModule,
+  type FactorRegistry,
+  factorModuleIssues,
+} from "./factors/registry.js";
 import type { CheckFailure } from "./flows/check.js";
 import type { Session } from "./flows/gate.js";
 import { createImportApi, type ImportAdminApi } from "./import/importer.js";
 import { assertUserId } from "./keys.js";
 import { createLimiter, type Limiter, type LimitsInput, resolveLimits } from "./limits/limits.js";
 import { resolveWebAuthn, type WebAuthnOptions } from "./passkeys/webauthn-config.js";
-import { type Policy, type PolicyInput, policySchema } from "./policy/policy.js";
+import { type Policy, type PolicyInput, policySchemaFor } from "./policy/policy.js";
 import { type Clock, type RandomSource, systemClock, webCryptoRandom } from "./ports/clock.js";
 import { type EventSink, emitEvent, noEvents } from "./ports/events.js";
 import { guardStore } from "./ports/guarded-store.js";
@@ -101,6 +106,15 @@ export interface MfaConfig {
   readonly webauthn?: WebAuthnOptions;
   /** Delivery receipts' consequences. @default no failover */
   readonly delivery?: DeliveryOptions;
+  /**
+   * Factor modules from outside core, each a new kind set up and checked by its own ceremony
+   * (`setup: "ceremony"`): once given here, the policy may offer its kind and the wizard,
+   * Security info, the sign-in challenge (`challenge.begin`/`verify` with `kind`), admin and
+   * `required()` treat it as any factor, through the same gate (step-up, notice, event).
+   * Declare its kind's types by merging into `FactorKinds`. See docs/architecture.md.
+   * @default [] (the built-in kinds only)
+   */
+  readonly factors?: readonly FactorModule[];
 }
 
 /** What `createMfa` does with delivery receipts. */
@@ -211,15 +225,15 @@ const configSchema = z.object({
 });
 
 /** Gaps between the features the policy enables and the senders given. */
-function missingSenders(policy: Policy, senders: Senders): string[] {
+function missingSenders(policy: Policy, senders: Senders, factors: FactorRegistry): string[] {
   const gaps: string[] = [];
   const deliveries = policy.phone?.deliveries ?? [];
-  const phones = policy.mfa.methods.filter((m) => factorModule(m).setup === "code");
+  const phones = policy.mfa.methods.filter((m) => factors.module(m).setup === "code");
   const anyPhone = phones.length > 0 || policy.recovery.methods.includes("phone");
   if (anyPhone && deliveries.includes("sms") && !senders.sms)
     gaps.push("SMS delivery is enabled → senders.sms is required");
   // A phone that takes no texts (office, alternate) is always called.
-  const callOnly = phones.some((m) => !factorModule(m).deliveries?.(["sms"]).includes("sms"));
+  const callOnly = phones.some((m) => !factors.module(m).deliveries?.(["sms"]).includes("sms"));
   const voiceNeeded = anyPhone && (deliveries.includes("voice") || callOnly);
   if (voiceNeeded && !senders.voice)
     gaps.push("voice delivery or an office/alternate phone is enabled → senders.voice is required");
@@ -227,6 +241,9 @@ function missingSenders(policy: Policy, senders: Senders): string[] {
     gaps.push("the recovery email is enabled → senders.email is required");
   return gaps;
 }
+
+/** The `reason` a refusal carries in its data, as text. */
+const reasonOf = (e: MfaError) => String(e.data.reason ?? "");
 
 /** The user whose counter a send plan holds (`mfa:{<encoded id>}:rl:sends`), if any. */
 function userOfPlan(plan: { readonly items: readonly { readonly key: string }[] }): string | null {
@@ -259,7 +276,16 @@ export function createMfa(config: MfaConfig): Mfa {
     for (const i of parsed.error.issues)
       issues.push(`${i.path.join(".") || "config"}: ${i.message}`);
   }
-  const policyResult = policySchema.safeParse(config?.policy ?? {});
+  // The factor modules first: the policy may name their kinds.
+  const given: unknown = config?.factors ?? [];
+  const moduleIssues = Array.isArray(given)
+    ? factorModuleIssues(given)
+    : ["factors: an array of factor modules"];
+  issues.push(...moduleIssues);
+  const factors = createFactorRegistry(
+    moduleIssues.length === 0 ? (given as readonly FactorModule[]) : [],
+  );
+  const policyResult = policySchemaFor(factors).safeParse(config?.policy ?? {});
   if (!policyResult.success) {
     for (const i of policyResult.error.issues)
       issues.push(`policy.${i.path.join(".")}: ${i.message}`);
@@ -267,7 +293,7 @@ export function createMfa(config: MfaConfig): Mfa {
   const revert = resolveRevertOptions(config?.revert);
   issues.push(...revert.issues);
   const senders: Senders = config?.senders ?? {};
-  if (policyResult.success) issues.push(...missingSenders(policyResult.data, senders));
+  if (policyResult.success) issues.push(...missingSenders(policyResult.data, senders, factors));
   // Passkeys: the relying party is checked once, here, whenever it is given or needed.
   const webauthn =
     config?.webauthn !== undefined ||
@@ -298,7 +324,10 @@ export function createMfa(config: MfaConfig): Mfa {
   const clock = config.clock ?? systemClock;
   const random = config.random ?? webCryptoRandom;
   const events = config.events ?? noEvents;
-  const renderer = createMessageRenderer(config.messages ?? {});
+  const renderer = createMessageRenderer({
+    ...config.messages,
+    factorNames: factors.noticeNames,
+  });
   // Each sender is wrapped once: a failure that is not typed, or no answer within the deadline,
   // is delivery_unavailable (REL-04/05), so every flow sees only outcomes it can show.
   const failover = config.delivery?.failover;
@@ -315,6 +344,7 @@ export function createMfa(config: MfaConfig): Mfa {
     random,
     events,
     policy,
+    factors,
     limits: resolveLimits(config.limits ?? {}),
     ...(config.codes ? { codes: config.codes } : {}),
     totp: { ...config.totp, issuer: config.tenant.name },
@@ -382,6 +412,23 @@ export function createMfa(config: MfaConfig): Mfa {
       return { ok: false, reason: "factor_locked", retryAfterSeconds: 1 };
     });
   const userOf = (session: { userId?: unknown } | null | undefined) => session?.userId;
+  /**
+   * A refused passkey changed nothing (its unit was not committed): the refusal is audited here,
+   * outside the unit. (A module's expected failure is a value, audited by the challenge.)
+   */
+  const rejectionAudited = <R>(
+    input: { readonly userId?: unknown; readonly kind?: unknown } | null | undefined,
+    outcome: Promise<R>,
+  ) =>
+    outcome.catch(async (e: unknown) => {
+      const userId = input?.userId;
+      if (typeof userId === "string") {
+        const at = new Date(clock.now()).toISOString();
+        if (isMfaError(e, "passkey_rejected"))
+          await emitEvent(events, { type: "passkey.rejected", at, userId, reason: reasonOf(e) });
+      }
+      throw e;
+    });
 
   const enrolment = Object.freeze<EnrolmentEngine>({
     start: (options) => register(options, (f) => f.engine.start(options)),
@@ -431,21 +478,21 @@ export function createMfa(config: MfaConfig): Mfa {
     resend: (input) => act(userOf(input), (f) => f.challenge.resend(input), 0),
     // A failover send commits its claim first: an action run again never sends twice.
     status: (input) => act(userOf(input), (f) => f.challenge.status(input)),
-    verify: (input) => check(userOf(input), (f) => f.challenge.verify(input)),
+    verify: (input) =>
+      input?.kind === undefined
+        ? check(userOf(input), (f) => f.challenge.verify(input))
+        : rejectionAudited(
+            input,
+            check(userOf(input), (f) => f.challenge.verify(input)),
+          ),
+    begin: (input) => act(userOf(input), (f) => f.challenge.begin(input)),
     verifyTotp: (input) => check(userOf(input), (f) => f.challenge.verifyTotp(input)),
     beginPasskey: (input) => act(userOf(input), (f) => f.challenge.beginPasskey(input)),
-    // A refused passkey changed nothing (the unit was not committed); its refusal is audited.
     verifyPasskey: (input) =>
-      check(userOf(input), (f) => f.challenge.verifyPasskey(input)).catch(async (e: unknown) => {
-        if (isMfaError(e, "passkey_rejected") && typeof input?.userId === "string")
-          await emitEvent(events, {
-            type: "passkey.rejected",
-            at: new Date(clock.now()).toISOString(),
-            userId: input.userId,
-            reason: String(e.data.reason ?? ""),
-          });
-        throw e;
-      }),
+      rejectionAudited(
+        { ...input, kind: "passkey" },
+        check(userOf(input), (f) => f.challenge.verifyPasskey(input)),
+      ),
     recognizeDevice: (input) => act(userOf(input), (f) => f.challenge.recognizeDevice(input)),
     verifyAppPassword: (input) => check(userOf(input), (f) => f.challenge.verifyAppPassword(input)),
     verifyTemporaryAccessPass: (input) =>
@@ -521,7 +568,7 @@ export function createMfa(config: MfaConfig): Mfa {
   const registrations = Object.freeze<RegistrationStore>({
     get: (userId) => act(userId, (f) => f.registrations.get(userId)),
     update: (userId, change) => act(userId, (f) => f.registrations.update(userId, change)),
-    summaries: (cursor) => registrationStore(store).summaries(cursor),
+    summaries: (cursor) => registrationStore(store, factors).summaries(cursor),
   });
 
   return Object.freeze({
@@ -538,6 +585,7 @@ export function createMfa(config: MfaConfig): Mfa {
           await f.registrations.get(userId),
           clock.now(),
           options.enabledAt,
+          factors,
         ),
       ),
     limiter,

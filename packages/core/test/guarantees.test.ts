@@ -244,7 +244,9 @@ describe("one gate for every state-changing action (BIND-01, BIND-02)", () => {
       "verifyTemporaryAccessPass",
       "options",
       "recognizeDevice",
-      // A passkey sign-in moves its counter and last use, never what the user holds.
+      // A passkey sign-in moves its counter and last use, never what the user holds; `begin`
+      // (and `verify` with a kind) run any ceremony kind's sign-in, passkeys' included.
+      "begin",
       "beginPasskey",
       "verifyPasskey",
       // Uses up a recovery code (it is the sign-in, so no step-up); its notice and event are

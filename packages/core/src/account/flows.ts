@@ -19,6 +19,7 @@ import { rememberedDevices } from "../devices/remembered-devices.js";
 import { createEnrolmentEngine, type EngineInternals } from "../enrolment/engine.js";
 import type { Messenger } from "../enrolment/messenger.js";
 import { MfaError } from "../errors.js";
+import type { FactorRegistry } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import { createGate } from "../flows/gate.js";
 import { createLimiter, type Limits } from "../limits/limits.js";
@@ -52,6 +53,8 @@ export interface SharedDeps {
   readonly random: RandomSource;
   readonly events: EventSink;
   readonly policy: Policy;
+  /** The factor modules: the built-in ones and `createMfa`'s `factors`. */
+  readonly factors: FactorRegistry;
   readonly limits: Limits;
   readonly codes?: CodeOptions;
   readonly totp: TotpOptions;
@@ -95,14 +98,17 @@ export function flowsOf(shared: SharedDeps, unit: UnitOfWork): ActionFlows {
     ? createAppPasswordService(base, shared.appPasswords)
     : null;
   const limiter = createLimiter({ store, clock }, shared.limits);
-  const registrations = registrationStore(store);
+  const registrations = registrationStore(store, shared.factors);
   const realGate = createGate({
     policy,
     clock,
     events: shared.events,
     messenger: shared.messenger,
   });
-  const reverts = revertRecorder({ store, registrations, keyring, clock, random }, shared.revert);
+  const reverts = revertRecorder(
+    { store, registrations, keyring, clock, random, factors: shared.factors },
+    shared.revert,
+  );
   // Notices wait for the commit too: a change is told about once it has happened. Its undo
   // record ("this wasn't me") is written now, into the same commit as the change.
   const gate = {
@@ -123,6 +129,7 @@ export function flowsOf(shared: SharedDeps, unit: UnitOfWork): ActionFlows {
     clock,
     events,
     policy,
+    factors: shared.factors,
     limiter,
     registrations,
     totp,

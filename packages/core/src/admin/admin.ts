@@ -11,15 +11,11 @@
 
 import type { AppPasswordInfo } from "../app-passwords/types.js";
 import { MfaError } from "../errors.js";
-import {
-  FACTORS,
-  type FactorKind,
-  factorChanges,
-  factorModule,
-  factorsOf,
-  mfaSatisfied,
-  type RegisteredFactor,
-  recoverySatisfied,
+import type {
+  CeremonyKind,
+  FactorKind,
+  FactorRegistry,
+  RegisteredFactor,
 } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import type { Actor } from "../flows/gate.js";
@@ -68,8 +64,7 @@ export interface RegistrationRequirement {
 /** A method to remove. */
 export type RemovableMethod =
   | { readonly method: PhoneMethod }
-  | { readonly method: "authenticator-app"; readonly factorId: string }
-  | { readonly method: "passkey"; readonly factorId: string }
+  | { readonly method: "authenticator-app" | CeremonyKind; readonly factorId: string }
   | { readonly method: "recovery-email" };
 
 /** The admin API. */
@@ -110,18 +105,20 @@ export { assertRecentAuth } from "../flows/gate.js";
  * Whether a user must register now, under the policy's campaign rules. Missing MFA is required
  * once the grace period is over; inside it, and for missing recovery info or a due
  * re-confirmation, it is a nudge the user may snooze `maxSnoozes` times, then required (as
- * Entra's campaign does). What counts as held is the factor registry's one rule.
+ * Entra's campaign does). What counts as held is the factor registry's one rule (`factors`: the
+ * instance's, with its modules from outside core).
  */
 export function registrationRequirement(
   policy: Policy,
   reg: Registration,
   now: number,
-  enabledAt?: number,
+  enabledAt: number | undefined,
+  factors: FactorRegistry,
 ): RegistrationRequirement {
-  const missingMfa = Math.max(0, policy.mfa.required - mfaSatisfied(policy, reg).length);
+  const missingMfa = Math.max(0, policy.mfa.required - factors.mfaSatisfied(policy, reg).length);
   const missingRecovery = Math.max(
     0,
-    policy.recovery.required - recoverySatisfied(policy, reg).length,
+    policy.recovery.required - factors.recoverySatisfied(policy, reg).length,
   );
   const reconfirmDue =
     policy.campaign.reconfirmDays > 0 &&
@@ -200,7 +197,7 @@ export function createAdmin(deps: AdminDeps): AdminApi {
           verifiedAt: p.verifiedAt,
         })),
         authenticators,
-        factors: factorsOf(reg),
+        factors: deps.factors.factorsOf(reg),
         recoveryEmail: reg.recoveryEmail
           ? {
               display: maskEmail(reg.recoveryEmail.address),
@@ -221,7 +218,7 @@ export function createAdmin(deps: AdminDeps): AdminApi {
 
     async requireReregistration(userId) {
       let before: Registration = emptyRegistration;
-      const mfa = FACTORS.filter((f) => f.role === "mfa");
+      const mfa = deps.factors.modules.filter((f) => f.role === "mfa");
       const after = await registrations.update(userId, (r) => {
         before = r;
         let next = r;
@@ -229,7 +226,7 @@ export function createAdmin(deps: AdminDeps): AdminApi {
           for (const held of f.list(next)) next = f.remove(next, held.id).registration;
         return { ...next, reregistrationRequired: true };
       });
-      for (const { module, factor } of factorChanges(before, after).removed)
+      for (const { module, factor } of deps.factors.changes(before, after).removed)
         await module.forgetSecret?.(deps, userId, factor.id);
       await limiter.clearAllFailures(userId);
       // A factor reset forgets every remembered device: the next sign-in asks again.
@@ -281,13 +278,11 @@ export function createAdmin(deps: AdminDeps): AdminApi {
     },
 
     async registrationReport() {
-      const mfa: Record<MfaMethod, number> = {
-        "authentication-phone": 0,
-        "office-phone": 0,
-        "alternate-phone": 0,
-        "authenticator-app": 0,
-        passkey: 0,
-      };
+      // One count per kind the registry knows, held or not: a report's columns are stable.
+      const mfa = Object.fromEntries(deps.factors.mfaKinds.map((k) => [k, 0])) as Record<
+        MfaMethod,
+        number
+      >;
       const recovery: Record<string, number> = { email: 0, phone: 0 };
       let users = 0;
       let cursor: string | undefined;
@@ -325,7 +320,7 @@ export interface FactorRemoval {
  */
 export async function removeFactor(deps: FlowDeps, removal: FactorRemoval): Promise<boolean> {
   const { userId, kind, id, by } = removal;
-  const module = factorModule(kind);
+  const module = deps.factors.module(kind);
   let before: Registration = emptyRegistration;
   let removed = false;
   const after = await deps.registrations.update(userId, (r) => {
@@ -336,7 +331,7 @@ export async function removeFactor(deps: FlowDeps, removal: FactorRemoval): Prom
       out.removed &&
       removal.keepRequired &&
       module.role === "mfa" &&
-      mfaSatisfied(deps.policy, out.registration).length < deps.policy.mfa.required
+      deps.factors.mfaSatisfied(deps.policy, out.registration).length < deps.policy.mfa.required
     ) {
       throw new MfaError("invalid_input", {
         message: "This is your last sign-in method: add another before you remove it.",
@@ -363,7 +358,7 @@ async function notifyRemoved(
   deps: FlowDeps,
   change: { userId: string; before: Registration; after: Registration; by: Actor },
 ): Promise<void> {
-  for (const { module } of factorChanges(change.before, change.after).removed) {
+  for (const { module } of deps.factors.changes(change.before, change.after).removed) {
     await deps.gate.changed({
       userId: change.userId,
       change: "removed",

@@ -3,7 +3,7 @@ import type { IssuedCode } from "../codes/code-service.js";
 import { randomId } from "../crypto/random-string.js";
 import type { DeviceToken } from "../devices/remembered-devices.js";
 import { MfaError } from "../errors.js";
-import { type CeremonySignIn, ceremonyOf, FACTORS, factorModule } from "../factors/registry.js";
+import type { CeremonyKind, CeremonySignIn, FactorModule } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import { type CheckFailure, checkFactor, networkFactorKey } from "../flows/check.js";
 import {
@@ -15,6 +15,7 @@ import {
   screenSend,
 } from "../flows/send.js";
 import { userKey } from "../keys.js";
+import type { PasskeySignIn } from "../passkeys/passkey-factor.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
 import { emitEvent } from "../ports/events.js";
 import { failOverIfDue } from "../receipts/delivery-failover.js";
@@ -83,8 +84,22 @@ export type ChallengeResult =
   | RecoveryCodeSignIn
   | ChallengeFailure;
 
+/** A started ceremony sign-in (a passkey's, or a factor module's). */
+export type CeremonyChallengeStarted = { readonly ok: true } & CeremonySignIn;
+
 /** A started passkey sign-in. */
-export type PasskeyChallengeStarted = { readonly ok: true } & CeremonySignIn;
+export type PasskeyChallengeStarted = { readonly ok: true } & PasskeySignIn;
+
+/** The answer to a started ceremony sign-in: {@link ChallengeApi.verify} with `kind`. */
+export interface CeremonyAnswer {
+  readonly userId: string;
+  /** The kind whose ceremony was begun (`passkey`, or a factor module's kind). */
+  readonly kind: CeremonyKind;
+  readonly challengeId: string;
+  /** What the browser or the user answered; the kind's module checks it. */
+  readonly response: unknown;
+  readonly remember?: RememberOption;
+}
 
 /** Asks a successful second-factor check to remember this device ("don't ask again"). */
 export interface RememberOption {
@@ -125,13 +140,28 @@ export interface ChallengeApi {
     ip?: string;
     locale?: string;
   }): Promise<ChallengeStatus>;
-  /** Checks the code of a phone challenge. */
-  verify(input: {
-    userId: string;
-    challengeId: string;
-    code: string;
-    remember?: RememberOption;
-  }): Promise<ChallengeResult>;
+  /**
+   * Checks the code of a phone challenge; with `kind`, the answer to a ceremony begun by
+   * {@link ChallengeApi.begin} (its module checks it, consuming the challenge; a refused answer is
+   * a typed error such as `factor_rejected` or `passkey_rejected`, and changes nothing).
+   */
+  verify(
+    input:
+      | {
+          userId: string;
+          challengeId: string;
+          code: string;
+          kind?: undefined;
+          remember?: RememberOption;
+        }
+      | CeremonyAnswer,
+  ): Promise<ChallengeResult>;
+  /**
+   * Starts a sign-in with a ceremony kind (`setup: "ceremony"`: a passkey, or a factor module given
+   * to `createMfa`): its module writes the challenge; answer it with `verify({ kind, … })`.
+   * `factor_not_found` when the policy does not offer the kind or the user holds none.
+   */
+  begin(input: { userId: string; kind: CeremonyKind }): Promise<CeremonyChallengeStarted>;
   /** Checks an authenticator-app code (the newest active app if `factorId` is omitted). */
   verifyTotp(input: {
     userId: string;
@@ -216,7 +246,7 @@ const DURABLE_ROUNDS = 8;
 
 /** Builds the sign-in API. */
 export function createChallenge(deps: ChallengeDeps): ChallengeApi {
-  const { store, clock, limiter, registrations, codes, totp, policy } = deps;
+  const { store, clock, limiter, registrations, codes, totp, policy, factors } = deps;
   const recordKey = (userId: string, id: string) => userKey(userId, "signin", id);
 
   /** The refusal a send screen gives, as the challenge reports it. */
@@ -314,6 +344,56 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
     purpose: "signin" as const,
   });
 
+  /** The module of a ceremony kind the policy offers; else `factor_not_found` (no echo of input). */
+  const ceremonyModule = (
+    kind: unknown,
+  ): FactorModule & Required<Pick<FactorModule, "ceremony">> => {
+    const known = typeof kind === "string" && factors.has(kind) ? factors.module(kind) : null;
+    if (!known?.ceremony || !policy.mfa.methods.includes(known.kind as MfaMethod))
+      throw new MfaError("factor_not_found", {
+        data: known ? { method: known.kind } : { field: "kind" },
+      });
+    return known as FactorModule & Required<Pick<FactorModule, "ceremony">>;
+  };
+
+  /** Checks a ceremony's answer through its module; the success event by the module's naming. */
+  const verifyCeremony = async (input: CeremonyAnswer): Promise<ChallengeResult> => {
+    const module = ceremonyModule(input.kind);
+    const reg = await registrations.get(input.userId);
+    const outcome = await module.ceremony.verifySignIn(deps, {
+      userId: input.userId,
+      reg,
+      challengeId: input.challengeId,
+      response: input.response,
+    });
+    const at = new Date(clock.now()).toISOString();
+    if (!("factorId" in outcome)) {
+      await emitEvent(deps.events, {
+        type: "factor.rejected",
+        at,
+        userId: input.userId,
+        method: module.kind,
+        reason: outcome.reason,
+      });
+      return outcome;
+    }
+    const { factorId } = outcome;
+    await emitEvent(
+      deps.events,
+      module.signInEvents === "passkey"
+        ? { type: "passkey.verified", at, userId: input.userId, factorId }
+        : { type: "factor.verified", at, userId: input.userId, method: module.kind, factorId },
+    );
+    return { ok: true, method: module.kind as MfaMethod, ...(await remembered(input)) };
+  };
+
+  const begin: ChallengeApi["begin"] = async (input) => {
+    const module = ceremonyModule(input?.kind);
+    const reg = await registrations.get(input.userId);
+    const started = await module.ceremony.beginSignIn(deps, { userId: input.userId, reg });
+    return { ok: true, ...started };
+  };
+
   // A resend replaces the code the user holds: it is screened before, so a refusal keeps it.
   const screen = (userId: string, rec: SigninRecord, ip: string | undefined) =>
     screenSend(deps, subjectOf(userId, rec, ip));
@@ -322,7 +402,7 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
     async options(userId) {
       const reg = await registrations.get(userId);
       const out: ChallengeOption[] = [];
-      for (const module of FACTORS) {
+      for (const module of factors.modules) {
         if (module.role !== "mfa" || !policy.mfa.methods.includes(module.kind as MfaMethod))
           continue;
         for (const factor of module.list(reg)) {
@@ -364,7 +444,7 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       if (!phone || !policy.mfa.methods.includes(input.method))
         throw new MfaError("factor_not_found", { data: { method: input.method } });
       // The deliveries this kind of phone takes: asked for, else how it was bound, else a call.
-      const module = factorModule(input.method);
+      const module = factors.module(input.method);
       const textable = module.deliveries?.(["sms"]).includes("sms") ?? false;
       const delivery: Delivery = textable ? (input.delivery ?? phone.delivery) : "voice";
       if (!policy.phone?.deliveries.includes(delivery))
@@ -449,6 +529,7 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
     },
 
     async verify(input) {
+      if (input.kind !== undefined) return verifyCeremony(input);
       const entry = await store.get<SigninRecord & Record<string, never>>(
         recordKey(input.userId, input.challengeId),
       );
@@ -501,31 +582,16 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
         : outcome;
     },
 
-    async beginPasskey(input) {
-      const reg = await registrations.get(input.userId);
-      if (!policy.mfa.methods.includes("passkey"))
-        throw new MfaError("factor_not_found", { data: { method: "passkey" } });
-      const started = await ceremonyOf("passkey").beginSignIn(deps, { userId: input.userId, reg });
-      return { ok: true, ...started };
+    begin,
+
+    // The named passkey calls are the generic ones with the kind filled in.
+    beginPasskey(input) {
+      // The passkey module's ceremony answers with a passkey's sign-in.
+      return begin({ ...input, kind: "passkey" }) as Promise<PasskeyChallengeStarted>;
     },
 
-    async verifyPasskey(input) {
-      const reg = await registrations.get(input.userId);
-      if (!policy.mfa.methods.includes("passkey"))
-        throw new MfaError("factor_not_found", { data: { method: "passkey" } });
-      const { factorId } = await ceremonyOf("passkey").verifySignIn(deps, {
-        userId: input.userId,
-        reg,
-        challengeId: input.challengeId,
-        response: input.response,
-      });
-      await emitEvent(deps.events, {
-        type: "passkey.verified",
-        at: new Date(clock.now()).toISOString(),
-        userId: input.userId,
-        factorId,
-      });
-      return { ok: true, method: "passkey", ...(await remembered(input)) };
+    verifyPasskey(input) {
+      return verifyCeremony({ ...input, kind: "passkey" });
     },
 
     async recognizeDevice(input) {

@@ -13,6 +13,7 @@
  */
 
 import { MfaError } from "../errors.js";
+import type { CeremonyKind } from "../factors/registry.js";
 import type { VoiceSegment } from "../ports/senders.js";
 import { negotiateLocale, spokenLocale } from "./locale.js";
 import { builtInStrings, type TemplateStrings, templateStringKeys } from "./strings.js";
@@ -20,8 +21,12 @@ import { builtInStrings, type TemplateStrings, templateStringKeys } from "./stri
 /** Why a code is sent; chooses the `{purpose}` phrase. */
 export type CodePurpose = "enrol" | "signin" | "recovery-email" | "recovery-phone";
 
-/** A sign-in method a notice may name. */
+/**
+ * A sign-in method a notice may name: core's own, or a ceremony kind from a factor module (named
+ * by the renderer's `factorNames`).
+ */
 export type NoticeFactor =
+  | CeremonyKind
   | "phone"
   | "office-phone"
   | "authenticator-app"
@@ -120,6 +125,14 @@ export interface MessageRendererOptions {
   readonly webOtpHost?: string;
   /** Used when no available locale matches. @default "en" */
   readonly fallbackLocale?: string;
+  /**
+   * Names of the factor kinds core's strings do not name (modules from outside core), per locale;
+   * `en` is used where the locale has none. `createMfa` fills it from its `factors`.
+   * @default {}
+   */
+  readonly factorNames?: Readonly<
+    Record<string, { readonly en: string } & Readonly<Record<string, string>>>
+  >;
 }
 
 /** Renders messages with one app's templates; validated once. */
@@ -150,7 +163,8 @@ const purposeKey: Record<CodePurpose, keyof TemplateStrings> = {
   "recovery-email": "purposeRecoveryEmail",
   "recovery-phone": "purposeRecoveryPhone",
 };
-const factorKey: Record<NoticeFactor, keyof TemplateStrings> = {
+// Core's own names; a module's kind is named by the renderer's `factorNames`.
+const factorKey = {
   phone: "factorPhone",
   "office-phone": "factorOfficePhone",
   "authenticator-app": "factorAuthenticatorApp",
@@ -160,7 +174,7 @@ const factorKey: Record<NoticeFactor, keyof TemplateStrings> = {
   "temporary-access-pass": "factorTemporaryAccessPass",
   passkey: "factorPasskey",
   "recovery-codes": "factorRecoveryCodes",
-};
+} as const satisfies Partial<Record<NoticeFactor, keyof TemplateStrings>>;
 const noticeKeys = {
   added: { subject: "noticeSubjectAdded", body: "noticeAdded" },
   removed: { subject: "noticeSubjectRemoved", body: "noticeRemoved" },
@@ -186,7 +200,7 @@ function fill(template: string, values: Readonly<Record<string, string>>): strin
 const invalid = (field: string, message: string) =>
   new MfaError("invalid_input", { message, data: { field } });
 
-function checkInput(input: MessageInput): void {
+function checkInput(input: MessageInput, named: (factor: string) => boolean): void {
   const { appName } = input;
   if (typeof appName !== "string" || appName.trim().length === 0 || CONTROL.test(appName)) {
     throw invalid("appName", "An app name is a non-empty string without control characters.");
@@ -206,7 +220,8 @@ function checkInput(input: MessageInput): void {
     }
   } else if (input.kind === "notice") {
     if (!Object.hasOwn(noticeKeys, input.change)) throw invalid("change", "Unknown change.");
-    if (!Object.hasOwn(factorKey, input.factor)) throw invalid("factor", "Unknown factor.");
+    if (!Object.hasOwn(factorKey, input.factor) && !named(input.factor))
+      throw invalid("factor", "Unknown factor.");
     const { link } = input;
     if (link !== undefined && !isNoticeLink(link)) {
       throw invalid("link", "A link is an http or https URL without spaces.");
@@ -273,6 +288,14 @@ export function createMessageRenderer(options: MessageRendererOptions = {}): Mes
   const { webOtpHost } = options;
   checkOverrides(templates, webOtpHost);
   const fallback = options.fallbackLocale ?? "en";
+  const factorNames = options.factorNames ?? {};
+  const named = (factor: string) => typeof factorNames[factor]?.en === "string";
+  /** How a notice names `factor` in `locale`: core's string, else the module's own name. */
+  const factorName = (s: TemplateStrings, locale: string, factor: NoticeFactor) => {
+    if (Object.hasOwn(factorKey, factor)) return s[factorKey[factor as keyof typeof factorKey]];
+    const names = factorNames[factor];
+    return names?.[locale] ?? names?.en ?? "";
+  };
 
   const tables = new Map<string, TemplateStrings>();
   for (const locale of new Set([...Object.keys(builtInStrings), ...Object.keys(templates)])) {
@@ -298,7 +321,7 @@ export function createMessageRenderer(options: MessageRendererOptions = {}): Mes
 
   /** The strings for `input`'s locale and the placeholder values, after checking the input. */
   const prepare = (input: MessageInput) => {
-    checkInput(input);
+    checkInput(input, named);
     let locale = negotiated.get(input.locale);
     if (locale === undefined) {
       locale = negotiateLocale(input.locale, locales, fallback);
@@ -317,7 +340,7 @@ export function createMessageRenderer(options: MessageRendererOptions = {}): Mes
           }
         : {
             app,
-            factor: fill(s[factorKey[input.factor]], { app }),
+            factor: fill(factorName(s, locale, input.factor), { app }),
             link: input.link ?? "",
             remaining: String(input.remaining ?? ""),
           };

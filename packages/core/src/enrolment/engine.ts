@@ -23,13 +23,7 @@ import { assertCodeFormat } from "../codes/code-input.js";
 import { randomId } from "../crypto/random-string.js";
 import type { CodePurpose, NoticeFactor } from "../delivery/templates.js";
 import { isMfaError, MfaError } from "../errors.js";
-import {
-  type Binding,
-  bindFactor,
-  ceremonyOf,
-  factorChanges,
-  factorModule,
-} from "../factors/registry.js";
+import type { Binding } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import { checkFactor, noticeOf } from "../flows/check.js";
 import type { Session } from "../flows/gate.js";
@@ -177,7 +171,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
   };
 
   const nextStep = (rec: EnrolmentRecord, reg: Registration) =>
-    nextStepOf(policy, rec, reg, deps.appPasswords !== null);
+    nextStepOf(policy, rec, reg, deps.appPasswords !== null, deps.factors);
   const { render, appPasswordName } = createRenderer(deps);
 
   // ---------------------------------------------------------------- writing
@@ -543,11 +537,11 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     let before: Registration = emptyRegistration;
     const after = await registrations.update(rec.userId, (r) => {
       before = r;
-      return { ...bindFactor(r, binding, t), locale: rec.locale };
+      return { ...deps.factors.bind(r, binding, t), locale: rec.locale };
     });
     const destination =
       "phone" in binding ? binding.phone.e164 : "address" in binding ? binding.address : undefined;
-    for (const { module } of factorChanges(before, after).added)
+    for (const { module } of deps.factors.changes(before, after).added)
       await notify(before, rec, module.notice, module.kind, destination);
     return advance(rec, progress, after);
   };
@@ -616,7 +610,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     factor: MfaMethod,
     name: string | undefined,
   ): Promise<Transition> => {
-    const ceremony = ceremonyOf(factor);
+    const ceremony = deps.factors.ceremonyOf(factor);
     const state = await ceremony.beginSetup(deps, {
       userId: rec.userId,
       reg: await registrations.get(rec.userId),
@@ -642,7 +636,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
     pending: PendingCeremony,
     answer: unknown,
   ): Promise<Transition> => {
-    const outcome = await ceremonyOf(pending.factor).confirmSetup(deps, {
+    const outcome = await deps.factors.ceremonyOf(pending.factor).confirmSetup(deps, {
       userId: rec.userId,
       reg: await registrations.get(rec.userId),
       state: pending.state,
@@ -665,6 +659,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
         r,
         now(),
         rec.enabledAt ?? undefined,
+        deps.factors,
       );
       if (status === "required" || snoozesLeft === 0 || policy.campaign.snoozeDays === 0) {
         throw new MfaError("invalid_input", {
@@ -731,7 +726,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
           input.method,
           "method",
         );
-        const module = factorModule(input.method);
+        const module = deps.factors.module(input.method);
         if (module.setup === "ceremony")
           return beginCeremony(rec, input.method, "name" in input ? input.name : undefined);
         if (module.setup === "totp" || !("number" in input)) return beginTotp(rec, "mfa");

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { mfaSatisfied, recoverySatisfied } from "../factors/registry.js";
+import type { FactorRegistry } from "../factors/registry.js";
 import type { Policy } from "../policy/policy.js";
 import type { Registration } from "../registration/registration.js";
 import type { EnrolmentRecord, EnrolmentScope, Step } from "./steps.js";
@@ -35,19 +35,20 @@ export function scopedStep(rec: EnrolmentRecord, scope: EnrolmentScope): Step {
 
 /**
  * The step that follows from the policy, the registration and the record (`appPasswords`:
- * whether the SDK mints them).
+ * whether the SDK mints them; `factors`: the instance's registry).
  */
 export function nextStepOf(
   policy: Policy,
   rec: EnrolmentRecord,
   reg: Registration,
   appPasswords: boolean,
+  factors: FactorRegistry,
 ): { step: Step; appStepId: string | null } {
   if (rec.scope) return { step: scopedStep(rec, rec.scope), appStepId: null };
   if (!rec.introDone) return { step: "intro", appStepId: null };
   const before = appStepsDue(policy, rec, "before-mfa")[0];
   if (before) return { step: "app-step", appStepId: before.id };
-  if (mfaSatisfied(policy, reg).length < policy.mfa.required)
+  if (factors.mfaSatisfied(policy, reg).length < policy.mfa.required)
     return { step: "mfa-method", appStepId: null };
   // Recovery codes right after the first MFA method this enrolment added (as Auth0 offers them).
   const codes = policy.recoveryCodes;
@@ -63,7 +64,7 @@ export function nextStepOf(
   }
   const after = appStepsDue(policy, rec, "after-mfa")[0];
   if (after) return { step: "app-step", appStepId: after.id };
-  if (recoverySatisfied(policy, reg).length < policy.recovery.required) {
+  if (factors.recoverySatisfied(policy, reg).length < policy.recovery.required) {
     return {
       step: rec.recoveryIntroDone ? "recovery-method" : "recovery-intro",
       appStepId: null,

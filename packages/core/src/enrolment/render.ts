@@ -7,13 +7,6 @@
  */
 
 import { registrationRequirement } from "../admin/admin.js";
-import {
-  ceremonyOf,
-  factorModule,
-  factorsOf,
-  mfaSatisfied,
-  recoverySatisfied,
-} from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import type { MfaMethod } from "../policy/policy.js";
 import type { Registration } from "../registration/registration.js";
@@ -59,8 +52,9 @@ export const revisitable = (step: Step): boolean => !SKIPPED_BY_BACK.has(step);
 export function createRenderer(deps: FlowDeps) {
   const { clock, policy, codes, totp, limiter, registrations } = deps;
   const now = () => clock.now();
-  const enabledMfa = (reg: Registration) => mfaSatisfied(policy, reg);
-  const recoveryHeld = (reg: Registration) => recoverySatisfied(policy, reg);
+  const { factors: registry } = deps;
+  const enabledMfa = (reg: Registration) => registry.mfaSatisfied(policy, reg);
+  const recoveryHeld = (reg: Registration) => registry.recoverySatisfied(policy, reg);
 
   const summary = async (
     userId: string,
@@ -68,7 +62,7 @@ export function createRenderer(deps: FlowDeps) {
     rec: EnrolmentRecord,
   ): Promise<EnrolmentSummary> => {
     // What the registry lists, grouped as the finish screen shows it.
-    const factors = factorsOf(reg);
+    const factors = registry.factorsOf(reg);
     const mfa = enabledMfa(reg).map((method) => {
       const held = factors.filter((f) => f.kind === method);
       return {
@@ -112,12 +106,13 @@ export function createRenderer(deps: FlowDeps) {
           reg,
           now(),
           rec.enabledAt ?? undefined,
+          registry,
         );
         const requirement = status === "required" ? "required" : "nudge";
         return { ...base, step: "intro", requirement, snoozesLeft };
       }
       case "mfa-method": {
-        const hasPhone = policy.mfa.methods.some((m) => factorModule(m).setup === "code");
+        const hasPhone = policy.mfa.methods.some((m) => registry.module(m).setup === "code");
         return {
           ...base,
           step: "mfa-method",
@@ -164,7 +159,7 @@ export function createRenderer(deps: FlowDeps) {
         };
       case "factor-setup": {
         const pending = rec.pending as PendingCeremony;
-        const ceremony = ceremonyOf(pending.factor);
+        const ceremony = registry.ceremonyOf(pending.factor);
         return {
           ...base,
           step: "factor-setup",

@@ -8,6 +8,7 @@
  */
 
 import { z } from "zod";
+import { builtInFactors, type CeremonyKind, type FactorKind } from "../factors/registry.js";
 import {
   type Delivery,
   MFA_METHODS,
@@ -51,6 +52,18 @@ const number = z.string().min(1).max(64);
 const code = z.string().max(32);
 const delivery = z.enum(["sms", "voice"]);
 
+/**
+ * A ceremony kind's name (a passkey, or a factor module's kind): any kind name but the built-in
+ * kinds set up otherwise, whose branches above take them. Whether the kind exists and is offered
+ * is the engine's check, against the instance's registry and policy.
+ */
+const ceremonyKind = z.custom<CeremonyKind>(
+  (v) =>
+    typeof v === "string" &&
+    /^[a-z][a-z0-9-]{1,39}$/.test(v) &&
+    (!builtInFactors.has(v) || builtInFactors.module(v).setup === "ceremony"),
+);
+
 /** The schema of each step's input. */
 export const stepInputs = {
   intro: z.union([
@@ -80,8 +93,8 @@ export const stepInputs = {
     z
       .object({
         step: z.literal("mfa-method"),
-        method: z.literal("passkey"),
-        /** What Security info calls it ("Work laptop"); checked by the passkey module. */
+        method: ceremonyKind,
+        /** What Security info calls it ("Work laptop"); checked by the kind's module. */
         name: z.string().max(256).optional(),
       })
       .strict(),
@@ -294,7 +307,7 @@ export interface EnrolmentRecord {
 
 /** What a scoped enrolment adds (see {@link EnrolmentRecord.scope}). */
 export interface EnrolmentScope {
-  readonly kind: MfaMethod | "recovery-email" | "recovery-phone";
+  readonly kind: FactorKind;
   /** The id of the factor the new one replaces, if any. */
   readonly replaces?: string | null;
   /** Set once the replaced factor was removed. */

@@ -3,7 +3,7 @@
  *
  * Every row is checked first with the enrolment rules (`rows.ts`), with no store call; the good
  * rows are grouped by user and each user's rows are one unit of work: one read of the user's
- * document, every factor bound through the factor registry (`bindFactor`), one compare-and-set.
+ * document, every factor bound through the factor registry (`factors.bind`), one compare-and-set.
  * So a user's import lands whole or not at all, and a user acting at the same moment only makes
  * the import run again on what they wrote (never lose their change or ours). Users are imported
  * a few at a time in parallel (`concurrency`), which is what makes large files fast.
@@ -35,7 +35,6 @@ import {
 import { keyedHash } from "../crypto/keyed-hash.js";
 import { randomId } from "../crypto/random-string.js";
 import { MfaError } from "../errors.js";
-import { bindFactor, factorsOf } from "../factors/registry.js";
 import { userKey } from "../keys.js";
 import { emitEvent } from "../ports/events.js";
 import type { Registration } from "../registration/registration.js";
@@ -207,7 +206,7 @@ export function createImportApi(deps: ImportDeps): ImportAdminApi {
           digits: row.digits,
           periodSeconds: row.periodSeconds,
         });
-        reg = bindFactor(reg, { kind: "authenticator-app", factorId }, now);
+        reg = shared.factors.bind(reg, { kind: "authenticator-app", factorId }, now);
         if (row.label) reg = { ...reg, names: { ...(reg.names ?? {}), [factorId]: row.label } };
         marks[factorId] = {
           ...mark,
@@ -226,7 +225,7 @@ export function createImportApi(deps: ImportDeps): ImportAdminApi {
           continue;
         }
         const { e164, country, extension, delivery } = row;
-        reg = bindFactor(
+        reg = shared.factors.bind(
           reg,
           { kind: row.method, phone: { e164, country, extension, delivery } },
           now,
@@ -240,7 +239,7 @@ export function createImportApi(deps: ImportDeps): ImportAdminApi {
           else refused(row, "address", "already_registered");
           continue;
         }
-        reg = bindFactor(reg, { kind: "recovery-email", address: row.address }, now);
+        reg = shared.factors.bind(reg, { kind: "recovery-email", address: row.address }, now);
         marks["recovery-email"] = { ...mark, kind: "recovery-email", at: now, confirmedAt: null };
         done(row, true);
       } else {
@@ -366,7 +365,7 @@ export function createImportApi(deps: ImportDeps): ImportAdminApi {
         const marks = await readMarks(f, userId);
         const reg = await f.registrations.get(userId);
         // In the order Security info lists them, app passwords last; gone ones left out.
-        const held = factorsOf(reg).map((factor) => factor.id);
+        const held = f.factors.factorsOf(reg).map((factor) => factor.id);
         for (const ap of await readIndex(f.store, userId)) held.push(ap.id);
         const out: ImportedFactor[] = [];
         for (const id of held) {

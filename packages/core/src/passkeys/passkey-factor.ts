@@ -424,6 +424,8 @@ export const passkeyFactor: FactorModule = {
   notice: "passkey",
   setup: "ceremony",
   phishingResistant: true,
+  // Passkeys were first: their sign-in events kept their own names (passkey.verified, .rejected).
+  signInEvents: "passkey",
   ceremony,
   list(reg) {
     const held = passkeysOf(reg);

@@ -80,6 +80,18 @@ export type MfaEvent =
   | (EventBase & { readonly type: "device.remembered"; readonly deviceId: string })
   | (EventBase & { readonly type: "passkey.verified"; readonly factorId: string })
   | (EventBase & { readonly type: "passkey.rejected"; readonly reason: string })
+  /** A ceremony kind's sign-in succeeded (`method`: the kind); passkeys keep `passkey.*`. */
+  | (EventBase & {
+      readonly type: "factor.verified";
+      readonly method: string;
+      readonly factorId: string;
+    })
+  /** A ceremony kind's sign-in answer was refused (an expected failure: `reason`). */
+  | (EventBase & {
+      readonly type: "factor.rejected";
+      readonly method: string;
+      readonly reason: string;
+    })
   | (EventBase & {
       readonly type: "device.revoked";
       readonly deviceId: string | "all";

@@ -15,7 +15,6 @@
  */
 
 import { MfaError } from "../errors.js";
-import { mfaMethodsHeld } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import { type CheckFailure, checkFactor, networkFactorKey } from "../flows/check.js";
 import type { Actor, Session } from "../flows/gate.js";
@@ -66,7 +65,7 @@ export async function issueRecoveryCodes(
   locale?: string,
 ): Promise<GeneratedRecoveryCodes> {
   const before = await deps.registrations.get(userId);
-  if (mfaMethodsHeld(before).length === 0) {
+  if (deps.factors.mfaMethodsHeld(before).length === 0) {
     throw new MfaError("invalid_input", {
       message: "Add a sign-in method before making recovery codes.",
       data: { field: "recoveryCodes", reason: "no_mfa_method" },
@@ -169,7 +168,7 @@ export async function dropRecoveryCodesWithoutMfa(
   deps: FlowDeps,
   change: { userId: string; before: Registration; after: Registration; by: Actor },
 ): Promise<void> {
-  if (mfaMethodsHeld(change.after).length > 0) return;
+  if (deps.factors.mfaMethodsHeld(change.after).length > 0) return;
   if (!(await deps.recoveryCodes.revokeAll(change.userId))) return;
   await deps.gate.changed({
     userId: change.userId,

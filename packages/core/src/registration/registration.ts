@@ -13,11 +13,11 @@
  */
 
 import { MfaError } from "../errors.js";
-import { mfaMethodsHeld, recoveryMethodsHeld } from "../factors/registry.js";
+import { type FactorRegistry, mfaMethodsHeld, type PhoneKind } from "../factors/registry.js";
 import { userKey } from "../keys.js";
 import type { StoredPasskey } from "../passkeys/passkey-factor.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
-import type { Store } from "../ports/store.js";
+import type { JsonValue, Store } from "../ports/store.js";
 
 /** A registered phone. */
 export interface RegisteredPhone {
@@ -33,8 +33,8 @@ export interface RegisteredPhone {
   readonly verifiedAt: number;
 }
 
-/** The phone kinds a user can register. */
-export type PhoneMethod = Exclude<MfaMethod, "authenticator-app" | "passkey">;
+/** The phone kinds a user can register: the registry's kinds set up by a code. */
+export type PhoneMethod = PhoneKind;
 
 /** Everything registered for one user (JSON-safe). */
 export interface Registration {
@@ -68,6 +68,11 @@ export interface Registration {
   readonly review?: { readonly since: number; readonly reason: "change_reverted" } | null;
   /** Passkeys (public keys, counters, backup flags; no secret), oldest first. */
   readonly passkeys?: readonly StoredPasskey[];
+  /**
+   * What factor modules from outside core keep, by kind (JSON, no secret in the clear): their
+   * own slot, so a new kind needs no field here.
+   */
+  readonly factorData?: Readonly<Record<string, JsonValue>>;
 }
 
 /** A registration with nothing in it. */
@@ -106,8 +111,11 @@ export interface RegistrationStore {
 
 const MAX_CAS_RETRIES = 20;
 
-/** A {@link RegistrationStore} over the Store port. */
-export function registrationStore(store: Store): RegistrationStore {
+/**
+ * A {@link RegistrationStore} over the Store port; the report's summaries read `factors` (an
+ * instance's registry, with its modules from outside core).
+ */
+export function registrationStore(store: Store, factors: FactorRegistry): RegistrationStore {
   const key = (userId: string) => userKey(userId, "registration");
 
   const read = async (userId: string) => {
@@ -144,7 +152,11 @@ export function registrationStore(store: Store): RegistrationStore {
           ?.registration;
         if (userId === null || !slot) continue;
         const reg = { ...emptyRegistration, ...(slot.v as Registration) };
-        items.push({ userId, methods: mfaMethodsHeld(reg), recovery: recoveryMethodsHeld(reg) });
+        items.push({
+          userId,
+          methods: factors.mfaMethodsHeld(reg),
+          recovery: factors.recoveryMethodsHeld(reg),
+        });
       }
       return { items, cursor: page.cursor };
     },

@@ -26,14 +26,7 @@ import { removeFactor } from "../admin/admin.js";
 import { type KeyedDigest, keyedHash, verifyKeyedHash } from "../crypto/keyed-hash.js";
 import { isNoticeLink } from "../delivery/templates.js";
 import { isMfaError, MfaError } from "../errors.js";
-import {
-  type Binding,
-  bindFactor,
-  FACTORS,
-  type FactorKind,
-  factorChanges,
-  factorModule,
-} from "../factors/registry.js";
+import type { Binding, FactorKind, FactorRegistry } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import { type FactorChange, type Gate, noticeTargets } from "../flows/gate.js";
 import { userKey } from "../keys.js";
@@ -146,16 +139,18 @@ const destinationOf = (b: Binding) =>
   "phone" in b ? b.phone.e164 : "address" in b ? b.address : null;
 
 /** The registry's module of a change's method, if the method is a factor kind. */
-const moduleOf = (method: string) => FACTORS.find((f) => f.kind === method) ?? null;
+const moduleOf = (factors: FactorRegistry, method: string) =>
+  factors.has(method) ? factors.module(method) : null;
 
 /** What undoing `change` takes, read off the registry's before/after (pure). */
 function undoOf(
+  factors: FactorRegistry,
   change: FactorChange,
   after: Registration,
 ): Pick<RevertRecord, "added" | "previous"> {
-  const module = moduleOf(change.method);
+  const module = moduleOf(factors, change.method);
   if (!module) return { added: null, previous: null };
-  const diff = factorChanges(change.before, after);
+  const diff = factors.changes(change.before, after);
   const mine = (change.change === "added" ? diff.added : diff.removed).find(
     (c) => c.module === module,
   );
@@ -181,6 +176,7 @@ export interface RevertRecorderDeps {
   readonly keyring: Keyring;
   readonly clock: Clock;
   readonly random: RandomSource;
+  readonly factors: FactorRegistry;
 }
 
 /**
@@ -194,7 +190,7 @@ export function revertRecorder(deps: RevertRecorderDeps, options: ResolvedRevert
       // A use (a Temporary Access Pass signed in) changed no factor: there is nothing to undo.
       if (!options || change.by !== "user" || change.links || change.change === "used")
         return change;
-      const undo = undoOf(change, await registrations.get(change.userId));
+      const undo = undoOf(deps.factors, change, await registrations.get(change.userId));
       // A removal is never undone from the destination it removed (a stolen phone's holder).
       const removedTo =
         change.change === "removed" && undo.previous ? destinationOf(undo.previous.binding) : null;
@@ -301,7 +297,7 @@ async function undo(
 ): Promise<RevertOutcome["undone"]> {
   const { added, previous } = rec;
   if (added) {
-    const module = factorModule(added.kind);
+    const module = deps.factors.module(added.kind);
     const current = await deps.registrations.get(userId);
     // Only that very factor: one the user bound since (another number, a later app) stays.
     const still = module
@@ -326,27 +322,27 @@ async function restore(
   previous: NonNullable<RevertRecord["previous"]>,
   replacing: boolean,
 ): Promise<boolean> {
-  const module = factorModule(previous.kind);
+  const module = deps.factors.module(previous.kind);
   const at = previous.verifiedAt ?? deps.clock.now();
   let before: Registration | null = null;
   let restored = false;
   const after = await deps.registrations.update(userId, (r) => {
     before = r;
     const free = replacing || !module.list(r).some((f) => f.id === previous.id);
-    const next = bindFactor(r, previous.binding, at);
+    const next = deps.factors.bind(r, previous.binding, at);
     const back = module.restore?.(next, previous.id);
     restored =
       free &&
       back !== null &&
       back !== undefined &&
       destinationOf(back) === destinationOf(previous.binding) &&
-      factorChanges(r, next).removed.length === 0;
+      deps.factors.changes(r, next).removed.length === 0;
     return restored ? next : r;
   });
   if (!restored || before === null) return false;
   const was: Registration = before;
   const to = destinationOf(previous.binding);
-  for (const { module: m } of factorChanges(was, after).added) {
+  for (const { module: m } of deps.factors.changes(was, after).added) {
     await deps.gate.changed({
       userId,
       change: "added",

@@ -22,7 +22,7 @@ import type { RememberedDevice } from "../devices/remembered-devices.js";
 import type { EngineInternals, StartOptions } from "../enrolment/engine.js";
 import type { EnrolmentView } from "../enrolment/views.js";
 import { MfaError } from "../errors.js";
-import { type FactorKind, factorsOf, type RegisteredFactor } from "../factors/registry.js";
+import type { FactorKind, RegisteredFactor } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import type { Session } from "../flows/gate.js";
 import type { MfaMethod } from "../policy/policy.js";
@@ -112,7 +112,7 @@ export function createSecurityInfo(
     if (typeof id !== "string" || id.length === 0 || id.length > 128) {
       throw new MfaError("invalid_input", { data: { field: "id" } });
     }
-    const found = factorsOf(await registrations.get(userId)).find((f) => f.id === id);
+    const found = deps.factors.factorsOf(await registrations.get(userId)).find((f) => f.id === id);
     if (!found) throw new MfaError("factor_not_found", { data: { field: "id" } });
     return found;
   };
@@ -169,13 +169,19 @@ export function createSecurityInfo(
     async list(session) {
       const reg = await registrations.get(session.userId);
       return {
-        factors: factorsOf(reg),
+        factors: deps.factors.factorsOf(reg),
         appPasswords: deps.appPasswords
           ? await deps.appPasswords.list({ userId: session.userId })
           : [],
         canAdd: canAdd(),
         canCreateAppPasswords: deps.appPasswords !== null,
-        requirement: registrationRequirement(policy, reg, deps.clock.now()),
+        requirement: registrationRequirement(
+          policy,
+          reg,
+          deps.clock.now(),
+          undefined,
+          deps.factors,
+        ),
       };
     },
 

@@ -5,6 +5,7 @@ import {
   createMfa,
   type DeliveryOptions,
   type EnrolmentView,
+  type FactorModule,
   type LimitsInput,
   type Mfa,
   type MfaEvent,
@@ -50,6 +51,8 @@ export function seedSetup(
     webauthn?: WebAuthnOptions | null;
     /** Delivery receipts' consequences (failover). */
     delivery?: DeliveryOptions;
+    /** Factor modules from outside core. */
+    factors?: readonly FactorModule[];
   } = {},
 ) {
   const clock = fakeClock(Date.UTC(2026, 10, 25, 9, 0, 0));
@@ -69,6 +72,7 @@ export function seedSetup(
     ...(options.beforeSend ? { beforeSend: options.beforeSend } : {}),
     ...(options.revert ? { revert: options.revert } : {}),
     ...(options.delivery ? { delivery: options.delivery } : {}),
+    ...(options.factors ? { factors: options.factors } : {}),
     ...(options.webauthn === null ? {} : { webauthn: options.webauthn ?? TEST_WEBAUTHN }),
   });
   return { mfa, store, outbox, clock, events, keyring };
