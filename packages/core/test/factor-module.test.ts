@@ -149,9 +149,13 @@ const vendorCode = (serial: string) => serial.slice(-3).repeat(2);
 const USER = "ht-user@contoso.com";
 
 /** An SDK offering the phone and the hardware token, phones from GB, nothing for recovery. */
-function tokenSetup(policy: { methods?: string[]; required?: number } = {}) {
+function tokenSetup(
+  policy: { methods?: string[]; required?: number } = {},
+  limits?: NonNullable<Parameters<typeof seedSetup>[0]>["limits"],
+) {
   const keyring = createKeyring({ current: "k1", keys: { k1: KEY } });
   const setup = seedSetup({
+    ...(limits ? { limits } : {}),
     factors: [hardwareToken(keyring)],
     policy: {
       mfa: {
@@ -286,6 +290,44 @@ describe("a factor module from outside core, with no core file edited (issue 10'
     expect(
       await s.mfa.challenge.verify({ ...answer, challengeId: kept.challengeId }),
     ).toMatchObject({ ok: true, method: KIND });
+  });
+
+  it("RATE-02, RATE-04, REL-02: its wrong sign-in answers go through the failure cap like codes: parallel guesses wait their turn, then the kind is disabled and no longer offered", async () => {
+    const s = tokenSetup(
+      {},
+      { delayAfterFailures: 10, maxConsecutiveFailures: 20, maxDelaySeconds: 30 },
+    );
+    await phoneThroughWizard(s.mfa, s.outbox, s.session, await s.mfa.enrolment.start(s.session()));
+    await addToken(s, "HT-4004");
+    const begin = async () =>
+      (await s.mfa.challenge.begin({ userId: USER, kind: KIND })).challengeId;
+    const answer = (challengeId: string, code: string) =>
+      s.mfa.challenge.verify({ userId: USER, kind: KIND, challengeId, response: { code } });
+    const guess = async (code: string) => answer(await begin(), code);
+    // 40 wrong answers at once (each to its own challenge): no more compared than the delay
+    // allows in a row; the rest wait their turn.
+    const challenges: string[] = [];
+    for (let i = 0; i < 40; i++) challenges.push(await begin());
+    const burst = await Promise.all(challenges.map((id) => answer(id, "111111")));
+    const compared = burst.filter((r) => !r.ok && r.reason === "code_mismatch").length;
+    expect(compared).toBeGreaterThan(0);
+    expect(compared).toBeLessThanOrEqual(10);
+    expect(burst.every((r) => !r.ok && ["code_mismatch", "factor_locked"].includes(r.reason))).toBe(
+      true,
+    );
+    // Past the cap the kind is disabled: even the right code is refused, and it is not offered.
+    for (let i = 0; i < 40; i++) {
+      s.clock.advance(31_000);
+      const r = await guess("111111");
+      if (!r.ok && r.reason === "factor_disabled") break;
+    }
+    expect(await guess(vendorCode("HT-4004"))).toMatchObject({
+      ok: false,
+      reason: "factor_disabled",
+    });
+    expect((await s.mfa.challenge.options(USER)).map((o) => o.method)).toEqual([
+      "authentication-phone",
+    ]);
   });
 
   it("BIND-01: adding, answering and removing it need a recent sign-in; removal is told and audited", async () => {

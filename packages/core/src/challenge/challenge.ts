@@ -2,7 +2,7 @@ import { assertCodeFormat } from "../codes/code-input.js";
 import type { IssuedCode } from "../codes/code-service.js";
 import { randomId } from "../crypto/random-string.js";
 import type { DeviceToken } from "../devices/remembered-devices.js";
-import { MfaError } from "../errors.js";
+import { MfaError, type VerifyFailure } from "../errors.js";
 import type { CeremonyKind, CeremonySignIn, FactorModule } from "../factors/registry.js";
 import type { FlowDeps } from "../flow-deps.js";
 import { type CheckFailure, checkFactor, networkFactorKey } from "../flows/check.js";
@@ -360,12 +360,34 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
   const verifyCeremony = async (input: CeremonyAnswer): Promise<ChallengeResult> => {
     const module = ceremonyModule(input.kind);
     const reg = await registrations.get(input.userId);
-    const outcome = await module.ceremony.verifySignIn(deps, {
-      userId: input.userId,
-      reg,
-      challengeId: input.challengeId,
-      response: input.response,
-    });
+    const answer = () =>
+      module.ceremony.verifySignIn(deps, {
+        userId: input.userId,
+        reg,
+        challengeId: input.challengeId,
+        response: input.response,
+      });
+    const cap = module.signInCap ?? "disable";
+    let outcome: Awaited<ReturnType<typeof answer>>;
+    if (cap === "none") {
+      outcome = await answer();
+    } else {
+      // Wrong answers go through the same pipeline as codes: reserved before, capped (RATE-02).
+      let factorId: string | null = null;
+      const checked = await checkFactor(
+        deps,
+        { userId: input.userId, factorKey: `${module.kind}:signin`, mode: cap },
+        async () => {
+          const r = await answer();
+          if ("factorId" in r) {
+            factorId = r.factorId;
+            return { ok: true };
+          }
+          return isVerifyFailure(r) ? r : { ok: false, reason: "code_mismatch" };
+        },
+      );
+      outcome = checked.ok && factorId !== null ? { factorId } : (checked as CheckFailure);
+    }
     const at = new Date(clock.now()).toISOString();
     if (!("factorId" in outcome)) {
       await emitEvent(deps.events, {
@@ -412,6 +434,9 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
           // A ceremony factor is one option ("use a passkey"): the browser picks the credential.
           if (module.setup === "ceremony") {
             if (out.some((o) => o.method === method)) continue;
+            // A kind disabled by wrong answers is not offered (as a disabled code factor).
+            const capped = (module.signInCap ?? "disable") !== "none";
+            if (capped && !(await limiter.allowCheck(userId, `${module.kind}:signin`)).ok) continue;
             const held = module.list(reg);
             out.push({
               method,
@@ -624,6 +649,19 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       return verifyRecoveryCode(deps, input);
     },
   };
+}
+
+const VERIFY_FAILURES: ReadonlySet<string> = new Set([
+  "code_mismatch",
+  "expired",
+  "locked",
+  "not_found",
+  "replayed",
+]);
+
+/** Whether a module's failure is one the check pipeline settles as it is. */
+function isVerifyFailure(r: CheckFailure): r is CheckFailure & VerifyFailure {
+  return VERIFY_FAILURES.has(r.reason);
 }
 
 /** Whether an option is the user's preferred factor. */

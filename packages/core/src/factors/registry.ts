@@ -189,6 +189,14 @@ export interface FactorModule {
    * `factor.rejected` with the kind as `method`; `passkey` keeps passkeys' own names.
    */
   readonly signInEvents?: "factor" | "passkey";
+  /**
+   * What wrong sign-in answers cost (RATE-01, RATE-02, RATE-08), through the same check pipeline
+   * as codes: `disable` (the default: a growing delay, then the kind is disabled until an admin
+   * clears it), `throttle` (a delay, never disabled), or `none` — only for a kind whose answer a
+   * stranger cannot guess at all (a passkey's signature needs its private key), where a cap would
+   * only let a stranger lock the owner out.
+   */
+  readonly signInCap?: "disable" | "throttle" | "none";
   /** The user's factors of this kind. */
   list(reg: Registration): RegisteredFactor[];
   /** The registration without factor `id` of this kind, and whether it was there (pure). */

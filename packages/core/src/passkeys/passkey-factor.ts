@@ -426,6 +426,8 @@ export const passkeyFactor: FactorModule = {
   phishingResistant: true,
   // Passkeys were first: their sign-in events kept their own names (passkey.verified, .rejected).
   signInEvents: "passkey",
+  // A forged assertion needs the private key: a cap would only let a stranger lock the owner out.
+  signInCap: "none",
   ceremony,
   list(reg) {
     const held = passkeysOf(reg);
