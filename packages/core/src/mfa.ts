@@ -33,7 +33,7 @@ import {
 } from "./factors/registry.js";
 import type { CheckFailure } from "./flows/check.js";
 import type { Session } from "./flows/gate.js";
-import { createImportApi, type ImportAdminApi } from "./import/importer.js";
+import { createImportApi, type ImportAdminApi, importedFactorsOf } from "./import/importer.js";
 import { assertUserId } from "./keys.js";
 import { createLimiter, type Limiter, type LimitsInput, resolveLimits } from "./limits/limits.js";
 import { resolveWebAuthn, type WebAuthnOptions } from "./passkeys/webauthn-config.js";
@@ -586,6 +586,9 @@ export function createMfa(config: MfaConfig): Mfa {
           clock.now(),
           options.enabledAt,
           factors,
+          (await importedFactorsOf(f, userId))
+            .filter((i) => i.verifyAtNextUse && i.confirmedAt === null)
+            .map((i) => i.id),
         ),
       ),
     limiter,

@@ -239,8 +239,8 @@ describe("imported factors work at sign-in (the Kratos bug: imported TOTP unusab
     ).toEqual({ ok: true, method: "authentication-phone" });
   });
 
-  it("marks imported factors 'verify at next use': a TOTP confirms itself when used, a phone when the app says so", async () => {
-    const { mfa, clock } = setup();
+  it("marks imported factors 'verify at next use': the campaign lists them (required().unconfirmedImports); a TOTP and a phone confirm themselves at their first accepted code, an email when the app says so", async () => {
+    const { mfa, clock, outbox } = setup();
     await mfa.admin.import(
       [
         { userId: "ann", kind: "totp", secret: seedText(RFC_SEED) },
@@ -253,8 +253,19 @@ describe("imported factors work at sign-in (the Kratos bug: imported TOTP unusab
       ["phone", "okta", true, null],
       ["authenticator-app", "okta", true, null],
     ]);
+    const factorIds = marks.map((m) => m.id);
+    expect((await mfa.required("ann")).unconfirmedImports).toEqual(factorIds);
     await mfa.challenge.verifyTotp({ userId: "ann", code: totpAt(RFC_SEED, nowSeconds(clock)) });
-    expect(await mfa.admin.confirmImported("ann", "authentication-phone")).toBe(true);
+    expect((await mfa.required("ann")).unconfirmedImports).toEqual(["authentication-phone"]);
+    // A wrong code confirms nothing; the right one does.
+    const started = await mfa.challenge.start({ userId: "ann", method: "authentication-phone" });
+    if (!started.ok) throw new Error("not started");
+    const code = outbox.lastCode("+447400123456");
+    const wrong = code === "000000" ? "111111" : "000000";
+    await mfa.challenge.verify({ userId: "ann", challengeId: started.challengeId, code: wrong });
+    expect((await mfa.required("ann")).unconfirmedImports).toEqual(["authentication-phone"]);
+    await mfa.challenge.verify({ userId: "ann", challengeId: started.challengeId, code });
+    expect((await mfa.required("ann")).unconfirmedImports).toEqual([]);
     expect(await mfa.admin.confirmImported("ann", "authentication-phone")).toBe(false);
     const after = await mfa.admin.importedFactors("ann");
     expect(after.every((m) => m.confirmedAt === clock.now())).toBe(true);

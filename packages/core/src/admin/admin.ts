@@ -59,6 +59,13 @@ export interface RegistrationRequirement {
   readonly snoozesLeft: number;
   /** A "this wasn't me" link undid a change and no admin has cleared it yet; the app decides what that blocks. */
   readonly underReview: boolean;
+  /**
+   * Imported factors marked "verify at next use" that the user has not proven yet (their ids, as
+   * Security info lists them; see `admin.importedFactors`). The campaign asks the user to use each
+   * once: an authenticator app or a phone confirms itself at its first accepted sign-in code, an
+   * email or app password when the app calls `admin.confirmImported`. It does not change `status`.
+   */
+  readonly unconfirmedImports: readonly string[];
 }
 
 /** A method to remove. */
@@ -114,6 +121,7 @@ export function registrationRequirement(
   now: number,
   enabledAt: number | undefined,
   factors: FactorRegistry,
+  unconfirmedImports: readonly string[] = [],
 ): RegistrationRequirement {
   const missingMfa = Math.max(0, policy.mfa.required - factors.mfaSatisfied(policy, reg).length);
   const missingRecovery = Math.max(
@@ -127,7 +135,14 @@ export function registrationRequirement(
   const snoozesLeft = Math.max(0, policy.campaign.maxSnoozes - reg.snoozes);
   const snoozed = reg.snoozedUntil !== null && now < reg.snoozedUntil;
   const underReview = Boolean(reg.review);
-  const base = { missingMfa, missingRecovery, reconfirmDue, snoozesLeft, underReview };
+  const base = {
+    missingMfa,
+    missingRecovery,
+    reconfirmDue,
+    snoozesLeft,
+    underReview,
+    unconfirmedImports,
+  };
   if (reg.reregistrationRequired) return { ...base, status: "required" };
   const canSnooze = snoozesLeft > 0 && policy.campaign.snoozeDays > 0;
   if (missingMfa > 0) {

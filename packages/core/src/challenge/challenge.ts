@@ -14,6 +14,7 @@ import {
   type SendRefusal,
   screenSend,
 } from "../flows/send.js";
+import { confirmImportedMark } from "../import/importer.js";
 import { userKey } from "../keys.js";
 import type { PasskeySignIn } from "../passkeys/passkey-factor.js";
 import type { Delivery, MfaMethod } from "../policy/policy.js";
@@ -575,6 +576,8 @@ export function createChallenge(deps: ChallengeDeps): ChallengeApi {
       );
       if (!outcome.ok) return outcome;
       await store.delete(recordKey(input.userId, input.challengeId));
+      // An imported phone is confirmed by its first accepted code (verify at next use).
+      await confirmImportedMark(deps, input.userId, rec.method);
       // The day's "verified" figures (FRAUD-06; per provider for the delivery report) land in
       // the same commit as the check.
       deps.unit.countOnCommit([

@@ -16,10 +16,10 @@
  * or the audit event: rows are named by number, field and code.
  *
  * "Verify at next use": each imported factor carries a mark (source, when, and whether it must
- * be confirmed). The SDK keeps the mark as data the app reads (`importedFactors`): an
- * authenticator app counts as confirmed once a code from it has been accepted; a phone or an
- * email once the app says so (`confirmImported`, after a successful check). Wiring the mark into
- * `mfa.required` is left to the registration campaign's owner (see docs/migration.md).
+ * be confirmed). An authenticator app counts as confirmed once a code from it has been accepted,
+ * a phone once a sign-in code to it has been, an email or app password once the app says so
+ * (`confirmImported`, after its own successful check). The registration campaign asks for the
+ * rest: `mfa.required(userId).unconfirmedImports` lists them (see docs/migration.md).
  *
  * @module
  */
@@ -128,6 +128,37 @@ export interface ImportAdminApi {
   confirmImported(userId: string, id: string): Promise<boolean>;
 }
 
+/**
+ * The imported factors `userId` still holds, with their marks, in the order Security info lists
+ * them (app passwords last), read in the caller's unit.
+ */
+export async function importedFactorsOf(f: ActionFlows, userId: string): Promise<ImportedFactor[]> {
+  const marks = await readMarks(f, userId);
+  const reg = await f.registrations.get(userId);
+  const held = f.factors.factorsOf(reg).map((factor) => factor.id);
+  for (const ap of await readIndex(f.store, userId)) held.push(ap.id);
+  const out: ImportedFactor[] = [];
+  for (const id of held) {
+    const m = Object.hasOwn(marks, id) ? marks[id] : undefined;
+    if (!m) continue;
+    // An authenticator app proves itself: any code accepted since the import confirms it.
+    const used =
+      m.kind === "authenticator-app" && m.confirmedAt === null
+        ? ((await f.totp.get({ userId, factorId: id }))?.lastUsedAt ?? null)
+        : null;
+    out.push({
+      id,
+      kind: m.kind,
+      source: m.source,
+      importedAt: m.at,
+      verifyAtNextUse: m.verify,
+      confirmedAt: m.confirmedAt ?? used,
+      weakSeed: m.weak === true,
+    });
+  }
+  return out;
+}
+
 /** One imported factor's mark, in the user's document. */
 type Mark = {
   readonly kind: ImportedFactor["kind"];
@@ -147,6 +178,34 @@ type Applied = { row: CheckedRow; status: "imported" | "unchanged" } | { error: 
 const SOURCE = /^[A-Za-z0-9_-]{1,32}$/;
 const marksKey = (userId: string) => userKey(userId, "imported");
 
+/** The user's import marks, by factor id (none: `{}`). */
+async function readMarks(f: Pick<ActionFlows, "store">, userId: string) {
+  return ((await f.store.get<Marks>(marksKey(userId)))?.value.factors ?? {}) as Record<
+    string,
+    Mark
+  >;
+}
+
+/**
+ * Marks imported factor `id` confirmed, in the caller's unit, if it was imported and not yet
+ * confirmed: a successful check of it proves the user holds it. `false` when there was nothing to
+ * confirm (most sign-ins: a factor that was never imported costs one read of the document).
+ */
+export async function confirmImportedMark(
+  f: Pick<ActionFlows, "store" | "clock">,
+  userId: string,
+  id: string,
+): Promise<boolean> {
+  const marks = await readMarks(f, userId);
+  const m = typeof id === "string" && Object.hasOwn(marks, id) ? marks[id] : undefined;
+  if (!m || m.confirmedAt !== null) return false;
+  await f.store.put(marksKey(userId), {
+    v: 1,
+    factors: { ...marks, [id]: { ...m, confirmedAt: f.clock.now() } },
+  } as never);
+  return true;
+}
+
 /** What {@link createImportApi} needs from `createMfa`. */
 export interface ImportDeps {
   readonly shared: SharedDeps;
@@ -162,9 +221,6 @@ export function createImportApi(deps: ImportDeps): ImportAdminApi {
   /** The seed's keyed fingerprint under `keyId` (the seed never leaves this function). */
   const fingerprint = (userId: string, secret: Uint8Array, keyId: string) =>
     keyedHash(keyring, "lookup-hmac", ["import-totp", userId, base32Encode(secret)], keyId);
-
-  const readMarks = async (f: ActionFlows, userId: string) =>
-    ((await f.store.get<Marks>(marksKey(userId)))?.value.factors ?? {}) as Record<string, Mark>;
 
   /** Applies one user's checked rows in `f`'s unit: the outcome of each, in order. */
   async function applyUser(
@@ -360,43 +416,8 @@ export function createImportApi(deps: ImportDeps): ImportAdminApi {
       };
     },
 
-    importedFactors: (userId) =>
-      act(userId, async (f) => {
-        const marks = await readMarks(f, userId);
-        const reg = await f.registrations.get(userId);
-        // In the order Security info lists them, app passwords last; gone ones left out.
-        const held = f.factors.factorsOf(reg).map((factor) => factor.id);
-        for (const ap of await readIndex(f.store, userId)) held.push(ap.id);
-        const out: ImportedFactor[] = [];
-        for (const id of held) {
-          const m = Object.hasOwn(marks, id) ? marks[id] : undefined;
-          if (!m) continue;
-          // An authenticator app proves itself: any code accepted since the import confirms it.
-          const used =
-            m.kind === "authenticator-app" && m.confirmedAt === null
-              ? ((await f.totp.get({ userId, factorId: id }))?.lastUsedAt ?? null)
-              : null;
-          out.push({
-            id,
-            kind: m.kind,
-            source: m.source,
-            importedAt: m.at,
-            verifyAtNextUse: m.verify,
-            confirmedAt: m.confirmedAt ?? used,
-            weakSeed: m.weak === true,
-          });
-        }
-        return out;
-      }),
+    importedFactors: (userId) => act(userId, (f) => importedFactorsOf(f, userId)),
 
-    confirmImported: (userId, id) =>
-      act(userId, async (f) => {
-        const marks = await readMarks(f, userId);
-        const m = typeof id === "string" && Object.hasOwn(marks, id) ? marks[id] : undefined;
-        if (!m || m.confirmedAt !== null) return false;
-        marks[id] = { ...m, confirmedAt: clock.now() };
-        await f.store.put(marksKey(userId), { v: 1, factors: marks } as never);
-        return true;
-      }),
+    confirmImported: (userId, id) => act(userId, (f) => confirmImportedMark(f, userId, id)),
   };
 }
