@@ -25,14 +25,8 @@ import {
   type Session as SdkSession,
 } from "@mfakit/core";
 import { parsePhone } from "@mfakit/core/rules";
-import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { html } from "hono/html";
-import { HTTPException } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
-import { SCRIPT } from "./assets/script.js";
-import { STYLESHEET } from "./assets/stylesheet.js";
 import { echoValues, enrolmentInput, type FormFields } from "./enrolment-input.js";
 import { type Banner, duration, fill, page, type Ui } from "./html.js";
 import { acceptedLanguages } from "./messages/catalogue.js";
@@ -48,14 +42,8 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
-import {
-  emptyState,
-  type Flash,
-  type PageState,
-  type PageStateData,
-  pageStateStore,
-  sameToken,
-} from "./page-state.js";
+import { createPageShell, type ShellEnv } from "./page-shell.js";
+import type { Flash, PageStateData } from "./page-state.js";
 import { challengePage } from "./pages/challenge.js";
 import {
   carriesSecret,
@@ -86,25 +74,7 @@ export interface MfaWeb {
   readonly basePath: string;
 }
 
-/**
- * The response headers of every page (Hono's `secureHeaders` options): a Content-Security-Policy
- * allowing this origin's script, styles and forms only, no framing, `nosniff`. An app's own pages
- * beside the MFA pages (its sign-in) can use the same.
- */
-export const SECURE_HEADERS = Object.freeze({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'", "data:"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-    objectSrc: ["'none'"],
-  },
-  // "same-origin": with "no-referrer" Chromium sends `Origin: null` on form posts.
-  referrerPolicy: "same-origin",
-});
+export { SECURE_HEADERS } from "./page-shell.js";
 
 /** The page-state cookie: a random id only; the state is on the server. */
 export const STATE_COOKIE = "mfakit_web";
@@ -142,19 +112,7 @@ export function deviceNameOf(userAgent: string | undefined): string {
 const localPath = (p: string | undefined | null) =>
   typeof p === "string" && /^\/(?![/\\])[\w\-/.?=&%]*$/.test(p) && p.length <= 200 ? p : null;
 
-/** Hosts where browsers keep a Secure cookie over plain http. */
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-type Env = {
-  Variables: {
-    state: PageState;
-    user: MfaWebSession | null;
-    ui: Ui;
-    ip: string | undefined;
-    cookieSent: boolean;
-  };
-  Bindings: { ip?: string };
-};
+type Env = ShellEnv<{ user: MfaWebSession | null }>;
 type Ctx = Context<Env>;
 
 /** Notice codes that belong on the code field rather than at the top of the page. */
@@ -188,132 +146,16 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     acceptedLanguages(request.headers.get("accept-language")),
   );
   const { mfa, tenant, base, clock } = o;
-  const states = pageStateStore(o.store, o.stateTtlSeconds);
+  const { root, app, states, cookieFlags } = createPageShell<{ user: MfaWebSession | null }>(o, {
+    cookie: STATE_COOKIE,
+    signOut: Boolean(o.session.signOut),
+    async identify(request) {
+      const user = await o.session.get(request);
+      return { owner: user, variables: { user } };
+    },
+  });
   const now = () => clock.now();
   const COOLDOWN_SECONDS = mfa.limiter.limits.destinationCooldownSeconds;
-  const cookieFlags = {
-    httpOnly: true,
-    sameSite: "Lax",
-    secure: o.secureCookies,
-    path: "/",
-  } as const;
-
-  // Not strict: `/mfa` and `/mfa/` are the same page.
-  const root = new Hono<Env>({ strict: false });
-  const app = base ? root.basePath(base) : root;
-
-  // ------------------------------------------------------------ headers, assets, state
-
-  app.use(secureHeaders(SECURE_HEADERS));
-
-  const assets: Record<string, { type: string; body: string }> = {
-    "/static/mfakit.css": { type: "text/css; charset=utf-8", body: STYLESHEET },
-    "/static/mfakit.js": { type: "text/javascript; charset=utf-8", body: SCRIPT },
-    ...(o.themeCss
-      ? { "/static/theme.css": { type: "text/css; charset=utf-8", body: o.themeCss } }
-      : {}),
-  };
-  app.get("/static/:file", (c) => {
-    const asset = assets[c.req.path.slice(base.length)];
-    if (!asset) return c.text("Not found", 404);
-    c.header("Cache-Control", "public, max-age=300");
-    return c.body(asset.body, 200, { "Content-Type": asset.type });
-  });
-
-  /** The page's language, brand and token. */
-  const uiFor = async (request: Request, csrf: string): Promise<Ui> => {
-    const { locale, t } = o.catalogue.pick(await o.locale(request));
-    return {
-      t,
-      locale,
-      base,
-      csrf,
-      brand: o.brand,
-      stylesheets: o.stylesheets,
-      signOut: Boolean(o.session.signOut),
-    };
-  };
-
-  // The page state: load or create, bound to the app's sign-in; saved after the handler.
-  app.use("*", async (c, next) => {
-    const cookie = getCookie(c, STATE_COOKIE);
-    const user = await o.session.get(c.req.raw);
-    const loaded = await states.load(cookie);
-    let state = loaded ?? states.create();
-    const bound =
-      state.data.userId === (user?.userId ?? null) &&
-      state.data.sessionId === (user?.sessionId ?? null);
-    if (!bound && (state.data.userId !== null || user)) {
-      // Another user or another sign-in: nothing of the old one carries over (a second factor
-      // proven, an enrolment, a challenge). The CSRF token stays: forms already open still post.
-      state = {
-        id: state.id,
-        data: {
-          ...emptyState(),
-          csrf: state.data.csrf,
-          userId: user?.userId ?? null,
-          sessionId: user?.sessionId ?? null,
-        },
-      };
-    }
-    c.set("cookieSent", loaded !== null);
-    c.set("state", state);
-    c.set("user", user);
-    c.set("ip", c.env?.ip ?? o.clientIp?.(c.req.raw));
-    c.set("ui", await uiFor(c.req.raw, state.data.csrf));
-    await next();
-    const saved = c.get("state");
-    await states.save(saved);
-    if (saved.id !== cookie) setCookie(c, STATE_COOKIE, saved.id, cookieFlags);
-    // Pages carry codes, secrets and CSRF tokens: never cache them.
-    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
-  });
-
-  const tooLarge = (c: Ctx) => {
-    const { t } = c.get("ui");
-    return c.html(
-      page(c.get("ui"), { title: t.tooLargeTitle }, html`<p class="lead">${t.tooLargeLead}</p>`),
-      413,
-    );
-  };
-  app.use("*", bodyLimit({ maxSize: o.maxBodyBytes, onError: tooLarge }));
-
-  // CSRF: every POST carries the state's token; cross-origin POSTs are refused outright.
-  app.use("*", async (c, next) => {
-    if (c.req.method !== "POST") return next();
-    const origin = c.req.header("origin");
-    if (origin && origin !== new URL(c.req.url).origin) return expired(c);
-    const token = (await c.req.parseBody())._csrf;
-    if (typeof token !== "string" || !sameToken(token, c.get("state").data.csrf)) return expired(c);
-    return next();
-  });
-
-  /**
-   * The refusal of a form whose token does not match. When the browser sent no state cookie
-   * back over plain http on a name other than localhost, the Secure flag is the likely cause:
-   * say so, rather than leave every form "expired" with no reason.
-   */
-  const expired = (c: Ctx) => {
-    const ui = c.get("ui");
-    const url = new URL(c.req.url);
-    const plainHttp =
-      !c.get("cookieSent") &&
-      o.secureCookies &&
-      url.protocol === "http:" &&
-      !LOOPBACK_HOSTS.has(url.hostname);
-    return c.html(
-      page(
-        ui,
-        { title: ui.t.formExpiredTitle },
-        html`<p class="lead">${ui.t.formExpiredLead}</p>${
-          plainHttp
-            ? html`<p class="note" id="plain-http">${fill(ui.t.formExpiredPlainHttp, { origin: url.origin })}</p>`
-            : ""
-        }<p><a href="${base}/">${ui.t.goToStart}</a></p>`,
-      ),
-      403,
-    );
-  };
 
   // ------------------------------------------------------------ helpers
 
@@ -1178,43 +1020,6 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
   }
 
   // ------------------------------------------------------------ errors
-
-  app.notFound((c) => {
-    const ui = c.get("ui");
-    if (!ui) return c.text("Not found", 404);
-    return c.html(
-      page(
-        ui,
-        { title: ui.t.notFoundTitle },
-        html`<p><a href="${base}/">${ui.t.goToStart}</a></p>`,
-      ),
-      404,
-    );
-  });
-
-  root.onError((e, c) => {
-    // A body over the limit found while reading it: 413, not a server error.
-    if (e instanceof HTTPException && e.status === 413)
-      return c.get("ui") ? tooLarge(c) : e.getResponse();
-    const code = isMfaError(e) ? e.code : e.name;
-    // The code only for SDK errors (their data is secret-free); a stack for the unexpected.
-    o.log(`error on ${c.req.method} ${c.req.path}: ${code}`);
-    if (!isMfaError(e) && e.stack) o.log(e.stack);
-    const ui = c.get("ui");
-    if (!ui) return c.text("Something went wrong", 500);
-    const banner: Banner = {
-      kind: "error",
-      message: isMfaError(e) ? errorMessage(ui, e).message : ui.t.errorPageLead,
-    };
-    return c.html(
-      page(
-        ui,
-        { title: ui.t.errorPageTitle, banner },
-        html`<p><a href="${base}/">${ui.t.goToStart}</a></p>`,
-      ),
-      500,
-    );
-  });
 
   /** The app's check for its own pages (see {@link MfaWeb.gate}). */
   const appGate = async (request: Request): Promise<Response | null> => {
