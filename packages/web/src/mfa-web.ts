@@ -28,7 +28,7 @@ import { parsePhone } from "@mfakit/core/rules";
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { echoValues, enrolmentInput, type FormFields } from "./enrolment-input.js";
-import { type Banner, duration, fill, page, type Ui } from "./html.js";
+import { type Banner, duration, fill } from "./html.js";
 import { acceptedLanguages } from "./messages/catalogue.js";
 import {
   challengeMessage,
