@@ -45,6 +45,7 @@ import {
 import { createPageShell, type ShellEnv } from "./page-shell.js";
 import type { Flash, PageStateData } from "./page-state.js";
 import { challengePage } from "./pages/challenge.js";
+import { deliveryNews } from "./pages/delivery-status.js";
 import {
   carriesSecret,
   type EnrolmentPageContext,
@@ -280,6 +281,7 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     if (data(c).mfaAt) return onward(c);
     const f = takeFlash(c);
     const pending = data(c).challenge;
+    const current = pending ? await pendingStatus(c, user.userId) : null;
     return c.html(
       challengePage({
         ui: c.get("ui"),
@@ -288,6 +290,7 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
         errors: f.errors ?? {},
         options: await mfa.challenge.options(user.userId),
         pending,
+        delivery: current?.ok ? current.delivery : null,
         app: c.req.query("method") === "app",
         resendInSeconds: pending
           ? Math.max(0, Math.ceil(COOLDOWN_SECONDS - (now() - pending.sentAt) / 1000))
@@ -302,6 +305,29 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     const user = c.get("user");
     return user && !data(c).mfaAt ? user.userId : null;
   };
+
+  /**
+   * The pending challenge as the SDK has it now, its delivery with it. Reading it is also what
+   * runs a configured failover (a new code through the next provider when none arrived).
+   */
+  const pendingStatus = async (c: Ctx, userId: string) => {
+    const pending = data(c).challenge;
+    if (!pending) return null;
+    return mfa.challenge.status({
+      userId,
+      challengeId: pending.id,
+      locale: c.get("ui").locale,
+      ...ipPart(c),
+    });
+  };
+
+  // What the code page's script polls: the delivery's sentence, in the page's language.
+  app.get("/challenge/delivery", async (c) => {
+    const userId = challengeUser(c);
+    const status = userId ? await pendingStatus(c, userId) : null;
+    const news = status?.ok ? deliveryNews(c.get("ui").t, status.delivery, status.channel) : null;
+    return c.json({ delivery: news });
+  });
 
   /** Puts an `MfaError` on the page it belongs to: on its field, or at the top. */
   const refusal = (c: Ctx, e: unknown, values: Record<string, string> = {}) => {
@@ -330,10 +356,11 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     const userId = challengeUser(c);
     if (!userId) return go(c, "/");
     const form = await formOf(c);
+    const method = form.method === "office-phone" ? "office-phone" : "authentication-phone";
     return attempt(c, "/challenge", async () => {
       const started = await mfa.challenge.start({
         userId,
-        method: form.method === "office-phone" ? "office-phone" : "authentication-phone",
+        method,
         delivery: form.delivery === "voice" ? "voice" : "sms",
         ...ipPart(c),
       });
@@ -344,6 +371,7 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
       update(c, {
         challenge: {
           id: started.challengeId,
+          method,
           destination: started.destination,
           channel: started.channel,
           sentAt: now(),
@@ -724,6 +752,21 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     // A finished or postponed enrolment is shown once; the next visit starts afresh.
     if (view.step === "done" || view.step === "cancelled") update(c, { enrolmentId: null });
     return c.html(enrolmentPage(view, await enrolmentContext(c, view, takeFlash(c))));
+  });
+
+  // What the wizard's code page polls: the delivery's sentence, in the page's language.
+  app.get("/enrol/delivery", async (c) => {
+    const s = data(c);
+    if (!c.get("user") || !s.enrolmentId) return c.json({ delivery: null });
+    const view = await mfa.enrolment.get(s.enrolmentId, sdkSession(c)).catch((e: unknown) => {
+      if (isMfaError(e)) return null; // gone or not this user's: nothing to say
+      throw e;
+    });
+    const news =
+      view?.step === "verify-code"
+        ? deliveryNews(c.get("ui").t, view.delivery, view.channel)
+        : null;
+    return c.json({ delivery: news });
   });
 
   /** Code notices belong to the code field; the rest go in the banner. */

@@ -449,4 +449,23 @@ button.copy {
   padding: 0.3rem 0.8rem;
   font-size: 0.9rem;
 }
+/* A class's display (form.inline) would otherwise show what the page hides. */
+[hidden] {
+  display: none !important;
+}
+.delivery {
+  font-size: 0.9rem;
+  padding: 0.4rem 0.7rem;
+  border-left: 4px solid var(--mfa-line);
+}
+.delivery.delivered {
+  color: var(--mfa-success);
+  border-left-color: var(--mfa-success);
+}
+.delivery.not-delivered {
+  color: var(--mfa-error);
+  background: var(--mfa-error-bg);
+  border-left-color: var(--mfa-error);
+  font-weight: 600;
+}
 `;

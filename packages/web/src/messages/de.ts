@@ -89,6 +89,15 @@ export const de: Messages = {
   codeDead: "Dieser Code kann nicht mehr verwendet werden: Fordern Sie einen neuen an.",
   resendIn: "Sie können in {seconds} Sekunden einen neuen Code anfordern.",
   resendReady: "Nicht erhalten? Sie können einen neuen Code anfordern.",
+  // Delivery receipts (the code page and the challenge)
+  deliveryPending: "Gesendet. Wir warten auf die Zustellbestätigung Ihres Mobilfunknetzes.",
+  deliveryDelivered: "An Ihr Telefon zugestellt.",
+  deliveryNotDelivered:
+    "Nicht zugestellt: Ihr Mobilfunknetz konnte die Nachricht nicht zustellen. Lassen Sie sich stattdessen anrufen, oder verwenden Sie eine andere Methode.",
+  deliveryCallNotDelivered:
+    "Nicht zugestellt: Der Anruf kam nicht zustande. Fordern Sie einen neuen Code an, oder verwenden Sie eine andere Methode.",
+  deliveryFailedOver:
+    "Die erste Nachricht kam nicht rechtzeitig an, deshalb haben wir einen neuen Code auf anderem Weg gesendet.",
   resendNoScript: "Laden Sie diese Seite nach Ablauf der Zeit neu, um einen neuen Code zu senden.",
   newCodeSent:
     "Wir haben einen neuen Code gesendet. Verwenden Sie den neuesten: Der vorherige gilt nicht mehr.",

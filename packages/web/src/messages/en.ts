@@ -96,6 +96,15 @@ export const en = {
   codeDead: "This code can't be used any more: ask for a new one.",
   resendIn: "You can ask for a new code in {seconds} seconds.",
   resendReady: "Didn't get it? You can ask for a new code.",
+  // Delivery receipts (the code page and the challenge)
+  deliveryPending: "Sent. Waiting for your phone's network to confirm it arrived.",
+  deliveryDelivered: "Delivered to your phone.",
+  deliveryNotDelivered:
+    "Not delivered: your phone's network could not deliver it. Call me instead, or use another method.",
+  deliveryCallNotDelivered:
+    "Not delivered: the call did not go through. Ask for a new code, or use another method.",
+  deliveryFailedOver:
+    "The first message did not arrive in time, so we sent a new code another way.",
   resendNoScript: "Reload this page when the time is up to send a new code.",
   newCodeSent: "We've sent a new code. Use the newest one: the earlier one no longer works.",
   // Authenticator app

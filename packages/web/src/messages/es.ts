@@ -89,6 +89,15 @@ export const es: Messages = {
   codeDead: "Este código ya no se puede usar: pida uno nuevo.",
   resendIn: "Podrá pedir un código nuevo dentro de {seconds} segundos.",
   resendReady: "¿No lo ha recibido? Puede pedir un código nuevo.",
+  // Delivery receipts (the code page and the challenge)
+  deliveryPending: "Enviado. Esperando a que la red de su teléfono confirme la entrega.",
+  deliveryDelivered: "Entregado en su teléfono.",
+  deliveryNotDelivered:
+    "No entregado: la red de su teléfono no pudo entregarlo. Pida una llamada en su lugar, o use otro método.",
+  deliveryCallNotDelivered:
+    "No entregado: la llamada no se completó. Pida un código nuevo, o use otro método.",
+  deliveryFailedOver:
+    "El primer mensaje no llegó a tiempo, así que enviamos un código nuevo por otra vía.",
   resendNoScript: "Vuelva a cargar esta página cuando pase el tiempo para enviar un código nuevo.",
   newCodeSent: "Hemos enviado un código nuevo. Use el más reciente: el anterior ya no funciona.",
   authenticatorTitle: "Configure su aplicación de autenticación",

@@ -90,6 +90,16 @@ export const fr: Messages = {
   codeDead: "Ce code ne peut plus être utilisé : demandez-en un nouveau.",
   resendIn: "Vous pourrez demander un nouveau code dans {seconds} secondes.",
   resendReady: "Rien reçu ? Vous pouvez demander un nouveau code.",
+  // Delivery receipts (the code page and the challenge)
+  deliveryPending:
+    "Envoyé. En attente de la confirmation de réception par le réseau de votre téléphone.",
+  deliveryDelivered: "Remis à votre téléphone.",
+  deliveryNotDelivered:
+    "Non remis : le réseau de votre téléphone n'a pas pu le remettre. Demandez un appel à la place, ou utilisez une autre méthode.",
+  deliveryCallNotDelivered:
+    "Non remis : l'appel n'a pas abouti. Demandez un nouveau code, ou utilisez une autre méthode.",
+  deliveryFailedOver:
+    "Le premier message n'est pas arrivé à temps : nous avons envoyé un nouveau code par un autre moyen.",
   resendNoScript: "Rechargez cette page une fois le délai écoulé pour envoyer un nouveau code.",
   newCodeSent:
     "Nous avons envoyé un nouveau code. Utilisez le plus récent : le précédent ne fonctionne plus.",
