@@ -147,7 +147,9 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     acceptedLanguages(request.headers.get("accept-language")),
   );
   const { mfa, tenant, base, clock } = o;
-  const { root, app, states, cookieFlags } = createPageShell<{ user: MfaWebSession | null }>(o, {
+  const { root, app, states, cookieFlags, data, update, flash, takeFlash, go } = createPageShell<{
+    user: MfaWebSession | null;
+  }>(o, {
     cookie: STATE_COOKIE,
     signOut: Boolean(o.session.signOut),
     async identify(request) {
@@ -160,18 +162,6 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
 
   // ------------------------------------------------------------ helpers
 
-  const data = (c: Ctx) => c.get("state").data;
-  const update = (c: Ctx, patch: Partial<PageStateData>) => {
-    const s = c.get("state");
-    s.data = { ...s.data, ...patch };
-  };
-  const flash = (c: Ctx, f: Flash) => update(c, { flash: f });
-  const takeFlash = (c: Ctx): Flash => {
-    const f = data(c).flash ?? {};
-    if (data(c).flash) update(c, { flash: null });
-    return f;
-  };
-  const go = (c: Ctx, path: string) => c.redirect(`${base}${path}`, 303);
   const speaker = (c: Ctx): Speaker => c.get("ui");
   const ipPart = (c: Ctx) => (c.get("ip") ? { ip: c.get("ip") as string } : {});
 

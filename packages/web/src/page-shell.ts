@@ -21,7 +21,9 @@ import { errorMessage } from "./messages/sentences.js";
 import type { ResolvedPageOptions } from "./options.js";
 import {
   emptyState,
+  type Flash,
   type PageState,
+  type PageStateData,
   type PageStateStore,
   pageStateStore,
   sameToken,
@@ -81,8 +83,22 @@ export interface ShellConfig<V extends object> {
   }>;
 }
 
+/** What a route does with the page state: read it, change it, carry a flash across a redirect. */
+export interface StateHelpers<V extends object> {
+  /** The state's data. */
+  data(c: Context<ShellEnv<V>>): PageStateData;
+  /** Changes the state (saved after the route). */
+  update(c: Context<ShellEnv<V>>, patch: Partial<PageStateData>): void;
+  /** Keeps `f` for the next page (PRG). */
+  flash(c: Context<ShellEnv<V>>, f: Flash): void;
+  /** The flash for this page, forgotten once read. */
+  takeFlash(c: Context<ShellEnv<V>>): Flash;
+  /** A 303 to `path` under the base path. */
+  go(c: Context<ShellEnv<V>>, path: string): Response;
+}
+
 /** A shell: the Hono app at the base path, and the state store behind it. */
-export interface Shell<V extends object> {
+export interface Shell<V extends object> extends StateHelpers<V> {
   /** The app at the root (for `fetch` and `onError`). */
   readonly root: Hono<ShellEnv<V>>;
   /** The app at the base path: the handler's routes go here. */
@@ -271,5 +287,25 @@ export function createPageShell<V extends object>(
     );
   });
 
-  return { root, app, states, cookieFlags };
+  const stateOf = (c: Ctx) => (c as unknown as Context<ShellEnv>).get("state");
+  const data = (c: Ctx) => stateOf(c).data;
+  const update = (c: Ctx, patch: Partial<PageStateData>) => {
+    const s = stateOf(c);
+    s.data = { ...s.data, ...patch };
+  };
+  return {
+    root,
+    app,
+    states,
+    cookieFlags,
+    data,
+    update,
+    flash: (c, f) => update(c, { flash: f }),
+    takeFlash(c) {
+      const f = data(c).flash ?? {};
+      if (data(c).flash) update(c, { flash: null });
+      return f;
+    },
+    go: (c, path) => c.redirect(`${base}${path}`, 303),
+  };
 }

@@ -6,61 +6,28 @@
  * sender answered with ids; a real SQLite store.
  */
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createKeyring, createMfa, type Mfa, seedPolicy } from "@mfakit/core";
-import { devOutbox } from "@mfakit/dev-outbox";
-import { type SqliteStore, sqliteStore } from "@mfakit/sqlite";
+import type { Mfa } from "@mfakit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CATALOGUES, createMfaWeb, type MfaWeb } from "../src/index.ts";
-import { type RecordingSms, recordingSms, testBrowser, toCodePage } from "./http-kit.ts";
+import { CATALOGUES, type MfaWeb } from "../src/index.ts";
+import {
+  type RecordingSms,
+  type TestWorld,
+  testBrowser,
+  testWorld,
+  toCodePage,
+} from "./http-kit.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "mfakit-web-delivery-"));
-let store: SqliteStore;
+let world: TestWorld;
 let mfa: Mfa;
-let sms: RecordingSms;
 let web: MfaWeb;
-const outbox = devOutbox({ print: false });
-/** A clock the tests move past the resend cooldown. */
-let offset = 0;
-const clock = { now: () => Date.now() + offset };
-const later = () => {
-  offset += 60_000;
-};
+let sms: RecordingSms;
+const later = () => world.later();
 
 beforeAll(() => {
-  store = sqliteStore({ path: join(dir, "delivery.db"), clock });
-  sms = recordingSms();
-  mfa = createMfa({
-    store,
-    keyring: createKeyring({ current: "k1", keys: { k1: Buffer.alloc(32, 9).toString("base64") } }),
-    tenant: { name: "Contoso", domains: ["contoso.com"] },
-    policy: seedPolicy(["GB", "US"]),
-    senders: { sms, voice: outbox.voice, email: outbox.email },
-    clock,
-  });
-  web = createMfaWeb({
-    mfa,
-    store,
-    tenant: { name: "Contoso", domains: ["contoso.com"] },
-    basePath: "/mfa",
-    clock,
-    // The app's session: who and which sign-in, from headers standing for its cookie.
-    session: {
-      get: (request) => {
-        const userId = request.headers.get("x-test-user");
-        const sessionId = request.headers.get("x-test-sign-in") ?? "s1";
-        return userId ? { userId, authenticatedAt: clock.now(), sessionId } : null;
-      },
-    },
-    log: () => {},
-  });
+  world = testWorld("delivery");
+  ({ mfa, web, sms } = world);
 });
-afterAll(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => world.close());
 
 /** A browser signed in as `user` in sign-in `signIn`, speaking `language`. */
 const signedIn = (user: string, signIn = "s1", language = "en") =>
@@ -148,7 +115,7 @@ describe("delivery status on the sign-in challenge", () => {
       code: sms.lastCode(number),
     });
     expect(
-      (await mfa.securityInfo.list({ userId: user, authenticatedAt: clock.now() })).factors,
+      (await mfa.securityInfo.list({ userId: user, authenticatedAt: world.clock.now() })).factors,
     ).not.toHaveLength(0);
     later(); // past the cooldown of the number
     return signedIn(user, "second", language);
@@ -198,7 +165,7 @@ describe("delivery status on the sign-in challenge", () => {
         })
       ).headers.get("location"),
     ).toBe("/mfa/challenge");
-    expect(outbox.messages().some((m) => m.to === "+447400100005")).toBe(true);
+    expect(world.outbox.messages().some((m) => m.to === "+447400100005")).toBe(true);
   });
 
   it("says it in German, French and Spanish too", async () => {

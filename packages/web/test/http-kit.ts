@@ -1,10 +1,25 @@
 /**
  * What the package's HTTP tests share: a browser that keeps a handler's state cookie and reads
- * the form token, and an SMS sender that answers with message ids (so delivery receipts have
- * something to name) and keeps what it sent for the test to read the codes.
+ * the form token, an SMS sender that answers with message ids (so delivery receipts have
+ * something to name) and keeps what it sent for the test to read the codes, and a world of the
+ * SDK and the user pages on a real SQLite store with a clock the test moves.
  */
 
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  createKeyring,
+  createMfa,
+  type EventSink,
+  type Mfa,
+  type PolicyInput,
+  seedPolicy,
+} from "@mfakit/core";
 import type { SmsMessage, SmsSender } from "@mfakit/core/adapter";
+import { type DevOutbox, devOutbox } from "@mfakit/dev-outbox";
+import { type SqliteStore, sqliteStore } from "@mfakit/sqlite";
+import { createMfaWeb, type MfaWeb } from "../src/index.ts";
 
 /** The origin every test request is made on. */
 export const ORIGIN = "https://app.example";
@@ -104,6 +119,77 @@ export function recordingSms(provider = "test-sms"): RecordingSms {
     lastCode(to) {
       const text = sent.filter((m) => m.to === to).at(-1)?.text ?? "";
       return /\b(\d{6})\b/.exec(text)?.[1] ?? "";
+    },
+  };
+}
+
+/** The SDK and the user pages (at `/mfa`) over one SQLite file, and what the tests move. */
+export interface TestWorld {
+  readonly store: SqliteStore;
+  readonly mfa: Mfa;
+  readonly web: MfaWeb;
+  readonly sms: RecordingSms;
+  /** Calls and emails. */
+  readonly outbox: DevOutbox;
+  /** The clock of the store, the SDK and the pages. */
+  readonly clock: { now(): number };
+  /** Moves the clock a minute on: past a number's resend cooldown. */
+  later(): void;
+  close(): void;
+}
+
+/**
+ * A world for one test file. The app's session comes from headers standing for its cookie:
+ * `x-test-user` (who) and `x-test-sign-in` (which sign-in, default `s1`).
+ */
+export function testWorld(
+  name: string,
+  options: { readonly policy?: PolicyInput; readonly events?: EventSink } = {},
+): TestWorld {
+  const dir = mkdtempSync(join(tmpdir(), `mfakit-web-${name}-`));
+  let offset = 0;
+  const clock = { now: () => Date.now() + offset };
+  const store = sqliteStore({ path: join(dir, "test.db"), clock });
+  const sms = recordingSms();
+  const outbox = devOutbox({ print: false });
+  const tenant = { name: "Contoso", domains: ["contoso.com"] };
+  const mfa = createMfa({
+    store,
+    keyring: createKeyring({ current: "k1", keys: { k1: Buffer.alloc(32, 9).toString("base64") } }),
+    tenant,
+    policy: options.policy ?? seedPolicy(["GB", "US"]),
+    senders: { sms, voice: outbox.voice, email: outbox.email },
+    clock,
+    ...(options.events ? { events: options.events } : {}),
+  });
+  const web = createMfaWeb({
+    mfa,
+    store,
+    tenant,
+    basePath: "/mfa",
+    clock,
+    session: {
+      get: (request) => {
+        const userId = request.headers.get("x-test-user");
+        const sessionId = request.headers.get("x-test-sign-in") ?? "s1";
+        return userId ? { userId, authenticatedAt: clock.now(), sessionId } : null;
+      },
+    },
+    log: () => {},
+  });
+  return {
+    store,
+    mfa,
+    web,
+    sms,
+    outbox,
+    clock,
+    later: () => {
+      offset += 60_000;
+    },
+    close() {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
