@@ -250,7 +250,8 @@ export function createPageShell<V extends object>(
     return next();
   });
 
-  app.notFound((c) => {
+  // On the root: `c.notFound()` and unknown paths answer through the root's handler.
+  root.notFound((c) => {
     const ui = c.get("ui");
     if (!ui) return c.text("Not found", 404);
     return c.html(

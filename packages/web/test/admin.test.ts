@@ -128,6 +128,8 @@ describe("who may use the admin area", () => {
       "/admin/user?id=kept%40contoso.com",
     ])
       expect((await outsider.get(path)).status, path).toBe(404);
+    // The area's own not-found page: it does not say an admin area is there.
+    expect(await (await outsider.get("/admin/")).text()).toContain("<h1>Page not found</h1>");
     const cookie = (await b.get("/admin/")).headers.get("set-cookie");
     expect(cookie).toBeNull(); // the state cookie was set once, on the first answer
     const sneaky = await admin.fetch(
