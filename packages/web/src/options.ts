@@ -86,7 +86,10 @@ export interface MfaPagesOptions {
   readonly store: Store;
   /** Where the pages are mounted, e.g. `/mfa`; `""` for the root. @default "" */
   readonly basePath?: string;
-  /** The header's name and logo (same-origin URL, CSP). @default { name: tenant.name } */
+  /**
+   * The header's name and logo (same-origin URL, CSP).
+   * @default { name: tenant.name } (the user pages), { name: "MFA" } (the admin area)
+   */
   readonly brand?: { readonly name?: string; readonly logoUrl?: string };
   /** Values for the stylesheet's custom properties (`{ accent: "#6b21a8" }` → `--mfa-accent`). */
   readonly theme?: Partial<Readonly<Record<ThemeProperty, string>>>;
