@@ -12,6 +12,7 @@
 import type { Clock } from "@mfakit/core";
 import {
   createCatalogue,
+  type MfaAdmin,
   type MfaWeb,
   page,
   SECURE_HEADERS,
@@ -30,6 +31,8 @@ import type { DemoAccount, UserDirectory } from "./users.js";
 export interface AppDeps {
   /** The MFA pages. */
   readonly web: MfaWeb;
+  /** The MFA admin area (its own `isAdmin` is the app's admin check). */
+  readonly admin?: MfaAdmin;
   readonly users: UserDirectory;
   readonly sessions: SessionStore;
   readonly clock: Clock;
@@ -68,13 +71,18 @@ export function createApp(deps: AppDeps): Hono<Env> {
     signOut: false,
   });
 
-  // Everything under the base path is the MFA pages' (with base "" all but the sign-in).
+  // The admin area first (the MFA pages at the root would take its paths too), then everything
+  // under the base path is the MFA pages' (with base "" all but the sign-in).
   app.use("*", async (c, next) => {
+    const ip = (c.env as { ip?: string } | undefined)?.ip ?? "";
+    const admin = deps.admin;
+    if (admin && (c.req.path === admin.basePath || c.req.path.startsWith(`${admin.basePath}/`)))
+      return admin.fetch(c.req.raw, { ip });
     if (
       c.req.path !== "/sign-in" &&
       (base === "" || c.req.path.startsWith(`${base}/`) || c.req.path === base)
     )
-      return web.fetch(c.req.raw, { ip: (c.env as { ip?: string } | undefined)?.ip ?? "" });
+      return web.fetch(c.req.raw, { ip });
     return next();
   });
 

@@ -21,7 +21,10 @@ const lines = [
   "",
   "  Demo accounts:",
   ...server.demoAccounts.map(
-    (a) => `    ${a.id.padEnd(20)} ${a.password}${a.temporary ? "   (temporary password)" : ""}`,
+    (a) =>
+      `    ${a.id.padEnd(20)} ${a.password}${a.temporary ? "   (temporary password)" : ""}${
+        a.admin ? `   (administrator: ${server.url}/admin)` : ""
+      }`,
   ),
   "",
   ...(server.outbox ? [`  Codes: in this terminal and on ${server.url}/outbox`] : []),

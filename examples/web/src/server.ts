@@ -19,7 +19,7 @@ import {
 } from "@mfakit/core";
 import { systemClock } from "@mfakit/core/adapter";
 import type { DevOutbox } from "@mfakit/dev-outbox";
-import { createMfaWeb, type MfaWeb } from "@mfakit/web";
+import { createMfaAdmin, createMfaWeb, type MfaAdmin, type MfaWeb } from "@mfakit/web";
 import type { Hono } from "hono";
 import { createApp, SESSION_COOKIE } from "./app.js";
 import { sessionStore } from "./sessions.js";
@@ -114,6 +114,8 @@ const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 export interface Demo {
   /** The MFA pages. */
   readonly web: MfaWeb;
+  /** The MFA admin area, at `/admin`, for the demo's administrators. */
+  readonly admin: MfaAdmin;
   /** The whole app (sign-in + the MFA pages), Web-standard. */
   readonly app: Hono;
   readonly mfa: Mfa;
@@ -199,6 +201,18 @@ export async function createDemo(options: StartServerOptions = {}): Promise<Demo
       `The outbox page is off because ${host} is not a loopback address (set MFAKIT_OUTBOX_ALLOW_REMOTE=1 to serve it anyway).`,
     );
 
+  /** The app's signed-in user of `request`, from its session cookie. */
+  const signedIn = async (request: Request) => {
+    const id = /(?:^|;\s*)mfakit_session=([^;]+)/.exec(request.headers.get("cookie") ?? "")?.[1];
+    const s = await sessions.load(id);
+    if (!s?.data.userId || !s.data.signInId) return null;
+    return {
+      userId: s.data.userId,
+      authenticatedAt: s.data.authenticatedAt ?? 0,
+      sessionId: s.data.signInId,
+    };
+  };
+
   const web = createMfaWeb({
     mfa,
     store: wiring.store,
@@ -206,18 +220,7 @@ export async function createDemo(options: StartServerOptions = {}): Promise<Demo
     basePath,
     clock,
     session: {
-      async get(request) {
-        const id = /(?:^|;\s*)mfakit_session=([^;]+)/.exec(
-          request.headers.get("cookie") ?? "",
-        )?.[1];
-        const s = await sessions.load(id);
-        if (!s?.data.userId || !s.data.signInId) return null;
-        return {
-          userId: s.data.userId,
-          authenticatedAt: s.data.authenticatedAt ?? 0,
-          sessionId: s.data.signInId,
-        };
-      },
+      get: signedIn,
       async signOut(request) {
         const id = /(?:^|;\s*)mfakit_session=([^;]+)/.exec(
           request.headers.get("cookie") ?? "",
@@ -256,8 +259,28 @@ export async function createDemo(options: StartServerOptions = {}): Promise<Demo
     log,
   });
 
+  // The admin area, behind the app's own check: a demo administrator who has passed their
+  // second factor in this sign-in (the pages' gate answers null).
+  const admins = new Set(DEMO_ACCOUNTS.filter((a) => a.admin).map((a) => a.id));
+  const admin = createMfaAdmin({
+    mfa,
+    store: wiring.store,
+    basePath: "/admin",
+    clock,
+    brand: { name: DEMO_TENANT.name },
+    isAdmin: async (request) => {
+      const user = await signedIn(request);
+      return user !== null && admins.has(user.userId) && (await web.gate(request)) === null;
+    },
+    users: () => DEMO_ACCOUNTS.map((a) => a.id),
+    userName: async (id) => (await users.get(id))?.displayName ?? id,
+    cookies: { secure: options.secureCookies ?? true },
+    log,
+  });
+
   const app = createApp({
     web,
+    admin,
     users,
     sessions,
     clock,
@@ -268,6 +291,7 @@ export async function createDemo(options: StartServerOptions = {}): Promise<Demo
 
   return {
     web,
+    admin,
     app,
     mfa,
     outbox: wiring.outbox,

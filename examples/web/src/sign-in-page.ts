@@ -28,7 +28,7 @@ export const signInPage = {
   <h2 id="demo-title">Demo accounts</h2>
   <ul>${ctx.demoAccounts.map(
     (a) =>
-      html`<li><code>${a.id}</code> / <code>${a.password}</code>${a.temporary ? " (temporary password)" : ""}</li>`,
+      html`<li><code>${a.id}</code> / <code>${a.password}</code>${a.temporary ? " (temporary password)" : ""}${a.admin ? " (administrator: /admin)" : ""}</li>`,
   )}</ul>
   <p class="small">Codes sent by text, call or email appear on <a href="${ctx.outboxHref}">the outbox page</a> and in the terminal.</p>
 </aside>`

@@ -28,6 +28,8 @@ export interface DemoAccount {
   readonly password: string;
   /** The user must change this password during enrolment. */
   readonly temporary: boolean;
+  /** The app's own administrator role: may open the MFA admin area (`/admin`). */
+  readonly admin?: boolean;
 }
 
 /** The demo accounts (tenant: Contoso, contoso.com). */
@@ -43,6 +45,13 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     displayName: "Alex Wilber",
     password: "Alex-Contoso-2026",
     temporary: false,
+  },
+  {
+    id: "megan@contoso.com",
+    displayName: "Megan Bowen (administrator)",
+    password: "Megan-Contoso-2026",
+    temporary: false,
+    admin: true,
   },
 ];
 

@@ -166,16 +166,19 @@ export function checkbox(o: {
 </div>`;
 }
 
-/** A POST form to `path` (under the mount point) with the CSRF field. */
+/**
+ * A POST form to `path` (under the mount point) with the CSRF field. `revealOnNotDelivered`:
+ * hidden until the page's script learns the code was not delivered (a delivery alternative).
+ */
 export function form(
   ui: Ui,
   path: string,
   body: Html,
-  options: { id?: string; className?: string } = {},
+  options: { id?: string; className?: string; revealOnNotDelivered?: boolean } = {},
 ): Html {
   return html`<form method="post" action="${ui.base}${path}"${options.id ? html` id="${options.id}"` : ""}${
     options.className ? html` class="${options.className}"` : ""
-  }>
+  }${options.revealOnNotDelivered ? html` hidden data-delivery-alternative` : ""}>
 ${csrfField(ui.csrf)}
 ${body}
 </form>`;

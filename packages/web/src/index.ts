@@ -52,6 +52,13 @@ export {
   type Messages,
   SHIPPED_LOCALES,
 } from "./messages/catalogue.js";
+// The admin area
+export {
+  ADMIN_STATE_COOKIE,
+  createMfaAdmin,
+  type MfaAdmin,
+  type MfaAdminOptions,
+} from "./mfa-admin.js";
 // The handler
 export {
   createMfaWeb,
@@ -62,6 +69,7 @@ export {
   STATE_COOKIE,
 } from "./mfa-web.js";
 export type {
+  MfaPagesOptions,
   MfaWebAppSteps,
   MfaWebHelpDesk,
   MfaWebOptions,

@@ -25,16 +25,10 @@ import {
   type Session as SdkSession,
 } from "@mfakit/core";
 import { parsePhone } from "@mfakit/core/rules";
-import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { html } from "hono/html";
-import { HTTPException } from "hono/http-exception";
-import { secureHeaders } from "hono/secure-headers";
-import { SCRIPT } from "./assets/script.js";
-import { STYLESHEET } from "./assets/stylesheet.js";
 import { echoValues, enrolmentInput, type FormFields } from "./enrolment-input.js";
-import { type Banner, duration, fill, page, type Ui } from "./html.js";
+import { type Banner, duration, fill } from "./html.js";
 import { acceptedLanguages } from "./messages/catalogue.js";
 import {
   challengeMessage,
@@ -48,15 +42,10 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
-import {
-  emptyState,
-  type Flash,
-  type PageState,
-  type PageStateData,
-  pageStateStore,
-  sameToken,
-} from "./page-state.js";
+import { createPageShell, type ShellEnv } from "./page-shell.js";
+import type { Flash, PageStateData } from "./page-state.js";
 import { challengePage } from "./pages/challenge.js";
+import { deliveryNews } from "./pages/delivery-status.js";
 import {
   carriesSecret,
   type EnrolmentPageContext,
@@ -86,25 +75,7 @@ export interface MfaWeb {
   readonly basePath: string;
 }
 
-/**
- * The response headers of every page (Hono's `secureHeaders` options): a Content-Security-Policy
- * allowing this origin's script, styles and forms only, no framing, `nosniff`. An app's own pages
- * beside the MFA pages (its sign-in) can use the same.
- */
-export const SECURE_HEADERS = Object.freeze({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'", "data:"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-    objectSrc: ["'none'"],
-  },
-  // "same-origin": with "no-referrer" Chromium sends `Origin: null` on form posts.
-  referrerPolicy: "same-origin",
-});
+export { SECURE_HEADERS } from "./page-shell.js";
 
 /** The page-state cookie: a random id only; the state is on the server. */
 export const STATE_COOKIE = "mfakit_web";
@@ -142,19 +113,7 @@ export function deviceNameOf(userAgent: string | undefined): string {
 const localPath = (p: string | undefined | null) =>
   typeof p === "string" && /^\/(?![/\\])[\w\-/.?=&%]*$/.test(p) && p.length <= 200 ? p : null;
 
-/** Hosts where browsers keep a Secure cookie over plain http. */
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
-type Env = {
-  Variables: {
-    state: PageState;
-    user: MfaWebSession | null;
-    ui: Ui;
-    ip: string | undefined;
-    cookieSent: boolean;
-  };
-  Bindings: { ip?: string };
-};
+type Env = ShellEnv<{ user: MfaWebSession | null }>;
 type Ctx = Context<Env>;
 
 /** Notice codes that belong on the code field rather than at the top of the page. */
@@ -188,147 +147,21 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     acceptedLanguages(request.headers.get("accept-language")),
   );
   const { mfa, tenant, base, clock } = o;
-  const states = pageStateStore(o.store, o.stateTtlSeconds);
+  const { root, app, states, cookieFlags, data, update, flash, takeFlash, go } = createPageShell<{
+    user: MfaWebSession | null;
+  }>(o, {
+    cookie: STATE_COOKIE,
+    signOut: Boolean(o.session.signOut),
+    async identify(request) {
+      const user = await o.session.get(request);
+      return { owner: user, variables: { user } };
+    },
+  });
   const now = () => clock.now();
   const COOLDOWN_SECONDS = mfa.limiter.limits.destinationCooldownSeconds;
-  const cookieFlags = {
-    httpOnly: true,
-    sameSite: "Lax",
-    secure: o.secureCookies,
-    path: "/",
-  } as const;
-
-  // Not strict: `/mfa` and `/mfa/` are the same page.
-  const root = new Hono<Env>({ strict: false });
-  const app = base ? root.basePath(base) : root;
-
-  // ------------------------------------------------------------ headers, assets, state
-
-  app.use(secureHeaders(SECURE_HEADERS));
-
-  const assets: Record<string, { type: string; body: string }> = {
-    "/static/mfakit.css": { type: "text/css; charset=utf-8", body: STYLESHEET },
-    "/static/mfakit.js": { type: "text/javascript; charset=utf-8", body: SCRIPT },
-    ...(o.themeCss
-      ? { "/static/theme.css": { type: "text/css; charset=utf-8", body: o.themeCss } }
-      : {}),
-  };
-  app.get("/static/:file", (c) => {
-    const asset = assets[c.req.path.slice(base.length)];
-    if (!asset) return c.text("Not found", 404);
-    c.header("Cache-Control", "public, max-age=300");
-    return c.body(asset.body, 200, { "Content-Type": asset.type });
-  });
-
-  /** The page's language, brand and token. */
-  const uiFor = async (request: Request, csrf: string): Promise<Ui> => {
-    const { locale, t } = o.catalogue.pick(await o.locale(request));
-    return {
-      t,
-      locale,
-      base,
-      csrf,
-      brand: o.brand,
-      stylesheets: o.stylesheets,
-      signOut: Boolean(o.session.signOut),
-    };
-  };
-
-  // The page state: load or create, bound to the app's sign-in; saved after the handler.
-  app.use("*", async (c, next) => {
-    const cookie = getCookie(c, STATE_COOKIE);
-    const user = await o.session.get(c.req.raw);
-    const loaded = await states.load(cookie);
-    let state = loaded ?? states.create();
-    const bound =
-      state.data.userId === (user?.userId ?? null) &&
-      state.data.sessionId === (user?.sessionId ?? null);
-    if (!bound && (state.data.userId !== null || user)) {
-      // Another user or another sign-in: nothing of the old one carries over (a second factor
-      // proven, an enrolment, a challenge). The CSRF token stays: forms already open still post.
-      state = {
-        id: state.id,
-        data: {
-          ...emptyState(),
-          csrf: state.data.csrf,
-          userId: user?.userId ?? null,
-          sessionId: user?.sessionId ?? null,
-        },
-      };
-    }
-    c.set("cookieSent", loaded !== null);
-    c.set("state", state);
-    c.set("user", user);
-    c.set("ip", c.env?.ip ?? o.clientIp?.(c.req.raw));
-    c.set("ui", await uiFor(c.req.raw, state.data.csrf));
-    await next();
-    const saved = c.get("state");
-    await states.save(saved);
-    if (saved.id !== cookie) setCookie(c, STATE_COOKIE, saved.id, cookieFlags);
-    // Pages carry codes, secrets and CSRF tokens: never cache them.
-    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
-  });
-
-  const tooLarge = (c: Ctx) => {
-    const { t } = c.get("ui");
-    return c.html(
-      page(c.get("ui"), { title: t.tooLargeTitle }, html`<p class="lead">${t.tooLargeLead}</p>`),
-      413,
-    );
-  };
-  app.use("*", bodyLimit({ maxSize: o.maxBodyBytes, onError: tooLarge }));
-
-  // CSRF: every POST carries the state's token; cross-origin POSTs are refused outright.
-  app.use("*", async (c, next) => {
-    if (c.req.method !== "POST") return next();
-    const origin = c.req.header("origin");
-    if (origin && origin !== new URL(c.req.url).origin) return expired(c);
-    const token = (await c.req.parseBody())._csrf;
-    if (typeof token !== "string" || !sameToken(token, c.get("state").data.csrf)) return expired(c);
-    return next();
-  });
-
-  /**
-   * The refusal of a form whose token does not match. When the browser sent no state cookie
-   * back over plain http on a name other than localhost, the Secure flag is the likely cause:
-   * say so, rather than leave every form "expired" with no reason.
-   */
-  const expired = (c: Ctx) => {
-    const ui = c.get("ui");
-    const url = new URL(c.req.url);
-    const plainHttp =
-      !c.get("cookieSent") &&
-      o.secureCookies &&
-      url.protocol === "http:" &&
-      !LOOPBACK_HOSTS.has(url.hostname);
-    return c.html(
-      page(
-        ui,
-        { title: ui.t.formExpiredTitle },
-        html`<p class="lead">${ui.t.formExpiredLead}</p>${
-          plainHttp
-            ? html`<p class="note" id="plain-http">${fill(ui.t.formExpiredPlainHttp, { origin: url.origin })}</p>`
-            : ""
-        }<p><a href="${base}/">${ui.t.goToStart}</a></p>`,
-      ),
-      403,
-    );
-  };
 
   // ------------------------------------------------------------ helpers
 
-  const data = (c: Ctx) => c.get("state").data;
-  const update = (c: Ctx, patch: Partial<PageStateData>) => {
-    const s = c.get("state");
-    s.data = { ...s.data, ...patch };
-  };
-  const flash = (c: Ctx, f: Flash) => update(c, { flash: f });
-  const takeFlash = (c: Ctx): Flash => {
-    const f = data(c).flash ?? {};
-    if (data(c).flash) update(c, { flash: null });
-    return f;
-  };
-  const go = (c: Ctx, path: string) => c.redirect(`${base}${path}`, 303);
   const speaker = (c: Ctx): Speaker => c.get("ui");
   const ipPart = (c: Ctx) => (c.get("ip") ? { ip: c.get("ip") as string } : {});
 
@@ -438,6 +271,7 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     if (data(c).mfaAt) return onward(c);
     const f = takeFlash(c);
     const pending = data(c).challenge;
+    const current = pending ? await pendingStatus(c, user.userId) : null;
     return c.html(
       challengePage({
         ui: c.get("ui"),
@@ -446,6 +280,7 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
         errors: f.errors ?? {},
         options: await mfa.challenge.options(user.userId),
         pending,
+        delivery: current?.ok ? current.delivery : null,
         app: c.req.query("method") === "app",
         resendInSeconds: pending
           ? Math.max(0, Math.ceil(COOLDOWN_SECONDS - (now() - pending.sentAt) / 1000))
@@ -460,6 +295,29 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     const user = c.get("user");
     return user && !data(c).mfaAt ? user.userId : null;
   };
+
+  /**
+   * The pending challenge as the SDK has it now, its delivery with it. Reading it is also what
+   * runs a configured failover (a new code through the next provider when none arrived).
+   */
+  const pendingStatus = async (c: Ctx, userId: string) => {
+    const pending = data(c).challenge;
+    if (!pending) return null;
+    return mfa.challenge.status({
+      userId,
+      challengeId: pending.id,
+      locale: c.get("ui").locale,
+      ...ipPart(c),
+    });
+  };
+
+  // What the code page's script polls: the delivery's sentence, in the page's language.
+  app.get("/challenge/delivery", async (c) => {
+    const userId = challengeUser(c);
+    const status = userId ? await pendingStatus(c, userId) : null;
+    const news = status?.ok ? deliveryNews(c.get("ui").t, status.delivery, status.channel) : null;
+    return c.json({ delivery: news });
+  });
 
   /** Puts an `MfaError` on the page it belongs to: on its field, or at the top. */
   const refusal = (c: Ctx, e: unknown, values: Record<string, string> = {}) => {
@@ -488,10 +346,11 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     const userId = challengeUser(c);
     if (!userId) return go(c, "/");
     const form = await formOf(c);
+    const method = form.method === "office-phone" ? "office-phone" : "authentication-phone";
     return attempt(c, "/challenge", async () => {
       const started = await mfa.challenge.start({
         userId,
-        method: form.method === "office-phone" ? "office-phone" : "authentication-phone",
+        method,
         delivery: form.delivery === "voice" ? "voice" : "sms",
         ...ipPart(c),
       });
@@ -502,6 +361,7 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
       update(c, {
         challenge: {
           id: started.challengeId,
+          method,
           destination: started.destination,
           channel: started.channel,
           sentAt: now(),
@@ -884,6 +744,21 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     return c.html(enrolmentPage(view, await enrolmentContext(c, view, takeFlash(c))));
   });
 
+  // What the wizard's code page polls: the delivery's sentence, in the page's language.
+  app.get("/enrol/delivery", async (c) => {
+    const s = data(c);
+    if (!c.get("user") || !s.enrolmentId) return c.json({ delivery: null });
+    const view = await mfa.enrolment.get(s.enrolmentId, sdkSession(c)).catch((e: unknown) => {
+      if (isMfaError(e)) return null; // gone or not this user's: nothing to say
+      throw e;
+    });
+    const news =
+      view?.step === "verify-code"
+        ? deliveryNews(c.get("ui").t, view.delivery, view.channel)
+        : null;
+    return c.json({ delivery: news });
+  });
+
   /** Code notices belong to the code field; the rest go in the banner. */
   const noticeFlash = (c: Ctx, view: EnrolmentView, form: FormFields): Flash => {
     if (!view.notice) {
@@ -1178,43 +1053,6 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
   }
 
   // ------------------------------------------------------------ errors
-
-  app.notFound((c) => {
-    const ui = c.get("ui");
-    if (!ui) return c.text("Not found", 404);
-    return c.html(
-      page(
-        ui,
-        { title: ui.t.notFoundTitle },
-        html`<p><a href="${base}/">${ui.t.goToStart}</a></p>`,
-      ),
-      404,
-    );
-  });
-
-  root.onError((e, c) => {
-    // A body over the limit found while reading it: 413, not a server error.
-    if (e instanceof HTTPException && e.status === 413)
-      return c.get("ui") ? tooLarge(c) : e.getResponse();
-    const code = isMfaError(e) ? e.code : e.name;
-    // The code only for SDK errors (their data is secret-free); a stack for the unexpected.
-    o.log(`error on ${c.req.method} ${c.req.path}: ${code}`);
-    if (!isMfaError(e) && e.stack) o.log(e.stack);
-    const ui = c.get("ui");
-    if (!ui) return c.text("Something went wrong", 500);
-    const banner: Banner = {
-      kind: "error",
-      message: isMfaError(e) ? errorMessage(ui, e).message : ui.t.errorPageLead,
-    };
-    return c.html(
-      page(
-        ui,
-        { title: ui.t.errorPageTitle, banner },
-        html`<p><a href="${base}/">${ui.t.goToStart}</a></p>`,
-      ),
-      500,
-    );
-  });
 
   /** The app's check for its own pages (see {@link MfaWeb.gate}). */
   const appGate = async (request: Request): Promise<Response | null> => {

@@ -75,29 +75,21 @@ export interface MfaWebOutbox {
   messages(): readonly OutboxEntry[];
 }
 
-/** Options of {@link createMfaWeb}. */
-export interface MfaWebOptions {
+/**
+ * What the user pages ({@link createMfaWeb}) and the admin area (`createMfaAdmin`) both take:
+ * the SDK, where state lives, the mount, the looks, the languages, the limits.
+ */
+export interface MfaPagesOptions {
   /** The SDK: it holds every security rule; the pages only show its answers. */
   readonly mfa: Mfa;
   /** Where the pages keep their per-browser state (the SDK's Store serves). */
   readonly store: Store;
-  /** The organisation: its name (headings, texts) and own domains (the recovery-email refusal). */
-  readonly tenant: { readonly name: string; readonly domains: readonly string[] };
-  /** The app's session: who is signed in. */
-  readonly session: MfaWebSessionSource;
   /** Where the pages are mounted, e.g. `/mfa`; `""` for the root. @default "" */
   readonly basePath?: string;
   /**
-   * The app's sign-in page for a user who is not signed in (`reason: "sign-in"`) or whose
-   * sign-in is too old for a change (`"reauthenticate"`); after it, send the user to `returnTo`.
-   * @default (returnTo, reason) => `/sign-in?next=${encodeURIComponent(returnTo)}` (+ `&reason=reauthenticate`)
+   * The header's name and logo (same-origin URL, CSP).
+   * @default { name: tenant.name } (the user pages), { name: "MFA" } (the admin area)
    */
-  readonly signInUrl?: (returnTo: string, reason: "sign-in" | "reauthenticate") => string;
-  /** Where a user goes when the pages have nothing more to ask. @default `${basePath}/security-info` */
-  readonly homeUrl?: string;
-  /** Where "Sign out" ends. @default "/" */
-  readonly afterSignOutUrl?: string;
-  /** The header's name and logo (same-origin URL, CSP). @default { name: tenant.name } */
   readonly brand?: { readonly name?: string; readonly logoUrl?: string };
   /** Values for the stylesheet's custom properties (`{ accent: "#6b21a8" }` → `--mfa-accent`). */
   readonly theme?: Partial<Readonly<Record<ThemeProperty, string>>>;
@@ -113,12 +105,6 @@ export interface MfaWebOptions {
    * The user's language preferences, best first. @default from `Accept-Language`
    */
   readonly locale?: (request: Request) => readonly string[] | Promise<readonly string[]>;
-  /** The name shown for a user. @default the user id */
-  readonly userName?: (userId: string) => string | Promise<string>;
-  /** The app's own wizard steps. */
-  readonly appSteps?: MfaWebAppSteps;
-  /** The help desk's Temporary Access Pass page (`/help-desk/temporary-access-pass`). */
-  readonly helpDesk?: MfaWebHelpDesk;
   /**
    * Cookie flags. `secure` sets the `Secure` attribute on the pages' cookies: keep it on (the
    * default) wherever the app is served over https. Browsers accept Secure cookies from
@@ -134,6 +120,32 @@ export interface MfaWebOptions {
   readonly clock?: Clock;
   /** The client's IP, for the SDK's per-IP limits (RATE-06). @default the adapter's `ip` */
   readonly clientIp?: (request: Request) => string | undefined;
+  /** Where unexpected errors are reported (name and code only, never a secret). @default console.error */
+  readonly log?: (line: string) => void;
+}
+
+/** Options of {@link createMfaWeb}. */
+export interface MfaWebOptions extends MfaPagesOptions {
+  /** The organisation: its name (headings, texts) and own domains (the recovery-email refusal). */
+  readonly tenant: { readonly name: string; readonly domains: readonly string[] };
+  /** The app's session: who is signed in. */
+  readonly session: MfaWebSessionSource;
+  /**
+   * The app's sign-in page for a user who is not signed in (`reason: "sign-in"`) or whose
+   * sign-in is too old for a change (`"reauthenticate"`); after it, send the user to `returnTo`.
+   * @default (returnTo, reason) => `/sign-in?next=${encodeURIComponent(returnTo)}` (+ `&reason=reauthenticate`)
+   */
+  readonly signInUrl?: (returnTo: string, reason: "sign-in" | "reauthenticate") => string;
+  /** Where a user goes when the pages have nothing more to ask. @default `${basePath}/security-info` */
+  readonly homeUrl?: string;
+  /** Where "Sign out" ends. @default "/" */
+  readonly afterSignOutUrl?: string;
+  /** The name shown for a user. @default the user id */
+  readonly userName?: (userId: string) => string | Promise<string>;
+  /** The app's own wizard steps. */
+  readonly appSteps?: MfaWebAppSteps;
+  /** The help desk's Temporary Access Pass page (`/help-desk/temporary-access-pass`). */
+  readonly helpDesk?: MfaWebHelpDesk;
   /** The development outbox, served at `/outbox` and `/outbox.json` when `development` is on. */
   readonly devOutbox?: MfaWebOutbox | null;
   /**
@@ -141,36 +153,38 @@ export interface MfaWebOptions {
    * @default process.env.NODE_ENV !== "production"
    */
   readonly development?: boolean;
-  /** Where unexpected errors are reported (name and code only, never a secret). @default console.error */
-  readonly log?: (line: string) => void;
 }
 
-/** The options with every default applied. */
-export interface ResolvedOptions {
+/** The shared options with every default applied. */
+export interface ResolvedPageOptions {
   readonly mfa: Mfa;
   readonly store: Store;
-  readonly tenant: { readonly name: string; readonly domains: readonly string[] };
-  readonly session: MfaWebSessionSource;
   readonly base: string;
-  readonly signInUrl: (returnTo: string, reason: "sign-in" | "reauthenticate") => string;
-  readonly homeUrl: string;
-  readonly afterSignOutUrl: string;
   readonly brand: { readonly name: string; readonly logoUrl: string | null };
   /** The theme stylesheet, or `null` when no property is set. */
   readonly themeCss: string | null;
   readonly stylesheets: readonly string[];
   readonly catalogue: Catalogue;
   readonly locale: (request: Request) => readonly string[] | Promise<readonly string[]>;
-  readonly userName: (userId: string) => string | Promise<string>;
-  readonly appSteps: MfaWebAppSteps | null;
-  readonly helpDesk: MfaWebHelpDesk | null;
   readonly secureCookies: boolean;
   readonly stateTtlSeconds: number;
   readonly maxBodyBytes: number;
   readonly clock: Clock;
   readonly clientIp: ((request: Request) => string | undefined) | null;
-  readonly outbox: MfaWebOutbox | null;
   readonly log: (line: string) => void;
+}
+
+/** The options with every default applied. */
+export interface ResolvedOptions extends ResolvedPageOptions {
+  readonly tenant: { readonly name: string; readonly domains: readonly string[] };
+  readonly session: MfaWebSessionSource;
+  readonly signInUrl: (returnTo: string, reason: "sign-in" | "reauthenticate") => string;
+  readonly homeUrl: string;
+  readonly afterSignOutUrl: string;
+  readonly userName: (userId: string) => string | Promise<string>;
+  readonly appSteps: MfaWebAppSteps | null;
+  readonly helpDesk: MfaWebHelpDesk | null;
+  readonly outbox: MfaWebOutbox | null;
 }
 
 /** A theme value that cannot end its declaration or open a rule (CSS injection). */
@@ -185,26 +199,44 @@ function nodeEnv(): string | undefined {
     ?.NODE_ENV;
 }
 
-/**
- * Checks and completes the options.
- *
- * @throws MfaError `config_invalid` naming every gap (`data.fields`, comma-separated).
- */
-export function resolveOptions(
-  o: MfaWebOptions,
-  acceptLanguage: (request: Request) => readonly string[],
-): ResolvedOptions {
+/** Collects the gaps of a configuration, to report them all in one error. */
+export interface Gaps {
+  /** Records `gap` unless `ok`. */
+  need(ok: unknown, gap: string): void;
+  /** Throws `config_invalid` naming every gap (`data.fields`), if there is any. */
+  check(): void;
+}
+
+/** A {@link Gaps} for the factory `name` (the error's first word). */
+export function gapsOf(name: string): Gaps {
   const gaps: string[] = [];
-  const need = (ok: unknown, gap: string) => {
-    if (!ok) gaps.push(gap);
+  return {
+    need(ok, gap) {
+      if (!ok) gaps.push(gap);
+    },
+    check() {
+      if (!gaps.length) return;
+      throw new MfaError("config_invalid", {
+        message: `${name}: ${gaps.join("; ")}.`,
+        data: { fields: gaps.map((g) => g.split(/[:. ]/)[0]).join(",") },
+      });
+    },
   };
+}
+
+/**
+ * Checks and completes the options both handlers share; gaps go to `gaps` (checked by the
+ * caller, with its own).
+ */
+export function resolvePageOptions(
+  o: MfaPagesOptions,
+  gaps: Gaps,
+  defaultBrandName: string,
+  acceptLanguage: (request: Request) => readonly string[],
+): ResolvedPageOptions {
+  const { need } = gaps;
   need(o?.mfa?.enrolment && o.mfa.securityInfo, "mfa: the Mfa from createMfa is required");
   need(o?.store && typeof o.store.get === "function", "store: a Store is required");
-  need(
-    o?.tenant && typeof o.tenant.name === "string" && Array.isArray(o.tenant.domains),
-    "tenant: { name, domains } is required",
-  );
-  need(o?.session && typeof o.session.get === "function", "session.get(request) is required");
   const base = (o?.basePath ?? "").replace(/\/+$/, "");
   need(base === "" || LOCAL_PATH.test(base), 'basePath: "" or a path such as "/mfa"');
   for (const [name, value] of Object.entries(o?.theme ?? {}))
@@ -227,43 +259,61 @@ export function resolveOptions(
     Number.isInteger(stateTtlSeconds) && stateTtlSeconds >= 60,
     "stateTtlSeconds: an integer ≥ 60",
   );
-  if (gaps.length) {
-    throw new MfaError("config_invalid", {
-      message: `createMfaWeb: ${gaps.join("; ")}.`,
-      data: { fields: gaps.map((g) => g.split(/[:. ]/)[0]).join(",") },
-    });
-  }
-  const theme = Object.entries(o.theme ?? {});
+  const theme = Object.entries(o?.theme ?? {});
+  return {
+    mfa: o?.mfa,
+    store: o?.store,
+    base,
+    brand: { name: o?.brand?.name ?? defaultBrandName, logoUrl: o?.brand?.logoUrl ?? null },
+    themeCss: theme.length
+      ? `:root {\n${theme.map(([k, v]) => `  --mfa-${k}: ${v};`).join("\n")}\n}\n`
+      : null,
+    stylesheets: [...(theme.length ? [`${base}/static/theme.css`] : []), ...(o?.stylesheets ?? [])],
+    catalogue,
+    locale: o?.locale ?? acceptLanguage,
+    secureCookies: o?.cookies?.secure ?? true,
+    stateTtlSeconds,
+    maxBodyBytes,
+    clock: o?.clock ?? systemClock,
+    clientIp: o?.clientIp ?? null,
+    log: o?.log ?? ((line) => console.error(line)),
+  };
+}
+
+/**
+ * Checks and completes the options.
+ *
+ * @throws MfaError `config_invalid` naming every gap (`data.fields`, comma-separated).
+ */
+export function resolveOptions(
+  o: MfaWebOptions,
+  acceptLanguage: (request: Request) => readonly string[],
+): ResolvedOptions {
+  const gaps = gapsOf("createMfaWeb");
+  const { need } = gaps;
+  const shared = resolvePageOptions(o, gaps, o?.tenant?.name ?? "", acceptLanguage);
+  need(
+    o?.tenant && typeof o.tenant.name === "string" && Array.isArray(o.tenant.domains),
+    "tenant: { name, domains } is required",
+  );
+  need(o?.session && typeof o.session.get === "function", "session.get(request) is required");
+  gaps.check();
+  const { base } = shared;
   const development = o.development ?? nodeEnv() !== "production";
   const resolved: ResolvedOptions = {
-    mfa: o.mfa,
-    store: o.store,
+    ...shared,
     tenant: o.tenant,
     session: o.session,
-    base,
     signInUrl:
       o.signInUrl ??
       ((returnTo, reason) =>
         `/sign-in?next=${encodeURIComponent(returnTo)}${reason === "reauthenticate" ? "&reason=reauthenticate" : ""}`),
     homeUrl: o.homeUrl ?? `${base}/security-info`,
     afterSignOutUrl: o.afterSignOutUrl ?? "/",
-    brand: { name: o.brand?.name ?? o.tenant.name, logoUrl: o.brand?.logoUrl ?? null },
-    themeCss: theme.length
-      ? `:root {\n${theme.map(([k, v]) => `  --mfa-${k}: ${v};`).join("\n")}\n}\n`
-      : null,
-    stylesheets: [...(theme.length ? [`${base}/static/theme.css`] : []), ...(o.stylesheets ?? [])],
-    catalogue,
-    locale: o.locale ?? acceptLanguage,
     userName: o.userName ?? ((id) => id),
     appSteps: o.appSteps ?? null,
     helpDesk: o.helpDesk ?? null,
-    secureCookies: o.cookies?.secure ?? true,
-    stateTtlSeconds,
-    maxBodyBytes,
-    clock: o.clock ?? systemClock,
-    clientIp: o.clientIp ?? null,
     outbox: development ? (o.devOutbox ?? null) : null,
-    log: o.log ?? ((line) => console.error(line)),
   };
   return Object.freeze(resolved);
 }

@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { JsonValue, PassSession, Store } from "@mfakit/core";
+import type { JsonValue, PassSession, PhoneMethod, Store } from "@mfakit/core";
 import type { Banner } from "./html.js";
 
 /** A message and form values carried across one redirect (PRG). */
@@ -30,6 +30,8 @@ export interface Flash {
 /** A phone challenge started at sign-in. */
 export interface PendingChallenge {
   readonly id: string;
+  /** The phone it went to (to offer a call to the same one). */
+  readonly method?: PhoneMethod;
   readonly destination: string;
   readonly channel: "sms" | "voice";
   /** When the code was last sent (epoch ms), for the resend countdown. */

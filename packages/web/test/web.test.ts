@@ -19,13 +19,13 @@ import {
   type MfaWebSession,
   THEME_DEFAULTS,
 } from "../src/index.ts";
+import { ORIGIN, testBrowser, toCodePage } from "./http-kit.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mfakit-web-pkg-"));
 let store: SqliteStore;
 let mfa: Mfa;
 const outbox = devOutbox({ print: false });
 const TENANT = { name: "Contoso", domains: ["contoso.com"] };
-const ORIGIN = "https://app.example";
 
 beforeAll(() => {
   store = sqliteStore({ path: join(dir, "web.db") });
@@ -59,47 +59,12 @@ const web = (extra: Partial<MfaWebOptions> = {}) =>
     ...extra,
   });
 
-/** A browser: keeps the pages' cookie, reads the form token. */
-function browser(
+/** A browser of `handler`, signed in as `user` (a header standing for the app's cookie). */
+const browser = (
   handler: ReturnType<typeof web>,
   user: string | null,
   headers: Record<string, string> = {},
-) {
-  let cookie = "";
-  const send = async (path: string, init: RequestInit = {}) => {
-    const res = await handler.fetch(
-      new Request(`${ORIGIN}${path}`, {
-        ...init,
-        headers: {
-          ...(user ? { "x-test-user": user } : {}),
-          ...(cookie ? { cookie } : {}),
-          ...headers,
-          ...(init.headers as Record<string, string>),
-        },
-      }),
-    );
-    const set = res.headers.get("set-cookie");
-    if (set?.startsWith("mfakit_web=")) cookie = set.split(";")[0] ?? "";
-    return res;
-  };
-  return {
-    get: send,
-    async post(
-      path: string,
-      fields: Record<string, string>,
-      extraHeaders: Record<string, string> = {},
-    ) {
-      return send(path, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", ...extraHeaders },
-        body: new URLSearchParams(fields),
-      });
-    },
-    async csrf(path: string) {
-      return /name="_csrf" value="([^"]+)"/.exec(await (await send(path)).text())?.[1] ?? "";
-    },
-  };
-}
+) => testBrowser(handler, { ...(user ? { "x-test-user": user } : {}), ...headers });
 
 describe("createMfaWeb's options", () => {
   it("are checked once, every gap named in one config_invalid", () => {
@@ -335,15 +300,7 @@ describe("the wizard's phone page", () => {
 
   it("takes a '+' number without a country and shows it in full on the code page, the resend disabled during the cooldown", async () => {
     const b = browser(web(), "plus@contoso.com");
-    const csrf = await b.csrf("/mfa/enrol");
-    await b.post("/mfa/enrol", { _csrf: csrf, step: "intro" });
-    await b.post("/mfa/enrol", {
-      _csrf: csrf,
-      step: "mfa-method",
-      method: "authentication-phone",
-      number: "+1 201 555 0123",
-      delivery: "sms",
-    });
+    await toCodePage(b, "+1 201 555 0123");
     const page = await (await b.get("/mfa/enrol")).text();
     expect(page).toContain('<strong id="destination">+1 201 555 0123</strong>');
     expect(page).toMatch(

@@ -5,6 +5,9 @@
  *
  * - the resend countdown, and the resend buttons enabled when it reaches zero;
  * - "Copy" buttons beside the app password, the authenticator key and the recovery codes;
+ * - the delivery status: the code page asks the server again (`data-poll`) until the text or
+ *   call is reported delivered, updates its live region, and shows "Call me instead" when the
+ *   provider says it was not delivered;
  * - WebOTP: on a phone, the code from the SMS is offered for the code field (the OS's
  *   `autocomplete="one-time-code"` does the same without it);
  * - the passkey ceremonies (WebAuthn): the options are a JSON block in the page, the credential
@@ -54,6 +57,31 @@ document.addEventListener("DOMContentLoaded", () => {
         setTimeout(() => { b.textContent = label; }, 2000);
       });
     }
+  }
+
+  // Delivery receipts arrive after the page: ask again every few seconds (about two minutes in
+  // all) until delivered. The live region reads a change out; the same text is not set again,
+  // so nothing is repeated.
+  const delivery = document.getElementById("delivery-status");
+  const poll = delivery && delivery.getAttribute("data-poll");
+  if (poll) {
+    let tries = 0;
+    const ask = async () => {
+      tries += 1;
+      try {
+        const res = await fetch(poll, { credentials: "same-origin", headers: { accept: "application/json" } });
+        const news = res.ok ? (await res.json()).delivery : null;
+        if (news) {
+          if (delivery.textContent !== news.text) delivery.textContent = news.text;
+          delivery.className = "delivery " + news.kind;
+          if (news.kind === "not-delivered")
+            for (const el of document.querySelectorAll("[data-delivery-alternative]")) el.hidden = false;
+          if (news.kind === "delivered") return;
+        }
+      } catch {}
+      if (tries < 40) setTimeout(ask, 3000);
+    };
+    setTimeout(ask, 3000);
   }
 
   // WebOTP: the browser reads the code from an SMS bound to this origin, with the user's consent.

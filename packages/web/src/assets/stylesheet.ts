@@ -449,4 +449,95 @@ button.copy {
   padding: 0.3rem 0.8rem;
   font-size: 0.9rem;
 }
+/* A class's display (form.inline) would otherwise show what the page hides. */
+[hidden] {
+  display: none !important;
+}
+.delivery {
+  font-size: 0.9rem;
+  padding: 0.4rem 0.7rem;
+  border-left: 4px solid var(--mfa-line);
+}
+.delivery.delivered {
+  color: var(--mfa-success);
+  border-left-color: var(--mfa-success);
+}
+.delivery.not-delivered {
+  color: var(--mfa-error);
+  background: var(--mfa-error-bg);
+  border-left-color: var(--mfa-error);
+  font-weight: 600;
+}
+/* The admin area */
+.admin-nav {
+  list-style: none;
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.5rem 1.25rem;
+  padding: 0;
+  margin: 0 0 1.25rem;
+  border-bottom: 1px solid var(--mfa-line);
+}
+.admin-nav a {
+  display: inline-block;
+  padding: 0.4rem 0;
+}
+.admin-nav a[aria-current="page"] {
+  font-weight: 700;
+  border-bottom: 3px solid var(--mfa-accent);
+}
+.table-wrap {
+  overflow-x: auto;
+  margin: 0 0 1.5rem;
+}
+.table-wrap table {
+  border-collapse: collapse;
+  width: 100%;
+  font-size: 0.9rem;
+}
+.table-wrap caption {
+  text-align: left;
+  font-weight: 700;
+  padding: 0 0 0.4rem;
+}
+.table-wrap th,
+.table-wrap td {
+  text-align: left;
+  padding: 0.35rem 0.6rem 0.35rem 0;
+  border-bottom: 1px solid var(--mfa-line);
+  vertical-align: top;
+}
+.table-wrap tr.alert th,
+.table-wrap tr.alert td {
+  background: var(--mfa-error-bg);
+}
+.flag {
+  color: var(--mfa-error);
+}
+.status-line {
+  display: block;
+}
+.chart {
+  margin: 0 0 1rem;
+}
+.legend {
+  list-style: none;
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.3rem 1rem;
+  padding: 0;
+  font-size: 0.9rem;
+}
+.admin-actions {
+  list-style: none;
+  padding: 0;
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.5rem;
+}
+button.danger {
+  background: var(--mfa-surface);
+  color: var(--mfa-error);
+  border: 2px solid var(--mfa-error);
+}
 `;

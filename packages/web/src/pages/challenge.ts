@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { ChallengeOption } from "@mfakit/core";
+import type { ChallengeOption, DeliveryView } from "@mfakit/core";
 import { html } from "hono/html";
 import {
   type Banner,
@@ -18,6 +18,7 @@ import {
   type Ui,
 } from "../html.js";
 import type { PendingChallenge } from "../page-state.js";
+import { deliveryStatus } from "./delivery-status.js";
 import { methodLabel, resendTimer, sentenceAround } from "./enrolment.js";
 
 /** What the challenge page shows. */
@@ -29,6 +30,8 @@ export interface ChallengePageContext {
   readonly options: readonly ChallengeOption[];
   /** A phone code in flight. */
   readonly pending: PendingChallenge | null;
+  /** What the provider said about the pending code's message (`challenge.status`). */
+  readonly delivery: DeliveryView | null;
   /** The user chose the authenticator app. */
   readonly app: boolean;
   /** Seconds before "Send a new code" is allowed (the button is disabled until then). */
@@ -55,10 +58,29 @@ export function challengePage(ctx: ChallengePageContext): Html {
   if (ctx.pending) {
     const p = ctx.pending;
     const destination = html`<strong id="destination">${p.destination}</strong>`;
+    // "Call me instead" for a text that did not arrive, where the method takes calls: hidden
+    // until a receipt says so (the script shows it when its poll learns it).
+    const voice = ctx.options.find((o) => o.method === p.method)?.deliveries.includes("voice");
+    const callInstead =
+      p.channel === "sms" && p.method && voice
+        ? form(
+            ui,
+            "/challenge/start",
+            html`<input type="hidden" name="method" value="${p.method}"><input type="hidden" name="delivery" value="voice">${button(
+              t.callMeInstead,
+              { kind: "secondary", id: "call-instead" },
+            )}`,
+            {
+              className: "inline",
+              revealOnNotDelivered: !ctx.delivery?.offerAlternatives,
+            },
+          )
+        : "";
     return page(
       ui,
       { ...head, title: t.challengeCodeTitle },
       html`<p class="lead">${sentenceAround(p.channel === "sms" ? t.challengeSentSms : t.challengeSentVoice, destination)}</p>
+${deliveryStatus(t, ctx.delivery, p.channel, `${base}/challenge/delivery`)}
 ${form(
   ui,
   "/challenge/verify",
@@ -68,6 +90,7 @@ ${rememberBox(ui, ctx.rememberDays)}
 )}
 <div class="actions secondary-actions">
 ${resendTimer(t, ctx.resendInSeconds)}
+${callInstead}
 ${form(ui, "/challenge/resend", button(t.sendNewCode, { kind: "secondary", id: "resend", disabledForSeconds: ctx.resendInSeconds }), { className: "inline" })}
 ${form(ui, "/challenge/cancel", button(t.useDifferentMethod, { kind: "link" }), { className: "inline" })}
 </div>`,

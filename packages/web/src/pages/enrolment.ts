@@ -35,6 +35,7 @@ import {
   type Ui,
 } from "../html.js";
 import type { Messages } from "../messages/catalogue.js";
+import { deliveryStatus } from "./delivery-status.js";
 import { passkeyCeremony, passkeyField } from "./passkeys.js";
 import { codeList } from "./recovery-codes.js";
 
@@ -295,7 +296,8 @@ function verifyCode(view: ViewOf<"verify-code">, ctx: EnrolmentPageContext): Htm
       });
   const body = html`<p class="lead">${sentence}</p>
 ${codeField(t, { error: ctx.errors.code }, view.codeLength, t.enterTheCode)}
-<p class="small" id="code-facts">${facts}</p>`;
+<p class="small" id="code-facts">${facts}</p>
+${deliveryStatus(t, view.delivery, view.channel, `${ctx.ui.base}/enrol/delivery`)}`;
   const wait = dead ? 0 : view.resendInSeconds;
   const actions = html`${button(t.verify, { id: "verify" })}
 </div>

@@ -7,7 +7,18 @@
 
 import type { IssuedTemporaryAccessPass } from "@mfakit/core";
 import { html } from "hono/html";
-import { type Banner, button, field, fill, form, type Html, page, type Ui, when } from "../html.js";
+import {
+  type Banner,
+  button,
+  checkbox,
+  field,
+  fill,
+  form,
+  type Html,
+  page,
+  type Ui,
+  when,
+} from "../html.js";
 import type { Messages } from "../messages/catalogue.js";
 
 /** What the help desk page shows. */
@@ -21,25 +32,48 @@ export interface HelpDeskPageContext {
   readonly issued: (IssuedTemporaryAccessPass & { readonly userId: string }) | null;
 }
 
+/** A pass just issued, for `userId`: shown in the answer to the POST that issued it, only. */
+export function issuedPass(ui: Ui, userId: string, issued: IssuedTemporaryAccessPass): Html {
+  const { t, locale } = ui;
+  return html`<section class="secret" aria-labelledby="pass-title">
+  <h2 id="pass-title">${fill(t.passIssuedFor, { user: userId })}</h2>
+  <p><code id="tap-pass">${issued.pass}</code></p>
+  <p>${issued.oneTime ? t.passIssuedOnce : t.passIssuedMany} <strong id="tap-expires">${when(
+    t,
+    locale,
+    issued.expiresAt,
+  )}</strong>.</p>
+</section>`;
+}
+
+/**
+ * A pass's lifetime and "one-time use" fields, with what was typed (`values`) and the error on
+ * the lifetime. One-time is the default: a pass that works once cannot be replayed.
+ */
+export function passFields(
+  t: Messages,
+  values: Readonly<Record<string, string>>,
+  errors: Readonly<Record<string, string>>,
+): Html {
+  return html`${field({
+    name: "lifetimeMinutes",
+    label: t.passLifetime,
+    hint: t.passLifetimeHint,
+    inputmode: "numeric",
+    state: { value: values.lifetimeMinutes ?? "60", error: errors.lifetimeMinutes },
+    required: true,
+  })}
+${checkbox({ name: "oneTime", label: t.passOneTime, checked: values.oneTime !== "0" })}`;
+}
+
 /** The help desk's page: issue a pass to a user (after proofing their identity). */
 export function helpDeskPage(ctx: HelpDeskPageContext): Html {
   const { ui } = ctx;
-  const { t, locale } = ui;
-  const shown = ctx.issued
-    ? html`<section class="secret" aria-labelledby="pass-title">
-  <h2 id="pass-title">${fill(t.passIssuedFor, { user: ctx.issued.userId })}</h2>
-  <p><code id="tap-pass">${ctx.issued.pass}</code></p>
-  <p>${ctx.issued.oneTime ? t.passIssuedOnce : t.passIssuedMany} <strong id="tap-expires">${when(
-    t,
-    locale,
-    ctx.issued.expiresAt,
-  )}</strong>.</p>
-</section>`
-    : "";
+  const { t } = ui;
   return page(
     ui,
     { title: t.passIssueTitle, kicker: t.helpDesk, banner: ctx.banner, errors: ctx.errors },
-    html`${shown}
+    html`${ctx.issued ? issuedPass(ui, ctx.issued.userId, ctx.issued) : ""}
 <p class="lead">${t.passIssueLead}</p>
 ${form(
   ui,
@@ -50,18 +84,7 @@ ${form(
     (u) => html`<option value="${u.id}">${u.displayName} (${u.id})</option>`,
   )}</select>
 </div>
-${field({
-  name: "lifetimeMinutes",
-  label: t.passLifetime,
-  hint: t.passLifetimeHint,
-  inputmode: "numeric",
-  state: { value: "60", error: ctx.errors.lifetimeMinutes },
-  required: true,
-})}
-<div class="field">
-  <input id="oneTime" name="oneTime" type="checkbox" value="1" checked>
-  <label for="oneTime">${t.passOneTime}</label>
-</div>
+${passFields(t, {}, ctx.errors)}
 <div class="actions">${button(t.passIssueButton, { id: "issue" })}</div>`,
 )}`,
   );
