@@ -237,6 +237,8 @@ export async function wire(options: WireOptions = {}): Promise<Wiring> {
       : devOutbox({
           file: outboxFile,
           print: options.printOutbox ?? true,
+          // Receipts fed by hand (a test of the delivery status): MFAKIT_OUTBOX_RECEIPTS=1.
+          reportsDelivery: env.MFAKIT_OUTBOX_RECEIPTS === "1",
           ...(options.clock ? { clock: options.clock } : {}),
         });
   const dev = (channel: string) => `${channel}: development outbox (${outboxFile}, /outbox)`;

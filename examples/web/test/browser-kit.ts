@@ -41,7 +41,10 @@ export function launchChromium(): Promise<Browser> {
  */
 export function useBrowser(): {
   readonly browser: () => Browser;
-  withApp(body: (h: Harness) => Promise<void>): Promise<void>;
+  withApp(
+    body: (h: Harness) => Promise<void>,
+    options?: Parameters<typeof startHarness>[1],
+  ): Promise<void>;
 } {
   let browser: Browser | undefined;
   beforeAll(async () => {
@@ -56,8 +59,8 @@ export function useBrowser(): {
   };
   return {
     browser: current,
-    async withApp(body) {
-      const h = await startHarness(current());
+    async withApp(body, options) {
+      const h = await startHarness(current(), options);
       try {
         await body(h);
       } finally {
@@ -114,6 +117,8 @@ export async function startHarness(
     readonly start?: (options: StartServerOptions) => Promise<RunningServer>;
     /** Where the MFA pages are mounted. @default "" */
     readonly basePath?: string;
+    /** The app's environment (e.g. `MFAKIT_OUTBOX_RECEIPTS: "1"`). @default {} */
+    readonly env?: Readonly<Record<string, string>>;
   } = {},
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), "mfakit-web-test-"));

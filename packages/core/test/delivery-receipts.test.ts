@@ -112,6 +112,30 @@ const receipt = (messageId: string, status: DeliveryStatus, errorCode?: string) 
 });
 
 describe("delivery receipts on the sign-in challenge", () => {
+  it("tracks nothing for a sender whose provider never reports delivery (reportsDelivery: false)", async () => {
+    const outbox = capturingOutbox();
+    const { mfa } = seedSetup({
+      policy,
+      senders: {
+        sms: {
+          id: "quiet-sms",
+          send: async (m) => {
+            await outbox.sms.send(m);
+            return { provider: "quiet", messageId: "q-1", reportsDelivery: false };
+          },
+        },
+        voice: outbox.voice,
+      },
+    });
+    await withPhone(mfa, ALICE);
+    const started = await signIn(mfa, ALICE);
+    expect(started.delivery).toBeNull();
+    expect(await mfa.delivery.receipt(receipt("q-1", "delivered"))).toEqual({
+      ok: false,
+      reason: "unknown_message",
+    });
+  });
+
   it("shows queued, then sent, then delivered; duplicates and older statuses change nothing", async () => {
     const { mfa, primary } = setup();
     await withPhone(mfa, ALICE);

@@ -56,6 +56,13 @@ export interface DevOutboxOptions {
   readonly maxMessages?: number;
   /** Timestamps. @default systemClock */
   readonly clock?: Clock;
+  /**
+   * Whether its receipts say a delivery report will come. Nothing reports by itself, so by
+   * default the SDK tracks no delivery status for the outbox's messages; `true` when a test or
+   * a demo feeds receipts by hand (`mfa.delivery.receipt` with the entry's id).
+   * @default false
+   */
+  readonly reportsDelivery?: boolean;
 }
 
 /** Options of {@link DevOutbox.serveOutbox}. */
@@ -130,6 +137,7 @@ export function devOutbox(options: DevOutboxOptions = {}): DevOutbox {
   const print = options.print ?? true;
   const clock = options.clock ?? systemClock;
   const maxMessages = options.maxMessages ?? 200;
+  const reportsDelivery = options.reportsDelivery ?? false;
   const { file } = options;
   if (!Number.isInteger(maxMessages) || maxMessages < 1) {
     throw new MfaError("config_invalid", {
@@ -181,7 +189,8 @@ export function devOutbox(options: DevOutboxOptions = {}): DevOutbox {
     entries.unshift(entry);
     if (entries.length > maxMessages) entries.length = maxMessages;
     if (print) stream.write(`\n${formatEntry(entry, wantsColour(stream))}\n`);
-    return { provider: "dev-outbox", messageId: entry.id };
+    // Nothing is delivered, so no receipt comes unless fed by hand: see `reportsDelivery`.
+    return { provider: "dev-outbox", messageId: entry.id, reportsDelivery };
   };
 
   /** Newest first: the file's last lines when there is a file, else memory. */

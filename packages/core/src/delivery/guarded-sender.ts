@@ -54,7 +54,8 @@ const MAX_RECEIPT_FIELD_LENGTH = 256;
  * - A result that is not `{ provider, messageId }` with non-empty strings (at most 256
  *   characters each) is `delivery_unavailable` with `data.reason: "bad_receipt"` and
  *   `data.outcomeUnknown: true`: the sender finished, so the message may well have gone.
- *   A good receipt is returned as a fresh frozen `{ provider, messageId }`, nothing else.
+ *   A good receipt is returned as a fresh frozen `{ provider, messageId }` (with
+ *   `reportsDelivery: false` when the sender said so), nothing else.
  *
  * Every error carries `data.provider` (the sender's `id`) and never the message or its text.
  * The result keeps the sender's `id`, so logs and failover routes see the provider's name.
@@ -159,10 +160,16 @@ function guard<M>(sender: MessageSender<M>, timeoutMs: number): MessageSender<M>
 
 function checkedReceipt(value: unknown): SendReceipt | null {
   if (typeof value !== "object" || value === null) return null;
-  const { provider, messageId } = value as Partial<Record<keyof SendReceipt, unknown>>;
+  const { provider, messageId, reportsDelivery } = value as Partial<
+    Record<keyof SendReceipt, unknown>
+  >;
   const ok = (s: unknown): s is string =>
     typeof s === "string" && s.length > 0 && s.length <= MAX_RECEIPT_FIELD_LENGTH;
-  return ok(provider) && ok(messageId) ? Object.freeze({ provider, messageId }) : null;
+  if (!ok(provider) || !ok(messageId)) return null;
+  // A provider that never reports delivery says so; anything else is dropped.
+  return Object.freeze(
+    reportsDelivery === false ? { provider, messageId, reportsDelivery } : { provider, messageId },
+  );
 }
 
 function senderProblems(name: string, sender: unknown): string[] {

@@ -89,7 +89,14 @@ export async function deliveryOutcome(send: () => Promise<unknown>): Promise<Del
     const answer = await send();
     const receipt = answer as Partial<SendReceipt> | undefined;
     return typeof receipt?.provider === "string" && typeof receipt.messageId === "string"
-      ? { ok: true, receipt: { provider: receipt.provider, messageId: receipt.messageId } }
+      ? {
+          ok: true,
+          receipt: {
+            provider: receipt.provider,
+            messageId: receipt.messageId,
+            ...(receipt.reportsDelivery === false ? { reportsDelivery: false } : {}),
+          },
+        }
       : { ok: true };
   } catch (e) {
     if (isMfaError(e, "config_invalid")) throw e;

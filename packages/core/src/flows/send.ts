@@ -178,14 +178,15 @@ export async function deliverCode(deps: SendDeps, code: CodeToDeliver): Promise<
     idempotencyKey: `${code.challengeId}:${code.sendCount}`,
     ...(code.route ? { route: code.route } : {}),
   });
-  if (outcome.ok && outcome.receipt && code.channel !== "email" && code.country) {
+  const receipt = outcome.ok ? outcome.receipt : undefined;
+  if (receipt && receipt.reportsDelivery !== false && code.channel !== "email" && code.country) {
     try {
       await deps.deliveries.sent({
         userId: code.userId,
         challengeId: code.challengeId,
         channel: code.channel,
         country: code.country,
-        receipt: outcome.receipt,
+        receipt,
       });
     } catch {
       // The code went out: a store failure here only leaves its delivery status unknown (no

@@ -13,6 +13,12 @@ export interface SendReceipt {
   readonly provider: string;
   /** The provider's id for the message or call (for status callbacks and support). */
   readonly messageId: string;
+  /**
+   * `false` for a sender whose provider never reports delivery (the development outbox): the
+   * SDK then tracks no delivery status for its messages, rather than show "waiting" forever.
+   * @default true
+   */
+  readonly reportsDelivery?: boolean;
 }
 
 /** Fields every outgoing message carries. */
