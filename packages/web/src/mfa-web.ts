@@ -1072,9 +1072,19 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     return redirect(`${base}/?next=${encodeURIComponent(returnTo)}`);
   };
 
+  /** A provider's receipt webhook: its own signature check, none of the pages' machinery. */
+  const webhookOf = (request: Request) => {
+    const path = new URL(request.url).pathname;
+    const prefix = `${base}/webhooks/`;
+    return path.startsWith(prefix) ? o.webhooks.get(path.slice(prefix.length)) : undefined;
+  };
+
   return Object.freeze({
-    fetch: (request: Request, context?: { readonly ip?: string }) =>
-      Promise.resolve(root.fetch(request, context?.ip ? { ip: context.ip } : {})),
+    fetch: (request: Request, context?: { readonly ip?: string }) => {
+      const webhook = webhookOf(request);
+      if (webhook) return webhook(request);
+      return Promise.resolve(root.fetch(request, context?.ip ? { ip: context.ip } : {}));
+    },
     gate: appGate,
     basePath: base,
   });

@@ -149,6 +149,13 @@ export interface MfaWebOptions extends MfaPagesOptions {
   /** The development outbox, served at `/outbox` and `/outbox.json` when `development` is on. */
   readonly devOutbox?: MfaWebOutbox | null;
   /**
+   * The providers' delivery-receipt webhooks, served at `${basePath}/webhooks/<name>`, e.g.
+   * `{ twilio: twilioStatusWebhook({ authToken, delivery: mfa.delivery }) }`. Each handler checks
+   * its provider's signature itself; the pages' session, state cookie and CSRF check do not apply
+   * (a provider has none). Names: 1–32 of `a-z`, `0-9`, `-`.
+   */
+  readonly webhooks?: Readonly<Record<string, (request: Request) => Promise<Response>>>;
+  /**
    * Serve the development outbox page. It shows every code: never in production.
    * @default process.env.NODE_ENV !== "production"
    */
@@ -185,7 +192,11 @@ export interface ResolvedOptions extends ResolvedPageOptions {
   readonly appSteps: MfaWebAppSteps | null;
   readonly helpDesk: MfaWebHelpDesk | null;
   readonly outbox: MfaWebOutbox | null;
+  readonly webhooks: ReadonlyMap<string, (request: Request) => Promise<Response>>;
 }
+
+/** A webhook's name in its path. */
+const WEBHOOK_NAME = /^[a-z0-9-]{1,32}$/;
 
 /** A theme value that cannot end its declaration or open a rule (CSS injection). */
 const SAFE_CSS_VALUE = /^[^;{}<>\\\n\r]{1,200}$/;
@@ -297,6 +308,12 @@ export function resolveOptions(
     "tenant: { name, domains } is required",
   );
   need(o?.session && typeof o.session.get === "function", "session.get(request) is required");
+  const webhooks = Object.entries(o?.webhooks ?? {});
+  for (const [name, handler] of webhooks)
+    need(
+      WEBHOOK_NAME.test(name) && typeof handler === "function",
+      `webhooks.${name.slice(0, 32)}: a name of a-z, 0-9 and - with a (request) => Response`,
+    );
   gaps.check();
   const { base } = shared;
   const development = o.development ?? nodeEnv() !== "production";
@@ -314,6 +331,7 @@ export function resolveOptions(
     appSteps: o.appSteps ?? null,
     helpDesk: o.helpDesk ?? null,
     outbox: development ? (o.devOutbox ?? null) : null,
+    webhooks: new Map(webhooks),
   };
   return Object.freeze(resolved);
 }

@@ -189,3 +189,54 @@ describe("delivery status on the sign-in challenge", () => {
     }
   });
 });
+
+describe("receipt webhooks mounted by the pages", () => {
+  it("serves a provider's webhook at /mfa/webhooks/<name> without the pages' session, cookie or CSRF check, and its receipt moves the page", async () => {
+    const hooked = testWorld("webhooks", {
+      // A stand-in for an adapter's handler: it checks its own secret, then hands the receipt over.
+      webhooks: (sdk) => ({
+        acme: async (request) => {
+          if (request.headers.get("x-acme-signature") !== "right")
+            return new Response(null, { status: 403 });
+          const { messageId, status } = (await request.json()) as {
+            messageId: string;
+            status: "delivered";
+          };
+          await sdk.delivery.receipt({ provider: "test-sms", messageId, status });
+          return new Response(null, { status: 204 });
+        },
+      }),
+    });
+    try {
+      const b = testBrowser(hooked.web, { "x-test-user": "hook@contoso.com" });
+      await toCodePage(b, "+447400100009");
+      const m = hooked.sms.sent.filter((s) => s.to === "+447400100009").at(-1);
+      const post = (signature: string) =>
+        hooked.web.fetch(
+          new Request("https://app.example/mfa/webhooks/acme", {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-acme-signature": signature },
+            body: JSON.stringify({ messageId: m?.messageId, status: "delivered" }),
+          }),
+        );
+      // No cookie, no CSRF token, another origin: the provider's own check decides.
+      expect((await post("wrong")).status).toBe(403);
+      expect(deliveryRegion(await (await b.get("/mfa/enrol")).text())?.[1]).toBe("pending");
+      expect((await post("right")).status).toBe(204);
+      expect(deliveryRegion(await (await b.get("/mfa/enrol")).text())?.[1]).toBe("delivered");
+      // A name that is not mounted is an ordinary page of the pages: not found.
+      const other = await hooked.web.fetch(
+        new Request("https://app.example/mfa/webhooks/other", { method: "POST", body: "{}" }),
+      );
+      expect(other.status).not.toBe(204);
+    } finally {
+      hooked.close();
+    }
+  });
+
+  it("refuses a webhook name that is not a path segment, at construction", () => {
+    expect(() =>
+      testWorld("bad-hook", { webhooks: () => ({ "../x": async () => new Response() }) }),
+    ).toThrow(/webhooks/);
+  });
+});

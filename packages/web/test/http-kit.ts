@@ -144,7 +144,14 @@ export interface TestWorld {
  */
 export function testWorld(
   name: string,
-  options: { readonly policy?: PolicyInput; readonly events?: EventSink } = {},
+  options: {
+    readonly policy?: PolicyInput;
+    readonly events?: EventSink;
+    /** Receipt webhooks to mount, over the world's SDK. */
+    readonly webhooks?: (
+      mfa: Mfa,
+    ) => Readonly<Record<string, (request: Request) => Promise<Response>>>;
+  } = {},
 ): TestWorld {
   const dir = mkdtempSync(join(tmpdir(), `mfakit-web-${name}-`));
   let offset = 0;
@@ -176,6 +183,7 @@ export function testWorld(
       },
     },
     log: () => {},
+    ...(options.webhooks ? { webhooks: options.webhooks(mfa) } : {}),
   });
   return {
     store,
