@@ -972,6 +972,20 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     }),
   );
 
+  app.post("/security-info/prefer", (c) =>
+    change(c, async (session, form) => {
+      await mfa.securityInfo.setPreferred(session, form.id ?? "");
+      return sayBanner(c, true, c.get("ui").t.defaultSaved, "");
+    }),
+  );
+
+  app.post("/security-info/rename", (c) =>
+    change(c, async (session, form) => {
+      await mfa.securityInfo.rename(session, form.id ?? "", form.name ?? "");
+      return sayBanner(c, true, c.get("ui").t.nameSaved, "");
+    }),
+  );
+
   app.post("/security-info/app-passwords", (c) =>
     change(c, async (session, form) => {
       const created = await mfa.securityInfo.appPasswords.create(session, form.name ?? "");

@@ -237,6 +237,24 @@ form.inline {
   display: inline;
   margin: 0;
 }
+form.rename {
+  display: flex;
+  gap: 0.5rem;
+  align-items: center;
+  margin-top: 0.35rem;
+}
+form.rename input[type="text"] {
+  max-width: 12rem;
+  padding: 0.2rem 0.4rem;
+}
+.badge {
+  display: inline-block;
+  padding: 0.05rem 0.5rem;
+  border: 1px solid var(--mfa-accent);
+  border-radius: 999px;
+  color: var(--mfa-accent);
+  font-size: 0.85rem;
+}
 .banner {
   padding: 0.75rem 1rem;
   border-radius: 4px;

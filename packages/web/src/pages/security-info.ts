@@ -60,6 +60,24 @@ const factorAction = (ui: Ui, path: string, label: string, verb: string, f: Regi
     { className: "inline" },
   );
 
+/** A sign-in method's name: a small form in its row (`securityInfo.rename`). */
+const renameForm = (ui: Ui, f: RegisteredFactor) =>
+  form(
+    ui,
+    "/security-info/rename",
+    html`<input type="hidden" name="id" value="${f.id}"><label class="visually-hidden" for="name-${f.id}">${ui.t.nameFor} ${kindLabel(ui.t, f.kind)} ${f.display}</label><input id="name-${f.id}" name="name" type="text" maxlength="64" value="${f.name ?? ""}" autocomplete="off">${button(
+      ui.t.saveName,
+      { kind: "link", id: `rename-${f.id}` },
+    )}`,
+    { className: "inline rename" },
+  );
+
+/** "Default" for the method asked first at sign-in, else a button to make it so. */
+const preferredAction = (ui: Ui, f: RegisteredFactor) =>
+  f.preferred
+    ? html`<span class="badge" id="default-${f.id}">${ui.t.defaultMethod}</span>`
+    : factorAction(ui, "/security-info/prefer", ui.t.makeDefault, "prefer", f);
+
 /** One table of factors (sign-in or password reset), or a line saying there is none. */
 function factorTable(ctx: SecurityInfoContext, role: RegisteredFactor["role"], id: string): Html {
   const { ui } = ctx;
@@ -68,11 +86,11 @@ function factorTable(ctx: SecurityInfoContext, role: RegisteredFactor["role"], i
   if (rows.length === 0) return html`<p>${t.noneYet}</p>`;
   return html`<table class="list" id="${id}"><thead><tr><th scope="col">${t.colMethod}</th><th scope="col">${t.colDetails}</th><th scope="col">${t.colAdded}</th><th scope="col"><span class="visually-hidden">${t.colActions}</span></th></tr></thead><tbody>${rows.map(
     (f) =>
-      html`<tr data-kind="${f.kind}"><th scope="row">${kindLabel(t, f.kind)}</th><td>${f.display}</td><td>${when(
+      html`<tr data-kind="${f.kind}"><th scope="row">${kindLabel(t, f.kind)}</th><td>${f.display}${role === "mfa" ? renameForm(ui, f) : ""}</td><td>${when(
         t,
         locale,
         f.verifiedAt,
-      )}</td><td>${factorAction(ui, "/security-info/replace", t.change, "replace", f)} ${factorAction(
+      )}</td><td>${role === "mfa" ? preferredAction(ui, f) : ""} ${factorAction(ui, "/security-info/replace", t.change, "replace", f)} ${factorAction(
         ui,
         "/security-info/remove",
         t.remove,
