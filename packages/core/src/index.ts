@@ -62,11 +62,13 @@ export type { PassSession, Session } from "./flows/gate.js";
 export type { DeviceToken, RememberedDevice } from "./devices/remembered-devices.js";
 export type {
   Binding,
+  CeremonyField,
   CeremonyKind,
   FactorCeremony,
   FactorKind,
   FactorKinds,
   FactorModule,
+  KindsWhere,
   MfaKind,
   PhoneKind,
   RegisteredFactor,
@@ -133,6 +135,7 @@ export type {
 
 export type { CeremonySetupView, CeremonySignIn } from "./factors/registry.js";
 export type {
+  PasskeyBinding,
   PasskeySetupView,
   PasskeySignIn,
   StoredPasskey,

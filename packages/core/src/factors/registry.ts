@@ -69,10 +69,10 @@ export interface FactorKinds {
 /** Every kind of factor a user can hold (app passwords are listed apart: they are not factors). */
 export type FactorKind = keyof FactorKinds & string;
 
-/** The kinds whose {@link FactorKinds} entry matches `T`. */
-type KindsWhere<T> = { [K in FactorKind]: FactorKinds[K] extends T ? K : never }[FactorKind];
-/** The field `F` of the ceremony kinds' entries, one union member per kind. */
-type CeremonyField<F extends "binding" | "setupView" | "signIn"> = {
+/** The factor kinds whose {@link FactorKinds} entry matches `T` (a type-level filter). */
+export type KindsWhere<T> = { [K in FactorKind]: FactorKinds[K] extends T ? K : never }[FactorKind];
+/** One field of every ceremony kind's {@link FactorKinds} entry, as a union over the kinds. */
+export type CeremonyField<F extends "binding" | "setupView" | "signIn"> = {
   [K in CeremonyKind]: FactorKinds[K] extends { [P in F]: infer V } ? V : never;
 }[CeremonyKind];
 
