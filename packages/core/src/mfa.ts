@@ -363,8 +363,9 @@ export function createMfa(config: MfaConfig): Mfa {
         }
       : null,
   };
-  // Options are checked now, once, rather than at the first user action.
-  flowsOf(shared, detachedUnit(store));
+  // Options are checked now, once, rather than at the first user action (the spread makes
+  // every flow, those an action would only make on first use too).
+  void { ...flowsOf(shared, detachedUnit(store)) };
 
   /** Runs one user action in its unit of work (one read, at most one commit of the user's state). */
   const act = <T>(

@@ -83,7 +83,10 @@ export interface ActionFlows extends FlowDeps {
 /** How many times an action that lost its commit to another runs again before giving up. */
 export const ACTION_RETRIES = 8;
 
-/** Builds the flows of one unit of work. */
+/**
+ * Builds the flows of one unit of work. The enrolment engine, the challenge, admin and Security
+ * info are made on first use; spreading the result (`{ ...flowsOf(...) }`) makes them all.
+ */
 export function flowsOf(shared: SharedDeps, unit: UnitOfWork): ActionFlows {
   const { store } = unit;
   const { keyring, clock, random, policy } = shared;
@@ -145,13 +148,30 @@ export function flowsOf(shared: SharedDeps, unit: UnitOfWork): ActionFlows {
     failover: shared.failover ?? null,
     webauthn: shared.webauthn ? { settings: shared.webauthn, random, keyring } : null,
   };
-  const engine = createEnrolmentEngine({ ...deps, tenant: shared.tenant });
+  // The flows are made when an action first reaches for them: an action uses one or two of
+  // them, and making all of them (some hundred closures) was a tenth of a TOTP check's time.
+  let engine: EngineInternals | undefined;
+  let challenge: ActionFlows["challenge"] | undefined;
+  let admin: ActionFlows["admin"] | undefined;
+  let securityInfo: SecurityInfoApi | undefined;
   return {
     ...deps,
-    engine,
-    challenge: createChallenge(deps),
-    admin: createAdmin(deps),
-    securityInfo: createSecurityInfo({ ...deps, engine }),
+    get engine() {
+      engine ??= createEnrolmentEngine({ ...deps, tenant: shared.tenant });
+      return engine;
+    },
+    get challenge() {
+      challenge ??= createChallenge(deps);
+      return challenge;
+    },
+    get admin() {
+      admin ??= createAdmin(deps);
+      return admin;
+    },
+    get securityInfo() {
+      securityInfo ??= createSecurityInfo({ ...deps, engine: this.engine });
+      return securityInfo;
+    },
     revertChange: (token) => revertChange({ ...deps, keyring }, token),
   };
 }

@@ -192,13 +192,27 @@ export function parsePhone(input: ParsePhoneInput, rules: PhoneRules = {}): Phon
  * @example maskPhone("+447400123456") // "+44 ••• •••456"
  */
 export function maskPhone(e164: string): string {
+  const known = typeof e164 === "string" ? maskedNumbers.get(e164) : undefined;
+  if (known !== undefined) return known;
   const parsed =
     typeof e164 === "string" && E164.test(e164) ? parsePhoneNumberFromString(e164) : undefined;
   if (parsed === undefined) {
     throw new MfaError("invalid_phone", { data: { reason: "not_e164" } });
   }
-  return masked(parsed.countryCallingCode, parsed.nationalNumber);
+  const mask = masked(parsed.countryCallingCode, parsed.nationalNumber);
+  if (maskedNumbers.size >= MASKED_NUMBERS_KEPT) maskedNumbers.clear();
+  maskedNumbers.set(e164, mask);
+  return mask;
 }
+
+/**
+ * Masks already made, by E.164 number. A stored number is masked wherever a factor is listed
+ * (the wizard's every view, the registry's "which methods are held"), several times per action:
+ * a libphonenumber parse each time was 6 % of a seed enrolment. A mask depends on the number
+ * alone, and the map is emptied when full, so it holds at most this many numbers.
+ */
+const maskedNumbers = new Map<string, string>();
+const MASKED_NUMBERS_KEPT = 1024;
 
 function masked(countryCallingCode: string, nationalNumber: string): string {
   // Short national numbers (a few small territories have 4 to 5 digits) show fewer digits,
