@@ -12,22 +12,24 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
 
 const server = await startServer({ port, host });
+// Passkeys' relying party is `localhost` (a secure context over plain http): open that name.
+const url = server.url.replace("//127.0.0.1:", "//localhost:");
 
 const lines = [
   "",
   "  mfakit example: the Microsoft 365 MFA enrolment wizard",
   "",
-  `  Open ${server.url}`,
+  `  Open ${url}`,
   "",
   "  Demo accounts:",
   ...server.demoAccounts.map(
     (a) =>
       `    ${a.id.padEnd(20)} ${a.password}${a.temporary ? "   (temporary password)" : ""}${
-        a.admin ? `   (administrator: ${server.url}/admin)` : ""
+        a.admin ? `   (administrator: ${url}/admin)` : ""
       }`,
   ),
   "",
-  ...(server.outbox ? [`  Codes: in this terminal and on ${server.url}/outbox`] : []),
+  ...(server.outbox ? [`  Codes: in this terminal and on ${url}/outbox`] : []),
   ...server.summary.map((s) => `  ${s}`),
   ...server.warnings.map((w) => `\n  WARNING: ${w}`),
   "",
