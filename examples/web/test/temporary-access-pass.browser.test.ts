@@ -4,28 +4,21 @@
  * the pass then works no more, and its session may not remove anything.
  */
 
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   ALEX,
   alexOnSecurityInfo,
   axeViolations,
   type Harness,
-  launchChromium,
   shot,
   signIn,
-  startHarness,
+  useBrowser,
 } from "./browser-kit.ts";
 
 const NEW_PHONE = { national: "07400 654321", e164: "+447400654321" } as const;
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const { withApp } = useBrowser();
 
 const text = async (page: Page, selector: string) =>
   ((await page.locator(selector).first().textContent()) ?? "").replace(/\s+/g, " ").trim();
@@ -53,16 +46,13 @@ async function issuePass(h: Harness): Promise<string> {
  * with a new device (Alex's, without the phone) signed in with his password.
  */
 async function withAlexAndPass(body: (h: Harness, pass: string, page: Page) => Promise<void>) {
-  const h = await startHarness(browser);
-  try {
+  await withApp(async (h) => {
     await alexOnSecurityInfo(h);
     const pass = await issuePass(h);
     const page = await h.otherDevice();
     await signIn(page, h.server.url, ALEX.id, ALEX.password);
     await body(h, pass, page);
-  } finally {
-    await h.close();
-  }
+  });
 }
 
 describe("Temporary Access Pass in a browser", () => {
