@@ -38,6 +38,7 @@ import { base32Decode, TOTP_MAX_CONFIRM_ATTEMPTS, totpAt } from "@mfakit/core/to
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CapturingOutbox, capturingOutbox } from "./capturing-outbox.js";
 import { type FakeClock, fakeClock } from "./fake-clock.js";
+import { registerPhone } from "./kit-sdk.js";
 import { openSendLimits } from "./open-send-limits.js";
 
 /** How {@link testFailureCaps} gets a store. */
@@ -260,19 +261,7 @@ function signInSms(challenges: number): TargetMaker {
   return async (sdk) => {
     const { userId, e164 } = freshUser();
     const { mfa, outbox, clock } = sdk;
-    await mfa.registrations.update(userId, (r) => ({
-      ...r,
-      phones: {
-        ...r.phones,
-        "authentication-phone": {
-          e164,
-          country: "GB",
-          extension: null,
-          delivery: "sms",
-          verifiedAt: clock.now(),
-        },
-      },
-    }));
+    await registerPhone(mfa, userId, e164, clock.now());
     const issued = new Set<string>();
     const start = async () => {
       const started = await mfa.challenge.start({ userId, method: "authentication-phone" });

@@ -16,6 +16,7 @@ import {
   type Senders,
 } from "@mfakit/core";
 import { type FakeClock, fakeClock } from "./fake-clock.js";
+import { registerPhone } from "./kit-sdk.js";
 import { serveWebhook, type WebhookServer } from "./webhook-server.js";
 
 /** Users with a registered authentication phone, and their numbers. */
@@ -73,19 +74,7 @@ export async function receiptTestMfa(options: ReceiptTestOptions): Promise<Recei
   });
   routes = options.webhooks(mfa.delivery);
   for (const [userId, e164] of Object.entries(RECEIPT_USERS)) {
-    await mfa.registrations.update(userId, (r) => ({
-      ...r,
-      phones: {
-        ...r.phones,
-        "authentication-phone": {
-          e164,
-          country: "GB",
-          extension: null,
-          delivery: "sms",
-          verifiedAt: 0,
-        },
-      },
-    }));
+    await registerPhone(mfa, userId, e164, 0);
   }
   return {
     mfa,

@@ -6,9 +6,9 @@
  * @module
  */
 
-import { createKeyring, createMfa, isMfaError } from "@mfakit/core";
+import { isMfaError } from "@mfakit/core";
 import { capturingOutbox } from "../capturing-outbox.js";
-import { openSendLimits } from "../open-send-limits.js";
+import { freshPhoneUser, kitMfa, registerPhone } from "../kit-sdk.js";
 import type { SingleUseCase } from "./case.js";
 
 /** Receipts for one message fired at once: half "delivered", half "sent", interleaved. */
@@ -20,42 +20,29 @@ const receiptsInParallel: SingleUseCase = {
     const outbox = capturingOutbox();
     const provider = `kit${Math.random().toString(36).slice(2, 8)}`;
     let n = 0;
-    const mfa = createMfa({
-      store,
-      keyring: createKeyring({ current: "k1", keys: { k1: "r".repeat(43) } }),
-      tenant: { name: "Contoso", domains: ["contoso.com"] },
-      policy: {
-        mfa: { methods: ["authentication-phone"], required: 1 },
-        appPasswords: { enabled: false },
-        phone: { allowedCountries: ["GB"] },
-      },
-      senders: {
-        ...outbox,
-        sms: {
-          id: `${provider}-sms`,
-          send: async (message) => {
-            await outbox.sms.send(message);
-            return { provider, messageId: `${provider}-${++n}` };
+    const { mfa } = kitMfa(
+      { store, clock },
+      {
+        policy: {
+          mfa: { methods: ["authentication-phone"], required: 1 },
+          appPasswords: { enabled: false },
+          phone: { allowedCountries: ["GB"] },
+        },
+        senders: {
+          ...outbox,
+          sms: {
+            id: `${provider}-sms`,
+            send: async (message) => {
+              await outbox.sms.send(message);
+              return { provider, messageId: `${provider}-${++n}` };
+            },
           },
         },
       },
-      limits: openSendLimits,
-      clock,
-    });
-    const suffix = String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0");
-    const userId = `receipts-${suffix}@contoso.com`;
-    await mfa.registrations.update(userId, (r) => ({
-      ...r,
-      phones: {
-        "authentication-phone": {
-          e164: `+447400${suffix}`,
-          country: "GB",
-          extension: null,
-          delivery: "sms",
-          verifiedAt: clock.now(),
-        },
-      },
-    }));
+      outbox,
+    );
+    const { userId, e164 } = freshPhoneUser("receipts");
+    await registerPhone(mfa, userId, e164, clock.now());
     const started = await mfa.challenge.start({ userId, method: "authentication-phone" });
     if (!started.ok) throw new Error(`the challenge did not start: ${started.reason}`);
     const messageId = `${provider}-${n}`;

@@ -7,10 +7,9 @@
  * @module
  */
 
-import { createKeyring, createMfa, type EnrolmentView } from "@mfakit/core";
+import type { EnrolmentView } from "@mfakit/core";
 import { expect } from "vitest";
-import { capturingOutbox } from "../capturing-outbox.js";
-import { openSendLimits } from "../open-send-limits.js";
+import { freshPhoneUser, kitMfa } from "../kit-sdk.js";
 import type { SingleUseCase, SingleUseContext } from "./case.js";
 
 /** Parallel uses of one code (REL-01's figure). */
@@ -18,24 +17,15 @@ const PARALLEL = 50;
 
 /** A fresh user through the wizard (phone by text), with the recovery codes its step showed. */
 async function userWithCodes(context: SingleUseContext) {
-  const outbox = capturingOutbox();
-  const mfa = createMfa({
-    store: context.store,
-    keyring: createKeyring({ current: "k1", keys: { k1: "r".repeat(43) } }),
-    tenant: { name: "Contoso", domains: ["contoso.com"] },
+  const { mfa, outbox } = kitMfa(context, {
     policy: {
       mfa: { methods: ["authentication-phone"], required: 1 },
       appPasswords: { enabled: false },
       phone: { allowedCountries: ["GB"] },
       recoveryCodes: { enabled: true },
     },
-    senders: outbox,
-    limits: openSendLimits,
-    clock: context.clock,
   });
-  const tag = Math.random().toString(36).slice(2, 10);
-  const userId = `codes-${tag}@contoso.com`;
-  const e164 = `+447400${String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0")}`;
+  const { userId, e164 } = freshPhoneUser("codes");
   const session = () => ({ userId, authenticatedAt: context.clock.now() });
   let view: EnrolmentView = await mfa.enrolment.start(session());
   view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session());

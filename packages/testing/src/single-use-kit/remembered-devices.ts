@@ -5,9 +5,8 @@
  * @module
  */
 
-import { createKeyring, createMfa, isMfaError } from "@mfakit/core";
-import { capturingOutbox } from "../capturing-outbox.js";
-import { openSendLimits } from "../open-send-limits.js";
+import { isMfaError } from "@mfakit/core";
+import { freshPhoneUser, kitMfa, registerPhone } from "../kit-sdk.js";
 import type { SingleUseCase } from "./case.js";
 
 /** Sign-ins that remember a device at once: under the cap of 20 devices a user may keep. */
@@ -16,36 +15,19 @@ const PARALLEL = 15;
 const rememberedInParallel: SingleUseCase = {
   title: `${PARALLEL} parallel sign-ins that each remember a device keep every device they answered with (REL-01)`,
   async run({ store, clock }) {
-    const outbox = capturingOutbox();
-    const mfa = createMfa({
-      store,
-      keyring: createKeyring({ current: "k1", keys: { k1: "d".repeat(43) } }),
-      tenant: { name: "Contoso", domains: ["contoso.com"] },
-      policy: {
-        mfa: { methods: ["authentication-phone"], required: 1 },
-        appPasswords: { enabled: false },
-        phone: { allowedCountries: ["GB"] },
-        rememberDeviceDays: 30,
-      },
-      senders: outbox,
-      limits: openSendLimits,
-      clock,
-    });
-    const suffix = String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0");
-    const userId = `devices-${suffix}@contoso.com`;
-    const e164 = `+447400${suffix}`;
-    await mfa.registrations.update(userId, (r) => ({
-      ...r,
-      phones: {
-        "authentication-phone": {
-          e164,
-          country: "GB",
-          extension: null,
-          delivery: "sms",
-          verifiedAt: clock.now(),
+    const { mfa, outbox } = kitMfa(
+      { store, clock },
+      {
+        policy: {
+          mfa: { methods: ["authentication-phone"], required: 1 },
+          appPasswords: { enabled: false },
+          phone: { allowedCountries: ["GB"] },
+          rememberDeviceDays: 30,
         },
       },
-    }));
+    );
+    const { userId, e164 } = freshPhoneUser("devices");
+    await registerPhone(mfa, userId, e164, clock.now());
     // One challenge per sign-in, started one after another; then every code checked at once.
     const challenges: Array<{ id: string; code: string }> = [];
     for (let i = 0; i < PARALLEL; i++) {

@@ -6,10 +6,9 @@
  * @module
  */
 
-import { createKeyring, createMfa, isMfaError, type PolicyInput } from "@mfakit/core";
+import { isMfaError, type PolicyInput } from "@mfakit/core";
 import { expect } from "vitest";
-import { capturingOutbox } from "../capturing-outbox.js";
-import { openSendLimits } from "../open-send-limits.js";
+import { freshPhoneUser, kitMfa } from "../kit-sdk.js";
 import type { SingleUseCase, SingleUseContext } from "./case.js";
 
 /** Requests that use one link at once. */
@@ -27,20 +26,11 @@ const policy: PolicyInput = {
  * phone carries the link. Answers the SDK and the link's token.
  */
 async function userWithLink(context: SingleUseContext) {
-  const outbox = capturingOutbox();
-  const mfa = createMfa({
-    store: context.store,
-    keyring: createKeyring({ current: "k1", keys: { k1: "d".repeat(43) } }),
-    tenant: { name: "Contoso", domains: ["contoso.com"] },
+  const { mfa, outbox } = kitMfa(context, {
     policy,
-    senders: outbox,
-    limits: openSendLimits,
-    clock: context.clock,
     revert: { url: (token) => LINK + token },
   });
-  const digits = String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0");
-  const userId = `revert-${Math.random().toString(36).slice(2, 10)}@contoso.com`;
-  const phone = `+447400${digits}`;
+  const { userId, e164: phone } = freshPhoneUser("revert");
   const session = () => ({ userId, authenticatedAt: context.clock.now() });
   let view = await mfa.enrolment.start(session());
   view = await mfa.enrolment.submit(view.id, { step: "intro", action: "setup" }, session());
