@@ -912,3 +912,38 @@ describe("a stranger with many addresses cannot grow a user's document (RATE-08,
     expect(doc.length).toBeLessThan(40_000);
   });
 });
+
+describe("the network counters' cap holds under parallel guesses (RATE-08, REL-01)", () => {
+  it("wrong app passwords from 200 networks, 10 at a time, keep at most 16 network counters though more than 16 networks were compared (a read-then-write would let each wave past the cap)", async () => {
+    const setup = seedSetup({ policy: phoneAndEmailPolicy, limits: { maxDelaySeconds: 60 } });
+    const { mfa } = setup;
+    const session = await enrolPhoneAndEmail(setup, { userId: USER, email: EMAIL });
+    await mfa.securityInfo.appPasswords.create(session(), "Mail");
+    const answers: string[] = [];
+    for (let wave = 0; wave < 20; wave++) {
+      const ips = Array.from(
+        { length: 10 },
+        (_, i) => `2001:db8:${(wave * 10 + i + 1).toString(16)}::1`,
+      );
+      answers.push(
+        ...(await Promise.all(
+          ips.map((ip) =>
+            mfa.challenge
+              .verifyAppPassword({ userId: USER, password: "a".repeat(24), ip })
+              .then((r) => (r.ok ? "ok" : r.reason))
+              .catch((e: unknown) => (isMfaError(e) ? e.code : "untyped")),
+          ),
+        )),
+      );
+    }
+    // Every guess was compared or refused by a throttle: none got in, none crashed.
+    expect(
+      answers.every((a) => ["code_mismatch", "factor_locked", "store_conflict"].includes(a)),
+    ).toBe(true);
+    expect(answers.filter((a) => a === "code_mismatch").length).toBeGreaterThan(17);
+    const counters = (await mfa.limiter.listFailures(USER))
+      .map((f) => f.factorKey)
+      .filter((key) => key.startsWith("app-password:"));
+    expect(counters.length).toBeLessThanOrEqual(17);
+  });
+});
