@@ -158,7 +158,11 @@ function guard<M>(sender: MessageSender<M>, timeoutMs: number): MessageSender<M>
   return Object.freeze({ id, send });
 }
 
-function checkedReceipt(value: unknown): SendReceipt | null {
+/**
+ * A sender's answer as a receipt: `{ provider, messageId }` of non-empty strings (at most 256
+ * characters each), with `reportsDelivery: false` when the sender said so; else `null`.
+ */
+export function checkedReceipt(value: unknown): SendReceipt | null {
   if (typeof value !== "object" || value === null) return null;
   const { provider, messageId, reportsDelivery } = value as Partial<
     Record<keyof SendReceipt, unknown>

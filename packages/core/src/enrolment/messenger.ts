@@ -5,6 +5,7 @@
  * @module
  */
 
+import { checkedReceipt } from "../delivery/guarded-sender.js";
 import type { CodePurpose, MessageRenderer, NoticeFactor } from "../delivery/templates.js";
 import { isMfaError, MfaError } from "../errors.js";
 import type { Delivery } from "../policy/policy.js";
@@ -86,18 +87,8 @@ export interface Messenger {
  */
 export async function deliveryOutcome(send: () => Promise<unknown>): Promise<DeliveryOutcome> {
   try {
-    const answer = await send();
-    const receipt = answer as Partial<SendReceipt> | undefined;
-    return typeof receipt?.provider === "string" && typeof receipt.messageId === "string"
-      ? {
-          ok: true,
-          receipt: {
-            provider: receipt.provider,
-            messageId: receipt.messageId,
-            ...(receipt.reportsDelivery === false ? { reportsDelivery: false } : {}),
-          },
-        }
-      : { ok: true };
+    const receipt = checkedReceipt(await send());
+    return receipt ? { ok: true, receipt } : { ok: true };
   } catch (e) {
     if (isMfaError(e, "config_invalid")) throw e;
     const error = isMfaError(e, "delivery_rejected") ? "delivery_rejected" : "delivery_unavailable";
