@@ -23,13 +23,14 @@
  *
  *   pnpm build && TSX_TSCONFIG_PATH=bench/tsconfig.built.json node --import tsx bench/run.ts peer
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { figure } from "./harness.ts";
+import { builtNodeArgs, runningBuilt, sameNodeArgs, staleBuild } from "./peer/built.ts";
 import { mfakitSide } from "./peer/mfakit-side.ts";
 import { peerSide } from "./peer/peer-side.ts";
 import { OPERATIONS, type OperationName, type Side } from "./peer/side.ts";
@@ -38,7 +39,13 @@ import { describeSettings, type SqliteSettings } from "./peer/sqlite-probe.ts";
 const ROUNDS = Number(process.env.PEER_ROUNDS ?? 12);
 const ROUNDS_IN_FLIGHT = Math.max(2, Math.round(ROUNDS / 4));
 const IN_FLIGHT = 16;
-const RSS_USERS = (process.env.PEER_RSS_USERS ?? "1000").split(",").map(Number);
+/** `PEER_OPS=totpSignIn,backupCode`: only these operations (and no RSS unless PEER_RSS_USERS). */
+const ONLY_OPS = process.env.PEER_OPS?.split(",") ?? null;
+const wanted = (op: OperationName) => ONLY_OPS === null || ONLY_OPS.includes(op);
+const RSS_USERS = (process.env.PEER_RSS_USERS ?? (ONLY_OPS ? "" : "1000"))
+  .split(",")
+  .filter(Boolean)
+  .map(Number);
 
 const LABELS: Record<OperationName, string> = {
   totpEnrolment: "TOTP enrolment",
@@ -98,6 +105,9 @@ async function timeBatch(side: Side, op: OperationName, count: number): Promise<
   if (!prepare) return Number.NaN;
   const actions = [];
   for (let i = 0; i < count; i++) actions.push(await prepare());
+  // What the preparation left queued (either side's notices, timers, I/O callbacks) runs now,
+  // not inside the timed action.
+  await new Promise((resolve) => setTimeout(resolve, 1));
   const t0 = process.hrtime.bigint();
   await Promise.all(actions.map((act) => act()));
   return Number(process.hrtime.bigint() - t0) / 1000 / count;
@@ -163,10 +173,11 @@ async function rssAfter(
   users: number,
 ): Promise<{ rss: number; heap: number }> {
   const child = fileURLToPath(new URL("./peer/rss-child.ts", import.meta.url));
+  const { args, env } = sameNodeArgs(child);
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--expose-gc", "--conditions=source", "--import", "tsx", child, which, String(users)],
-    { maxBuffer: 1 << 20 },
+    ["--expose-gc", ...args, which, String(users)],
+    { maxBuffer: 1 << 20, env },
   );
   const { rss, heapUsed } = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as {
     rss: number;
@@ -175,13 +186,34 @@ async function rssAfter(
   return { rss: rss / 2 ** 20, heap: heapUsed / 2 ** 20 };
 }
 
+/**
+ * Runs the comparison on the built packages in a child process when they are up to date (see
+ * `peer/built.ts`), else here on the sources; resolves to the number of goals missed.
+ */
 export async function run(): Promise<number> {
+  if (runningBuilt()) return compareAll("its built packages (dist), as published");
+  const stale = staleBuild();
+  if (stale) return compareAll(`its TypeScript sources through tsx (${stale}: run pnpm build)`);
+  const { args, env } = builtNodeArgs(fileURLToPath(new URL("./peer/compare.ts", import.meta.url)));
+  const child = spawn(process.execPath, args, { env, stdio: "inherit" });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", resolve);
+  });
+  // The child's exit code is its number of misses (at most 100); a signal or a crash is not.
+  if (code === null || code > 100) throw new Error(`the peer comparison ended with ${code}`);
+  return code;
+}
+
+/** The comparison itself, on whichever build this process loaded (`mfakitFrom` says which). */
+export async function compareAll(mfakitFrom: string): Promise<number> {
   let misses = 0;
   const dir = mkdtempSync(join(tmpdir(), "mfakit-bench-peer-"));
   const table: string[] = [
     "| operation | SQLite settings | in flight | mfakit | better-auth | mfakit vs better-auth (IQR) | goal |",
     "| --- | --- | --- | --- | --- | --- | --- |",
   ];
+  figure("mfakit runs from", mfakitFrom);
   figure(
     "rounds",
     `${ROUNDS} of one action, ${ROUNDS_IN_FLIGHT} of ${IN_FLIGHT} in flight, fresh users each (PEER_ROUNDS to change)`,
@@ -196,7 +228,7 @@ export async function run(): Promise<number> {
         peer: await peerSide(join(dir, `peer${s}.db`), setting.peer),
       };
       try {
-        for (const op of setting.only ?? OPERATIONS) {
+        for (const op of (setting.only ?? OPERATIONS).filter(wanted)) {
           if (!sides.ours.operations[op]) {
             figure(
               LABELS[op],
@@ -235,7 +267,7 @@ export async function run(): Promise<number> {
           console.log(
             "-- per operation: SQL statements, store calls, commits (= disk syncs under FULL)",
           );
-          for (const op of OPERATIONS) {
+          for (const op of OPERATIONS.filter(wanted)) {
             const [o, p] = [await probe(sides.ours, op), await probe(sides.peer, op)];
             if (!o || !p) continue;
             figure(

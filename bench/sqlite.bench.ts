@@ -73,7 +73,7 @@ export async function run(): Promise<number> {
     rawDb.pragma("journal_mode = WAL");
     rawDb.pragma("synchronous = NORMAL");
     rawDb.exec(`CREATE TABLE raw (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL,
-      version INTEGER NOT NULL, expires_at INTEGER) WITHOUT ROWID`);
+      version INTEGER NOT NULL, expires_at INTEGER)`);
     rawDb.exec(`CREATE INDEX raw_expires_at ON raw (expires_at) WHERE expires_at IS NOT NULL`);
     const tables = [
       { db, table: "mfa_store" },

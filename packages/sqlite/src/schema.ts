@@ -33,6 +33,26 @@ export const migrations: ReadonlyArray<{ readonly name: string; sql(table: strin
     sql: (t) =>
       `CREATE INDEX "${t}_expires_at" ON "${t}" (expires_at) WHERE expires_at IS NOT NULL`,
   },
+  {
+    name: "entries in a rowid table",
+    // WITHOUT ROWID keeps a whole row in the key's B-tree, which suits small rows; a user's
+    // account document (1–3 KB of JSON) overflows those pages, and a read and compare-and-set of
+    // one took 80–105 µs against 30–45 µs in a rowid table (the key's own index then holds only
+    // keys, and the row sits whole in the table's B-tree). Measured on 20 k documents, WAL,
+    // synchronous NORMAL. The rows are copied as they are (values, versions, expiries).
+    sql: (t) =>
+      `CREATE TABLE "${t}_rowid" (
+         key TEXT PRIMARY KEY NOT NULL,
+         value TEXT NOT NULL,
+         version INTEGER NOT NULL,
+         expires_at INTEGER
+       );
+       INSERT INTO "${t}_rowid" (key, value, version, expires_at)
+         SELECT key, value, version, expires_at FROM "${t}";
+       DROP TABLE "${t}";
+       ALTER TABLE "${t}_rowid" RENAME TO "${t}";
+       CREATE INDEX "${t}_expires_at" ON "${t}" (expires_at) WHERE expires_at IS NOT NULL`,
+  },
 ];
 
 /** The schema version this package writes. */

@@ -86,6 +86,38 @@ describe("sqlite: durability and schema", () => {
     probe.close();
   });
 
+  it("migrates a file written at schema version 2 (WITHOUT ROWID) to a rowid table, keeping every row's value, version and expiry", async () => {
+    const path = join(dir, "v2.db");
+    const clock = fakeClock();
+    const old = new Database(path);
+    old.exec(`CREATE TABLE "mfa_store_migrations" (version INTEGER PRIMARY KEY NOT NULL,
+      name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+    for (const [i, step] of migrations.slice(0, 2).entries()) {
+      old.exec(step.sql("mfa_store"));
+      old.prepare(`INSERT INTO mfa_store_migrations VALUES (?, ?, 0)`).run(i + 1, step.name);
+    }
+    const at = clock.now();
+    old.prepare(`INSERT INTO mfa_store VALUES ('mfa:{u}:account', '{"v":1}', 12, NULL)`).run();
+    old.prepare(`INSERT INTO mfa_store VALUES ('mfa:rl:x', '3', 3, ?)`).run(at + 60_000);
+    old.close();
+
+    const store = sqliteStore({ path, clock });
+    expect(await store.get("mfa:{u}:account")).toEqual({ value: { v: 1 }, version: 12 });
+    expect(await store.increment("mfa:rl:x")).toBe(4);
+    const probe = new Database(path, { readonly: true });
+    const sql = probe.prepare("SELECT sql FROM sqlite_master WHERE name = 'mfa_store'").get() as {
+      sql: string;
+    };
+    expect(sql.sql).not.toMatch(/WITHOUT ROWID/i);
+    expect(
+      probe.prepare("SELECT name FROM sqlite_master WHERE name = 'mfa_store_expires_at'").get(),
+    ).toBeDefined();
+    probe.close();
+    clock.advance(60_000);
+    expect(await store.get("mfa:rl:x")).toBeNull();
+    store.close();
+  });
+
   it("refuses a file whose schema is newer than this release (config_invalid), changing nothing", () => {
     const path = join(dir, "future.db");
     sqliteStore({ path }).close();

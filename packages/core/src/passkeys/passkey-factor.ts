@@ -24,9 +24,7 @@
  * @module
  */
 
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
+import type {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
@@ -54,6 +52,16 @@ import {
   registrationResponseSchema,
 } from "./passkey-json.js";
 import type { WebAuthnSettings } from "./webauthn-config.js";
+
+/**
+ * `@simplewebauthn/server`, loaded on the first ceremony: with its ASN.1 and CBOR parsers it is
+ * about 5 MB of heap (a third of the core's), which an app without passkeys never needs.
+ */
+let webauthnLibrary: Promise<typeof import("@simplewebauthn/server")> | undefined;
+const webauthn = () => {
+  webauthnLibrary ??= import("@simplewebauthn/server");
+  return webauthnLibrary;
+};
 
 /** A passkey as the user's registration holds it: public data only. */
 export interface StoredPasskey {
@@ -211,7 +219,7 @@ async function creationOptions(
   state: SetupState,
 ): Promise<PasskeyCreationOptionsJSON> {
   const { settings } = ctx;
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthn()).generateRegistrationOptions({
     rpName: settings.rpName,
     rpID: settings.rpId,
     userName: state.accountName,
@@ -301,15 +309,17 @@ const ceremony: FactorCeremony = {
     const state = input.state as unknown as SetupState;
     const response = parseCredential(registrationResponseSchema, input.answer, "answer");
     if (state.expiresAt <= deps.clock.now()) return { ok: false, reason: "expired" };
-    const verified = await verifyRegistrationResponse({
-      response: response as Parameters<typeof verifyRegistrationResponse>[0]["response"],
-      expectedChallenge: state.challenge,
-      expectedOrigin: [...settings.origins],
-      expectedRPID: settings.rpId,
-      requireUserPresence: true,
-      requireUserVerification: settings.userVerification === "required",
-      supportedAlgorithmIDs: ALGORITHMS,
-    }).catch((e: unknown) => reject(reasonOf(e), e));
+    const verified = await (await webauthn())
+      .verifyRegistrationResponse({
+        response: response as Parameters<typeof verifyRegistrationResponse>[0]["response"],
+        expectedChallenge: state.challenge,
+        expectedOrigin: [...settings.origins],
+        expectedRPID: settings.rpId,
+        requireUserPresence: true,
+        requireUserVerification: settings.userVerification === "required",
+        supportedAlgorithmIDs: ALGORITHMS,
+      })
+      .catch((e: unknown) => reject(reasonOf(e), e));
     if (!verified.verified) return reject("signature_invalid");
     const info = verified.registrationInfo;
     if (passkeysOf(input.reg).some((p) => p.credentialId === info.credential.id))
@@ -345,7 +355,7 @@ const ceremony: FactorCeremony = {
         -MAX_PENDING_PASSKEY_SIGNINS,
       ),
     );
-    const options = await generateAuthenticationOptions({
+    const options = await (await webauthn()).generateAuthenticationOptions({
       rpID: settings.rpId,
       allowCredentials: descriptors(input.reg),
       challenge: bytesOf(challenge),
@@ -378,20 +388,22 @@ const ceremony: FactorCeremony = {
     const stored = passkeysOf(input.reg).find((p) => p.credentialId === response.id);
     // Another user's credential (or a removed one) is not this user's passkey.
     if (!stored) return reject("unknown_credential");
-    const verified = await verifyAuthenticationResponse({
-      response: response as Parameters<typeof verifyAuthenticationResponse>[0]["response"],
-      expectedChallenge: taken.challenge,
-      expectedOrigin: [...settings.origins],
-      expectedRPID: settings.rpId,
-      // The counter is judged below, where its refusal has its own reason.
-      credential: {
-        id: stored.credentialId,
-        publicKey: bytesOf(stored.publicKey),
-        counter: 0,
-        transports: [...stored.transports] as never,
-      },
-      requireUserVerification: settings.userVerification === "required",
-    }).catch((e: unknown) => reject(reasonOf(e), e));
+    const verified = await (await webauthn())
+      .verifyAuthenticationResponse({
+        response: response as Parameters<typeof verifyAuthenticationResponse>[0]["response"],
+        expectedChallenge: taken.challenge,
+        expectedOrigin: [...settings.origins],
+        expectedRPID: settings.rpId,
+        // The counter is judged below, where its refusal has its own reason.
+        credential: {
+          id: stored.credentialId,
+          publicKey: bytesOf(stored.publicKey),
+          counter: 0,
+          transports: [...stored.transports] as never,
+        },
+        requireUserVerification: settings.userVerification === "required",
+      })
+      .catch((e: unknown) => reject(reasonOf(e), e));
     if (!verified.verified) return reject("signature_invalid");
     const { newCounter, credentialBackedUp } = verified.authenticationInfo;
     // A counter that did not grow is a clone's (W3C WebAuthn L3 §6.1.1); 0 and 0 is "no counter".
