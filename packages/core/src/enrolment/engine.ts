@@ -69,7 +69,8 @@ export interface StartOptions extends EnrolmentSession {
   readonly enabledAt?: number;
   /**
    * The form of the authenticator app's QR code in the views: an SVG for a web page, Unicode block
-   * text for a terminal, or none (the app draws it from `uri`). @default "svg"
+   * text for a terminal, or none (the app draws it from `uri`). Drawn when the view's field is
+   * first read, so an app that never reads it pays nothing. @default "svg"
    */
   readonly qr?: "svg" | "text" | "none";
   /** The account label an authenticator app shows (e.g. the email). @default userId */
