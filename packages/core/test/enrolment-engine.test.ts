@@ -2,6 +2,7 @@
  * The enrolment engine's behaviour beyond the seed's happy path: bad input, provider failures,
  * resends, lockouts, step-up, the authenticator app, notices, and two app instances.
  */
+import { Session as Inspector } from "node:inspector/promises";
 import {
   createMfa,
   type EnrolmentView,
@@ -17,17 +18,37 @@ import { expectStep, KEY, seedSetup } from "./support/seed-setup.ts";
 
 const USER = "megan@contoso.com";
 
-/** Starts an enrolment and clicks "Set it up now". */
-async function toMethodStep(setup: ReturnType<typeof seedSetup>, userId = USER) {
+/** Starts an enrolment (its QR code in `qr` form) and clicks "Set it up now". */
+async function toMethodStep(
+  setup: ReturnType<typeof seedSetup>,
+  userId = USER,
+  qr?: "svg" | "text",
+) {
   const session = { userId, authenticatedAt: setup.clock.now(), ip: "198.51.100.4" };
   const appSteps = setup.mfa.policy.appSteps.map((s) => s.id);
-  const start = await setup.mfa.enrolment.start({ ...session, appSteps });
+  const start = await setup.mfa.enrolment.start({ ...session, appSteps, ...(qr ? { qr } : {}) });
   const view = await setup.mfa.enrolment.submit(
     start.id,
     { step: "intro", action: "setup" },
     session,
   );
   return { view: expectStep(view, "mfa-method"), session };
+}
+
+/** Picks the authenticator app at the method step: the setup view that shows its secret. */
+async function chooseApp(
+  setup: ReturnType<typeof seedSetup>,
+  id: string,
+  session: { userId: string; authenticatedAt: number },
+) {
+  return expectStep(
+    await setup.mfa.enrolment.submit(
+      id,
+      { step: "mfa-method", method: "authenticator-app" },
+      session,
+    ),
+    "authenticator-setup",
+  );
 }
 
 /** Everything stored, as JSON text (the memory store lists every key under "mfa:"). */
@@ -274,14 +295,7 @@ describe("authenticator app", () => {
   it("shows the secret once, activates on the first code, refuses its replay at sign-in (TOTP-04/06)", async () => {
     const setup = seedSetup();
     const { view, session } = await toMethodStep(setup);
-    const setupView = expectStep(
-      await setup.mfa.enrolment.submit(
-        view.id,
-        { step: "mfa-method", method: "authenticator-app" },
-        session,
-      ),
-      "authenticator-setup",
-    );
+    const setupView = await chooseApp(setup, view.id, session);
     expect(setupView.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(setupView.uri).toMatch(/^otpauth:\/\/totp\/Contoso:/);
     expect(setupView.qrSvg).toMatch(/^<svg/);
@@ -314,11 +328,7 @@ describe("authenticator app", () => {
   it("set up a different method drops the unconfirmed app", async () => {
     const setup = seedSetup();
     const { view, session } = await toMethodStep(setup);
-    await setup.mfa.enrolment.submit(
-      view.id,
-      { step: "mfa-method", method: "authenticator-app" },
-      session,
-    );
+    await chooseApp(setup, view.id, session);
     const back = await setup.mfa.enrolment.submit(
       view.id,
       { step: "authenticator-setup", action: "different-method" },
@@ -328,6 +338,80 @@ describe("authenticator app", () => {
     // The unconfirmed app's record is gone.
     expect((await setup.store.list(userKey(USER, "totp", ""))).items).toEqual([]);
   });
+});
+
+/**
+ * How many times the QR drawing functions ran during `action`: V8's precise coverage with call
+ * counts (what c8 and the cheap-work bench read), so the real drawing is counted, not a stand-in.
+ */
+async function qrDrawings(action: () => Promise<void>): Promise<{ svg: number; text: number }> {
+  const inspector = new Inspector();
+  inspector.connect();
+  try {
+    await inspector.post("Profiler.enable");
+    await inspector.post("Profiler.startPreciseCoverage", { callCount: true, detailed: false });
+    await action();
+    const { result } = await inspector.post("Profiler.takePreciseCoverage");
+    const calls = { svg: 0, text: 0 };
+    for (const script of result.filter((s) => /\/core\/src\/totp\/qr\.ts/.test(s.url))) {
+      for (const fn of script.functions) {
+        // The first range is the whole function; its count is how often it was called.
+        const count = fn.ranges[0]?.count ?? 0;
+        if (fn.functionName === "qrSvg") calls.svg += count;
+        if (fn.functionName === "qrText") calls.text += count;
+      }
+    }
+    await inspector.post("Profiler.stopPreciseCoverage");
+    return calls;
+  } finally {
+    inspector.disconnect();
+  }
+}
+
+describe("the QR code is drawn only when the app reads it, and once (TOTP-06)", () => {
+  for (const form of ["svg", "text"] as const) {
+    const field = form === "svg" ? "qrSvg" : "qrText";
+
+    it(`qr: "${form}": a setup whose ${field} is never read never draws it, and the app is confirmed`, async () => {
+      const setup = seedSetup();
+      const { view, session } = await toMethodStep(setup, USER, form);
+      let confirmed: EnrolmentView | null = null;
+      const unread = await qrDrawings(async () => {
+        const shown = await chooseApp(setup, view.id, session);
+        // What an app that draws its own QR code reads: the secret and the Key URI.
+        expect(shown.uri).toContain(`secret=${shown.secret}`);
+        const code = totpAt(base32Decode(shown.secret ?? ""), setup.clock.now() / 1000);
+        confirmed = await setup.mfa.enrolment.submit(
+          view.id,
+          { step: "authenticator-setup", code },
+          session,
+        );
+      });
+      expect(unread).toEqual({ svg: 0, text: 0 });
+      expect(confirmed).toMatchObject({ step: "app-password", notice: null });
+    });
+
+    it(`qr: "${form}": ${field} read twice and sent as JSON is drawn once, the same each time`, async () => {
+      const setup = seedSetup();
+      const { view, session } = await toMethodStep(setup, USER, form);
+      let first: string | null = null;
+      let second: string | null = null;
+      let json: { qrSvg: string | null; qrText: string | null } | null = null;
+      let other: string | null = "";
+      const drawings = await qrDrawings(async () => {
+        const shown = await chooseApp(setup, view.id, session);
+        first = shown[field];
+        second = shown[field];
+        json = JSON.parse(JSON.stringify(shown));
+        other = shown[form === "svg" ? "qrText" : "qrSvg"];
+      });
+      expect(drawings).toEqual(form === "svg" ? { svg: 1, text: 0 } : { svg: 0, text: 1 });
+      expect(first).toMatch(form === "svg" ? /^<svg/ : /[\u2580-\u2588]/);
+      expect(second).toBe(first);
+      expect(json?.[field]).toBe(first);
+      expect(other).toBeNull();
+    });
+  }
 });
 
 describe("navigation and persistence", () => {
@@ -453,14 +537,7 @@ describe("notices of changes (BIND-02)", () => {
       session,
     );
     expect(setup.outbox.messages).toHaveLength(1); // the first factor: nothing registered before it
-    const totpView = expectStep(
-      await setup.mfa.enrolment.submit(
-        view.id,
-        { step: "mfa-method", method: "authenticator-app" },
-        session,
-      ),
-      "authenticator-setup",
-    );
+    const totpView = await chooseApp(setup, view.id, session);
     const code = totpAt(base32Decode(totpView.secret ?? ""), Math.floor(setup.clock.now() / 1000));
     await setup.mfa.enrolment.submit(view.id, { step: "authenticator-setup", code }, session);
     const notice = setup.outbox.messages.at(-1);

@@ -69,7 +69,8 @@ export interface StartOptions extends EnrolmentSession {
   readonly enabledAt?: number;
   /**
    * The form of the authenticator app's QR code in the views: an SVG for a web page, Unicode block
-   * text for a terminal, or none (the app draws it from `uri`). @default "svg"
+   * text for a terminal, or none (the app draws it from `uri`). Drawn when the view's field is
+   * first read, so an app that never reads it pays nothing. @default "svg"
    */
   readonly qr?: "svg" | "text" | "none";
   /** The account label an authenticator app shows (e.g. the email). @default userId */
@@ -552,9 +553,9 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
   ): Promise<Transition> => {
     // The label an authenticator app shows: any string made safe (no ':', whole characters).
     const accountName = accountLabel(rec.accountName ?? rec.userId);
-    // The QR code is drawn once, in the one form the app asked for (drawing takes most of a begin).
-    const form = rec.qr ?? "svg";
-    const enrolment = await totp.begin({ userId: rec.userId, accountName, qr: form });
+    // No QR code here: the view draws it from the URI, in the form the app asked for, only if
+    // the app reads it (drawing is most of a setup's CPU; see render.ts).
+    const enrolment = await totp.begin({ userId: rec.userId, accountName, qr: "none" });
     return {
       record: {
         ...rec,
@@ -563,12 +564,7 @@ export function createEnrolmentEngine(deps: EngineDeps): EngineInternals {
         history: rec.step === "authenticator-setup" ? rec.history : [...rec.history, rec.step],
       },
       shown: {
-        totp: {
-          secret: enrolment.secret,
-          uri: enrolment.uri,
-          qrSvg: "qrSvg" in enrolment ? (enrolment.qrSvg as string) : null,
-          qrText: "qrText" in enrolment ? (enrolment.qrText as string) : null,
-        },
+        totp: { secret: enrolment.secret, uri: enrolment.uri, qr: rec.qr ?? "svg" },
       },
     };
   };

@@ -12,6 +12,7 @@ import type { MfaMethod } from "../policy/policy.js";
 import type { Registration } from "../registration/registration.js";
 import { maskEmail } from "../rules/email.js";
 import { maskPhone } from "../rules/phone.js";
+import { lazyQr, type QrForm } from "../totp/qr.js";
 import type {
   EnrolmentRecord,
   PendingCeremony,
@@ -23,7 +24,8 @@ import type { EnrolmentSummary, EnrolmentView, ViewNotice } from "./views.js";
 
 /** The one-time secrets a view may carry, only in the answer that made them. */
 export interface Shown {
-  totp?: { secret: string; uri: string; qrSvg: string | null; qrText: string | null };
+  /** The new app's secret and Key URI; its QR code is drawn from `uri` in `qr` form when read. */
+  totp?: { secret: string; uri: string; qr: QrForm };
   appPassword?: string;
   recoveryCodes?: readonly string[];
 }
@@ -147,16 +149,24 @@ export function createRenderer(deps: FlowDeps) {
           delivery: isPhone ? await deps.deliveries.view(rec.userId, pending.challengeId) : null,
         };
       }
-      case "authenticator-setup":
+      case "authenticator-setup": {
+        // Getters, so the QR code is drawn only if the app reads it, and once however often it
+        // does (an object literal's getters are enumerable: JSON.stringify and spreads get it).
+        const qr = lazyQr(shown.totp?.uri ?? null, shown.totp?.qr ?? "none");
         return {
           ...base,
           step: "authenticator-setup",
           secret: shown.totp?.secret ?? null,
           uri: shown.totp?.uri ?? null,
-          qrSvg: shown.totp?.qrSvg ?? null,
-          qrText: shown.totp?.qrText ?? null,
+          get qrSvg() {
+            return qr.svg();
+          },
+          get qrText() {
+            return qr.text();
+          },
           codeLength: totp.options.digits,
         };
+      }
       case "factor-setup": {
         const pending = rec.pending as PendingCeremony;
         const ceremony = registry.ceremonyOf(pending.factor);

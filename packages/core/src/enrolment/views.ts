@@ -96,9 +96,13 @@ export type EnrolmentView = ViewBase &
         /** Shown once, in the answer to the submit that began the setup; `null` afterwards. */
         readonly secret: string | null;
         readonly uri: string | null;
-        /** The QR code of `uri` as an SVG (the default form, see `StartOptions.qr`). */
+        /**
+         * The QR code of `uri` as an SVG (the default form, see `StartOptions.qr`). Drawn on the
+         * first read and remembered: a view whose QR code is not read does not draw it, and
+         * `JSON.stringify` of the view includes it.
+         */
         readonly qrSvg: string | null;
-        /** The QR code as Unicode block text, when `StartOptions.qr` asked for `"text"`. */
+        /** The QR code as Unicode block text, when `StartOptions.qr` asked for `"text"` (drawn likewise). */
         readonly qrText: string | null;
         readonly codeLength: number;
       }

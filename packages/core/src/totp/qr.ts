@@ -25,3 +25,33 @@ export function qrSvg(text: string): string {
 export function qrText(text: string): string {
   return renderUnicodeCompact(text, { ecc: "M", border: 2 });
 }
+
+/** The forms a view can show a QR code in; `"none"` when the app draws its own from the URI. */
+export type QrForm = "svg" | "text" | "none";
+
+/** The QR code of one Key URI in each form, each drawn on its first read (see {@link lazyQr}). */
+export interface LazyQr {
+  /** The SVG QR code when the form is `"svg"`, else `null`. */
+  svg(): string | null;
+  /** The Unicode block QR code when the form is `"text"`, else `null`. */
+  text(): string | null;
+}
+
+/**
+ * The QR code of `uri` in `form`, drawn when first asked for and remembered.
+ *
+ * Drawing (encoding and scoring the 8 masks) is most of an authenticator setup's CPU, and many
+ * apps never show it (an API that returns the `otpauth://` URI, a terminal without the SVG, a
+ * retry that only needs the secret): drawn on demand, a setup whose QR code nobody reads costs
+ * none, and one read many times (a page, then the JSON of the view) costs one drawing.
+ */
+export function lazyQr(uri: string | null, form: QrForm): LazyQr {
+  const once = (want: QrForm, draw: (text: string) => string) => {
+    let drawn: string | null | undefined;
+    return () => {
+      if (drawn === undefined) drawn = uri !== null && form === want ? draw(uri) : null;
+      return drawn;
+    };
+  };
+  return { svg: once("svg", qrSvg), text: once("text", qrText) };
+}
