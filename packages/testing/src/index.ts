@@ -6,7 +6,11 @@
  * @packageDocumentation
  */
 
-export { brokenCompareAndSet } from "./broken-store.js";
+export {
+  brokenCompareAndSet,
+  brokenExtraPuts,
+  type ExtraPutsFlaw,
+} from "./broken-store.js";
 export {
   type CapturedMessage,
   type CapturingOutbox,

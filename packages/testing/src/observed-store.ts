@@ -39,8 +39,8 @@ export function observedStore(
       : {}),
     ...(putAndCount
       ? {
-          putAndCount: (put, increments) =>
-            run("putAndCount", put.key, () => putAndCount.call(inner, put, increments)),
+          putAndCount: (put, increments, puts) =>
+            run("putAndCount", put.key, () => putAndCount.call(inner, put, increments, puts)),
         }
       : {}),
     delete: (key) => run("delete", key, () => inner.delete(key)),
