@@ -46,7 +46,7 @@ export {
   type FaultTally,
   faultLedger,
 } from "./fault-ledger.js";
-export { observedStore, type StoreMethod } from "./observed-store.js";
+export { observedStore, type StoreMethod, WRITE_METHODS } from "./observed-store.js";
 export {
   RECEIPT_USERS,
   type ReceiptTestMfa,
