@@ -3,11 +3,18 @@
  * store (memory, an SQLite file with the store's defaults, PostgreSQL, Redis), against the
  * design's goals:
  *
- * - at most 1 durable commit per user action (a submit, a challenge start or verify);
+ * - at most 1 durable commit per user action (a submit, a challenge start or verify), and 2
+ *   for one that sends a code by SMS or voice: the claim before the provider call (REL-04: the
+ *   code, cooldown and caps are durable before a provider is called), then the challenge's
+ *   delivery record after it, which carries the message index and the day's "sent" figure in
+ *   the same commit (`putAndCount` with an extra put). The first send of a provider and
+ *   country on a day writes once more, naming the pair for the delivery report: its goal
+ *   allows that one write, and the figures show it as the max of the first action that sends;
  * - over the seed enrolment, at most 3 store round trips per action on average.
  *
  * A counting wrapper between the core and the store counts every call by method; a commit is a
- * call that writes (put, take, increment, delete), a get or a list is not. The flows are driven
+ * call that writes (put, take, increment, incrementMany, putAndCount, delete), a get or a list
+ * is not. The flows are driven
  * through the public API only, the way an app and its user would: `mfa.enrolment.start/submit`
  * answering whatever step the wizard shows, `mfa.challenge.start/verify/verifyTotp`; codes are
  * read from a capturing sender and TOTP codes computed from the secret the view shows. So the
@@ -55,7 +62,7 @@ import { base32Decode, totpAt } from "@mfakit/core/totp";
 import { postgresStore } from "@mfakit/postgres";
 import { redisClientOptions, redisStore } from "@mfakit/redis";
 import { sqliteStore } from "@mfakit/sqlite";
-import { capturingOutbox, type FakeClock, fakeClock } from "@mfakit/testing";
+import { capturingOutbox, type FakeClock, fakeClock, observedStore } from "@mfakit/testing";
 import { figure, report } from "./harness.ts";
 import { type CallCount, callsBetween, countingStore } from "./support/counting-store.ts";
 import { pg, postgresServer, Redis, redisServer } from "./support/servers.ts";
@@ -67,6 +74,12 @@ const SEED_USERS = 6;
 const TOTP_USERS = 4;
 const COOLDOWN_SECONDS = 1;
 const GOAL_COMMITS_PER_ACTION = 1;
+/** An action that sends by SMS or voice: the record after the provider call (see above). */
+const GOAL_EXTRA_COMMITS_PER_PHONE_SEND = 1;
+/** The keys of the day's provider/country pairs of the delivery report. */
+const PAIRS_PREFIX = "mfa:stats:delivery-pairs:";
+/** The keys of the message index (a sent message's ref → its user and challenge). */
+const INDEX_PREFIX = "mfa:delivery:msg:";
 const GOAL_MEAN_CALLS_SEED = 3;
 const GOAL_TIME_RATIO = 2;
 /** Redis database of this bench (the redis bench uses 14 and 15); flushed before and after. */
@@ -169,6 +182,8 @@ const targets: ReadonlyArray<[string, OpenTarget]> = [
 /** One measured action. */
 interface Sample {
   readonly used: CallCount;
+  /** The most commits the goals allow this action (see the module notes). */
+  readonly goalCommits: number;
   readonly micros: number;
   readonly baselineMicros: number;
 }
@@ -200,9 +215,25 @@ async function afterCooldown(target: Target, clock: FakeClock): Promise<void> {
 /** Runs every flow on one store; fills `tally`. Throws when a flow stops. */
 async function runFlows(target: Target, clock: FakeClock, tally: Tally): Promise<void> {
   const counted = countingStore(target.store);
+  // A code sent by SMS or voice is recorded with its message index as an extra put of the
+  // record's commit: such an action may make one commit more than others. Notices sent by
+  // phone are not recorded and get no allowance. A write of the day's provider/country pairs
+  // (once per pair and day) is the one further write a send's goal allows.
+  let recorded = 0;
+  let pairsNamed = 0;
+  const observed = observedStore(counted.store, (method, key) => {
+    if (method === "put" && key.startsWith(PAIRS_PREFIX)) pairsNamed++;
+  });
+  const store: Store = {
+    ...observed,
+    putAndCount: (put, increments, puts = []) => {
+      if (puts.some((p) => p.key.startsWith(INDEX_PREFIX))) recorded++;
+      return (observed.putAndCount as Required<Store>["putAndCount"])(put, increments, puts);
+    },
+  };
   const outbox = capturingOutbox();
   const mfa = createMfa({
-    store: counted.store,
+    store,
     keyring: createKeyring({ current: "k1", keys: { k1: "c".repeat(43) } }),
     tenant: { name: "Contoso", domains: ["contoso.com"] },
     policy: seedPolicy(["GB"]),
@@ -235,15 +266,21 @@ async function runFlows(target: Target, clock: FakeClock, tally: Tally): Promise
   const act: Act = async (flow, action, run) => {
     if (!flow) return run();
     const before = counted.count();
+    const recordedBefore = recorded;
+    const namedBefore = pairsNamed;
     const t0 = process.hrtime.bigint();
     const out = await run();
     const took = micros(t0);
     const used = callsBetween(before, counted.count());
+    const goalCommits =
+      GOAL_COMMITS_PER_ACTION +
+      Math.min(1, recorded - recordedBefore) * GOAL_EXTRA_COMMITS_PER_PHONE_SEND +
+      (pairsNamed - namedBefore);
     const byAction = tally.get(flow) ?? new Map<string, Sample[]>();
     tally.set(flow, byAction);
     const samples = byAction.get(action) ?? [];
     byAction.set(action, samples);
-    samples.push({ used, micros: took, baselineMicros: await baseline() });
+    samples.push({ used, goalCommits, micros: took, baselineMicros: await baseline() });
     return out;
   };
   const run: Run = { mfa, outbox, clock, act };
@@ -306,12 +343,13 @@ function print(target: Target, tally: Tally): number {
     for (const [action, samples] of byAction) {
       const calls = samples.map((s) => s.used.calls);
       const commits = samples.map((s) => s.used.commits);
-      const met = max(commits) <= GOAL_COMMITS_PER_ACTION;
+      const goal = max(samples.map((s) => s.goalCommits));
+      const met = samples.every((s) => s.used.commits <= s.goalCommits);
       if (!met) misses++;
       console.log(
         `${mark(met)}   ${action.padEnd(32)} calls ${String(max(calls)).padStart(2)} / ${mean(calls).toFixed(1).padStart(4)}` +
           `   commits ${String(max(commits)).padStart(2)} / ${mean(commits).toFixed(1).padStart(4)}` +
-          ` (goal ≤ ${GOAL_COMMITS_PER_ACTION})`,
+          ` (goal ≤ ${goal}${goal > GOAL_COMMITS_PER_ACTION ? ": sends a code by phone" : ""})`,
       );
     }
     const all = [...byAction.values()].flat();
@@ -359,7 +397,7 @@ export async function run(): Promise<number> {
   let misses = 0;
   figure(
     "goals",
-    `≤ ${GOAL_COMMITS_PER_ACTION} durable commit per user action; ≤ ${GOAL_MEAN_CALLS_SEED} store calls per action on average over the seed enrolment`,
+    `≤ ${GOAL_COMMITS_PER_ACTION} durable commit per user action, ${GOAL_COMMITS_PER_ACTION + GOAL_EXTRA_COMMITS_PER_PHONE_SEND} for one that sends by SMS or voice (the claim before the send, REL-04, and the record after it; +1 naming a provider/country pair on its first send of the day); ≤ ${GOAL_MEAN_CALLS_SEED} store calls per action on average over the seed enrolment`,
   );
   for (const [label, open] of targets) {
     console.log(`-- ${label}`);

@@ -5,17 +5,7 @@
  * whatever the core's internals look like: the count is of the port, not of any module.
  */
 import type { Store } from "@mfakit/core";
-import { observedStore } from "@mfakit/testing";
-
-/** The Store methods that write: on a durable store each call is one durable commit. */
-export const WRITE_METHODS: ReadonlySet<string> = new Set([
-  "put",
-  "take",
-  "increment",
-  "incrementMany",
-  "putAndCount",
-  "delete",
-]);
+import { observedStore, WRITE_METHODS } from "@mfakit/testing";
 
 /** Calls counted so far (or between two points, see {@link callsBetween}). */
 export interface CallCount {

@@ -9,10 +9,19 @@ import {
   type DeliveryStatus,
   isMfaError,
   type Mfa,
+  memoryStore,
   type Senders,
+  type Store,
 } from "@mfakit/core";
 import type { SendReceipt } from "@mfakit/core/adapter";
-import { capturingOutbox, type FakeClock } from "@mfakit/testing";
+import {
+  capturingOutbox,
+  type FakeClock,
+  fakeClock,
+  observedStore,
+  type StoreMethod,
+  WRITE_METHODS,
+} from "@mfakit/testing";
 import { describe, expect, it } from "vitest";
 import { expectStep, phoneCodeSent, seedSetup } from "./support/seed-setup.ts";
 
@@ -53,13 +62,14 @@ function receipting(senders: Required<Pick<Senders, "sms" | "voice">>, provider:
   };
 }
 
-function setup(options: { failoverAfterSeconds?: number } = {}) {
+function setup(options: { failoverAfterSeconds?: number; store?: Store } = {}) {
   const primaryOutbox = capturingOutbox();
   const primary = receipting(primaryOutbox, "acme");
   const backupOutbox = capturingOutbox();
   const backup = receipting(backupOutbox, "backup");
   const s = seedSetup({
     policy,
+    ...(options.store ? { store: options.store } : {}),
     senders: { sms: primary.sms, voice: primary.voice },
     ...(options.failoverAfterSeconds
       ? {
@@ -441,5 +451,85 @@ describe("the delivery report (FRAUD-06)", () => {
       const error = await mfa.admin.deliveryReport(range).catch((e: unknown) => e);
       expect(isMfaError(error, "invalid_input")).toBe(true);
     }
+  });
+});
+
+/**
+ * A memory store (on the setup's start time) that records every call as `method subject`, and
+ * the extra puts of each `putAndCount`; `fail` may refuse a call before it is made.
+ */
+function recordedStore(fail: (method: StoreMethod, subject: string) => boolean = () => false) {
+  const calls: string[] = [];
+  const extraPuts: string[][] = [];
+  const inner = memoryStore({ clock: fakeClock(Date.UTC(2026, 10, 25, 9, 0, 0)) });
+  const observed = observedStore(inner, (method, subject) => {
+    if (fail(method, subject)) throw new Error(`stopped before ${method} ${subject}`);
+    calls.push(`${method} ${subject}`);
+  });
+  const store: Store = {
+    ...observed,
+    putAndCount: (put, increments, puts) => {
+      extraPuts.push((puts ?? []).map((p) => p.key));
+      return observed.putAndCount?.(put, increments, puts) as never;
+    },
+  };
+  const since = (n: number) => calls.slice(n);
+  const writes = (n: number) =>
+    since(n).filter((c) => WRITE_METHODS.has(c.split(" ")[0] as StoreMethod));
+  return { store, calls, extraPuts, since, writes };
+}
+
+describe("what an SMS send costs (issue 12)", () => {
+  it("REL-04: a sign-in send by SMS is 2 commits: the claim before the provider call, then the record, its index and the day's figure together", async () => {
+    const recorded = recordedStore();
+    const { mfa, primary } = setup({ store: recorded.store });
+    await withPhone(mfa, ALICE);
+    await withPhone(mfa, BOB);
+    // Alice's send is the day's first of its provider and country: it names the pair (one
+    // read and one write, once per pair and day) after its two commits.
+    let mark = recorded.calls.length;
+    await signIn(mfa, ALICE);
+    expect(recorded.writes(mark)).toEqual([
+      "putAndCount mfa:{alice%40contoso.com}:account",
+      "putAndCount mfa:{alice%40contoso.com}:account",
+      "put mfa:stats:delivery-pairs:2026-11-25",
+    ]);
+    // Every later send of the pair that day: 2 commits, no read of the pairs.
+    mark = recorded.calls.length;
+    const puts = recorded.extraPuts.length;
+    const bob = await signIn(mfa, BOB);
+    expect(recorded.writes(mark)).toEqual([
+      "putAndCount mfa:{bob%40contoso.com}:account",
+      "putAndCount mfa:{bob%40contoso.com}:account",
+    ]);
+    expect(recorded.since(mark).filter((c) => c.includes("delivery-pairs"))).toEqual([]);
+    // The claim carries no extra put; the record carries the message index.
+    const ref = recorded.extraPuts.slice(puts);
+    expect(ref).toEqual([[], [expect.stringMatching(/^mfa:delivery:msg:[0-9a-f]{32}$/)]]);
+    // The index written with the record is the one a receipt follows to Bob's challenge.
+    const id = primary.last(PHONES[BOB] as string);
+    expect(await mfa.delivery.receipt(receipt(id, "delivered"))).toMatchObject({ changed: true });
+    expect((await statusOf(mfa, BOB, bob.challengeId))?.status).toBe("delivered");
+    const [row] = await mfa.admin.deliveryReport();
+    expect(row).toMatchObject({ provider: "acme", country: "GB", sent: 2, delivered: 1 });
+  });
+
+  it("a sender that stops after its commit, before naming the day's pair: the pair's first receipt names it, so the report keeps the row", async () => {
+    let stop = true;
+    const recorded = recordedStore((method, subject) => {
+      if (!(stop && method === "get" && subject.includes("delivery-pairs"))) return false;
+      stop = false;
+      return true;
+    });
+    const { mfa, primary } = setup({ store: recorded.store });
+    await withPhone(mfa, ALICE);
+    const started = await signIn(mfa, ALICE);
+    expect(stop, "the naming was stopped").toBe(false);
+    expect(started.delivery?.status).toBe("queued");
+    expect(await mfa.admin.deliveryReport()).toEqual([]);
+    await mfa.delivery.receipt(receipt(primary.last(PHONES[ALICE] as string), "delivered"));
+    expect(await mfa.admin.deliveryReport()).toEqual([
+      expect.objectContaining({ provider: "acme", country: "GB", sent: 1, delivered: 1 }),
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   guardStore,
   MAX_INCREMENT_MANY_ITEMS,
+  MAX_PUT_AND_COUNT_PUTS,
   MAX_STORE_LIST_LIMIT,
   MAX_STORE_TTL_MS,
   MAX_STORE_VALUE_DEPTH,
@@ -74,8 +75,10 @@ function spiedStore(batch = false, both = false) {
       incrementMany: (items) => seen("incrementMany", [items], () => inner.incrementMany(items)),
     }),
     ...(both && {
-      putAndCount: (put, increments) =>
-        seen("putAndCount", [put, increments], () => inner.putAndCount(put, increments)),
+      putAndCount: (put, increments, puts) =>
+        seen("putAndCount", [put, increments, puts], () =>
+          inner.putAndCount(put, increments, puts),
+        ),
     }),
   };
   return { store, calls, guarded: guardStore(store) };
@@ -357,6 +360,73 @@ describe("guardStore: refused calls never reach the adapter (REL-07)", () => {
     expect(calls.map((c) => c.method)).toEqual(["putAndCount", "putAndCount"]);
     expect(calls[0]?.args[0]).toBe(put);
     expect(calls[0]?.args[1]).toBe(items);
+  });
+
+  it("putAndCount extra puts: more than 16, not an array, a condition, a key twice or of the put or a counter, a bad put", async () => {
+    const puts = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ key: `mfa:other:${i}`, value: i }));
+    const withPuts = (s: Store, extra: unknown, items = [{ key: `${k}n` }]) =>
+      guardStore(s).putAndCount({ key: k, value: 1 }, items, extra as never);
+    for (const extra of [puts(MAX_PUT_AND_COUNT_PUTS + 1), null, { 0: 1 }]) {
+      await expectRefused((s) => withPuts(s, extra), "puts", MAX_PUT_AND_COUNT_PUTS);
+    }
+    // One condition per call: an extra put's own could fail after the put had won.
+    for (const expectVersion of [null, 1]) {
+      await expectRefused(
+        (s) => withPuts(s, [{ key: "mfa:other:a", value: 1, options: { expectVersion } }]),
+        "puts",
+      );
+    }
+    const twice = [
+      { key: "mfa:other:a", value: 1 },
+      { key: "mfa:other:a", value: 2 },
+    ];
+    await expectRefused((s) => withPuts(s, twice), "puts");
+    await expectRefused((s) => withPuts(s, [{ key: k, value: 2 }]), "puts");
+    await expectRefused((s) => withPuts(s, [{ key: `${k}n`, value: 2 }]), "puts");
+    await expectRefused((s) => withPuts(s, [null]), "puts");
+    await expectRefused((s) => withPuts(s, [{ key: "", value: 1 }]), "key");
+    await expectRefused((s) => withPuts(s, [{ key: "mfa:other:a", value: Number.NaN }]), "value");
+    await expectRefused(
+      (s) => withPuts(s, [{ key: "mfa:other:a", value: 1, options: { ttlMs: -1 } }]),
+      "ttlMs",
+      MAX_STORE_TTL_MS,
+    );
+  });
+
+  it("putAndCount passes up to 16 extra puts as they are to a native one; the fallback writes them only after a won put", async () => {
+    const native = spiedStore(true, true);
+    const put = { key: k, value: 1, options: { expectVersion: null } };
+    const extra = Array.from({ length: MAX_PUT_AND_COUNT_PUTS }, (_, i) => ({
+      key: `mfa:other:${i}`,
+      value: i,
+      options: { ttlMs: 1000 },
+    }));
+    expect(await native.guarded.putAndCount(put, [{ key: `${k}n` }], extra)).toEqual({
+      put: { ok: true, version: 1 },
+      counts: [1],
+    });
+    expect(native.calls.map((c) => c.method)).toEqual(["putAndCount"]);
+    expect(native.calls[0]?.args[2]).toBe(extra);
+    expect((await native.guarded.get("mfa:other:15"))?.value).toBe(15);
+
+    const fallback = spiedStore(true, false);
+    const lost = await fallback.guarded.putAndCount(
+      { key: k, value: 1, options: { expectVersion: 3 } },
+      [{ key: `${k}n` }],
+      extra.slice(0, 2),
+    );
+    expect(lost.counts).toBeNull();
+    expect(fallback.calls.map((c) => c.method)).toEqual(["put"]);
+    await fallback.guarded.putAndCount(put, [{ key: `${k}n` }], extra.slice(0, 2));
+    expect(fallback.calls.map((c) => c.method)).toEqual([
+      "put",
+      "put",
+      "incrementMany",
+      "put",
+      "put",
+    ]);
+    expect(fallback.calls.at(-1)?.args).toEqual(["mfa:other:1", 1, { ttlMs: 1000 }]);
   });
 
   it("options that are not an object", async () => {

@@ -4,8 +4,8 @@
  * Every method is ONE statement, so it is atomic on its own and needs no transaction:
  * `INSERT … ON CONFLICT` for writes and counters (`incrementMany` too: one upsert of all its
  * rows, one commit), `UPDATE … WHERE version = $n` for compare-and-set, `DELETE … RETURNING`
- * for take; `putAndCount` is one statement of two data-modifying CTEs (the compare-and-set,
- * then the counters gated on its `RETURNING`), so one commit. Under Read Committed a second writer of the
+ * for take; `putAndCount` is one statement of data-modifying CTEs (the compare-and-set, then
+ * the counters and the extra puts gated on its `RETURNING`), so one commit. Under Read Committed a second writer of the
  * same row waits for the first to commit and then re-checks its WHERE clause against the new
  * row, so of N racing compare-and-sets exactly one matches, and nothing is ever decided on a
  * value read earlier (no read-then-write race).
@@ -300,23 +300,41 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     // The put of putAndCount, with put's conditions, every mode in one statement ($5 "any" |
     // "absent" | "version", $6 the expected version): `p` the upsert of "any" and "absent" (an
     // expired row counts as absent), `v` the update of "version" (an upsert could not be it: a
-    // conflict-free insert would create an absent key). Then the counters, only if the put
-    // returned its row: a lost compare-and-set counts nothing. One statement, one commit; a
-    // refused or late counter aborts it whole, the put included. Rows are locked put first,
-    // then the counters in key order (the caller sorts them), so two calls cannot wait on each
-    // other in a cycle.
+    // conflict-free insert would create an absent key). Then the counters ($7…$9) and the
+    // extra puts ($10 keys, $11 JSON texts, $12 expiries: unconditional upserts), only if the
+    // put returned its row: a lost compare-and-set counts and writes nothing more. One
+    // statement, one commit; a refused or late counter, or a late extra put (the same abort as
+    // the counters', so a put that won in time is never left without its extra puts), aborts
+    // it whole, the put included. Rows are locked put first, then the counters in key order,
+    // then the extra puts in key order (the caller sorts both), so two calls whose keys play the
+    // same parts cannot wait on each other in a cycle. (A key counted by one call and put by
+    // another could: PostgreSQL then fails one of them with a deadlock, which writes nothing
+    // and is store_unavailable. The core never does that: its extra puts are message indexes,
+    // never counters.)
     putAndCount: `WITH p AS (INSERT INTO ${t} AS s (key, value, version, expires_at)
-        SELECT $1, $2, 1, ${at(3)} WHERE ${inTime(10)} AND $5::text <> 'version'
+        SELECT $1, $2, 1, ${at(3)} WHERE ${inTime(13)} AND $5::text <> 'version'
         ON CONFLICT (key) DO UPDATE
         SET value = excluded.value, version = s.version + 1, expires_at = excluded.expires_at
-        WHERE ${inTime(10)} AND ($5::text = 'any' OR ${expired})
+        WHERE ${inTime(13)} AND ($5::text = 'any' OR ${expired})
         RETURNING version),
       v AS (UPDATE ${t} AS s SET value = $2, version = s.version + 1, expires_at = ${at(3)}
         WHERE $5::text = 'version' AND s.key = $1 AND s.version = $6::bigint
-          AND (s.expires_at IS NULL OR s.expires_at > ${at(4)}) AND ${inTime(10)}
+          AND (s.expires_at IS NULL OR s.expires_at > ${at(4)}) AND ${inTime(13)}
         RETURNING version),
       w AS (SELECT version FROM p UNION ALL SELECT version FROM v),
-      c AS (${counters(7, 10, "WHERE EXISTS (SELECT 1 FROM w)")})
+      c AS (${counters(7, 13, "WHERE EXISTS (SELECT 1 FROM w)")}),
+      x AS (INSERT INTO ${t} AS s (key, value, version, expires_at)
+        SELECT i.k, CASE WHEN ${inTime(13)} THEN i.v ELSE ${abort("i.k", DEADLINE_MARK)} END,
+          1, to_timestamp(i.e / 1000)
+        FROM unnest($10::text[], $11::text[], $12::float8[]) WITH ORDINALITY AS i(k, v, e, n)
+        WHERE EXISTS (SELECT 1 FROM w)
+        ORDER BY i.n
+        ON CONFLICT (key) DO UPDATE SET
+          value = CASE WHEN ${inTime(13)} THEN excluded.value
+                       ELSE ${abort("s.key", DEADLINE_MARK)} END,
+          version = s.version + 1,
+          expires_at = excluded.expires_at
+        RETURNING 1)
       SELECT NULL::text AS key, version::text AS value FROM w
       UNION ALL SELECT key, value FROM c`,
     // SKIP LOCKED: sweeps from many instances at once take disjoint rows and never wait. Only
@@ -537,7 +555,11 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
       });
     },
 
-    putAndCount(put: PutItem, increments: ReadonlyArray<IncrementItem>) {
+    putAndCount(
+      put: PutItem,
+      increments: ReadonlyArray<IncrementItem>,
+      puts: ReadonlyArray<PutItem> = [],
+    ) {
       return call("putAndCount", true, async (s): Promise<PutAndCountResult> => {
         const now = clock.now();
         const expect = put.options?.expectVersion;
@@ -552,6 +574,7 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
             mode,
             expect ?? null,
             ...counterArrays(increments, now),
+            ...putArrays(puts, now),
           ]);
         } catch (error) {
           throw refusedBatch(error, timeoutMs, "putAndCount") ?? error;
@@ -632,6 +655,19 @@ function counterArrays(items: ReadonlyArray<IncrementItem>, now: number): unknow
     sorted.map((item) => item.key),
     sorted.map((item) => item.by ?? 1),
     sorted.map((item) => expiry(now, item.ttlMs)),
+  ];
+}
+
+/**
+ * The keys, JSON texts and expiries of the extra puts of `putAndCount`, in key order (the
+ * statement locks their rows in the order given, as it does the counters').
+ */
+function putArrays(puts: ReadonlyArray<PutItem>, now: number): unknown[] {
+  const sorted = [...puts].sort((a, b) => (a.key < b.key ? -1 : 1));
+  return [
+    sorted.map((item) => item.key),
+    sorted.map((item) => JSON.stringify(item.value)),
+    sorted.map((item) => expiry(now, item.options?.ttlMs)),
   ];
 }
 

@@ -301,7 +301,13 @@ describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", (
       timed(store.increment(k("count"))),
       timed(store.incrementMany([{ key: k("batched") }, { key: k("fresh") }])),
       timed(store.putAndCount({ key: k("any"), value: "both" }, [{ key: k("batched") }])),
-      timed(store.putAndCount({ key: k("doc"), value: "both" }, [{ key: k("fresh") }])),
+      timed(
+        store.putAndCount(
+          { key: k("doc"), value: "both" },
+          [{ key: k("fresh") }],
+          [{ key: k("also"), value: "both" }],
+        ),
+      ),
       timed(store.delete(k("del"))),
       timed(store.put(k("absent"), "new", { expectVersion: null })),
       timed(store.get(k("cas"))),
@@ -328,6 +334,7 @@ describe("deadlines: a paused server (SIGSTOP), a full pool (REL-01, REL-05)", (
     expect(await store.get(k("absent"))).toBeNull();
     expect(await store.get(k("fresh"))).toBeNull();
     expect(await store.get(k("doc"))).toBeNull();
+    expect(await store.get(k("also")), "putAndCount's extra put").toBeNull();
     // And the retries succeed, once.
     expect(await store.put(k("cas"), "new", { expectVersion: 1 })).toEqual({
       ok: true,

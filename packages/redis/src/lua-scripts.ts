@@ -95,7 +95,7 @@ end
 /**
  * The counter steps of the counting scripts, checked before any is written so that a refusal
  * (a key holding anything but a safe integer, a result outside the safe-integer range) writes
- * nothing. `plan(first, base)` reads the counters `KEYS[first..]`; the j-th of them adds
+ * nothing. `plan(first, last, base)` reads the counters `KEYS[first..last]`; the j-th of them adds
  * `ARGV[base + 2j]`, with the TTL in ms `ARGV[base + 2j + 1]` ("" for none) if it creates the
  * counter. Returns the steps, or `nil, error`. `apply(steps)` writes them (the TTL only on
  * create: a fixed window that never slides) and returns the new counts as decimal strings
@@ -103,10 +103,10 @@ end
  * between two writes would keep the first (Redis has no rollback); past the checks only SETs
  * of well-formed strings remain.
  */
-const COUNT = `local function plan(first, base)
+const COUNT = `local function plan(first, last, base)
   local max = 9007199254740991
   local steps = {}
-  for i = first, #KEYS do
+  for i = first, last do
     local j = i - first + 1
     local current = redis.call('GET', KEYS[i])
     local version, count = 0, 0
@@ -162,18 +162,21 @@ return {1, result}`,
  */
 export const incrementScript = script(
   "increment",
-  `${COUNT}local steps, err = plan(1, 0)
+  `${COUNT}local steps, err = plan(1, #KEYS, 0)
 if err then return redis.error_reply(err) end
 return apply(steps)`,
 );
 
 /**
- * A compare-and-set and, only if it holds, counter bumps: `putAndCount` in one script, so in
- * one hash slot (or on a single server) one atomic step. KEYS[1] the put's key, KEYS[2..] the
- * counters (distinct, none the put's key). ARGV[1] the deadline; ARGV[2..5] as {@link putScript};
- * then for the j-th counter ARGV[4 + 2j] the integer to add and ARGV[5 + 2j] its TTL on
- * create. The condition and every counter are checked before anything is written, so a lost
- * compare-and-set counts nothing and a refused counter leaves the put unwritten too.
+ * A compare-and-set and, only if it holds, counter bumps and unconditional extra puts:
+ * `putAndCount` in one script, so in one hash slot (or on a single server) one atomic step.
+ * KEYS[1] the put's key, KEYS[2..1+n] the n counters, KEYS[2+n..] the extra puts (every key
+ * distinct). ARGV[1] the deadline; ARGV[2..5] as {@link putScript}; ARGV[6] n; then for the
+ * j-th counter ARGV[5 + 2j] the integer to add and ARGV[6 + 2j] its TTL on create; then for
+ * the k-th extra put ARGV[5 + 2n + 2k] its JSON and ARGV[6 + 2n + 2k] its TTL ("" for none).
+ * The condition, every counter and every extra key (one this adapter wrote, or none) are
+ * checked before anything is written, so a lost compare-and-set counts and writes nothing
+ * more, and a refused counter leaves the put and the extra puts unwritten too.
  * Returns `{1, newVersion, count…}` (decimal strings) or `{0, currentRawValueOrNil}`.
  */
 export const putAndCountScript = script(
@@ -181,11 +184,24 @@ export const putAndCountScript = script(
   `${CAS}${COUNT}local ok, result, err = cas(KEYS[1], ARGV[2], ARGV[3])
 if err then return redis.error_reply(err) end
 if not ok then return {0, result} end
-local steps, refused = plan(2, 4)
+local n = tonumber(ARGV[6])
+local steps, refused = plan(2, 1 + n, 5)
 if refused then return redis.error_reply(refused) end
+local puts = {}
+for i = 2 + n, #KEYS do
+  local current = redis.call('GET', KEYS[i])
+  local version = 0
+  if current then
+    version = tonumber(string.match(current, '^(%d+):'))
+    if not version then return redis.error_reply('${FOREIGN_VALUE}') end
+  end
+  local a = 5 + 2 * n + 2 * (i - 1 - n)
+  puts[#puts + 1] = {KEYS[i], (version + 1) .. ':' .. ARGV[a], ARGV[a + 1]}
+end
 write(KEYS[1], result .. ':' .. ARGV[4], ARGV[5])
 local reply = {1, result}
 for j, text in ipairs(apply(steps)) do reply[j + 2] = text end
+for _, p in ipairs(puts) do write(p[1], p[2], p[3]) end
 return reply`,
 );
 

@@ -89,7 +89,8 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
  * and `delete` are one `EVALSHA` each (a script, so that it can check its deadline on the
  * server); `incrementMany` is one `EVALSHA` for all its counters on a single server, and one
  * per hash slot (sent at once) on a Cluster; `putAndCount` is one `EVALSHA` on a single server
- * or when all its keys share a hash slot, else the put's and then one per counters' slot; `list` is a full `SCAN` plus one `MGET` per page.
+ * or when all its keys share a hash slot, else the put's, then one per counters' slot, then
+ * one per extra put; `list` is a full `SCAN` plus one `MGET` per page.
  * Every call ends within `timeoutMs`.
  *
  * @example
@@ -263,27 +264,42 @@ export function redisStore(options: RedisStoreOptions): GuardedStore {
     async putAndCount(
       put: PutItem,
       increments: ReadonlyArray<IncrementItem>,
+      puts: ReadonlyArray<PutItem> = [],
     ): Promise<PutAndCountResult> {
       const key = full(put.key);
       const items = prefixed(increments);
       const opts = put.options ?? {};
       return call("putAndCount", async (deadline) => {
         const slot = slotOf(key);
-        if (items.every((item) => slotOf(item.key) === slot)) {
+        const others = puts.map((item) => full(item.key));
+        const inSlot = (k: string) => slotOf(k) === slot;
+        if (items.every((item) => inSlot(item.key)) && others.every(inSlot)) {
           // One slot (always, on a single server): one script, all or nothing.
-          const keys = [key, ...items.map((item) => item.key)];
-          const args = [...putArgs(put.value, opts), ...counterArgs(items)];
+          const keys = [key, ...items.map((item) => item.key), ...others];
+          const args = [
+            ...putArgs(put.value, opts),
+            String(items.length),
+            ...counterArgs(items),
+            ...puts.flatMap((item) => [JSON.stringify(item.value), ttlArg(item.options?.ttlMs)]),
+          ];
           const reply = (await write(putAndCountScript, keys, deadline, args)) as PutReply;
           const result = putResult(reply, "putAndCount");
           return { put: result, counts: result.ok ? reply.slice(2).map(Number) : null };
         }
         // Keys in several slots of a cluster: no script can hold them all. The put first, and
-        // only if it won the counters (one script per slot), so a lost compare-and-set still
-        // counts nothing; a refused or failed counter then leaves the put written (see
-        // Store.putAndCount).
+        // only if it won the counters (one script per slot), and only if they were counted the
+        // extra puts (one script each, sent at once), so a lost compare-and-set still counts
+        // and writes nothing more; a refused or failed counter then leaves the put written, a
+        // failed extra put the put and the counters (see Store.putAndCount).
         const result = await putOnce(key, put.value, opts, deadline, "putAndCount");
         if (!result.ok) return { put: result, counts: null };
-        return { put: result, counts: items.length > 0 ? await count(items, deadline) : [] };
+        const counts = items.length > 0 ? await count(items, deadline) : [];
+        await Promise.all(
+          puts.map((item, i) =>
+            putOnce(others[i] as string, item.value, item.options ?? {}, deadline, "putAndCount"),
+          ),
+        );
+        return { put: result, counts };
       });
     },
 

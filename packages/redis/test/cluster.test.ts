@@ -109,6 +109,44 @@ describe("redisStore on a cluster", () => {
     expect(await store.get(doc)).toEqual({ value: 3, version: 3 });
   });
 
+  it("putAndCount's extra puts: in the put's slot one script with it; in other slots their own scripts after the counters, none when the compare-and-set loses", async () => {
+    const client = connectCluster();
+    const store = redisStore({ client });
+    const user = "extra@example.com";
+    const doc = userKey(user, "doc");
+    const sent = [putAndCountScript, putScript, incrementScript].map((s) =>
+      countScriptRuns(client, s),
+    );
+    const own = { key: userKey(user, "index"), value: { to: user }, options: { ttlMs: 60_000 } };
+    expect(await store.putAndCount({ key: doc, value: 1 }, [], [own])).toEqual({
+      put: { ok: true, version: 1 },
+      counts: [],
+    });
+    expect(sent.map((s) => s.runs)).toEqual([1, 0, 0]);
+    expect((await store.get(own.key))?.value).toEqual({ to: user });
+    expect(Number(await client.pttl(own.key))).toBeGreaterThan(0);
+
+    // A message index is a key of no user: another slot than the user's document.
+    const index = { key: "mfa:delivery:msg:0123", value: { to: user } };
+    expect(keySlot(index.key)).not.toBe(keySlot(doc));
+    const lost = await store.putAndCount(
+      { key: doc, value: 2, options: { expectVersion: 9 } },
+      [{ key: "mfa:stats:sent" }],
+      [index],
+    );
+    expect(lost.counts).toBeNull();
+    expect(await store.get(index.key)).toBeNull();
+    expect(sent.map((s) => s.runs)).toEqual([1, 1, 0]);
+    const won = await store.putAndCount(
+      { key: doc, value: 2, options: { expectVersion: 1 } },
+      [{ key: "mfa:stats:sent" }],
+      [index],
+    );
+    expect(won).toEqual({ put: { ok: true, version: 2 }, counts: [1] });
+    expect(sent.map((s) => s.runs)).toEqual([1, 3, 1]);
+    expect(await store.get(index.key)).toEqual({ value: { to: user }, version: 1 });
+  });
+
   it("keeps each user's keys in one slot, spreads users over the masters, lists across them", async () => {
     const client = connectCluster();
     const store = redisStore({ client, keyPrefix: "app:" });

@@ -313,7 +313,7 @@ describe("deadlines: a paused Redis (SIGSTOP) (REL-01, REL-05)", () => {
     await store.put(k("del"), "here");
     await store.increment(k("count"));
     await store.increment(k("batched"));
-    const names = ["cas", "any", "code", "del", "count", "batched", "fresh", "absent"];
+    const names = ["cas", "any", "code", "del", "count", "batched", "fresh", "absent", "also"];
     const before = await admin.mget(names.map(k));
     // A client connected only now: its connection waits in the paused server's backlog and
     // its commands in ioredis's offline queue.
@@ -327,7 +327,13 @@ describe("deadlines: a paused Redis (SIGSTOP) (REL-01, REL-05)", () => {
       timed(store.take(k("code"))),
       timed(store.increment(k("count"))),
       timed(store.incrementMany([{ key: k("batched") }, { key: k("fresh") }])),
-      timed(store.putAndCount({ key: k("absent"), value: "new" }, [{ key: k("batched") }])),
+      timed(
+        store.putAndCount(
+          { key: k("absent"), value: "new" },
+          [{ key: k("batched") }],
+          [{ key: k("also"), value: "new" }],
+        ),
+      ),
       timed(store.delete(k("del"))),
       timed(store.put(k("absent"), "new", { expectVersion: null })),
       timed(store.get(k("cas"))),

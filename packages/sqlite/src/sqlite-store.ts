@@ -9,8 +9,8 @@
  * the read that reports `current` after a refused compare-and-set, and the full counter upsert
  * after the fast one wrote nothing (an expired or a refused counter), which decides on its own. `incrementMany` and `putAndCount` are the
  * transactions: their statements (the counters' upserts; the compare-and-set, then the
- * upserts) between `BEGIN IMMEDIATE` and `COMMIT`, so a call is one commit (one fsync) and all
- * or nothing.
+ * counters' upserts and the extra puts) between `BEGIN IMMEDIATE` and `COMMIT`, so a call is
+ * one commit (one fsync) and all or nothing.
  *
  * A write is acknowledged only after its commit succeeded: see {@link writeOne}.
  *
@@ -271,16 +271,21 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   };
   /**
    * `putAndCount` as one transaction, as {@link countAll}: the put, then (if it won) the
-   * counters' upserts, one commit. A refused counter throws and rolls the put back with it.
+   * counters' upserts and the extra puts (unconditional upserts), one commit. A refused counter
+   * throws and rolls the put back with it, before any extra put is written.
    */
   const putAndCountAll = db.transaction(
-    (put: PutItem, increments: ReadonlyArray<IncrementItem>, now: number): PutAndCountResult => {
+    (
+      put: PutItem,
+      increments: ReadonlyArray<IncrementItem>,
+      puts: ReadonlyArray<PutItem>,
+      now: number,
+    ): PutAndCountResult => {
       const result = casPut(put.key, put.value, put.options ?? {}, now);
       if (!result.ok) return { put: result, counts: null };
-      return {
-        put: result,
-        counts: increments.map((item) => count(item.key, item, now, "putAndCount")),
-      };
+      const counts = increments.map((item) => count(item.key, item, now, "putAndCount"));
+      for (const item of puts) casPut(item.key, item.value, item.options ?? {}, now);
+      return { put: result, counts };
     },
   ).immediate;
 
@@ -352,10 +357,14 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       });
     },
 
-    putAndCount(put: PutItem, increments: ReadonlyArray<IncrementItem>) {
+    putAndCount(
+      put: PutItem,
+      increments: ReadonlyArray<IncrementItem>,
+      puts: ReadonlyArray<PutItem> = [],
+    ) {
       return settle("putAndCount", () => {
         const now = clock.now();
-        return writing(now, () => putAndCountAll(put, increments, now));
+        return writing(now, () => putAndCountAll(put, increments, puts, now));
       });
     },
 

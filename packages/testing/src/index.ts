@@ -6,7 +6,11 @@
  * @packageDocumentation
  */
 
-export { brokenCompareAndSet } from "./broken-store.js";
+export {
+  brokenCompareAndSet,
+  brokenExtraPuts,
+  type ExtraPutsFlaw,
+} from "./broken-store.js";
 export {
   type CapturedMessage,
   type CapturingOutbox,
@@ -42,7 +46,7 @@ export {
   type FaultTally,
   faultLedger,
 } from "./fault-ledger.js";
-export { observedStore, type StoreMethod } from "./observed-store.js";
+export { observedStore, type StoreMethod, WRITE_METHODS } from "./observed-store.js";
 export {
   RECEIPT_USERS,
   type ReceiptTestMfa,

@@ -12,6 +12,19 @@ import type { Store } from "@mfakit/core";
 export type StoreMethod = Exclude<keyof Store, "id">;
 
 /**
+ * The Store methods that write: on a durable store each call is one durable commit (a batch,
+ * `incrementMany` or `putAndCount` with its extra puts, included), whether or not it won.
+ */
+export const WRITE_METHODS: ReadonlySet<StoreMethod> = new Set<StoreMethod>([
+  "put",
+  "take",
+  "increment",
+  "incrementMany",
+  "putAndCount",
+  "delete",
+]);
+
+/**
  * Wraps `inner` so that `before(method, subject)` runs before each call (`subject`: the call's key,
  * the put's key for `putAndCount`, the prefix for `list`, the item count for `incrementMany`).
  * `before` may throw or end the process: the call is then not made.
@@ -39,8 +52,8 @@ export function observedStore(
       : {}),
     ...(putAndCount
       ? {
-          putAndCount: (put, increments) =>
-            run("putAndCount", put.key, () => putAndCount.call(inner, put, increments)),
+          putAndCount: (put, increments, puts) =>
+            run("putAndCount", put.key, () => putAndCount.call(inner, put, increments, puts)),
         }
       : {}),
     delete: (key) => run("delete", key, () => inner.delete(key)),

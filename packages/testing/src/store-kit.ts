@@ -54,10 +54,11 @@ export interface StoreKitOptions {
    */
   readonly batchAllOrNothing?: boolean;
   /**
-   * The store promises that a `putAndCount` whose counters share the put's `{…}` hash tag and
-   * is refused by a counter writes nothing, not even the put (the packaged stores do; a store
-   * behind `guardStore`'s fallback of `put` then `incrementMany` does not). When set, the
-   * refusal case checks that the put and the other counters are untouched too. @default false
+   * The store promises that a `putAndCount` whose counters and extra puts share the put's
+   * `{…}` hash tag and is refused by a counter writes nothing, not even the put (the packaged
+   * stores do; a store behind `guardStore`'s fallback of `put` then `incrementMany` does not).
+   * When set, the refusal case checks that the put, the other counters and the extra puts are
+   * untouched too. @default false
    */
   readonly putAndCountAllOrNothing?: boolean;
   /** Closes what `create` opened (pools, clients). */
@@ -79,7 +80,11 @@ export interface StoreCaseContext {
   /** {@link StoreKitOptions.batchAllOrNothing}. */
   readonly batchAllOrNothing: boolean;
   /** The store's `putAndCount`, or `guardStore`'s fallback when it has none. */
-  putAndCount(put: PutItem, increments: ReadonlyArray<IncrementItem>): Promise<PutAndCountResult>;
+  putAndCount(
+    put: PutItem,
+    increments: ReadonlyArray<IncrementItem>,
+    puts?: ReadonlyArray<PutItem>,
+  ): Promise<PutAndCountResult>;
   /** {@link StoreKitOptions.putAndCountAllOrNothing}. */
   readonly putAndCountAllOrNothing: boolean;
 }
@@ -486,6 +491,7 @@ export const storeCases: readonly StoreCase[] = Object.freeze([
         const call = putAndCount(
           { key: `${p}doc`, value: `new ${bad}`, options: { expectVersion: version } },
           [{ key: `${p}ok` }, { key: p + bad }, { key: `${p}fresh` }],
+          [{ key: `${p}also`, value: bad }],
         );
         await expectRefused(call, `a call with the ${bad} counter`);
         expect(await store.get(p + bad)).toEqual(before[bad]);
@@ -493,6 +499,7 @@ export const storeCases: readonly StoreCase[] = Object.freeze([
           expect(await store.get(`${p}doc`), "the put").toEqual(before.doc);
           expect(await store.get(`${p}ok`), "the call's other counters").toEqual(before.ok);
           expect(await store.get(`${p}fresh`)).toBeNull();
+          expect(await store.get(`${p}also`), "the call's extra put").toBeNull();
         }
       }
     },
@@ -555,6 +562,99 @@ export const storeCases: readonly StoreCase[] = Object.freeze([
         expect(await store.get(`${p}new`)).toBeNull();
         expect(await store.get(`${p}doc`)).toBeNull();
         expect((await store.get(`${p}kept`))?.value).toBe(2);
+      },
+  }),
+
+  ...group("putAndCount with extra puts", {
+    "the extra puts land with a winning compare-and-set, as put writes them, each with its TTL":
+      async ({ store, ns, advance, unit, putAndCount }) => {
+        // The same writes on one namespace as putAndCount's extra puts and on another as
+        // plain puts: a fresh key with a TTL, one without, an overwrite that drops a TTL and
+        // one that sets a TTL, next to a create with a counter.
+        const one = ns();
+        const other = ns();
+        const ttlMs = 2 * unit;
+        for (const p of [one, other]) {
+          await store.put(`${p}held`, "old", { ttlMs });
+          await store.put(`${p}kept`, "old");
+        }
+        const puts = (p: string): PutItem[] => [
+          { key: `${p}short`, value: { v: 1 }, options: { ttlMs } },
+          { key: `${p}long`, value: [1, "x"] },
+          { key: `${p}held`, value: "new" },
+          { key: `${p}kept`, value: "new", options: { ttlMs } },
+        ];
+        const r = await putAndCount(
+          { key: `${one}doc`, value: "d", options: { expectVersion: null } },
+          [{ key: `${one}n` }],
+          puts(one),
+        );
+        expect(r.put.ok).toBe(true);
+        expect(r.counts).toEqual([1]);
+        for (const item of puts(other)) await store.put(item.key, item.value, item.options);
+        for (const name of ["short", "long", "held", "kept"]) {
+          expect(await store.get(one + name), name).toEqual(await store.get(other + name));
+        }
+        expect((await store.get(`${one}short`))?.value).toEqual({ v: 1 });
+        await advance(3 * unit);
+        expect(await store.get(`${one}short`), "an extra put's TTL").toBeNull();
+        expect(await store.get(`${one}kept`), "an overwrite's new TTL").toBeNull();
+        expect((await store.get(`${one}long`))?.value).toEqual([1, "x"]);
+        expect((await store.get(`${one}held`))?.value, "an overwrite without ttlMs").toBe("new");
+      },
+
+    "a lost compare-and-set writes none of the extra puts": async ({ store, ns, putAndCount }) => {
+      const p = ns();
+      await store.put(`${p}doc`, "held");
+      await store.put(`${p}old`, "before");
+      const before = { doc: await store.get(`${p}doc`), old: await store.get(`${p}old`) };
+      const puts: PutItem[] = [
+        { key: `${p}old`, value: "after" },
+        { key: `${p}fresh`, value: "after" },
+      ];
+      for (const expectVersion of [null, 99]) {
+        const lost = await putAndCount(
+          { key: `${p}doc`, value: "new", options: { expectVersion } },
+          [{ key: `${p}n` }],
+          puts,
+        );
+        expect(lost, `expectVersion ${expectVersion}`).toEqual({
+          put: { ok: false, current: before.doc },
+          counts: null,
+        });
+      }
+      expect(await store.get(`${p}old`)).toEqual(before.old);
+      expect(await store.get(`${p}fresh`)).toBeNull();
+      expect(await store.get(`${p}n`)).toBeNull();
+    },
+
+    "100 concurrent calls with one expectVersion and extra puts: one winner, exactly its puts visible (REL-01)":
+      async ({ store, ns, putAndCount }) => {
+        const p = ns();
+        const first = await store.put(`${p}doc`, -1);
+        if (!first.ok) throw new Error("put failed");
+        const results = await Promise.all(
+          Array.from({ length: 100 }, (_, i) =>
+            putAndCount(
+              { key: `${p}doc`, value: i, options: { expectVersion: first.version } },
+              [{ key: `${p}shared` }],
+              [
+                { key: `${p}index`, value: { by: i } },
+                { key: `${p}own${i}`, value: i },
+              ],
+            ),
+          ),
+        );
+        const winners = results.flatMap((r, i) => (r.put.ok ? [i] : []));
+        expect(winners).toHaveLength(1);
+        const winner = winners[0] as number;
+        expect((await store.get(`${p}doc`))?.value).toBe(winner);
+        expect((await store.get(`${p}shared`))?.value).toBe(1);
+        expect((await store.get(`${p}index`))?.value, "the shared extra put").toEqual({
+          by: winner,
+        });
+        const own = await store.list(`${p}own`, { limit: 1000 });
+        expect(own.items.map((item) => item.key)).toEqual([`${p}own${winner}`]);
       },
   }),
 

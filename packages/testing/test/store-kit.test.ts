@@ -5,7 +5,14 @@
 import { type JsonValue, memoryStore, type Store } from "@mfakit/core";
 import type { IncrementOptions } from "@mfakit/core/adapter";
 import { describe, expect, it } from "vitest";
-import { fakeClock, runStoreCases, type StoreCase, storeCases } from "../src/index.js";
+import {
+  brokenExtraPuts,
+  type ExtraPutsFlaw,
+  fakeClock,
+  runStoreCases,
+  type StoreCase,
+  storeCases,
+} from "../src/index.js";
 
 type Flaw =
   | "slides"
@@ -103,25 +110,26 @@ function flawedStore(flaw: Flaw, clock = fakeClock()) {
     // Counts before it knows whether its put wins: a lost compare-and-set still moves the
     // counters (a send refused as a conflict would spend the user's rate limit).
     "both-counts-first": {
-      putAndCount: async (put, increments) => {
+      putAndCount: async (put, increments, puts) => {
         const counts = increments.length > 0 ? await inner.incrementMany(increments) : [];
-        const result = await inner.put(put.key, put.value, put.options);
-        return { put: result, counts: result.ok ? counts : null };
+        const result = await inner.putAndCount(put, [], puts);
+        return { put: result.put, counts: result.put.ok ? counts : null };
       },
     },
     // Two commits while promising one: a refused counter leaves the put written.
     "both-piecemeal": {
-      putAndCount: async (put, increments) => {
+      putAndCount: async (put, increments, puts = []) => {
         const result = await inner.put(put.key, put.value, put.options);
         if (!result.ok) return { put: result, counts: null };
         const counts = increments.length > 0 ? await inner.incrementMany(increments) : [];
+        for (const item of puts) await inner.put(item.key, item.value, item.options);
         return { put: result, counts };
       },
     },
     // Re-applies each counter's ttlMs (an upsert that always sets expires_at, FRAUD-03).
     "both-slides": {
-      putAndCount: async (put, increments) => {
-        const result = await inner.putAndCount(put, increments);
+      putAndCount: async (put, increments, puts) => {
+        const result = await inner.putAndCount(put, increments, puts);
         for (const item of increments) {
           if (item.ttlMs !== undefined) await rewrite(item.key, item.ttlMs);
         }
@@ -213,7 +221,13 @@ describe("the Store kit catches broken adapters", () => {
     [
       "both-counts-first",
       "a putAndCount that counts before its compare-and-set is known to win (REL-02)",
-      ["a lost compare-and-set counts nothing", "50 concurrent calls with one expectVersion"],
+      [
+        "a lost compare-and-set counts nothing",
+        "50 concurrent calls with one expectVersion",
+        // The extra-put cases check that a lost call moved no counter either.
+        "a lost compare-and-set writes none of the extra puts",
+        "100 concurrent calls with one expectVersion and extra puts",
+      ],
     ],
     [
       "both-piecemeal",
@@ -229,6 +243,37 @@ describe("the Store kit catches broken adapters", () => {
   for (const [flaw, what, cases] of expected) {
     it(`fails ${what} on exactly its case`, async () => {
       const failed = await failedTitles(() => flawedStore(flaw));
+      expect(failed).toEqual(cases.map((text) => titled(text).title));
+    });
+  }
+
+  const extraPuts: Array<[ExtraPutsFlaw, string, string[]]> = [
+    [
+      "written-when-lost",
+      "a putAndCount that writes its extra puts before its compare-and-set is known to win",
+      [
+        // A refused call is a lost one for its extra puts too.
+        "refuses a counter that holds a non-integer or would overflow",
+        "a lost compare-and-set writes none of the extra puts",
+        "100 concurrent calls with one expectVersion and extra puts",
+      ],
+    ],
+    [
+      "dropped",
+      "a putAndCount that drops its extra puts",
+      [
+        "the extra puts land with a winning compare-and-set",
+        "100 concurrent calls with one expectVersion and extra puts",
+      ],
+    ],
+  ];
+  for (const [flaw, what, cases] of extraPuts) {
+    it(`fails ${what} on exactly its cases (brokenExtraPuts "${flaw}")`, async () => {
+      const clock = fakeClock();
+      const failed = await failedTitles(() => ({
+        store: brokenExtraPuts(memoryStore({ clock }), flaw),
+        advance: clock.advance,
+      }));
       expect(failed).toEqual(cases.map((text) => titled(text).title));
     });
   }

@@ -17,7 +17,9 @@
  * What an action must not do twice or before its state is durable waits for the commit: audit
  * events and notices are queued and run only after it ({@link UnitOfWork.afterCommit}); a lost
  * commit drops them. Keys of no user (rate-limit windows, statistics) go straight to the store:
- * they are shared by all users and counted where they happen.
+ * they are shared by all users and counted where they happen; or, when they must agree with the
+ * document, they ride in its commit ({@link UnitOfWork.countOnCommit},
+ * {@link UnitOfWork.putOnCommit}: the same `putAndCount`, so one round trip and one commit).
  *
  * Entries keep their versions and TTLs inside the document (on the SDK's clock); expired ones are
  * dropped at each commit, so the document holds only what is live.
@@ -36,6 +38,7 @@ import type {
   JsonValue,
   ListOptions,
   ListPage,
+  PutItem,
   PutOptions,
   PutResult,
   StoreEntry,
@@ -72,6 +75,15 @@ export interface UnitOfWork {
    * there once the commit succeeded; a lost commit counts nothing and leaves them `null`.
    */
   countOnCommit(items: readonly IncrementItem[]): { readonly counts: readonly number[] | null };
+  /**
+   * Writes `item` IN the next commit, unconditionally (no `expectVersion`): a key of no user
+   * that must land with the document or not at all (the index of a message sent to the user,
+   * which a receipt follows to the document), as an extra put of the same `putAndCount`. A
+   * user's own key is written into the document at the commit. A lost commit writes nothing
+   * (the action runs again and queues it again), as {@link UnitOfWork.countOnCommit}. A later
+   * queued write of the same key replaces an earlier one.
+   */
+  putOnCommit(item: PutItem): void;
   /** Whether the overlay holds changes not yet committed. */
   readonly dirty: boolean;
 }
@@ -90,6 +102,8 @@ export async function openUnit(
   let queued: Array<() => Promise<unknown> | unknown> = [];
   /** Shared counters waiting for the next commit, and the handles to fill. */
   let counting: Array<{ items: IncrementItem[]; handle: { counts: number[] | null } }> = [];
+  /** Writes waiting for the next commit, by key (the last one queued for a key wins). */
+  let putting = new Map<string, PutItem>();
 
   const load = async () => {
     const entry = await base.get<AccountDocument & Record<string, never>>(docKey);
@@ -99,6 +113,7 @@ export async function openUnit(
     dirty = false;
     queued = [];
     counting = [];
+    putting = new Map();
   };
   await load();
 
@@ -221,15 +236,24 @@ export async function openUnit(
       counting.push({ items: [...items], handle });
       return handle;
     },
+    putOnCommit(item) {
+      putting.set(unconditional(item).key, item);
+    },
     async commit() {
-      // The user's own counters are applied to the document now; the shared ones go with it.
+      // The user's own counters and writes are applied to the document now; the shared ones go
+      // with it.
       const pending = counting;
       counting = [];
+      const writes = [...putting.values()];
+      putting = new Map();
       const own = new Map<IncrementItem, number>();
       for (const { items } of pending)
         for (const item of items)
           if (mine(item.key)) own.set(item, await store.increment(item.key, item));
+      for (const item of writes)
+        if (mine(item.key)) await store.put(item.key, item.value, item.options);
       const shared = pending.flatMap(({ items }) => items.filter((i) => !mine(i.key)));
+      const sharedPuts = writes.filter((item) => !mine(item.key));
       let sharedCounts: readonly number[] = [];
       if (dirty) {
         const now = clock.now();
@@ -237,8 +261,9 @@ export async function openUnit(
         for (const [k, slot] of slots) if (slot.x === null || slot.x > now) e[k] = slot;
         const doc = { v: 1, e } as unknown as JsonValue;
         const put = { key: docKey, value: doc, options: { expectVersion: version } };
-        // The document and the shared counters in one write (one commit where the store can).
-        const written = await base.putAndCount(put, shared);
+        // The document, the shared counters and writes in one call (one commit where the store
+        // can).
+        const written = await base.putAndCount(put, shared, sharedPuts);
         if (!written.put.ok) {
           await load();
           return false;
@@ -246,8 +271,12 @@ export async function openUnit(
         version = written.put.version;
         sharedCounts = written.counts ?? [];
         dirty = false;
-      } else if (shared.length > 0) {
-        sharedCounts = await base.incrementMany(shared);
+      } else {
+        // Nothing of the user's to write, so no document to carry them: each as its own call.
+        [sharedCounts] = await Promise.all([
+          shared.length > 0 ? base.incrementMany(shared) : [],
+          writeEach(base, sharedPuts),
+        ]);
       }
       let next = 0;
       for (const { items, handle } of pending)
@@ -270,6 +299,7 @@ export function detachedUnit(base: GuardedStore): UnitOfWork {
   const queued: Array<() => Promise<unknown> | unknown> = [];
   const counting: Array<{ items: readonly IncrementItem[]; handle: { counts: number[] | null } }> =
     [];
+  const putting = new Map<string, PutItem>();
   return {
     userId: "",
     store: base,
@@ -282,11 +312,35 @@ export function detachedUnit(base: GuardedStore): UnitOfWork {
       counting.push({ items, handle });
       return handle;
     },
+    putOnCommit(item) {
+      putting.set(unconditional(item).key, item);
+    },
     async commit() {
       for (const { items, handle } of counting.splice(0))
         handle.counts = await base.incrementMany(items);
+      const writes = [...putting.values()];
+      putting.clear();
+      await writeEach(base, writes);
       for (const w of queued.splice(0)) await w();
       return true;
     },
   };
+}
+
+/** Writes each item as its own `put` (at once): what a commit without a document does. */
+async function writeEach(base: GuardedStore, items: readonly PutItem[]): Promise<void> {
+  await Promise.all(items.map((item) => base.put(item.key, item.value, item.options)));
+}
+
+/**
+ * `item`, refused if it carries a compare-and-set: a commit has one condition, the document's
+ * (see Store.putAndCount), and a queued write is a bug if it expected to check another.
+ */
+function unconditional(item: PutItem): PutItem {
+  if (item.options?.expectVersion !== undefined) {
+    throw new MfaError("store_invalid_operation", {
+      data: { operation: "putOnCommit", field: "expectVersion" },
+    });
+  }
+  return item;
 }

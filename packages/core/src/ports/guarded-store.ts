@@ -58,6 +58,12 @@ export const MAX_STORE_LIST_LIMIT = 1000;
 export const MAX_INCREMENT_MANY_ITEMS = 64;
 
 /**
+ * Most extra puts one `putAndCount` may carry. A send writes one (its message index); the bound
+ * keeps the call one short transaction or script, as {@link MAX_INCREMENT_MANY_ITEMS} does.
+ */
+export const MAX_PUT_AND_COUNT_PUTS = 16;
+
+/**
  * A store as `guardStore` returns it: `incrementMany` and `putAndCount` are always there
  * (native or emulated).
  */
@@ -82,7 +88,9 @@ const guardedStores = new WeakSet<Store>();
  *   `by` and `ttlMs` as above, no key twice (`field: "items"` for the array); `putAndCount` a
  *   put as `put` takes it (`field: "put"` for its object) and increments as `incrementMany`
  *   takes them, except that there may be none, and none may be the put's key (`field:
- *   "increments"`). A bad call throws
+ *   "increments"`), and extra puts (optional) an array of 0 to {@link MAX_PUT_AND_COUNT_PUTS}
+ *   puts as `put` takes them but without `expectVersion`, none the key of the put, a counter
+ *   or another of them (`field: "puts"`). A bad call throws
  *   `MfaError("store_invalid_operation", { data: { field, operation } })` and never reaches the
  *   adapter: the bug is the caller's, so it must not become a half-written entry or a driver
  *   error that reads like an outage.
@@ -100,8 +108,8 @@ const guardedStores = new WeakSet<Store>();
  *   as parallel `increment` calls, so callers of a guarded store can always use it: each
  *   counter exact, the batch only not one round trip (and a refused item may leave the others
  *   applied). One without `putAndCount` gets it as `put`, then (if that succeeded and there is
- *   something to count) `incrementMany`: two round trips and two commits, so a refused or
- *   failed counter leaves the put written.
+ *   something to count) `incrementMany`, then the extra puts as `put`s: several round trips
+ *   and commits, so a refused or failed counter leaves the put written.
  *
  * The wrapper sits on every hot path, so it stays cheap: no clone, no schema library, one walk
  * over a value being put, a handful of comparisons per call, one `then` on the adapter's promise
@@ -193,11 +201,13 @@ export function guardStore<S extends Store, E extends object = Record<never, nev
   const putThenCount = async (
     put: PutItem,
     increments: ReadonlyArray<IncrementItem>,
+    puts: ReadonlyArray<PutItem>,
   ): Promise<PutAndCountResult> => {
     const result = await store.put(put.key, put.value, put.options);
     if (!result.ok) return { put: result, counts: null };
-    if (increments.length === 0) return { put: result, counts: [] };
-    return { put: result, counts: await countAll(increments) };
+    const counts = increments.length === 0 ? [] : await countAll(increments);
+    await Promise.all(puts.map((item) => store.put(item.key, item.value, item.options)));
+    return { put: result, counts };
   };
 
   const guarded: GuardedStore = Object.freeze({
@@ -263,6 +273,7 @@ export function guardStore<S extends Store, E extends object = Record<never, nev
     putAndCount(
       put: PutItem,
       increments: ReadonlyArray<IncrementItem>,
+      puts: ReadonlyArray<PutItem> = NO_PUTS,
     ): Promise<PutAndCountResult> {
       const operation = "putAndCount";
       const native = store.putAndCount;
@@ -271,10 +282,11 @@ export function guardStore<S extends Store, E extends object = Record<never, nev
         () => {
           checkOptions(put, operation, "put");
           checkPut(put.key, put.value, put.options, operation);
-          checkItems(increments, operation, 0, put.key);
+          const keys = checkItems(increments, operation, 0, put.key);
+          if (puts !== NO_PUTS) checkAlsoPuts(puts, keys, put.key, operation);
           return native !== undefined
-            ? native.call(store, put, increments)
-            : putThenCount(put, increments);
+            ? native.call(store, put, increments, puts)
+            : putThenCount(put, increments, puts);
         },
         (result) => isPutAndCountResult(result, increments.length),
       );
@@ -384,7 +396,7 @@ function checkItems(
   operation: string,
   min: number,
   putKey?: string,
-): void {
+): Set<string> {
   const field = min === 0 ? "increments" : "items";
   if (!Array.isArray(items) || items.length < min || items.length > MAX_INCREMENT_MANY_ITEMS) {
     throw refused(field, operation, MAX_INCREMENT_MANY_ITEMS);
@@ -396,6 +408,39 @@ function checkItems(
     checkKey(item.key, operation);
     checkCounter(item, operation);
     if (keys.has(item.key) || item.key === putKey) throw refused(field, operation);
+    keys.add(item.key);
+  }
+  return keys;
+}
+
+/** What a `putAndCount` without extra puts passes on: one frozen array, no allocation per call. */
+const NO_PUTS: ReadonlyArray<PutItem> = Object.freeze([]);
+
+/**
+ * The extra puts of `putAndCount`: an array of at most {@link MAX_PUT_AND_COUNT_PUTS} puts as
+ * `put` takes them, without `expectVersion` (the call has one condition, its put's: a second
+ * one could fail after the first had won, and the call could not be all or nothing), none
+ * the key of the put, of a counter (`counted`) or of another of them (one statement cannot
+ * write a row twice, and which write would win would be the store's accident).
+ */
+function checkAlsoPuts(
+  puts: ReadonlyArray<PutItem>,
+  counted: Set<string>,
+  putKey: string,
+  operation: string,
+): void {
+  if (!Array.isArray(puts) || puts.length > MAX_PUT_AND_COUNT_PUTS) {
+    throw refused("puts", operation, MAX_PUT_AND_COUNT_PUTS);
+  }
+  const keys = new Set<string>();
+  for (let i = 0; i < puts.length; i++) {
+    const item = puts[i] as PutItem;
+    checkOptions(item, operation, "puts");
+    checkPut(item.key, item.value, item.options, operation);
+    if (item.options?.expectVersion !== undefined) throw refused("puts", operation);
+    if (item.key === putKey || counted.has(item.key) || keys.has(item.key)) {
+      throw refused("puts", operation);
+    }
     keys.add(item.key);
   }
 }

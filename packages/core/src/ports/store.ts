@@ -70,7 +70,11 @@ export interface IncrementItem extends IncrementOptions {
   readonly key: string;
 }
 
-/** The compare-and-set of {@link Store.putAndCount}: the arguments of {@link Store.put}. */
+/**
+ * A write of {@link Store.putAndCount}: the arguments of {@link Store.put}. Its `put` may carry
+ * a compare-and-set; its extra `puts` may not (they are written unconditionally, each with its
+ * own `ttlMs`, only when the `put` succeeded).
+ */
 export interface PutItem {
   /** The key to write (the same rules as every key). */
   readonly key: string;
@@ -120,7 +124,8 @@ export interface ListPage {
  * that survives a round trip (finite numbers, plain objects, at most 32 deep); `ttlMs` a
  * positive integer of at most ten years; `by` a safe integer; `limit` 1 to 1000; the items of
  * `incrementMany` 1 to 64 counters of distinct keys (those of `putAndCount` 0 to 64, none the
- * put's key). `guardStore` refuses anything else with
+ * put's key; its extra puts 0 to 16 without `expectVersion`, every key of the call distinct).
+ * `guardStore` refuses anything else with
  * `MfaError("store_invalid_operation", { data: { field } })`.
  *
  * Failures: a backend that cannot be reached throws `MfaError("store_unavailable")` with the
@@ -201,50 +206,64 @@ export interface Store {
 
   /**
    * Writes `put` (a compare-and-set, as {@link Store.put}) and, only if it succeeds, adds to the
-   * counters of `increments` (as {@link Store.incrementMany}): one round trip, and on stores
-   * with transactions one commit, so both land or neither. For a user action that saves the
-   * user's document and bumps the action's shared counters (rate-limit windows, statistics):
-   * one durable commit instead of two, and no crash window between them in which the document
-   * moved but its counters did not.
+   * counters of `increments` (as {@link Store.incrementMany}) and writes the extra `puts`
+   * (each as an unconditional {@link Store.put} with its own `ttlMs`): one round trip, and on
+   * stores with transactions one commit, so all of it lands or none. For a user action that
+   * saves the user's document, bumps the action's shared counters (rate-limit windows,
+   * statistics) and writes keys of no user that must agree with the document (the index of a
+   * message sent to the user): one durable commit instead of several, and no crash window
+   * between them in which the document moved but the rest did not.
    *
    * The answer is `{ put, counts }`: `put` as `put` answers it; `counts` the new values in the
-   * increments' order, or `null` when the compare-and-set failed, and then nothing was counted.
-   * Of any number of concurrent calls with the same `expectVersion`, exactly one succeeds and
-   * only its counters move. TTLs as in `put` (set or removed by a successful put) and
+   * increments' order, or `null` when the compare-and-set failed, and then nothing was counted
+   * and none of `puts` was written. Of any number of concurrent calls with the same
+   * `expectVersion`, exactly one succeeds and only its counters move and only its puts land.
+   * TTLs as in `put` (set or removed by a successful put, for `put` and each of `puts`) and
    * `incrementMany` (set only when an item creates its counter). The increments are 0 to 64
-   * distinct keys, none equal to the put's key (`guardStore` refuses anything else).
+   * distinct keys and the puts 0 to 16 without `expectVersion` (the call decides on one
+   * condition, the `put`'s); no key appears twice in one call, not as the put, a counter or
+   * one of `puts` (`guardStore` refuses anything else, `field` `"increments"` or `"puts"`).
    *
    * Refusal: if an increment would be refused as `incrementMany` refuses it (its counter holds
    * something other than a safe integer, or its sum would leave the safe-integer range), the
    * call throws `MfaError("store_invalid_operation")`. What was written then depends on the
    * store, as for `incrementMany`:
-   * - SQLite, PostgreSQL and memory: nothing, not even the put. The call is one transaction
-   *   (one statement on PostgreSQL). Other failures (`store_unavailable`, a deadline) likewise:
-   *   all or nothing.
+   * - SQLite, PostgreSQL and memory: nothing, not even the put or `puts`. The call is one
+   *   transaction (one statement on PostgreSQL). Other failures (`store_unavailable`, a
+   *   deadline) likewise: all or nothing.
    * - Redis, a single server or every key in one hash slot (the core's keys of one user share
-   *   their `{userId}` tag): one script that checks the compare-and-set and every counter
-   *   before it writes any, so nothing. On a Cluster with keys in several slots the call is
-   *   not atomic across them: the put runs first, as its own script; only if it succeeded do
-   *   the counters follow as `incrementMany` (one script per slot). A refusal or failure of a
-   *   counter's slot then leaves the put written (and counters of other slots applied), and
-   *   the call still throws.
-   * - Behind `guardStore`'s fallback (below): `put`, then `incrementMany`; a refused or failed
-   *   counter leaves the put written.
+   *   their `{userId}` tag): one script that checks the compare-and-set, every counter and
+   *   every key of `puts` before it writes any, so nothing. On a Cluster with keys in several
+   *   slots the call is not atomic across them, as for the counters: the put runs first, as its
+   *   own script; only if it succeeded do the counters follow as `incrementMany` (one script per
+   *   slot), and only if they did, `puts` (one script each, sent at once). A refusal or failure
+   *   of a counter's slot then leaves the put written (and counters of other slots applied, none
+   *   of `puts`); a failure of one of `puts` leaves the put and the counters written. The call
+   *   throws in both cases.
+   * - Behind `guardStore`'s fallback (below): `put`, then `incrementMany`, then each of `puts`
+   *   as a `put` (at once); a refused or failed counter leaves the put written.
    *
    * Optional: `guardStore` gives a store without it this method as `put` followed (when it
-   * succeeded and there is something to count) by `incrementMany`, so a caller of a guarded
-   * store can always use it (the packaged stores have it).
+   * succeeded) by `incrementMany` (when there is something to count) and the `puts`, so a
+   * caller of a guarded store can always use it (the packaged stores have it). Omitted `puts`
+   * means none. An adapter that has this method must write `puts` as above (an adapter
+   * written before they existed would drop them: the conformance kit fails it).
    *
    * @example
    * ```ts
    * const { put, counts } = await store.putAndCount(
    *   { key: "mfa:{u1}:account", value: doc, options: { expectVersion: 7 } },
-   *   [{ key: "mfa:{rl}:phone:+15550100", ttlMs: 3_600_000 }],
+   *   [{ key: "mfa:stats:sent:2026-11-25", ttlMs: 90 * 86_400_000 }],
+   *   [{ key: "mfa:delivery:msg:9f2c", value: { userId: "u1" }, options: { ttlMs: 259_200_000 } }],
    * );
-   * if (!put.ok) retryWith(put.current); // counts is null: nothing was counted
+   * if (!put.ok) retryWith(put.current); // counts is null: nothing counted, nothing else written
    * ```
    */
-  putAndCount?(put: PutItem, increments: ReadonlyArray<IncrementItem>): Promise<PutAndCountResult>;
+  putAndCount?(
+    put: PutItem,
+    increments: ReadonlyArray<IncrementItem>,
+    puts?: ReadonlyArray<PutItem>,
+  ): Promise<PutAndCountResult>;
 
   /** Deletes `key`; `true` if a live entry was there. */
   delete(key: string): Promise<boolean>;

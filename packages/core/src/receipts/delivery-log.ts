@@ -15,6 +15,10 @@
  *   message's ref and status, what the wizard and the sign-in challenge show. A resend replaces
  *   it; a late receipt for the replaced message then matches no longer and changes no view.
  *
+ * Both are written after the provider accepted the message, with the day's `sent` figure, in ONE
+ * commit (the document's `putAndCount`, the index as its extra put): a send by SMS or voice is
+ * two commits, the claim before the provider call (REL-04) and this one after it.
+ *
  * Both only move forward ({@link advances}), so duplicates and out-of-order receipts are harmless.
  *
  * @module
@@ -192,7 +196,8 @@ const RECORD_ROUNDS = 8;
 export interface DeliveryLog {
   /**
    * Records a message the provider accepted: the index entry, the day's `sent` figure, and the
-   * challenge's delivery (committed here, after the send: nothing may roll it back).
+   * challenge's delivery, in one commit (here, after the send: nothing may roll it back). The
+   * first send of a provider and country on a day then names the pair for the report.
    */
   sent(message: SentMessage): Promise<void>;
   /** A challenge's delivery record, or `null` (nothing sent, email, or expired). */
@@ -277,12 +282,17 @@ export function deliveryLog(deps: DeliveryLogDeps): DeliveryLog {
         status: "queued",
         errorCode: null,
       };
-      // The index first: a receipt that comes while the record below is written finds the user.
-      await store.put(indexKey(ref), entry as never, { ttlMs: MESSAGE_INDEX_TTL_MS });
-      await countFigures(store, day, provider, message.country, []);
+      let counted: { readonly counts: readonly number[] | null } | undefined;
       await committed(async () => {
-        // The day's "sent" figure rides on the record's commit (one round trip for both).
-        unit.countOnCommit([figureItem(day, provider, message.country, "sent")]);
+        // The index and the day's "sent" figure ride on the record's commit: one round trip,
+        // one commit, so a receipt that finds the index finds the record too (they land at
+        // once), and a lost commit leaves no index pointing at a record that is not there.
+        counted = unit.countOnCommit([figureItem(day, provider, message.country, "sent")]);
+        unit.putOnCommit({
+          key: indexKey(ref),
+          value: entry as never,
+          options: { ttlMs: MESSAGE_INDEX_TTL_MS },
+        });
         const previous = await record(message.userId, message.challengeId);
         const next: ChallengeDelivery = {
           ref,
@@ -301,6 +311,11 @@ export function deliveryLog(deps: DeliveryLogDeps): DeliveryLog {
         });
         return true;
       });
+      // Only the send whose commit created the day's figure of its pair names the pair: a
+      // read and a write once per pair and day instead of a read on every send. Should this
+      // process end between the commit and here, the pair's first receipt names it (see
+      // applyToIndex), so the report loses no row that has a final status.
+      if (counted?.counts?.[0] === 1) await namePair(store, day, provider, message.country);
     },
 
     record,
@@ -348,15 +363,14 @@ export const viewOf = (rec: ChallengeDelivery): DeliveryView => ({
 });
 
 /**
- * Names the provider and country among the day's pairs the first time (a read on every call, a
- * write once per pair and day), then adds `items` to the day's figures.
+ * Names the provider and country among the day's pairs (the report's rows) unless they are
+ * there: a read, and a compare-and-set the first time.
  */
-async function countFigures(
+async function namePair(
   store: Store,
   day: string,
   provider: string,
   country: string,
-  items: IncrementItem[],
 ): Promise<void> {
   const pair = `${provider} ${country}`;
   for (let round = 0; round < INDEX_ROUNDS; round++) {
@@ -368,7 +382,6 @@ async function countFigures(
     });
     if (put.ok) break;
   }
-  for (const item of items) await store.increment(item.key, item);
 }
 
 /**
@@ -409,7 +422,10 @@ export async function applyToIndex(
       moved.push(figureItem(day, provider, country, receipt.status as DeliveryMetric));
     if (notDelivered(entry.status))
       moved.push(figureItem(day, provider, country, entry.status as DeliveryMetric, -1));
-    await countFigures(store, day, provider, country, moved);
+    // Named here too (a read per receipt that moves a figure): the backstop for a pair whose
+    // sender ended before naming it (see DeliveryLog.sent).
+    await namePair(store, day, provider, country);
+    for (const item of moved) await store.increment(item.key, item);
     return {
       applied: { ...applied, status: receipt.status, errorCode: receipt.errorCode },
       changed: true,

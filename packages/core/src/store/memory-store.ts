@@ -137,13 +137,20 @@ export function memoryStore(options: MemoryStoreOptions = {}): GuardedStore & {
     },
 
     // All or nothing: the compare-and-set and every counter are checked before anything is
-    // written (the guard has made the counters' keys distinct and other than the put's).
-    async putAndCount(put: PutItem, increments: ReadonlyArray<IncrementItem>) {
+    // written (the guard has made every key of the call distinct), and the extra puts, which
+    // cannot be refused, are written with them.
+    async putAndCount(
+      put: PutItem,
+      increments: ReadonlyArray<IncrementItem>,
+      puts: ReadonlyArray<PutItem> = [],
+    ) {
       const opts = put.options ?? {};
       const failed = lost(put.key, opts);
       if (failed) return { put: failed, counts: null };
       const checked = increments.map((item) => counted(item.key, item, "putAndCount"));
-      return { put: written(put.key, put.value, opts), counts: checked.map(count) };
+      const result = { put: written(put.key, put.value, opts), counts: checked.map(count) };
+      for (const item of puts) written(item.key, item.value, item.options ?? {});
+      return result;
     },
 
     async delete(key: string) {
