@@ -12,7 +12,9 @@
  * counters' upserts and the extra puts) between `BEGIN IMMEDIATE` and `COMMIT`, so a call is
  * one commit (one fsync) and all or nothing.
  *
- * A write is acknowledged only after its commit succeeded: see {@link writeOne}.
+ * A write is acknowledged only after its commit succeeded: see {@link writeOne}, and for the
+ * default group commit (writes in flight together share one transaction and one COMMIT) see
+ * {@link SqliteStoreOptions.groupCommit}.
  *
  * Arguments are checked by the core's `guardStore`, which {@link sqliteStore} returns its store
  * wrapped in: keys, values, versions, TTLs and list bounds reach this code already valid. What
@@ -95,14 +97,37 @@ export interface SqliteStoreOptions {
   readonly sweepIntervalMs?: number;
   /** The most expired rows one lazy sweep deletes, so a write never stalls on a big sweep. @default 500 */
   readonly sweepBatchSize?: number;
+  /**
+   * Group commit: writes issued while others are pending share one transaction and one
+   * `COMMIT`, so under `synchronous: "FULL"` 16 requests in flight cost one disk sync instead
+   * of 16. Each call's promise still settles only after the COMMIT that contains it succeeded;
+   * a failed COMMIT rejects every call of the group with `store_unavailable` (none of them
+   * happened). A call that throws inside the group (a counter that is not an integer) rolls
+   * back only itself. `get` and `list` issued while a group is open wait for its COMMIT, so
+   * they never see a write that a failed COMMIT could take back.
+   *
+   * The group holds SQLite's write lock from its first write until the end of that event-loop
+   * turn (`setImmediate`): another process writing the file waits that long at most (on the
+   * busy timeout, as for any writer), and can never write into the group.
+   *
+   * With `database`, the store owns that connection's transactions: do not run transactions
+   * (or writes you expect to commit on their own) on it yourself, since a write of yours
+   * issued while a group is open joins the group's transaction. `false`: every write is its
+   * own commit, as an autocommit statement.
+   * @default true
+   */
+  readonly groupCommit?: boolean;
 }
 
 /** The SQLite {@link Store}, plus housekeeping. */
 export interface SqliteStore extends GuardedStore {
   readonly id: "sqlite";
-  /** Deletes every expired row now; resolves to how many were deleted. */
+  /** Commits the open group, then deletes every expired row now; resolves to how many were deleted. */
   sweep(): Promise<number>;
-  /** Closes the database if the store opened it (`path`); a no-op for an injected `database`. */
+  /**
+   * Commits the open group (its calls settle as usual), then closes the database if the store
+   * opened it (`path`); for an injected `database` it only commits.
+   */
   close(): void;
 }
 
@@ -246,7 +271,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
    * upgrade a read lock, which in WAL mode fails at once with SQLITE_BUSY instead of waiting.
    * better-sqlite3's wrapper runs COMMIT and checks its result (unlike `.get()`, see
    * {@link writeOne}); if the COMMIT or any upsert fails, it rolls back before rethrowing, so a
-   * batch that throws wrote nothing.
+   * batch that throws wrote nothing. Inside a group commit's open transaction the same wrapper
+   * runs the batch in a SAVEPOINT instead, which a throw rolls back alone.
    */
   const countAll = db.transaction((items: ReadonlyArray<IncrementItem>, now: number): number[] =>
     items.map((item) => count(item.key, item, now, "incrementMany")),
@@ -318,43 +344,121 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     }
   }
 
+  const groupCommit = options.groupCommit ?? true;
+  /** The open group: a transaction whose calls wait for its COMMIT. */
+  let group: Group | null = null;
+  const begin = db.prepare("BEGIN IMMEDIATE");
+  const commit = db.prepare("COMMIT");
+  const rollback = db.prepare("ROLLBACK");
+
+  /**
+   * Opens a group. IMMEDIATE takes the write lock now (waiting up to the busy timeout), so no
+   * statement of the group has to upgrade a read lock (in WAL mode that fails at once with
+   * SQLITE_BUSY), and no other connection can write into the group: it holds the lock until
+   * its flush, one event-loop turn later.
+   */
+  const openGroup = (): Group => {
+    begin.run();
+    const opened = newGroup();
+    group = opened;
+    // One turn of the event loop: the writes that the actions in flight issue before then
+    // (each as soon as its previous await settles) join; a longer wait would add latency to a
+    // lone write and hold the lock longer for nothing.
+    setImmediate(() => {
+      if (group === opened) flush();
+    });
+    return opened;
+  };
+  /** Commits the open group and settles its calls: each with its own result, or all with the failure. */
+  const flush = (): void => {
+    const closing = group;
+    if (closing === null) return;
+    group = null;
+    let failure: unknown;
+    try {
+      commit.run();
+    } catch (error) {
+      failure = error;
+      // A busy COMMIT leaves the transaction open; an I/O error or a full disk may have rolled
+      // it back already. Either way none of the group happened. A ROLLBACK that throws too (a
+      // closed connection) must not escape: this runs in a setImmediate callback, where a throw
+      // would end the process, and the group's calls are rejected below all the same.
+      try {
+        if (db.inTransaction) rollback.run();
+      } catch {
+        // Nothing was committed; the next write's BEGIN reports the connection's state.
+      }
+    }
+    endGroup(closing, failure);
+  };
+  /**
+   * A write: with group commit its statements run now inside the open group (a new one if
+   * none is open) and its promise waits for the group's COMMIT; a call that throws rejects
+   * alone, since its statement (or `db.transaction`'s SAVEPOINT, for the calls of several
+   * statements) rolled back only itself.
+   */
+  const write = <T>(operation: string, fn: (now: number) => T): Promise<T> => {
+    const run = () => {
+      const now = clock.now();
+      return writing(now, () => fn(now));
+    };
+    if (!groupCommit) return settle(operation, run);
+    try {
+      const joined = group ?? openGroup();
+      let result: T;
+      try {
+        result = run();
+      } catch (error) {
+        // SQLite rolls the whole transaction back on some failures (SQLITE_FULL, SQLITE_IOERR,
+        // SQLITE_NOMEM): then the calls that ran before in the group did not happen either.
+        if (group === joined && !db.inTransaction) {
+          group = null;
+          endGroup(joined, error);
+        }
+        throw error;
+      }
+      return new Promise<T>((resolve, reject) => {
+        joined.waiters.push({ operation, resolve: () => resolve(result), reject });
+      });
+    } catch (error) {
+      return Promise.reject(isMfaError(error) ? error : unavailable(operation, error));
+    }
+  };
+  /**
+   * A read never sees a call's uncommitted write (which a failed COMMIT would take back): while
+   * a group is open it waits for the flush, then reads (again waiting if a caller has opened the
+   * next group meanwhile).
+   */
+  const read = <T>(operation: string, fn: () => T): Promise<T> =>
+    group === null ? settle(operation, fn) : group.ended.then(() => read(operation, fn));
+
   const store: Store & { readonly id: "sqlite" } = {
     id: "sqlite",
 
     get<T extends JsonValue>(key: string) {
-      return settle("get", () => {
+      return read("get", () => {
         const row = sql.get.get({ key, now: clock.now() });
         return row ? entry<T>(row) : null;
       });
     },
 
     put(key: string, value: JsonValue, opts: PutOptions = {}) {
-      return settle("put", (): PutResult => {
-        const now = clock.now();
-        return writing(now, () => casPut(key, value, opts, now));
-      });
+      return write("put", (now): PutResult => casPut(key, value, opts, now));
     },
 
     take<T extends JsonValue>(key: string) {
-      return settle("take", () => {
-        const now = clock.now();
-        const row = writing(now, () => writeOne(sql.take, { key, now }));
+      return write("take", (now) => {
+        const row = writeOne(sql.take, { key, now });
         return row?.live ? entry<T>(row) : null;
       });
     },
 
     increment(key: string, opts: IncrementOptions = {}) {
-      return settle("increment", () => {
-        const now = clock.now();
-        return writing(now, () => count(key, opts, now, "increment"));
-      });
+      return write("increment", (now) => count(key, opts, now, "increment"));
     },
 
     incrementMany(items: ReadonlyArray<IncrementItem>) {
-      return settle("incrementMany", () => {
-        const now = clock.now();
-        return writing(now, () => countAll(items, now));
-      });
+      return write("incrementMany", (now) => countAll(items, now));
     },
 
     putAndCount(
@@ -362,22 +466,15 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
       increments: ReadonlyArray<IncrementItem>,
       puts: ReadonlyArray<PutItem> = [],
     ) {
-      return settle("putAndCount", () => {
-        const now = clock.now();
-        return writing(now, () => putAndCountAll(put, increments, puts, now));
-      });
+      return write("putAndCount", (now) => putAndCountAll(put, increments, puts, now));
     },
 
     delete(key: string) {
-      return settle("delete", () => {
-        const now = clock.now();
-        const row = writing(now, () => writeOne(sql.delete, { key, now }));
-        return Boolean(row?.live);
-      });
+      return write("delete", (now) => Boolean(writeOne(sql.delete, { key, now })?.live));
     },
 
     list(prefix: string, opts: ListOptions = {}) {
-      return settle("list", (): ListPage => {
+      return read("list", (): ListPage => {
         const limit = opts.limit ?? 100;
         const cursor = opts.cursor;
         const after = cursor !== undefined && cursor >= prefix;
@@ -401,6 +498,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
 
   const extras = {
     sweep(): Promise<number> {
+      // Its deletes commit on their own, so the group they would otherwise join goes first.
+      flush();
       return settle("sweep", () => {
         const now = clock.now();
         lastSweep = now;
@@ -414,10 +513,44 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     },
 
     close(): void {
+      flush();
       if (owned && db.open) db.close();
     },
   };
   return guardStore(store, extras);
+}
+
+/** A call waiting for its group's COMMIT. */
+interface Waiter {
+  readonly operation: string;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+/** A group commit's transaction: the calls whose statements ran in it. */
+interface Group {
+  readonly waiters: Waiter[];
+  /** Resolves once the group has ended (committed or rolled back): the reads waiting for it. */
+  readonly ended: Promise<void>;
+  end(): void;
+}
+
+function newGroup(): Group {
+  let end = () => {};
+  const ended = new Promise<void>((resolve) => {
+    end = resolve;
+  });
+  return { waiters: [], ended, end };
+}
+
+/** Settles a group's calls: each with its own result, or every one with the group's failure. */
+function endGroup(group: Group, failure: unknown): void {
+  // The waiting reads first: their continuations then run before the callers', one of which
+  // may open the next group (a read would then wait once more).
+  group.end();
+  for (const waiter of group.waiters) {
+    if (failure === undefined) waiter.resolve();
+    else waiter.reject(unavailable(waiter.operation, failure));
+  }
 }
 
 interface WriteParams {
@@ -468,12 +601,16 @@ function unavailableOnThrow<T>(operation: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    if (isMfaError(error)) throw error;
-    throw new MfaError("store_unavailable", {
-      cause: error,
-      data: { store: "sqlite", operation, code: driverCode(error) },
-    });
+    throw isMfaError(error) ? error : unavailable(operation, error);
   }
+}
+
+/** A driver failure as `store_unavailable`, with SQLite's code (SQLITE_BUSY: safe to retry). */
+function unavailable(operation: string, error: unknown): MfaError {
+  return new MfaError("store_unavailable", {
+    cause: error,
+    data: { store: "sqlite", operation, code: driverCode(error) },
+  });
 }
 
 function driverCode(error: unknown): string | undefined {

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { isMfaError } from "@mfakit/core";
 import { guardStore } from "@mfakit/core/adapter";
-import { migrations, SCHEMA_VERSION, sqliteStore } from "@mfakit/sqlite";
+import { migrations, SCHEMA_VERSION, type SqliteStoreOptions, sqliteStore } from "@mfakit/sqlite";
 import { fakeClock, testStore } from "@mfakit/testing";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
@@ -19,26 +19,26 @@ const run = async (file: string, args: string[]) =>
 const dir = mkdtempSync(join(tmpdir(), "mfakit-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const memoryClock = fakeClock();
-const memory = sqliteStore({ path: ":memory:", clock: memoryClock });
-testStore({
-  name: "sqlite :memory:",
-  create: () => memory,
-  advance: (ms) => memoryClock.advance(ms),
-  batchAllOrNothing: true,
-  putAndCountAllOrNothing: true,
-  close: () => memory.close(),
-});
-
-const fileClock = fakeClock();
-const file = sqliteStore({ path: join(dir, "kit.db"), clock: fileClock });
-testStore({
-  name: "sqlite file (WAL)",
-  create: () => file,
-  advance: (ms) => fileClock.advance(ms),
-  batchAllOrNothing: true,
-  putAndCountAllOrNothing: true,
-  close: () => file.close(),
+/** The store kit on a store opened with `options` and a fake clock. */
+function kit(name: string, options: SqliteStoreOptions) {
+  const clock = fakeClock();
+  const store = sqliteStore({ ...options, clock });
+  testStore({
+    name,
+    create: () => store,
+    advance: (ms) => clock.advance(ms),
+    batchAllOrNothing: true,
+    putAndCountAllOrNothing: true,
+    close: () => store.close(),
+  });
+}
+kit("sqlite :memory:", { path: ":memory:" });
+// Group commit is the default: the kit's parallel races (100 compare-and-sets, one winner)
+// run inside shared transactions here, and once more with every write its own commit.
+kit("sqlite file (WAL)", { path: join(dir, "kit.db") });
+kit("sqlite file (WAL), groupCommit: false", {
+  path: join(dir, "kit-single.db"),
+  groupCommit: false,
 });
 
 describe("sqlite: durability and schema", () => {
