@@ -16,12 +16,10 @@
  *   pnpm bench peer                     # default rounds (CI)
  *   PEER_ROUNDS=40 PEER_RSS_USERS=1000,10000 pnpm bench peer
  *
- * `pnpm bench` runs mfakit from its TypeScript sources through tsx, which names every function
- * it compiles (esbuild's `keepNames`: a `__name` call per closure made), while the peer runs
- * its published JavaScript. To time mfakit as published too, build it and run without the
- * source condition and without the workspace's `paths`:
- *
- *   pnpm build && TSX_TSCONFIG_PATH=bench/tsconfig.built.json node --import tsx bench/run.ts peer
+ * The peer runs its published JavaScript, so mfakit's side runs its built packages (`dist`) in
+ * a child process whenever they are newer than their sources (see `peer/built.ts`; CI builds
+ * before the bench), else its TypeScript sources through tsx in this process, and says which.
+ * `PEER_OPS=totpSignIn,backupCode` times only those operations.
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -62,7 +62,8 @@ export interface UnitOfWork {
   /**
    * Writes the overlay back with one compare-and-set, then runs what waited for it. `false`
    * when another action committed first: nothing was written, the queued work is dropped and the
-   * overlay is reloaded from what is stored now (so the action may run again, or show it).
+   * overlay is reloaded from what is stored now (so the action may run again, or show it),
+   * after a short random pause that grows with each loss in a row ({@link contentionPause}).
    * With nothing changed it writes nothing and answers `true`.
    */
   commit(): Promise<boolean>;
@@ -88,6 +89,21 @@ export interface UnitOfWork {
   readonly dirty: boolean;
 }
 
+/**
+ * How long an action waits after losing its compare-and-set `losses` times in a row, before it
+ * reloads the document and runs again: a random time under 2^losses ms (at most 64 ms; under
+ * 250 ms over the 8 retries an action gets). Without it, actions that lost together reload
+ * together and race again in the same order: of 200 parallel wrong guesses and the owner's
+ * sign-in, one commits per round, and the owner (started last, last every round) ran out of
+ * retries (`store_conflict`) once the store settled every write at one moment (the SQLite
+ * store's group commit). Spread at random, the racers commit one after the other and each
+ * action gets its turn (RATE-08: a stranger's burst must not fail the owner).
+ */
+export function contentionPause(losses: number): Promise<void> {
+  const ms = Math.floor(Math.random() * 2 ** Math.min(losses, 6));
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 /** Reads a user's document and opens a unit of work on it (one store round trip). */
 export async function openUnit(
   base: GuardedStore,
@@ -99,6 +115,8 @@ export async function openUnit(
   let slots = new Map<string, Slot>();
   let version: number | null = null;
   let dirty = false;
+  /** Commits lost in a row: how long the next retry backs off. */
+  let lost = 0;
   let queued: Array<() => Promise<unknown> | unknown> = [];
   /** Shared counters waiting for the next commit, and the handles to fill. */
   let counting: Array<{ items: IncrementItem[]; handle: { counts: number[] | null } }> = [];
@@ -265,9 +283,11 @@ export async function openUnit(
         // can).
         const written = await base.putAndCount(put, shared, sharedPuts);
         if (!written.put.ok) {
+          await contentionPause(++lost);
           await load();
           return false;
         }
+        lost = 0;
         version = written.put.version;
         sharedCounts = written.counts ?? [];
         dirty = false;
