@@ -49,7 +49,8 @@ function areaOf(url: string, name: string): string {
   if (name === "(program)" || name === "(idle)") return "V8 / idle";
   const core = url.match(/packages\/core\/src\/([^/]+)/);
   if (core) return `core ${core[1]?.replace(/\.ts$/, "")}`;
-  const pkg = url.match(/packages\/([^/]+)\/src/);
+  // The built packages (dist) are bundled: core's folders are not told apart there.
+  const pkg = url.match(/packages\/([^/]+)\/(?:src|dist)/);
   if (pkg) return `@mfakit/${pkg[1]}`;
   const dep = url.match(/node_modules\/(?:\.pnpm\/)?((?:@[^/+]+[/+])?[^/@]+)/);
   if (dep) return dep[1]?.replace("+", "/") ?? "dependency";
