@@ -19,7 +19,9 @@ const COOLDOWN_MS = 31_000;
 export function mfakitSide(path: string, settings: SqliteSettings): Side {
   const probe = openProbed(path, settings);
   const clock = fakeClock(Date.UTC(2026, 10, 25, 9));
-  const store = sqliteStore({ database: probe.db, clock });
+  // The bench's connection is the store's alone (the probe only counts): group commit as with
+  // `path`, the store's default when it opens the file itself.
+  const store = sqliteStore({ database: probe.db, clock, groupCommit: true });
   const counted = countingStore(store);
   const outbox = capturingOutbox();
   const mfa = createMfa({

@@ -110,11 +110,13 @@ export interface SqliteStoreOptions {
    * turn (`setImmediate`): another process writing the file waits that long at most (on the
    * busy timeout, as for any writer), and can never write into the group.
    *
-   * With `database`, the store owns that connection's transactions: do not run transactions
-   * (or writes you expect to commit on their own) on it yourself, since a write of yours
-   * issued while a group is open joins the group's transaction. `false`: every write is its
-   * own commit, as an autocommit statement.
-   * @default true
+   * With `path` the store owns its connection, and group commit is on unless turned off. With
+   * `database` the connection may be the app's too, so it is off unless turned on: a write of
+   * the app's on it while a group is open would join the group's transaction (and commit only
+   * with it), and the app's own `BEGIN` would fail inside it. Turn it on there only when the
+   * store is the connection's one writer. `false`: every write is its own commit, as an
+   * autocommit statement.
+   * @default true with `path`; false with `database`
    */
   readonly groupCommit?: boolean;
 }
@@ -344,7 +346,8 @@ export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
     }
   }
 
-  const groupCommit = options.groupCommit ?? true;
+  // Only a connection the store owns is grouped unless asked: see SqliteStoreOptions.groupCommit.
+  const groupCommit = options.groupCommit ?? owned;
   /** The open group: a transaction whose calls wait for its COMMIT. */
   let group: Group | null = null;
   const begin = db.prepare("BEGIN IMMEDIATE");

@@ -151,6 +151,23 @@ describe("sqlite: group commit (WAL, synchronous FULL)", () => {
     store.close();
   });
 
+  it("with an injected database (perhaps the app's own connection) group commit is off unless asked: each write commits on its own, and the app's own transaction still works between them", async () => {
+    const path = join(dir, "injected.db");
+    const db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    const store = sqliteStore({ database: db });
+    db.exec("CREATE TABLE app (n INTEGER)");
+    const put = store.put("mfa:{u}:doc", { v: 1 });
+    // Were a group open, this BEGIN would fail ("cannot start a transaction within a transaction").
+    db.transaction(() => db.prepare("INSERT INTO app VALUES (1)").run())();
+    expect(db.inTransaction).toBe(false);
+    expect(await put).toEqual({ ok: true, version: 1 });
+    const { peek, close } = peeker(path);
+    expect(peek("mfa:{u}:doc")).toBe('{"v":1}');
+    close();
+    db.close();
+  });
+
   it("REL-01/REL-02: a failed COMMIT rejects every call of the group with store_unavailable, and none of it is visible afterwards", async () => {
     // A real failing COMMIT: in a rollback-journal file, a reader in another connection holds
     // a SHARED lock; the group's BEGIN IMMEDIATE (RESERVED) and statements go through, and its
@@ -159,7 +176,7 @@ describe("sqlite: group commit (WAL, synchronous FULL)", () => {
     const path = join(dir, "failed-commit.db");
     const db = new Database(path, { timeout: 20 });
     db.pragma("journal_mode = DELETE");
-    const store = sqliteStore({ database: db });
+    const store = sqliteStore({ database: db, groupCommit: true });
     await store.put("mfa:{u}:doc", { v: 0 });
     await store.put("mfa:{u}:code", { h: 1 });
     await store.increment("mfa:{u}:n");
