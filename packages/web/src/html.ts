@@ -54,6 +54,16 @@ export interface Ui {
   readonly signOut: boolean;
 }
 
+/** What a page with a form is rendered with: its language, who is signed in, its messages. */
+export interface PageContext {
+  readonly ui: Ui;
+  /** The signed-in user, for the header. */
+  readonly user: string;
+  readonly banner: Banner | null;
+  /** Field name → error, from the last post. */
+  readonly errors: Readonly<Record<string, string>>;
+}
+
 /** Options of {@link page}. */
 export interface PageOptions {
   /** The `<h1>` and the `<title>`. */

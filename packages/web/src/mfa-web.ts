@@ -44,7 +44,7 @@ import {
 } from "./options.js";
 import { createPageShell, type ShellEnv } from "./page-shell.js";
 import type { Flash, PageStateData } from "./page-state.js";
-import { challengePage } from "./pages/challenge.js";
+import { challengePage, oneFieldChallengePage } from "./pages/challenge.js";
 import { deliveryNews } from "./pages/delivery-status.js";
 import {
   carriesSecret,
@@ -53,10 +53,10 @@ import {
   type RecoveryMethodStatus,
 } from "./pages/enrolment.js";
 import { passkeyChallengePage } from "./pages/passkeys.js";
-import { recoveryCodeChallengePage } from "./pages/recovery-codes.js";
+import { recoveryCodeChallenge } from "./pages/recovery-codes.js";
 import { revertConfirmPage, revertResultPage } from "./pages/revert.js";
 import { securityInfoPage } from "./pages/security-info.js";
-import { helpDeskPage, passMessage, passSignInPage } from "./pages/temporary-access-pass.js";
+import { helpDeskPage, passChallenge, passMessage } from "./pages/temporary-access-pass.js";
 
 /** The MFA pages as a Web-standard handler. */
 export interface MfaWeb {
@@ -475,18 +475,25 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
     });
   });
 
-  app.get("/challenge/recovery-code", async (c) => {
-    if (!challengeUser(c)) return go(c, "/challenge");
-    const f = takeFlash(c);
-    return c.html(
-      recoveryCodeChallengePage({
-        ui: c.get("ui"),
-        user: await displayName(c),
-        banner: f.banner ?? null,
-        errors: f.errors ?? {},
-      }),
-    );
-  });
+  // The one-field pages that stand in for the usual factor: a recovery code, a pass.
+  const oneField = [
+    ["/challenge/recovery-code", recoveryCodeChallenge],
+    ["/challenge/pass", passChallenge],
+  ] as const;
+  for (const [path, spec] of oneField) {
+    app.get(path, async (c) => {
+      if (!challengeUser(c)) return go(c, "/challenge");
+      const f = takeFlash(c);
+      const ui = c.get("ui");
+      return c.html(
+        oneFieldChallengePage(
+          { ui, user: await displayName(c), banner: f.banner ?? null, errors: f.errors ?? {} },
+          path,
+          spec(ui.t),
+        ),
+      );
+    });
+  }
 
   app.post("/challenge/recovery-code", async (c) => {
     const userId = challengeUser(c);
@@ -512,19 +519,6 @@ export function createMfaWeb(options: MfaWebOptions): MfaWeb {
   });
 
   // ------------------------------------------------------------ Temporary Access Pass
-
-  app.get("/challenge/pass", async (c) => {
-    if (!challengeUser(c)) return go(c, "/challenge");
-    const f = takeFlash(c);
-    return c.html(
-      passSignInPage({
-        ui: c.get("ui"),
-        user: await displayName(c),
-        banner: f.banner ?? null,
-        errors: f.errors ?? {},
-      }),
-    );
-  });
 
   // A pass stands in for the lost second factor and counts as the step-up; the state carries
   // its `via`, so the SDK lets it register methods and nothing else. Straight into the wizard.

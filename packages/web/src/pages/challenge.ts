@@ -7,13 +7,15 @@
 import type { ChallengeOption, DeliveryView } from "@mfakit/core";
 import { html } from "hono/html";
 import {
-  type Banner,
   button,
   checkbox,
   codeField,
+  type FieldOptions,
+  field,
   fill,
   form,
   type Html,
+  type PageContext,
   page,
   type Ui,
 } from "../html.js";
@@ -22,11 +24,7 @@ import { deliveryStatus } from "./delivery-status.js";
 import { methodLabel, resendTimer, sentenceAround } from "./enrolment.js";
 
 /** What the challenge page shows. */
-export interface ChallengePageContext {
-  readonly ui: Ui;
-  readonly user: string;
-  readonly banner: Banner | null;
-  readonly errors: Readonly<Record<string, string>>;
+export interface ChallengePageContext extends PageContext {
   readonly options: readonly ChallengeOption[];
   /** A phone code in flight. */
   readonly pending: PendingChallenge | null;
@@ -151,5 +149,55 @@ ${passLink}`,
     { ...head, title: t.challengeChooseTitle },
     html`<ul class="choices">${rows}</ul>
 ${passLink}`,
+  );
+}
+
+/**
+ * What a challenge page with one field shows: a secret the user types instead of the usual
+ * factor (a recovery code, a Temporary Access Pass).
+ */
+export interface OneFieldChallenge {
+  readonly title: string;
+  readonly lead: string;
+  /** The field; its error is the context's `errors[field.name]`. */
+  readonly field: Omit<FieldOptions, "state" | "required" | "autofocus" | "autocomplete">;
+  /** The submit button's text and id. */
+  readonly submit: { readonly label: string; readonly id: string };
+}
+
+/**
+ * A one-field challenge page posting to `action` (its own path, under the mount point), with the
+ * way back to the other methods.
+ */
+export function oneFieldChallengePage(
+  ctx: PageContext,
+  action: string,
+  spec: OneFieldChallenge,
+): Html {
+  const { ui } = ctx;
+  const { t } = ui;
+  return page(
+    ui,
+    {
+      kicker: t.challengeSection,
+      title: spec.title,
+      banner: ctx.banner,
+      user: ctx.user,
+      errors: ctx.errors,
+    },
+    html`<p class="lead">${spec.lead}</p>
+${form(
+  ui,
+  action,
+  html`${field({
+    ...spec.field,
+    state: { error: ctx.errors[spec.field.name] },
+    autocomplete: "off",
+    required: true,
+    autofocus: true,
+  })}
+<div class="actions">${button(spec.submit.label, { id: spec.submit.id })}</div>`,
+)}
+<p><a href="${ui.base}/challenge">${t.useDifferentMethod}</a></p>`,
   );
 }

@@ -21,7 +21,6 @@ import type {
 import { html } from "hono/html";
 import { type CountryCode, getCountryCallingCode } from "libphonenumber-js/max";
 import {
-  type Banner,
   button,
   codeField,
   copyButton,
@@ -30,9 +29,9 @@ import {
   fill,
   form,
   type Html,
+  type PageContext,
   page,
   trusted,
-  type Ui,
 } from "../html.js";
 import type { Messages } from "../messages/catalogue.js";
 import { deliveryStatus } from "./delivery-status.js";
@@ -47,12 +46,7 @@ export interface RecoveryMethodStatus {
 }
 
 /** What an enrolment page needs besides its view. */
-export interface EnrolmentPageContext {
-  readonly ui: Ui;
-  readonly user: string;
-  readonly banner: Banner | null;
-  /** Field → error, from the last submit. */
-  readonly errors: Readonly<Record<string, string>>;
+export interface EnrolmentPageContext extends PageContext {
   /** Field → what the user typed, from the last submit. */
   readonly values: Readonly<Record<string, string>>;
   readonly tenantName: string;

@@ -8,60 +8,23 @@
 
 import type { RecoveryCodesStatus } from "@mfakit/core";
 import { html } from "hono/html";
-import {
-  type Banner,
-  button,
-  copyButton,
-  field,
-  fill,
-  form,
-  type Html,
-  page,
-  type Ui,
-  when,
-} from "../html.js";
-
-/** What the challenge's recovery-code page shows. */
-export interface RecoveryCodeChallengeContext {
-  readonly ui: Ui;
-  readonly user: string;
-  readonly banner: Banner | null;
-  readonly errors: Readonly<Record<string, string>>;
-}
+import { button, copyButton, fill, form, type Html, type Ui, when } from "../html.js";
+import type { Messages } from "../messages/catalogue.js";
+import type { OneFieldChallenge } from "./challenge.js";
 
 /** "Use a recovery code": one field, any case, with or without the dash. */
-export function recoveryCodeChallengePage(ctx: RecoveryCodeChallengeContext): Html {
-  const { ui } = ctx;
-  const { t } = ui;
-  return page(
-    ui,
-    {
-      kicker: t.challengeSection,
-      title: t.recoveryCodeUseTitle,
-      banner: ctx.banner,
-      user: ctx.user,
-      errors: ctx.errors,
-    },
-    html`<p class="lead">${t.recoveryCodeUseLead}</p>
-${form(
-  ui,
-  "/challenge/recovery-code",
-  html`${field({
+export const recoveryCodeChallenge = (t: Messages): OneFieldChallenge => ({
+  title: t.recoveryCodeUseTitle,
+  lead: t.recoveryCodeUseLead,
+  field: {
     name: "code",
     label: t.recoveryCodeLabel,
-    state: { error: ctx.errors.code },
-    autocomplete: "off",
-    maxlength: 24,
-    required: true,
-    autofocus: true,
-    className: "code",
     hint: t.recoveryCodeHint,
-  })}
-<div class="actions">${button(t.signIn, { id: "verify-recovery-code" })}</div>`,
-)}
-<p><a href="${ui.base}/challenge">${t.useDifferentMethod}</a></p>`,
-  );
-}
+    maxlength: 24,
+    className: "code",
+  },
+  submit: { label: t.signIn, id: "verify-recovery-code" },
+});
 
 /** What Security info's recovery-codes section shows. */
 export interface RecoveryCodesSectionContext {

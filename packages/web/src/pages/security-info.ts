@@ -10,12 +10,12 @@
 import type { FactorKind, RegisteredFactor, RememberedDevice, SecurityInfo } from "@mfakit/core";
 import { html } from "hono/html";
 import {
-  type Banner,
   button,
   copyButton,
   field,
   form,
   type Html,
+  type PageContext,
   page,
   type Ui,
   when,
@@ -25,11 +25,7 @@ import { methodLabel } from "./enrolment.js";
 import { type RecoveryCodesSectionContext, recoveryCodesSection } from "./recovery-codes.js";
 
 /** What the page shows. */
-export interface SecurityInfoContext {
-  readonly ui: Ui;
-  readonly user: string;
-  readonly banner: Banner | null;
-  readonly errors: Readonly<Record<string, string>>;
+export interface SecurityInfoContext extends PageContext {
   /** The SDK's list: factors, app passwords, the kinds that may be added. */
   readonly info: SecurityInfo;
   /** Devices the user told not to ask again ("remember this device"). */

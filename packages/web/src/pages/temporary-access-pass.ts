@@ -20,6 +20,7 @@ import {
   when,
 } from "../html.js";
 import type { Messages } from "../messages/catalogue.js";
+import type { OneFieldChallenge } from "./challenge.js";
 
 /** What the help desk page shows. */
 export interface HelpDeskPageContext {
@@ -90,46 +91,13 @@ ${passFields(t, {}, ctx.errors)}
   );
 }
 
-/** What the pass sign-in page shows. */
-export interface PassSignInContext {
-  readonly ui: Ui;
-  readonly user: string;
-  readonly banner: Banner | null;
-  readonly errors: Readonly<Record<string, string>>;
-}
-
 /** Where a user who lost their sign-in methods types the pass the help desk gave them. */
-export function passSignInPage(ctx: PassSignInContext): Html {
-  const { ui } = ctx;
-  const { t } = ui;
-  return page(
-    ui,
-    {
-      title: t.passSignInTitle,
-      kicker: t.challengeSection,
-      banner: ctx.banner,
-      user: ctx.user,
-      errors: ctx.errors,
-    },
-    html`<p class="lead">${t.passSignInLead}</p>
-${form(
-  ui,
-  "/challenge/pass",
-  html`${field({
-    name: "pass",
-    label: t.passLabel,
-    hint: t.passHint,
-    autocomplete: "off",
-    maxlength: 40,
-    required: true,
-    autofocus: true,
-    state: { error: ctx.errors.pass },
-  })}
-<div class="actions">${button(t.signIn, { id: "use-pass" })}</div>`,
-)}
-<p><a href="${ui.base}/challenge">${t.useDifferentMethod}</a></p>`,
-  );
-}
+export const passChallenge = (t: Messages): OneFieldChallenge => ({
+  title: t.passSignInTitle,
+  lead: t.passSignInLead,
+  field: { name: "pass", label: t.passLabel, hint: t.passHint, maxlength: 40 },
+  submit: { label: t.signIn, id: "use-pass" },
+});
 
 /** What a refused pass tells the user. */
 export function passMessage(
