@@ -59,15 +59,19 @@ const b64url = (max: number) =>
     .regex(/^[A-Za-z0-9_-]*$/, "base64url");
 // Credential ids are at most 1023 bytes (W3C WebAuthn L3 §4, "Credential ID").
 const credentialId = b64url(1366).min(16);
-const extensions = z.record(z.string().max(64), z.unknown());
-const attachment = z.enum(["platform", "cross-platform"]).optional();
+/** What both ceremonies' answers carry around their `response` (`PublicKeyCredential.toJSON()`). */
+const credential = {
+  id: credentialId,
+  rawId: credentialId,
+  type: z.literal("public-key"),
+  authenticatorAttachment: z.enum(["platform", "cross-platform"]).optional(),
+  clientExtensionResults: z.record(z.string().max(64), z.unknown()),
+};
 
 /** What `navigator.credentials.create()` answers, as `toJSON()` gives it. */
 export const registrationResponseSchema = z
   .object({
-    id: credentialId,
-    rawId: credentialId,
-    type: z.literal("public-key"),
+    ...credential,
     response: z
       .object({
         clientDataJSON: b64url(4096).min(1),
@@ -78,17 +82,13 @@ export const registrationResponseSchema = z
         publicKey: b64url(4096).optional(),
       })
       .strict(),
-    authenticatorAttachment: attachment,
-    clientExtensionResults: extensions,
   })
   .strict();
 
 /** What `navigator.credentials.get()` answers, as `toJSON()` gives it. */
 export const authenticationResponseSchema = z
   .object({
-    id: credentialId,
-    rawId: credentialId,
-    type: z.literal("public-key"),
+    ...credential,
     response: z
       .object({
         clientDataJSON: b64url(4096).min(1),
@@ -97,8 +97,6 @@ export const authenticationResponseSchema = z
         userHandle: b64url(128).optional(),
       })
       .strict(),
-    authenticatorAttachment: attachment,
-    clientExtensionResults: extensions,
   })
   .strict();
 
