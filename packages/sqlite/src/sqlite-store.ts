@@ -9,8 +9,9 @@
  * the read that reports `current` after a refused compare-and-set, and the full counter upsert
  * after the fast one wrote nothing (an expired or a refused counter), which decides on its own. `incrementMany` and `putAndCount` are the
  * transactions: their statements (the counters' upserts; the compare-and-set, then the
- * counters' upserts and the extra puts) between `BEGIN IMMEDIATE` and `COMMIT`, so a call is
- * one commit (one fsync) and all or nothing.
+ * counters' upserts and the extra puts) in one transaction, so a call is all or nothing and
+ * never more than one commit (one fsync): its own, or with group commit the one it shares with
+ * the calls in flight with it.
  *
  * A write is acknowledged only after its commit succeeded: see {@link writeOne}, and for the
  * default group commit (writes in flight together share one transaction and one COMMIT) see
