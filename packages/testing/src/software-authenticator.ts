@@ -157,6 +157,18 @@ export function softwareAuthenticator(
     ]);
   };
 
+  /** A platform authenticator's answer (`toJSON()` form) around a ceremony's `response`. */
+  const answer = <R>(credential: { readonly id: Uint8Array }, response: R) => {
+    const id = b64url(credential.id);
+    return {
+      id,
+      rawId: id,
+      type: "public-key" as const,
+      response,
+      authenticatorAttachment: "platform" as const,
+      clientExtensionResults: {},
+    };
+  };
   const clientData = (type: string, challenge: string, origin: string) =>
     new TextEncoder().encode(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
 
@@ -195,25 +207,17 @@ export function softwareAuthenticator(
         ]),
       );
       made.push(credential);
-      const id = b64url(credential.id);
-      return {
-        id,
-        rawId: id,
-        type: "public-key",
-        response: {
-          clientDataJSON: b64url(
-            clientData(
-              "webauthn.create",
-              overrides.challenge ?? creation.challenge,
-              overrides.origin ?? options.origin,
-            ),
+      return answer(credential, {
+        clientDataJSON: b64url(
+          clientData(
+            "webauthn.create",
+            overrides.challenge ?? creation.challenge,
+            overrides.origin ?? options.origin,
           ),
-          attestationObject: b64url(attestation),
-          transports: ["internal"],
-        },
-        authenticatorAttachment: "platform",
-        clientExtensionResults: {},
-      };
+        ),
+        attestationObject: b64url(attestation),
+        transports: ["internal"],
+      });
     },
 
     get(request, overrides = {}) {
@@ -231,20 +235,12 @@ export function softwareAuthenticator(
         overrides.origin ?? options.origin,
       );
       const signature = sign("sha256", Buffer.concat([data, sha256(client)]), credential.key);
-      const id = b64url(credential.id);
-      return {
-        id,
-        rawId: id,
-        type: "public-key",
-        response: {
-          clientDataJSON: b64url(client),
-          authenticatorData: b64url(data),
-          signature: b64url(new Uint8Array(signature)),
-          userHandle: credential.userHandle,
-        },
-        authenticatorAttachment: "platform",
-        clientExtensionResults: {},
-      };
+      return answer(credential, {
+        clientDataJSON: b64url(client),
+        authenticatorData: b64url(data),
+        signature: b64url(new Uint8Array(signature)),
+        userHandle: credential.userHandle,
+      });
     },
   };
 }
